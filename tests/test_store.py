@@ -1,0 +1,131 @@
+"""The store on hand-made analyses: identity, edits, atomicity, schema (no spaCy needed)."""
+
+import sqlite3
+
+import pytest
+
+from pipeline.records import Article, ArticleAnalysis, Claim, EntityMention, SentenceRecord
+from pipeline.store import article_status, content_hash, open_db, store_article
+
+TEXT = "Acme raised $5 million. Acme hired 20 engineers."
+
+
+def make_article(text=TEXT, path="a.txt", raw=None):
+    return Article(path=path, text=text, raw=raw if raw is not None else text.encode(), title="T")
+
+
+def analysis_for(text):
+    """Sentences split at '. ', one claim per '$N million' / 'N engineers', entity 'Acme'."""
+    sentences, start = [], 0
+    for position, piece in enumerate(text.split(". ")):
+        end = start + len(piece)
+        sentences.append(SentenceRecord(position, text[start:end], start, end))
+        start = end + 2
+    claims = []
+    for surface, value, unit in (("$5 million", 5e6, "USD"), ("20 engineers", 20, "engineer"), ("$7 million", 7e6, "USD")):
+        at = text.find(surface)
+        if at >= 0:
+            claims.append(Claim(surface, at, at + len(surface), value, unit=unit))
+    mentions = []
+    at = text.find("Acme")
+    while at >= 0:
+        mentions.append(EntityMention("acme", "Acme", "ORG", at, at + 4, "Acme"))
+        at = text.find("Acme", at + 1)
+    return ArticleAnalysis(sentences, claims, mentions)
+
+
+@pytest.fixture
+def db(tmp_path):
+    database = open_db(tmp_path / "sub" / "news.db")
+    yield database
+    database.close()
+
+
+def counts(db):
+    return {t: db[t].count for t in ("articles", "sentences", "claims", "entities", "entity_mentions")}
+
+
+def test_schema_has_contract_tables_columns_and_fts(db):
+    expected = {
+        "articles": {"id", "path", "title", "source", "url", "published", "content_hash", "text", "ingested_at"},
+        "sentences": {"id", "article_id", "position", "text", "start_char", "end_char"},
+        "claims": {"id", "article_id", "sentence_id", "surface", "start_char", "end_char", "value",
+                   "value_low", "value_high", "unit", "qualifier", "subject", "attributed_to"},
+        "entities": {"id", "name", "label"},
+        "entity_mentions": {"id", "entity_id", "article_id", "sentence_id", "start_char", "end_char", "surface"},
+        "runs": {"id", "started_at", "finished_at", "model", "model_version", "package_version",
+                 "files", "articles", "errors"},
+    }
+    for table, columns in expected.items():
+        assert columns <= set(db[table].columns_dict), table
+    assert {fk.other_table for fk in db["claims"].foreign_keys} == {"articles", "sentences"}
+    for table in ("articles", "sentences", "claims"):
+        assert db[table].detect_fts()
+    assert db.journal_mode == "wal"
+
+
+def test_store_new_then_unchanged_is_idempotent(db):
+    article = make_article()
+    assert article_status(db, article) == "new"
+    assert store_article(db, article, analysis_for(TEXT)) == "new"
+    before = counts(db)
+    assert before == {"articles": 1, "sentences": 2, "claims": 2, "entities": 1, "entity_mentions": 2}
+    assert article_status(db, article) == "unchanged"
+    assert store_article(db, article, analysis_for(TEXT)) == "unchanged"
+    assert counts(db) == before
+
+
+def test_claims_link_to_their_sentence_and_offsets_slice(db):
+    store_article(db, make_article(), analysis_for(TEXT))
+    rows = list(db.query(
+        "select c.surface, c.start_char, c.end_char, s.position, a.text from claims c "
+        "join sentences s on s.id = c.sentence_id join articles a on a.id = c.article_id order by c.start_char"
+    ))
+    assert [(r["surface"], r["position"]) for r in rows] == [("$5 million", 0), ("20 engineers", 1)]
+    for row in rows:
+        assert row["text"][row["start_char"] : row["end_char"]] == row["surface"]
+
+
+def test_edited_file_replaces_old_version_and_its_claims(db):
+    store_article(db, make_article(), analysis_for(TEXT))
+    edited = "Acme raised $7 million. Acme hired 20 engineers."
+    assert store_article(db, make_article(edited), analysis_for(edited)) == "updated"
+    assert counts(db)["articles"] == 1
+    assert [r["surface"] for r in db.query("select surface from claims order by start_char")] == [
+        "$7 million", "20 engineers"]
+    [row] = db.query("select id, content_hash from articles")
+    assert row["content_hash"] == content_hash(edited.encode())
+    assert {r["article_id"] for r in db.query("select article_id from sentences")} == {row["id"]}
+
+
+def test_entities_nobody_mentions_any_more_are_removed(db):
+    store_article(db, make_article(), analysis_for(TEXT))
+    edited = "Nobody raised $5 million."
+    assert store_article(db, make_article(edited), analysis_for(edited)) == "updated"
+    assert db["entities"].count == 0
+    assert db["entity_mentions"].count == 0
+
+
+def test_same_content_under_another_path_is_one_article(db):
+    store_article(db, make_article(path="a.txt"), analysis_for(TEXT))
+    assert store_article(db, make_article(path="copy/a.txt"), analysis_for(TEXT)) == "unchanged"
+    assert db["articles"].count == 1
+
+
+def test_failure_mid_store_keeps_previous_version_whole(db):
+    store_article(db, make_article(), analysis_for(TEXT))
+    before = counts(db)
+    edited = "Acme raised $7 million. Acme hired 20 engineers."
+    broken = analysis_for(edited)
+    broken.claims.append(broken.claims[0])  # a duplicate primary key fails half-way through
+    with pytest.raises(sqlite3.IntegrityError):
+        store_article(db, make_article(edited), broken)
+    assert counts(db) == before
+    assert [r["surface"] for r in db.query("select surface from claims order by start_char")] == [
+        "$5 million", "20 engineers"]
+
+
+def test_full_text_search_finds_sentences(db):
+    store_article(db, make_article(), analysis_for(TEXT))
+    hits = [r["text"] for r in db["sentences"].search("engineers")]
+    assert hits == ["Acme hired 20 engineers."]
