@@ -60,12 +60,13 @@ def ingest_paths(
     re-ingest of the same corpus does no model work (the model is loaded only when
     something needs analysing). Each article is stored in its own transaction; a bad
     input is reported through ``on_error`` and the run goes on. ``on_start`` receives
-    the number of files found and ``on_file`` is called after each, for progress display.
+    the number of files found and ``on_file`` is called as each file's articles are stored, for progress display.
     """
     started = time.perf_counter()
     summary = IngestSummary()
     db = open_db(db_path)
     pending: list[Article] = []
+    parsed_files: list[Path] = []
 
     def report(error: InputError) -> None:
         summary.errors.append(str(error))
@@ -82,8 +83,14 @@ def ingest_paths(
         return nlp
 
     def flush() -> None:
-        if not pending:
-            return
+        if pending:
+            store_pending()
+        if on_file:
+            for path in parsed_files:
+                on_file(path, summary)
+        parsed_files.clear()
+
+    def store_pending() -> None:
         analyses = analyze_texts(ensure_model(), (a.text for a in pending), batch_size=batch_size)
         for article, analysis in zip(pending, analyses):
             status = store_article(db, article, analysis, run_id=summary.run_id)
@@ -112,10 +119,10 @@ def ingest_paths(
                     summary.unchanged += 1
                 else:
                     pending.append(article)
-            if len(pending) >= batch_size:
+            # A file counts as done for progress only once its articles are stored.
+            parsed_files.append(item)
+            if len(pending) >= batch_size or not pending:
                 flush()
-            if on_file:
-                on_file(item, summary)
         flush()
     finally:
         summary.seconds = time.perf_counter() - started

@@ -142,3 +142,43 @@ def test_interrupted_ingest_leaves_no_half_article_and_rerun_completes(nlp, tmp_
     reference = tmp_path / "reference.db"
     ingest_paths([demo_corpus], reference, nlp=nlp)
     assert table_counts(db_path) == table_counts(reference)
+
+
+def test_each_format_is_stored_with_its_metadata(nlp, tmp_path):
+    corpus = tmp_path / "mixed"
+    corpus.mkdir()
+    (corpus / "note.md").write_text(
+        "---\ntitle: Chip exports\ndate: 2025-01-09\nsource: Example Wire\n---\n"
+        "# Chip exports\n\nThe **ministry** said exports fell 12% to $4.2 billion.\n"
+    )
+    (corpus / "page.html").write_text(
+        "<html><head><title>Fleet grows</title>"
+        '<meta property="og:site_name" content="Daily Example">'
+        '<meta property="article:published_time" content="2025-03-04T08:00:00Z">'
+        '<link rel="canonical" href="https://news.example.com/fleet"></head>'
+        "<body><article><h1>Fleet grows</h1>"
+        "<p>The airline added 14 aircraft this year, according to its annual report, "
+        "bringing the fleet to roughly 300 planes. Executives expect further growth as "
+        "demand for regional routes keeps rising across the continent.</p>"
+        "<p>Analysts said the expansion cost about $2 billion in total.</p>"
+        "</article></body></html>"
+    )
+    (corpus / "feed.jsonl").write_text(
+        json.dumps({"title": "Wheat", "date": "February 3, 2025", "source": "Farm Daily",
+                    "url": "https://farm.example/w", "text": "Wheat prices rose 8% in a week."}) + "\n"
+    )
+    db_path = tmp_path / "news.db"
+    summary = ingest_paths([corpus], db_path, nlp=nlp)
+    assert summary.errors == [] and summary.new == 3
+    db = sqlite_utils.Database(db_path)
+    rows = {r["title"]: r for r in db.query("select * from articles")}
+    assert set(rows) == {"Chip exports", "Fleet grows", "Wheat"}
+    assert (rows["Chip exports"]["published"], rows["Chip exports"]["source"]) == ("2025-01-09", "Example Wire")
+    assert "**" not in rows["Chip exports"]["text"]
+    assert rows["Fleet grows"]["published"] == "2025-03-04"
+    assert rows["Fleet grows"]["source"] == "Daily Example"
+    assert rows["Fleet grows"]["url"] == "https://news.example.com/fleet"
+    assert rows["Wheat"]["path"].endswith("feed.jsonl#1")
+    assert rows["Wheat"]["published"] == "2025-02-03"
+    surfaces = {r["surface"] for r in db.query("select surface from claims")}
+    assert {"12%", "$4.2 billion", "14 aircraft", "8%"} <= surfaces

@@ -1,0 +1,990 @@
+"""Numeric claims: parsing figures as written and finding them in parsed text.
+
+Two layers share one grammar of figures (:data:`FIGURE_RE`):
+
+* pure normalisers (:func:`parse_number`, :func:`parse_figure`, the scale, currency and
+  unit tables) that turn "$600+ million" or "hundreds of millions" into a
+  :class:`ParsedFigure`; they are reused by tracing, the CLI and the SQL functions;
+* the ``numeric_claims`` spaCy component, which scans ``doc.text`` with the same
+  patterns, rejects what is not a claim (model names, versions, day-level dates,
+  footnote markers, pronoun "one") using the tagger and parser, and fills
+  ``Doc._.numeric_claims`` with :class:`~pipeline.records.Claim` records.
+
+Ranges keep both ends in ``value_low``/``value_high``; ``value`` is the low end, the
+figure as first stated, so "$0.14–$0.55" still traces to "$0.14". One-sided qualifiers
+set the bound they give ("over $5m": ``value_low`` = 5e6; "up to $70k": ``value_high``).
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span, Token
+
+from .records import Claim
+
+# --------------------------------------------------------------------------- tables
+
+SCALES = {
+    "k": 1e3, "thousand": 1e3, "lakh": 1e5, "crore": 1e7,
+    "m": 1e6, "mm": 1e6, "mn": 1e6, "mln": 1e6, "million": 1e6,
+    "b": 1e9, "bn": 1e9, "bln": 1e9, "billion": 1e9,
+    "t": 1e12, "tn": 1e12, "trn": 1e12, "trillion": 1e12,
+}  # fmt: skip
+
+_ONES = (
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen "
+    "fourteen fifteen sixteen seventeen eighteen nineteen"
+).split()
+_TENS = "twenty thirty forty fifty sixty seventy eighty ninety".split()
+NUMBER_WORDS = {w: i for i, w in enumerate(_ONES)} | {w: 20 + 10 * i for i, w in enumerate(_TENS)}
+NUMBER_WORDS |= {"half": 0.5}
+
+_ORDINAL_WORDS = {
+    "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8, "ninth": 9,
+    "tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13, "fourteenth": 14,
+    "fifteenth": 15, "sixteenth": 16, "seventeenth": 17, "eighteenth": 18,
+    "nineteenth": 19, "twentieth": 20, "thirtieth": 30, "fortieth": 40, "fiftieth": 50,
+    "hundredth": 100,
+}  # fmt: skip  ("first", "second" and "last" are mostly discourse markers, not ranks)
+
+# Longest symbols first so "US$" wins over "$".
+CURRENCY_SYMBOLS = {
+    "US$": "USD", "HK$": "HKD", "NZ$": "NZD", "A$": "AUD", "C$": "CAD", "S$": "SGD",
+    "R$": "BRL", "$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "₹": "INR", "₩": "KRW",
+    "₽": "RUB", "Rs": "INR",
+}  # fmt: skip
+CURRENCY_WORDS = {
+    "dollar": "USD", "usd": "USD", "euro": "EUR", "eur": "EUR", "pound": "GBP",
+    "sterling": "GBP", "gbp": "GBP", "yen": "JPY", "jpy": "JPY", "yuan": "CNY",
+    "rmb": "CNY", "renminbi": "CNY", "cny": "CNY", "rupee": "INR", "inr": "INR",
+}  # fmt: skip
+
+# Units written straight after a number; the value is the number as written.
+MEASURE_UNITS = (
+    "GB/s TB/s MB/s Gbps Mbps GB TB MB KB PB GHz MHz kWh MWh GWh kW MW GW nm ms km kg mph"
+).split()
+
+# Entity labels of names a number can start ("404 Media", "Two Sigma").
+NAME_LABELS = frozenset({"ORG", "PERSON", "GPE", "PRODUCT", "FAC", "WORK_OF_ART", "EVENT", "LAW"})
+
+TIME_UNITS = frozenset(
+    "second minute hour day week month quarter year decade century".split()
+)
+
+QUALIFIER_CUES = {
+    "about": "approx", "around": "approx", "roughly": "approx", "approximately": "approx",
+    "some": "approx", "nearly": "approx", "almost": "approx", "close to": "approx",
+    "circa": "approx", "an estimated": "exact", "estimated": "exact",
+    "under": "under", "less than": "under", "fewer than": "under", "below": "under",
+    "over": "over", "more than": "over", "above": "over", "exceeding": "over",
+    "upwards of": "over", "in excess of": "over", "north of": "over",
+    "at least": "at_least", "no fewer than": "at_least", "no less than": "at_least",
+    "up to": "at_most", "at most": "at_most", "no more than": "at_most",
+    "as many as": "at_most", "as much as": "at_most",
+    "just": "exact", "only": "exact", "effectively": "exact", "exactly": "exact",
+}  # fmt: skip
+SYMBOL_QUALIFIERS = {
+    "~": "approx", "≈": "approx", "≥": "at_least", ">": "over", "<": "under",
+    "≤": "at_most", "sub-": "under", "+": "at_least",
+}  # fmt: skip
+TRAILING_CUES = {"or more": "at_least", "or so": "approx", "or less": "at_most", "or fewer": "at_most"}
+
+UP_WORDS = frozenset("rise climb gain jump soar surge increase grow rally up add boost".split())
+DOWN_WORDS = frozenset(
+    "fall drop lose cut decline plunge slide sink tumble knock shed wipe slash down reduce "
+    "shrink erase".split()
+)
+REPORT_VERBS = frozenset(
+    "say claim estimate report suggest quip show find tell note write argue believe announce "
+    "state insist admit reckon reveal disclose indicate calculate predict warn".split()
+)
+
+# --------------------------------------------------------------------------- figure grammar
+
+_CUR = "|".join(re.escape(s) for s in sorted(CURRENCY_SYMBOLS, key=len, reverse=True))
+_NUM = r"(?:\d{1,3}(?:,\d{2,3})+(?![\d,])|\d+)(?:\.\d+)?|\.\d+"
+_SCALE_ATTACHED = r"(?:mn|bn|tn|trn|bln|mln|MM|[kKmMbBT])(?![A-Za-z])"
+_SCALE_WORD = r"\s?(?:thousand|million|billion|trillion|lakh|crore|mn|bn|tn)\b"
+_UNIT_ATTACHED = "|".join(re.escape(u) for u in MEASURE_UNITS) + r"|%|×|x(?![A-Za-z])"
+_UNIT_WORD = r"\s?(?:per\s?cent|percent|percentage points?)\b"
+
+# One figure: symbols, currency, number, scale, "+", unit. "sub-" and the "+" are kept
+# in the surface (gold rule: symbols attached to the number belong to it).
+FIGURE_RE = re.compile(
+    rf"""
+    (?<![\w.,$€£¥₹])
+    (?P<sym>sub-|~|≈|≥|≤|>|<)?\s?
+    (?P<cur>{_CUR})?\s?
+    (?P<num>{_NUM})
+    (?P<plus1>\+)?
+    (?:(?P<scale>{_SCALE_ATTACHED})|(?P<scaleword>{_SCALE_WORD}))?
+    (?P<plus2>\+)?
+    (?P<unit>{_UNIT_ATTACHED}|{_UNIT_WORD})?
+    (?P<plus3>\+)?
+    (?P<per>(?<=[\d%kKmMbBnT])/[A-Za-z]+)?
+    (?![\w])
+    """,
+    re.VERBOSE,
+)
+_DIGIT_ORDINAL_RE = re.compile(r"(?<![\w.])\d+(?:st|nd|rd|th)\b")
+_WORD_NUMBER = "|".join(
+    sorted(list(NUMBER_WORDS) + ["hundred", "dozen", "thousand", "million", "billion", "trillion"],
+           key=len, reverse=True)
+)  # fmt: skip
+WORD_NUMBER_RE = re.compile(
+    rf"(?i)\b(?:an?\s+(?=(?:hundred|thousand|million|billion|trillion|dozen)\b))?"
+    rf"(?:{_WORD_NUMBER})(?:(?:\s+and\s+|[\s-])(?:{_WORD_NUMBER}))*\b(?!-)"
+)
+VAGUE_PLURAL_RE = re.compile(
+    r"(?i)\b(?:dozens|tens|hundreds|thousands|millions|billions|trillions)"
+    r"(?:\s+of\s+(?:thousands|millions|billions|trillions))?\b"
+)
+_ORDINAL_WORD_RE = re.compile(r"(?i)\b(?:" + "|".join(_ORDINAL_WORDS) + r")\b")
+_MULTIPLIER_VERB_RE = re.compile(r"(?i)\b(?:doubl|tripl|quadrupl|halv)(?:e|es|ed|ing)\b")
+_FOLD_RE = re.compile(rf"(?i)\b(?:\d+(?:\.\d+)?|{_WORD_NUMBER})-?fold\b")
+
+_MONTH = (
+    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
+    r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)"
+)
+_DAY = r"\d{1,2}(?:st|nd|rd|th)?"
+# Day-level dates and times of day: never claims, even the year inside them.
+DATE_RE = re.compile(
+    rf"\b\d{{4}}-\d{{2}}-\d{{2}}\b|\b\d{{1,2}}/\d{{1,2}}/\d{{2,4}}\b"
+    rf"|\b{_MONTH}\.?\s+{_DAY}\b(?:,?\s+\d{{4}}\b)?"
+    rf"|\b{_DAY}\s+(?:of\s+)?{_MONTH}\b(?:,?\s+\d{{4}}\b)?"
+    rf"|\b\d{{1,2}}(?::\d{{2}}){{1,2}}(?:\s*[ap]\.?m\.?)?|\b\d{{1,2}}\s*[ap]\.?m\.?(?!\w)"
+)
+_YEAR_LEAD_RE = re.compile(
+    rf"(?i)\b(?:in|since|by|until|till|from|during|early|late|mid-?|{_MONTH}|spring|summer"
+    r"|autumn|fall|winter|christmas|easter|thanksgiving)\s*$"
+)
+_CUE_RE = re.compile(
+    r"(?i)(?:\b(?P<mod>just|only|well|a little|slightly|an estimated)\s+)?\b(?P<cue>"
+    + "|".join(re.escape(c) for c in sorted(QUALIFIER_CUES, key=len, reverse=True))
+    + r")\s+$"
+)
+_ESTIMATED_OF_RE = re.compile(r"(?i)\ban?\s+estimated\s+\w+(?:\s+\w+)?\s+of\s+$")
+_PERCENT_WORD_RE = re.compile(r"(?i)\s(?:per\s?cent|percent)\b")
+_RANGE_SEP_RE = re.compile(r"^\s?[–—-]\s?$|^\s+to\s+$")
+_PER_RE = re.compile(
+    r"(?i)^\s*(?:per|a|an|/)\s*(?:(?P<scale>million|thousand|billion|M|K)\s+)?"
+)
+_RATE_WORDS = {"annually": "year", "yearly": "year", "monthly": "month", "daily": "day",
+               "hourly": "hour", "weekly": "week"}  # fmt: skip
+
+
+@dataclass
+class ParsedFigure:
+    """A figure normalised to base units (6000000, not 6 with "million")."""
+
+    value: float | None
+    value_low: float | None = None
+    value_high: float | None = None
+    unit: str | None = None
+    qualifier: str = "exact"
+    qualifier_cue: str | None = None
+    kind: str | None = None
+
+
+# --------------------------------------------------------------------------- pure helpers
+
+
+def parse_number(text: str) -> float | None:
+    """A number written in digits or words: "5,576,000", "7,00,000", "2.788", "ten thousand".
+
+    Commas are grouping marks in any position (so Indian lakh grouping works);
+    "a"/"an" count as one ("a hundred"). Returns None when the text is not a number.
+    """
+    text = text.strip().lower()
+    if re.fullmatch(r"[\d,]*\.?\d+", text):
+        return float(text.replace(",", ""))
+    return _parse_number_words(text)
+
+
+def _parse_number_words(text: str) -> float | None:
+    words = [w for w in re.split(r"[\s-]+", text) if w and w != "and"]
+    if not words or words[0] in SCALES or words[0] in ("hundred", "dozen"):
+        return None  # a bare "million" ("per million tokens") is a denominator, not a figure
+    total, group = 0.0, 0.0
+    for i, word in enumerate(words):
+        if word in ("a", "an") and i == 0 and len(words) > 1:
+            group = 1
+        elif word in NUMBER_WORDS:
+            if group % 100 and not (group % 10 == 0 and group % 100 >= 20 and NUMBER_WORDS[word] < 10):
+                return None  # "one-two", "five six": a sequence, not one number
+            group += NUMBER_WORDS[word]
+        elif word in ("hundred", "dozen"):
+            group = (group or 1) * (100 if word == "hundred" else 12)
+        elif word in SCALES and len(word) > 3:
+            total += (group or 1) * SCALES[word]
+            group = 0
+        else:
+            return None
+    return total + group
+
+
+def scale_factor(word: str | None) -> float:
+    """The multiplier of a scale word or suffix ("bn", "M", "million"); 1 when absent.
+
+    A lone "B"/"M" after a number is read as billion/million, as in "671B", "2.788M".
+    """
+    if not word:
+        return 1.0
+    return SCALES.get(word.strip().lower(), 1.0)
+
+
+def currency_code(symbol_or_word: str | None) -> str | None:
+    """ISO 4217 code for a currency symbol or word: "$" -> USD, "euros" -> EUR."""
+    if not symbol_or_word:
+        return None
+    key = symbol_or_word.strip()
+    if key in CURRENCY_SYMBOLS:
+        return CURRENCY_SYMBOLS[key]
+    return CURRENCY_WORDS.get(singular(key).lower())
+
+
+def singular(word: str) -> str:
+    """The singular of a counted noun: "GPUs" -> "GPU", "companies" -> "company"."""
+    lower = word.lower()
+    if len(word) >= 2 and word[-1] == "s" and _is_acronym(word[:-1]):
+        return word[:-1]  # "GPUs", "H100s"
+    if len(word) <= 3 or lower.endswith(("ss", "us", "is")) or not lower.endswith("s"):
+        return word
+    if lower.endswith("ies"):
+        return word[:-3] + "y"
+    if lower.endswith(("ches", "shes", "xes", "sses")):
+        return word[:-2]
+    return word[:-1]
+
+
+def normalise_unit(noun: str) -> str:
+    """A counted noun as a unit: singular, acronyms as written, other words lower-case."""
+    word = singular(noun.strip())
+    return word if _is_acronym(word) else word.lower()
+
+
+def _is_acronym(word: str) -> bool:
+    return sum(c.isupper() for c in word) >= 2 or any(c.isdigit() for c in word)
+
+
+def qualifier_for(cue: str | None) -> str:
+    """The qualifier a cue gives: "nearly" -> approx, "sub-" -> under, "just" -> exact."""
+    if not cue:
+        return "exact"
+    cue = cue.lower()
+    if cue in SYMBOL_QUALIFIERS:
+        return SYMBOL_QUALIFIERS[cue]
+    if cue in TRAILING_CUES:
+        return TRAILING_CUES[cue]
+    # A modifier before the cue ("just under", "a little under") does not change it.
+    for phrase in sorted(QUALIFIER_CUES, key=len, reverse=True):
+        if cue == phrase or cue.endswith(" " + phrase):
+            return QUALIFIER_CUES[phrase]
+    return "exact"
+
+
+def bounds(value: float, qualifier: str) -> tuple[float | None, float | None]:
+    """The (low, high) bounds a one-sided qualifier implies; (None, None) otherwise."""
+    if qualifier in ("over", "at_least"):
+        return value, None
+    if qualifier in ("under", "at_most"):
+        return None, value
+    return None, None
+
+
+def vague_range(text: str) -> tuple[float, float] | None:
+    """Order-of-magnitude range of a vague plural: "billions" -> (1e9, 1e10)."""
+    words = text.lower().split()
+    base = 1.0
+    for word in words:
+        if word == "of":
+            continue
+        unit = {"tens": 10, "hundreds": 100, "dozens": 12}.get(word) or SCALES.get(word[:-1])
+        if unit is None:
+            return None
+        base *= unit
+    return base, base * 10
+
+
+def _figure_value(m: re.Match, suffix: str = "") -> tuple[float, str | None, str | None]:
+    """(value, unit, kind) of one FIGURE_RE match."""
+    number = parse_number(m.group("num"))
+    cur = currency_code(m.group("cur"))
+    scale_text = m.group("scale") or m.group("scaleword")
+    unit_text = (m.group("unit") or "").strip()
+    if scale_text == "m" and not cur and not unit_text:
+        # Without a currency, "100m" is more often metres than millions.
+        return number, "m", "size"
+    value = number * scale_factor(scale_text)
+    if cur:
+        return value, cur, "money"
+    if unit_text:
+        if unit_text == "%" or "cent" in unit_text.lower():
+            return value, "percent", "percent"
+        if "point" in unit_text.lower():
+            return value, "percentage point", "percent"
+        if unit_text in ("x", "×"):
+            return value, "x", "multiplier"
+        return value, unit_text, "size"
+    word_cur = currency_code(suffix.split()[0]) if suffix.split() else None
+    if word_cur:
+        return value, word_cur, "money"
+    return value, None, None
+
+
+def parse_figure(text: str) -> ParsedFigure | None:
+    """Parse a figure as typed or as written in text into base units.
+
+    Handles currencies ("$6mn", "US$6m", "€5bn", "¥3 billion yuan"), scales
+    ("2.788M", "671B", "1.6 billion", "ten thousand"), qualifiers ("~$10,000",
+    "$600+ million", "about 50"), ranges ("$0.14–$0.55", "40GB–80GB",
+    "between 5 and 10"), percentages, multipliers ("45x", "a hundred times"),
+    vague plurals ("billions", "hundreds of millions") and counted nouns
+    ("50,000 GPUs" -> unit "GPU"). Returns None when no figure is found.
+    """
+    text = " ".join(text.split())
+    qualifier_cue, text = _strip_leading_cue(text)
+    trailing = next((c for c in TRAILING_CUES if text.lower().endswith(" " + c)), None)
+    if trailing:
+        text = text[: -len(trailing) - 1]
+        qualifier_cue = qualifier_cue or trailing
+    parsed = (
+        _parse_range(text)
+        or _parse_digit_figure(text)
+        or _parse_vague(text)
+        or _parse_word_figure(text)
+    )
+    if parsed is None:
+        return None
+    if qualifier_cue and parsed.qualifier == "exact":
+        parsed.qualifier = qualifier_for(qualifier_cue)
+        parsed.qualifier_cue = qualifier_cue
+        parsed.value_low, parsed.value_high = bounds(parsed.value, parsed.qualifier)
+    elif qualifier_cue:
+        parsed.qualifier_cue = qualifier_cue
+    return parsed
+
+
+def _strip_leading_cue(text: str) -> tuple[str | None, str]:
+    m = re.match(
+        r"(?i)(?:(?:just|only|well|a little|slightly)\s+)?(?:"
+        + "|".join(re.escape(c) for c in sorted(QUALIFIER_CUES, key=len, reverse=True))
+        + r")\s+(?=\S)",
+        text,
+    )
+    if not m:
+        return None, text
+    return m.group(0).strip().lower(), text[m.end():]
+
+
+def _parse_digit_figure(text: str) -> ParsedFigure | None:
+    m = FIGURE_RE.match(text)
+    if not m:
+        return None
+    rest = text[m.end():].strip()
+    value, unit, kind = _figure_value(m, rest)
+    symbol = m.group("sym") or ("+" if _has_plus(m) else None)
+    parsed = ParsedFigure(value, unit=unit, kind=kind or "count")
+    if symbol:
+        parsed.qualifier = qualifier_for(symbol)
+        parsed.qualifier_cue = symbol
+        parsed.value_low, parsed.value_high = bounds(value, parsed.qualifier)
+    _apply_suffix(parsed, rest, m.group("per"))
+    return parsed
+
+
+def _has_plus(m: re.Match) -> bool:
+    return bool(m.group("plus1") or m.group("plus2") or m.group("plus3"))
+
+
+def _apply_suffix(parsed: ParsedFigure, rest: str, per: str | None) -> None:
+    """Fold the words after a figure into its unit: counted noun, "times", "per X"."""
+    if per:
+        parsed.unit = f"{parsed.unit} per {per[1:]}"
+        return
+    words = rest.split()
+    if not words:
+        return
+    head = words[0].lower()
+    if head in ("times", "x"):
+        parsed.unit, parsed.kind = "x", "multiplier"
+    elif head == "per" and parsed.unit:
+        parsed.unit = per_unit(parsed.unit, words[1:])
+    elif currency_code(words[0]) and parsed.kind == "money":
+        if words[0].lower() in ("yuan", "rmb", "renminbi"):
+            parsed.unit = "CNY"
+    elif parsed.unit is None:
+        parsed.unit = _compound_unit(words)
+        parsed.kind = "duration" if singular(words[-1]).lower() in TIME_UNITS else "count"
+
+
+def per_unit(unit: str, words: list[str]) -> str:
+    """A rate unit: "USD" and ["million", "input", "tokens"] -> "USD per 1M input tokens"."""
+    if words and words[0].lower() in ("million", "thousand", "billion", "m", "k"):
+        words = [f"1{words[0][0].upper()}", *words[1:]]
+    return " ".join([unit, "per", *words])
+
+
+def _compound_unit(words: list[str]) -> str:
+    """Counted noun of a noun phrase: its head, with an acronym before a time unit ("GPU hour")."""
+    head = normalise_unit(words[-1])
+    if len(words) > 1 and head in TIME_UNITS and _is_acronym(words[-2]) and words[-2].isalpha():
+        return f"{singular(words[-2])} {head}"
+    return head
+
+
+def _parse_range(text: str) -> ParsedFigure | None:
+    m = re.fullmatch(
+        r"(?i)between\s+(.+?)\s+and\s+(.+)|from\s+(.+?)\s+to\s+(.+)|(.+?)(?:\s?[–—-]\s?|\s+to\s+)(.+)",
+        text,
+    )
+    if not m or _parse_word_figure(text) is not None:
+        return None  # "twenty-one" is one number
+    first, second = [g for g in m.groups() if g is not None]
+    low = _parse_digit_figure(first) or _parse_word_figure(first)
+    high = _parse_digit_figure(second) or _parse_word_figure(second)
+    if low is None or high is None or low.value is None or high.value is None:
+        return None
+    if low.unit is None:
+        # "40 to 80GB", "5-7 million": the low end borrows the high end's unit and scale.
+        low.value *= _missing_scale(first.strip(), second.strip())
+    elif low.unit != high.unit:
+        return None
+    return ParsedFigure(low.value, low.value, high.value, high.unit, "range", None, high.kind)
+
+
+def _scale_of(text: str) -> float:
+    m = FIGURE_RE.match(text.strip())
+    return scale_factor(m.group("scale") or m.group("scaleword")) if m else 1.0
+
+
+def _parse_vague(text: str) -> ParsedFigure | None:
+    m = VAGUE_PLURAL_RE.match(text)
+    if not m:
+        return None
+    low, high = vague_range(m.group(0))
+    rest = text[m.end():].split()
+    if rest and rest[0].lower() == "of":
+        rest = rest[1:]
+    unit = currency_code(rest[0]) if rest else None
+    kind = "money" if unit else "count"
+    if rest and not unit:
+        unit = _compound_unit(rest)
+    return ParsedFigure(low, low, high, unit, "range", None, kind)
+
+
+def _parse_word_figure(text: str) -> ParsedFigure | None:
+    m = WORD_NUMBER_RE.match(text) or _ORDINAL_WORD_RE.match(text) or _DIGIT_ORDINAL_RE.match(text)
+    if m is None:
+        return _parse_multiplier_word(text)
+    word = m.group(0)
+    ordinal = _ordinal_value(word)
+    rest = text[m.end():].strip()
+    if ordinal is not None:
+        return ParsedFigure(ordinal, unit=normalise_unit(rest.split()[-1]) if rest else None,
+                            kind="ordinal")
+    value = parse_number(word)
+    if value is None:
+        return None
+    parsed = ParsedFigure(value, kind="count")
+    if rest[:1] == "%":
+        parsed.unit, parsed.kind = "percent", "percent"
+    else:
+        _apply_suffix(parsed, rest, None)
+    return parsed
+
+
+def _parse_multiplier_word(text: str) -> ParsedFigure | None:
+    m = _MULTIPLIER_VERB_RE.match(text) or _FOLD_RE.match(text)
+    if m is None:
+        return None
+    return ParsedFigure(multiplier_value(m.group(0)), unit="x", kind="multiplier")
+
+
+def multiplier_value(word: str) -> float | None:
+    """The factor of "doubles", "tripled", "halved", "10-fold", "three-fold"."""
+    lower = word.lower()
+    for stem, factor in (("doubl", 2.0), ("tripl", 3.0), ("quadrupl", 4.0), ("halv", 0.5)):
+        if lower.startswith(stem):
+            return factor
+    if lower.endswith("fold"):
+        return parse_number(lower[:-4].rstrip("-"))
+    return None
+
+
+def _ordinal_value(word: str) -> float | None:
+    lower = word.lower()
+    if lower in _ORDINAL_WORDS:
+        return float(_ORDINAL_WORDS[lower])
+    m = re.fullmatch(r"(\d+)(?:st|nd|rd|th)", lower)
+    return float(m.group(1)) if m else None
+
+
+# --------------------------------------------------------------------------- spaCy component
+
+
+@dataclass
+class _Candidate:
+    start: int
+    end: int
+    parsed: ParsedFigure
+    bare: bool  # digits only: no currency, scale, unit or symbol, so it may be a name
+    wordy: bool = False  # written in words ("two", "seventh", "billions")
+
+
+def extract_claims(doc: Doc) -> list[Claim]:
+    """Every numeric claim in a parsed doc, sorted by start_char.
+
+    Offsets index ``doc.text`` so that ``doc.text[c.start_char:c.end_char] == c.surface``.
+    """
+    text = doc.text  # a property that rebuilds the string: read it once
+    blocked = [m.span() for m in DATE_RE.finditer(text)]
+    candidates = _merge_ranges(text, _scan(text, blocked))
+    sents = list(doc.sents)
+    sent_starts = [s.start_char for s in sents]
+    quotes = _quoted_blocks(doc, text)
+    claims = []
+    for cand in candidates:
+        span = doc.char_span(cand.start, cand.end, alignment_mode="expand")
+        if span is None or not _is_claim(text, cand, span):
+            continue
+        sent = sents[bisect_right(sent_starts, cand.start) - 1]
+        claim = _build_claim(text, cand, span, sent)
+        if claim.attributed_to is None:
+            claim.attributed_to = next((who for s, e, who in quotes if s <= cand.start < e), None)
+        claims.append(claim)
+    return claims
+
+
+def _quoted_blocks(doc: Doc, text: str) -> list[tuple[int, int, str]]:
+    """Block quotes of plain text: the paragraphs after one ending in ":" ("Simon writes:"),
+    credited to that sentence's subject, up to the next heading (a line with no final stop)."""
+    blocks = []
+    paragraphs = [(m.start(), m.end()) for m in re.finditer(r"[^\n]+(?:\n(?!\s*\n)[^\n]+)*", text)]
+    for i, (start, end) in enumerate(paragraphs):
+        if not text[start:end].rstrip().endswith(":"):
+            continue
+        intro = doc.char_span(start, end, alignment_mode="expand")
+        who = _speaker(intro[-1].sent.root) if intro is not None else None
+        if who is None:
+            continue
+        block_end = end
+        for p_start, p_end in paragraphs[i + 1:]:
+            line = text[p_start:p_end].rstrip()
+            if line.endswith(":") or not re.search(r"[.!?\"”’)]$", line):
+                break
+            block_end = p_end
+        blocks.append((end, block_end, who))
+    return blocks
+
+
+def _scan(text: str, blocked: list[tuple[int, int]]) -> list[_Candidate]:
+    """Figure candidates from the text patterns, leftmost-longest, outside blocked spans."""
+    found: list[_Candidate] = []
+    for m in FIGURE_RE.finditer(text):
+        value, unit, kind = _figure_value(m)
+        parsed = ParsedFigure(value, unit=unit, kind=kind or "count")
+        symbol = m.group("sym") or ("+" if _has_plus(m) else None)
+        if symbol:
+            parsed.qualifier, parsed.qualifier_cue = qualifier_for(symbol), symbol
+        if m.group("per"):
+            parsed.unit = f"{unit} per {m.group('per')[1:]}"
+        bare = not (m.group("cur") or m.group("unit") or symbol or m.group("scaleword"))
+        found.append(_Candidate(m.start(), m.end(), parsed, bare))
+    for m in VAGUE_PLURAL_RE.finditer(text):
+        low, high = vague_range(m.group(0))
+        parsed = ParsedFigure(low, low, high, None, "range", None, "count")
+        found.append(_Candidate(m.start(), m.end(), parsed, False, True))
+    for regex in (WORD_NUMBER_RE, _ORDINAL_WORD_RE, _DIGIT_ORDINAL_RE, _MULTIPLIER_VERB_RE, _FOLD_RE):
+        for m in regex.finditer(text):
+            parsed = _parse_word_figure(m.group(0))
+            if parsed is None or parsed.value is None:
+                continue
+            end = m.end()
+            percent = _PERCENT_WORD_RE.match(text, end)
+            if percent and parsed.kind == "count":  # "twenty-one per cent"
+                end, parsed.unit, parsed.kind = percent.end(), "percent", "percent"
+            found.append(_Candidate(m.start(), end, parsed, False, regex is not _FOLD_RE))
+    found.sort(key=lambda c: (c.start, -c.end))
+    kept: list[_Candidate] = []
+    for cand in found:
+        if kept and cand.start < kept[-1].end:
+            continue
+        if any(s < cand.end and cand.start < e for s, e in blocked):
+            continue
+        kept.append(cand)
+    return kept
+
+
+def _merge_ranges(text: str, cands: list[_Candidate]) -> list[_Candidate]:
+    """Join "X–Y", "X to Y" and "between X and Y" into one range candidate."""
+    merged: list[_Candidate] = []
+    for cand in cands:
+        prev = merged[-1] if merged else None
+        if prev and _joins(text, prev, cand):
+            low, high = prev.parsed, cand.parsed
+            if low.unit is None and high.unit:
+                low.value *= _missing_scale(text[prev.start:prev.end], text[cand.start:cand.end])
+            merged[-1] = _Candidate(
+                prev.start, cand.end,
+                ParsedFigure(low.value, low.value, high.value, high.unit, "range", None, high.kind),
+                False,
+            )  # fmt: skip
+            continue
+        merged.append(cand)
+    return merged
+
+
+def _joins(text: str, a: _Candidate, b: _Candidate) -> bool:
+    gap = text[a.end:b.start]
+    if a.parsed.qualifier == "range" or a.wordy != b.wordy or a.parsed.kind == "ordinal":
+        return False
+    if a.parsed.unit and a.parsed.unit != b.parsed.unit:
+        return False
+    if b.parsed.value < a.parsed.value:  # "2019-20", scores "3-1": not ranges
+        return False
+    if _RANGE_SEP_RE.match(gap):
+        return True
+    return gap == " and " and bool(re.search(r"(?i)\bbetween\s+$", text[max(0, a.start - 9):a.start]))
+
+
+def _missing_scale(low_text: str, high_text: str) -> float:
+    """"5-7 million": the low end borrows the high end's scale when it has none."""
+    m_low = FIGURE_RE.fullmatch(low_text)
+    if m_low and not (m_low.group("scale") or m_low.group("scaleword")):
+        return _scale_of(high_text)
+    return 1.0
+
+
+def _looks_like_year(surface: str) -> bool:
+    return bool(re.fullmatch(r"(?:1[89]|20)\d\d", surface))
+
+
+def _is_claim(text: str, cand: _Candidate, span: Span) -> bool:
+    """Reject names, versions, labels, footnotes, pronoun "one" and undated years."""
+    surface = text[cand.start:cand.end]
+    before, after = text[max(0, cand.start - 2):cand.start], text[cand.end:cand.end + 2]
+    if re.match(r"[A-Za-z0-9]-", before) and not surface.startswith("sub-"):
+        return False  # "GPT-4", "R1-Zero"
+    if cand.bare and before[-1:] == "[" and after[:1] == "]":
+        return False  # footnote marker "[1]"
+    if cand.bare and re.match(r"\.\s", after) and re.search(r"(?:^|\n)\s*$", text[:cand.start]):
+        return False  # numbered note "  1. Although"
+    doc = span.doc
+    first, last = span[0], span[-1]
+    nxt = doc[last.i + 1] if last.i + 1 < len(doc) else None
+    prev = doc[first.i - 1] if first.i > 0 else None
+    if cand.parsed.kind == "ordinal":
+        return _is_rank(prev, nxt)
+    if _in_name(first):
+        return False  # "404 Media", "Two Sigma": the number starts a name
+    if _is_enumeration(text, span):
+        return False
+    if cand.wordy:
+        return _is_word_count(surface, nxt, cand)
+    head = _counted_head(span)
+    if cand.bare and _looks_like_year(surface) and not (head and head.tag_ in ("NNS", "NNPS")):
+        return _is_event_year(text, cand)
+    if (cand.bare or cand.parsed.unit is None) and _is_version(prev, first):
+        return False
+    return not (cand.bare and nxt is not None and _is_name_word(nxt) and head is None)
+
+
+def _in_name(tok: Token) -> bool:
+    """The number is the first word of a multi-word name the NER found."""
+    return tok.ent_type_ in NAME_LABELS and tok.ent_iob_ == "B" and (
+        tok.i + 1 < len(tok.doc) and tok.nbor().ent_iob_ == "I" and _is_name_word(tok.nbor())
+    )
+
+
+def _is_enumeration(text: str, span: Span) -> bool:
+    """"two models called A and B", "two reports, one for A, one for B": a list, not a figure."""
+    head = _counted_head(span)
+    if head is None:
+        return False
+    after = text[head.idx + len(head.text):head.idx + len(head.text) + 12]
+    return bool(re.match(r"(?i)\s*(?:called|named|:|,\s*one\b)", after))
+
+
+def _is_rank(prev: Token | None, nxt: Token | None) -> bool:
+    """"its seventh model", "ranks it 7th" are ranks; "the 26th", "the 22nd amendment" labels."""
+    if prev is not None and prev.lower_ == "the":
+        return nxt is not None and nxt.tag_ == "JJS"
+    return True
+
+
+def _is_word_count(surface: str, nxt: Token | None, cand: _Candidate) -> bool:
+    """Number words are claims except pronoun "one" and names ("Two Sigma")."""
+    lower = surface.lower()
+    if cand.parsed.unit == "x" or cand.parsed.qualifier == "range":
+        return True
+    if lower == "one":
+        return nxt is not None and singular(nxt.lower_) in TIME_UNITS
+    return not (nxt is not None and _is_name_word(nxt))
+
+
+def _is_name_word(tok: Token) -> bool:
+    """A capitalised word that is not an acronym, mid-sentence: part of a name."""
+    return tok.text[:1].isupper() and tok.text[1:].islower() and not tok.is_sent_start
+
+
+def _is_version(prev: Token | None, first: Token) -> bool:
+    """A number right after a capitalised name is a version or model size ("Llama 3.1")."""
+    if prev is None or first.is_sent_start or not prev.whitespace_:
+        return False
+    if not prev.text[:1].isupper():
+        return False
+    return prev.pos_ == "PROPN" or (prev.pos_ == "NOUN" and not prev.is_sent_start)
+
+
+def _is_event_year(text: str, cand: _Candidate) -> bool:
+    """A year that dates an event ("in 2023", "November 2023"), not a time frame of a figure."""
+    if not _YEAR_LEAD_RE.search(text[max(0, cand.start - 20):cand.start]):
+        return False
+    cand.parsed.kind, cand.parsed.unit = "year", "year"
+    # "up 171% in 2024": the year is the time frame of the figure before it.
+    return not re.search(r"[\d%]\s+(?:in|during|since)\s+$", text[max(0, cand.start - 12):cand.start])
+
+
+def _counted_head(span: Span) -> Token | None:
+    """The noun a count counts: the head of the noun phrase right after the number."""
+    doc, last = span.doc, span[-1]
+    for tok in doc[last.i + 1:min(len(doc), last.i + 7)]:
+        if tok.pos_ not in ("NOUN", "PROPN", "ADJ", "NUM") and tok.text != "-":
+            return None
+        if tok.pos_ in ("NOUN", "PROPN") and tok.dep_ not in ("compound", "amod", "nmod"):
+            return None if tok.i == last.i + 1 and _is_name_word(tok) else tok
+    return None
+
+
+def _build_claim(text: str, cand: _Candidate, span: Span, sent: Span) -> Claim:
+    parsed = cand.parsed
+    start, end = cand.start, cand.end
+    qualifier, cue = _qualifier(text, cand, sent)
+    unit, kind = parsed.unit, parsed.kind
+    head = None
+    if parsed.kind in ("money", "percent", "multiplier", "size"):
+        end, unit = _extend_rate(text, span, end, unit)
+    else:
+        head = _counted_head(span)
+        if head is not None and parsed.kind != "year":
+            unit, kind = _count_unit(head, parsed)
+            if parsed.kind != "ordinal":
+                # The head token may carry glued punctuation ("hours—11x"): keep the word.
+                end = head.idx + len(re.match(r"[\w-]*", head.text).group())
+        elif parsed.kind == "ordinal":
+            unit = "rank"
+    low, high = parsed.value_low, parsed.value_high
+    if qualifier != "range":
+        low, high = bounds(parsed.value, qualifier)
+    return Claim(
+        surface=text[start:end],
+        start_char=start,
+        end_char=end,
+        value=parsed.value,
+        value_low=low,
+        value_high=high,
+        unit=unit,
+        qualifier=qualifier,
+        qualifier_cue=cue,
+        change=_change(span),
+        subject=_subject(span, head),
+        attributed_to=_attribution(sent, span),
+        kind=kind or "count",
+    )
+
+
+def _qualifier(text: str, cand: _Candidate, sent: Span) -> tuple[str, str | None]:
+    """Qualifier and cue from the figure's symbols and the words just before or after it."""
+    parsed = cand.parsed
+    if parsed.qualifier == "range":
+        return "range", parsed.qualifier_cue
+    lead = text[max(sent.start_char, cand.start - 40):cand.start]
+    m = _CUE_RE.search(lead)
+    if m:
+        cue = " ".join(m.group(0).split()).lower()
+        return qualifier_for(cue), cue
+    if parsed.qualifier != "exact":
+        return parsed.qualifier, parsed.qualifier_cue
+    if _ESTIMATED_OF_RE.search(lead):
+        return "exact", "estimated"
+    tail = text[cand.end:cand.end + 10].lower()
+    trailing = next((c for c in TRAILING_CUES if tail.startswith(" " + c)), None)
+    if trailing:
+        return TRAILING_CUES[trailing], trailing
+    return "exact", None
+
+
+def _count_unit(head: Token, parsed: ParsedFigure) -> tuple[str, str]:
+    """Unit and kind of a counted noun: "GPU hour", "month" (duration), "x" for "times"."""
+    noun = normalise_unit(head.text)
+    if parsed.kind == "ordinal":
+        return noun, "ordinal"
+    if noun == "time":
+        return "x", "multiplier"
+    compound = [c for c in head.lefts if c.dep_ == "compound" and _is_acronym(c.text) and c.text.isalpha()]
+    if noun in TIME_UNITS and compound:
+        return f"{singular(compound[-1].text)} {noun}", "duration"
+    return noun, "duration" if noun in TIME_UNITS else "count"
+
+
+def _extend_rate(text: str, span: Span, end: int, unit: str | None) -> tuple[int, str | None]:
+    """Take "per million input tokens" into a price's surface and unit; "annually" into its unit."""
+    following = text[end:end + 60]
+    word = re.match(r"\s+(\w+)", following)
+    if word and word.group(1).lower() in _RATE_WORDS and unit:
+        return end, f"{unit} per {_RATE_WORDS[word.group(1).lower()]}"
+    m = _PER_RE.match(following)
+    if not m or not unit or " per " in unit:
+        return end, unit
+    if re.match(r"(?i)^\s*an?\s", following) and not re.match(
+        r"(?i)^\s*an?\s+(?:" + "|".join(TIME_UNITS) + r")\b", following
+    ):
+        return end, unit  # "$5 a share" is a rate, "$5 a model that..." is not
+    words_start = end + m.end()
+    nouns = []
+    doc = span.doc
+    for tok in doc[span[-1].i + 1:min(len(doc), span[-1].i + 8)]:
+        if tok.idx < words_start:
+            continue
+        if tok.pos_ not in ("NOUN", "PROPN", "ADJ") or len(nouns) == 3:
+            break
+        nouns.append(tok)
+    if not nouns:
+        return end, unit
+    words = [t.text for t in nouns]
+    if m.group("scale"):
+        words.insert(0, m.group("scale"))
+    return nouns[-1].idx + len(nouns[-1].text), per_unit(unit, words)
+
+
+def _change(span: Span) -> str | None:
+    """up/down when the figure is a movement: "rose 5%", "knocked $500 billion off"."""
+    for tok in [span.root, *span.root.ancestors][:3]:
+        lemma = tok.lemma_.lower()
+        if lemma in UP_WORDS:
+            return "up"
+        if lemma in DOWN_WORDS:
+            return "down"
+        if tok.pos_ not in ("VERB", "ADP", "ADV", "NUM", "SYM", "NOUN"):
+            break
+    return None
+
+
+def _noun_phrase(tok: Token) -> str:
+    """A short phrase for a noun: its compounds, adjectives and possessor, no determiner."""
+    parts = [c for c in tok.lefts if c.dep_ in ("compound", "amod", "poss", "nmod") and c.i >= tok.i - 4]
+    start = min([p.left_edge.i for p in parts] + [tok.i])
+    words = [t for t in tok.doc[start:tok.i + 1] if t.pos_ not in ("DET", "NUM", "SYM") and not t.like_num]
+    return " ".join(t.text for t in words).replace(" ’s", "’s").replace(" 's", "'s")
+
+
+def _subject(span: Span, head: Token | None) -> str | None:
+    """What the figure measures, from the parse: the counted noun, the noun it modifies,
+    the noun its preposition attaches to, or the subject of a "cost/be" verb."""
+    if head is not None:
+        return _noun_phrase(head)
+    doc, root = span.doc, span.root
+    nxt = doc[span.end] if span.end < len(doc) else None
+    if nxt is not None and nxt.pos_ == "NOUN" and root.head.i >= nxt.i and root.head.pos_ == "NOUN":
+        return _noun_phrase(root.head)
+    gov = root.head
+    if gov.pos_ == "ADP":
+        target = gov.head
+        if target.pos_ in ("NOUN", "PROPN"):
+            return _noun_phrase(target)
+        gov = target
+    if gov.pos_ in ("VERB", "AUX"):
+        subj = next((c for c in gov.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        obj = next((c for c in gov.children if c.dep_ == "prep" and c.i > span.end), None)
+        if obj is not None:
+            pobj = next((c for c in obj.children if c.dep_ == "pobj"), None)
+            if pobj is not None:
+                return f"{gov.lemma_} {obj.text} {_noun_phrase(pobj)}"
+        if subj is not None and subj.pos_ not in ("PRON",):
+            return _noun_phrase(subj)
+        return gov.lemma_
+    if gov.pos_ in ("NOUN", "PROPN") and gov.i != root.i:
+        return _noun_phrase(gov)
+    return None
+
+
+def _attribution(sent: Span, span: Span) -> str | None:
+    """Who the sentence credits: the subject of a reporting verb over the figure,
+    "according to X", a possessed "X's claim", or "reportedly"."""
+    ancestors = [span.root, *span.root.ancestors]
+    for tok in ancestors:
+        if tok.lemma_.lower() in REPORT_VERBS and tok.pos_ in ("VERB", "NOUN"):
+            who = _speaker(tok)
+            if who:
+                return who
+    for tok in sent:
+        if tok.lower_ == "according" and tok.i + 1 < len(tok.doc) and tok.nbor().lower_ == "to":
+            pobj = next((c for c in tok.nbor().children if c.dep_ == "pobj"), None)
+            if pobj is not None:
+                return _speaker_phrase(pobj)
+    for tok in sent:
+        if tok.lemma_.lower() in REPORT_VERBS and tok.dep_ == "ROOT":
+            who = _speaker(tok)
+            if who:
+                return who
+    if any(t.lower_ == "reportedly" for t in sent):
+        return "unnamed reports"
+    return None
+
+
+def _speaker(verb: Token) -> str | None:
+    if verb.pos_ == "NOUN":
+        poss = next((c for c in verb.children if c.dep_ == "poss"), None)
+        return _speaker_phrase(poss) if poss is not None else None
+    node = verb
+    for _ in range(3):
+        subj = next((c for c in node.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        if subj is not None:
+            return _speaker_phrase(subj)
+        if node.head is node:
+            break
+        node = node.head
+    return None
+
+
+def _speaker_phrase(tok: Token) -> str | None:
+    """The speaker's words, without appositives or clauses; pronouns are not names."""
+    if tok.pos_ == "PRON":
+        return None
+    keep = [t for t in tok.subtree if t.i <= tok.i or t.dep_ in ("prep", "pobj", "compound")]
+    keep = [t for t in keep if not (t.dep_ == "case" or t.is_punct)]
+    last_ok = tok.i
+    for t in tok.subtree:
+        if t.i > tok.i and t.dep_ in ("prep", "pobj", "compound"):
+            last_ok = t.i
+        elif t.i > tok.i:
+            break
+    words = [t for t in keep if t.i <= last_ok and t.i >= tok.left_edge.i]
+    phrase = " ".join(t.text for t in words)
+    if words and words[0].pos_ != "PROPN" and not _is_acronym(words[0].text):
+        phrase = phrase[:1].lower() + phrase[1:]
+    return phrase or None
+
+
+if not Doc.has_extension("numeric_claims"):
+    Doc.set_extension("numeric_claims", default=None)
+
+
+@Language.factory("numeric_claims")
+def create_numeric_claims(nlp: Language, name: str):
+    """The spaCy factory: a component that sets ``doc._.numeric_claims``."""
+    return NumericClaims()
+
+
+class NumericClaims:
+    """Pipeline component: fills ``doc._.numeric_claims`` with :func:`extract_claims`."""
+
+    def __call__(self, doc: Doc) -> Doc:
+        doc._.numeric_claims = extract_claims(doc)
+        return doc

@@ -1,0 +1,255 @@
+"""Tests of the figure normalisers and the numeric_claims component."""
+
+import math
+
+import pytest
+
+from pipeline.claims import ParsedFigure, extract_claims, parse_figure, parse_number
+
+B, M, K = 1e9, 1e6, 1e3
+
+# (text, value, unit, qualifier, (value_low, value_high) or None to skip the bounds check)
+PARSE_CASES = [
+    # currencies and scales
+    ("$6M", 6 * M, "USD", "exact", None),
+    ("$8 million", 8 * M, "USD", "exact", None),
+    ("$4mn", 4 * M, "USD", "exact", None),
+    ("US$9m", 9 * M, "USD", "exact", None),
+    ("$12bn", 12 * B, "USD", "exact", None),
+    ("$2.5 trillion", 2.5e12, "USD", "exact", None),
+    ("$45k", 45 * K, "USD", "exact", None),
+    ("€5bn", 5 * B, "EUR", "exact", None),
+    ("€1.2 million", 1.2 * M, "EUR", "exact", None),
+    ("£3", 3, "GBP", "exact", None),
+    ("£250,000", 250 * K, "GBP", "exact", None),
+    ("¥800", 800, "JPY", "exact", None),
+    ("¥2 billion yuan", 2 * B, "CNY", "exact", None),
+    ("¥10bn RMB", 10 * B, "CNY", "exact", None),
+    ("₹50 crore", 5e8, "INR", "exact", None),
+    ("A$7m", 7 * M, "AUD", "exact", None),
+    ("HK$30", 30, "HKD", "exact", None),
+    ("40 dollars", 40, "USD", "exact", None),
+    ("300 euros", 300, "EUR", "exact", None),
+    # plain numbers
+    ("3,141,000", 3141000, None, "exact", None),
+    ("9,00,000", 900000, None, "exact", None),
+    ("12", 12, None, "exact", None),
+    ("0.75", 0.75, None, "exact", None),
+    ("3.35M", 3.35 * M, None, "exact", None),
+    ("2.4 billion", 2.4 * B, None, "exact", None),
+    ("120B", 120 * B, None, "exact", None),
+    ("8k", 8 * K, None, "exact", None),
+    # number words
+    ("ten thousand", 10 * K, None, "exact", None),
+    ("twenty-one", 21, None, "exact", None),
+    ("three hundred and five", 305, None, "exact", None),
+    ("a dozen", 12, None, "exact", None),
+    ("a hundred", 100, None, "exact", None),
+    ("half", 0.5, None, "exact", None),
+    ("two million", 2 * M, None, "exact", None),
+    # vague plurals
+    ("billions", B, None, "range", (B, 10 * B)),
+    ("millions", M, None, "range", (M, 10 * M)),
+    ("hundreds of millions", 1e8, None, "range", (1e8, 1e9)),
+    ("tens of thousands", 1e4, None, "range", (1e4, 1e5)),
+    ("billions of dollars", B, "USD", "range", (B, 10 * B)),
+    # qualifiers
+    ("$900+ million", 900 * M, "USD", "at_least", (900 * M, None)),
+    ("70+", 70, None, "at_least", (70, None)),
+    ("~$20,000", 20 * K, "USD", "approx", None),
+    ("≥2TB/s", 2, "TB/s", "at_least", (2, None)),
+    ("sub-$4M", 4 * M, "USD", "under", (None, 4 * M)),
+    ("about 300", 300, None, "approx", None),
+    ("nearly $70 billion", 70 * B, "USD", "approx", None),
+    ("roughly 12%", 12, "percent", "approx", None),
+    ("more than 5,000 staff", 5000, "staff", "over", (5000, None)),
+    ("fewer than 90 workers", 90, "worker", "under", (None, 90)),
+    ("a little under $9m", 9 * M, "USD", "under", (None, 9 * M)),
+    ("at least 40 ships", 40, "ship", "at_least", (40, None)),
+    ("up to $15k", 15 * K, "USD", "at_most", (None, 15 * K)),
+    ("just $3 million", 3 * M, "USD", "exact", None),
+    ("20 or more", 20, None, "at_least", (20, None)),
+    # ranges
+    ("$0.30–$0.90", 0.30, "USD", "range", (0.30, 0.90)),
+    ("16GB–32GB", 16, "GB", "range", (16, 32)),
+    ("between 4 and 6 million", 4 * M, None, "range", (4 * M, 6 * M)),
+    ("3-5 billion", 3 * B, None, "range", (3 * B, 5 * B)),
+    ("10 to 20GB", 10, "GB", "range", (10, 20)),
+    # percentages and multipliers
+    ("23%", 23, "percent", "exact", None),
+    ("9 per cent", 9, "percent", "exact", None),
+    ("4.5 percent", 4.5, "percent", "exact", None),
+    ("30x", 30, "x", "exact", None),
+    ("12×", 12, "x", "exact", None),
+    ("a hundred times", 100, "x", "exact", None),
+    ("six times", 6, "x", "exact", None),
+    ("tripled", 3, "x", "exact", None),
+    ("ten-fold", 10, "x", "exact", None),
+    # counted nouns and rates
+    ("70,000 GPUs", 70000, "GPU", "exact", None),
+    ("12 Employees", 12, "employee", "exact", None),
+    ("3 companies", 3, "company", "exact", None),
+    ("500 H200s", 500, "H200", "exact", None),
+    ("1.2 million GPU hours", 1.2 * M, "GPU hour", "exact", None),
+    ("eight months", 8, "month", "exact", None),
+    ("$4 per million output tokens", 4, "USD per 1M output tokens", "exact", None),
+    ("$9,000/unit", 9000, "USD per unit", "exact", None),
+    # ordinals
+    ("fifth", 5, None, "exact", None),
+    ("12th", 12, None, "exact", None),
+    # metres are not millions without a currency
+    ("100m", 100, "m", "exact", None),
+]
+
+
+@pytest.mark.parametrize("text,value,unit,qualifier,bounds", PARSE_CASES)
+def test_parse_figure(text, value, unit, qualifier, bounds):
+    parsed = parse_figure(text)
+    assert isinstance(parsed, ParsedFigure)
+    assert math.isclose(parsed.value, value, rel_tol=1e-9)
+    assert parsed.unit == unit
+    assert parsed.qualifier == qualifier
+    if bounds is not None:
+        assert (parsed.value_low, parsed.value_high) == pytest.approx(bounds)
+
+
+def test_parse_figure_kinds_and_cues():
+    assert parse_figure("$7 billion").kind == "money"
+    assert parse_figure("8%").kind == "percent"
+    assert parse_figure("25x").kind == "multiplier"
+    assert parse_figure("ninth").kind == "ordinal"
+    assert parse_figure("just under $9m").qualifier_cue == "just under"
+    assert parse_figure("~$5").qualifier_cue == "~"
+
+
+@pytest.mark.parametrize("text", ["", "hello", "million", "GPT-4o"])
+def test_parse_figure_rejects_non_figures(text):
+    assert parse_figure(text) is None
+
+
+def test_parse_number():
+    assert parse_number("1,234,567") == 1234567
+    assert parse_number("forty two") == 42
+    assert parse_number("one two") is None
+    assert parse_number("banana") is None
+
+
+def claims_of(nlp, text):
+    doc = nlp(text)
+    for claim in doc._.numeric_claims:
+        assert doc.text[claim.start_char:claim.end_char] == claim.surface
+    return doc._.numeric_claims
+
+
+def one_claim(nlp, text, surface):
+    matches = [c for c in claims_of(nlp, text) if c.surface == surface]
+    assert len(matches) == 1, [c.surface for c in claims_of(nlp, text)]
+    return matches[0]
+
+
+def test_component_sets_extension_and_extract_claims_agrees(nlp):
+    doc = nlp("Acme sold 4,000 phones for $2 million.")
+    assert [c.surface for c in doc._.numeric_claims] == ["4,000 phones", "$2 million"]
+    assert extract_claims(doc) == doc._.numeric_claims
+
+
+@pytest.mark.parametrize(
+    "text,surface,qualifier,cue",
+    [
+        ("The bridge cost about $40 million to build.", "$40 million", "approx", "about"),
+        ("The startup has fewer than 80 employees today.", "80 employees", "under", "fewer than"),
+        ("Its rival spent over $2bn on chips last year.", "$2bn", "over", "over"),
+        ("Tickets sold for up to $900 each.", "$900", "at_most", "up to"),
+        ("They built it for just $9 million in total.", "$9 million", "exact", "just"),
+        ("The plant employs at least 1,200 people.", "1,200 people", "at_least", "at least"),
+        ("The budget was a little under $7m this time.", "$7m", "under", "a little under"),
+        ("Analysts expect 300+ stores by spring.", "300+ stores", "at_least", "+"),
+    ],
+)
+def test_component_qualifiers(nlp, text, surface, qualifier, cue):
+    claim = one_claim(nlp, text, surface)
+    assert (claim.qualifier, claim.qualifier_cue) == (qualifier, cue)
+
+
+def test_component_ranges(nlp):
+    claim = one_claim(nlp, "Memory ranges from 24GB–48GB on each card.", "24GB–48GB")
+    assert (claim.value_low, claim.value_high, claim.unit) == (24, 48, "GB")
+    claim = one_claim(nlp, "Fares are between $3 and $8 per ride.", "$3 and $8 per ride")
+    assert (claim.value_low, claim.value_high, claim.qualifier) == (3, 8, "range")
+    claim = one_claim(nlp, "Rivals are spending billions on data centres.", "billions")
+    assert (claim.value_low, claim.value_high) == (1e9, 1e10)
+
+
+def test_component_change(nlp):
+    claims = claims_of(nlp, "Shares fell 12% on Tuesday while revenue rose 5%.")
+    assert [(c.surface, c.change) for c in claims] == [("12%", "down"), ("5%", "up")]
+    claim = one_claim(nlp, "The sell-off knocked $80 billion off the bank's value.", "$80 billion")
+    assert claim.change == "down"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The chatbot runs on GPT-4 and Llama 3.1 and Gemini 2.0 models.",
+        "Engineers compared the A100 with the H200 chip.",
+        "The report was published on March 14 and revised on the 2nd of April.",
+        "We met at 10:30 am on 2024-05-06.",
+        "First, the 19th amendment is a label, as is footnote [4].",
+        "One of the founders left, and one would expect more to follow.",
+    ],
+)
+def test_component_rejects_names_dates_and_labels(nlp, text):
+    assert claims_of(nlp, text) == []
+
+
+def test_component_counted_nouns_and_units(nlp):
+    claim = one_claim(nlp, "The lab bought 25,000 Nvidia H200 GPUs in total.", "25,000 Nvidia H200 GPUs")
+    assert (claim.value, claim.unit, claim.kind) == (25000, "GPU", "count")
+    claim = one_claim(nlp, "Training took 1.5 million GPU hours on the cluster.", "1.5 million GPU hours")
+    assert (claim.value, claim.unit) == (1.5e6, "GPU hour")
+    claim = one_claim(nlp, "The model has 70 billion parameters.", "70 billion parameters")
+    assert claim.unit == "parameter"
+    claim = one_claim(nlp, "The launch came eight months after the merger.", "eight months")
+    assert (claim.value, claim.kind) == (8, "duration")
+    claim = one_claim(nlp, "Output costs $4 per million output tokens.", "$4 per million output tokens")
+    assert claim.unit == "USD per 1M output tokens"
+
+
+def test_component_ranks_and_multipliers(nlp):
+    claim = one_claim(nlp, "Critics now rank the film 3rd overall.", "3rd")
+    assert (claim.value, claim.kind) == (3, "ordinal")
+    claim = one_claim(nlp, "It is the company's ninth acquisition.", "ninth")
+    assert claim.value == 9
+    claim = one_claim(nlp, "The new chip is 30x faster than the old one.", "30x")
+    assert (claim.value, claim.unit) == (30, "x")
+
+
+@pytest.mark.parametrize(
+    "text,surface,who",
+    [
+        ("Acme says it spent $4 million on the campaign.", "$4 million", "Acme"),
+        ("According to Gartner, sales reached 9,000 units.", "9,000 units", "Gartner"),
+        ("Unverified reports suggest the fund holds 3,000 servers.", "3,000 servers", "unverified reports"),
+        ("A new study has shown that 40% of users churn.", "40%", "a new study"),
+        ("The startup reportedly raised $70 million.", "$70 million", "unnamed reports"),
+    ],
+)
+def test_component_attribution(nlp, text, surface, who):
+    assert one_claim(nlp, text, surface).attributed_to == who
+
+
+def test_component_years(nlp):
+    claims = claims_of(nlp, "The firm was founded in 2016 and hired 40 engineers.")
+    assert [(c.surface, c.kind) for c in claims] == [("2016", "year"), ("40 engineers", "count")]
+
+
+def test_demo_corpus_offsets(nlp, demo_corpus):
+    total = 0
+    for path in sorted(demo_corpus.glob("*.txt")):
+        text = path.read_text(encoding="utf-8")
+        claims = nlp(text)._.numeric_claims
+        assert claims == sorted(claims, key=lambda c: c.start_char)
+        for claim in claims:
+            assert text[claim.start_char:claim.end_char] == claim.surface
+        total += len(claims)
+    assert total >= 60
