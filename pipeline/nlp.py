@@ -77,16 +77,16 @@ def model_info(nlp: Language) -> tuple[str, str]:
 
 
 _POSSESSIVE = re.compile(r"(?:['’]s|s['’]|['’])$", re.IGNORECASE)
-_LEADING_THE = re.compile(r"^the\s+", re.IGNORECASE)
+_LEADING_DETERMINER = re.compile(r"^(?:the|an?)\s+", re.IGNORECASE)
 
 
 def clean_entity_surface(surface: str) -> str:
-    """Strip what is not part of a name: a possessive, a leading "the", stray punctuation.
+    """Strip what is not part of a name: a possessive, a leading article, stray punctuation.
 
     "Nvidia’s" -> "Nvidia", "the Stargate Project" -> "Stargate Project".
     """
     name = " ".join(surface.split())
-    name = _LEADING_THE.sub("", name)
+    name = _LEADING_DETERMINER.sub("", name)
     if len(name) > 3:
         name = _POSSESSIVE.sub("", name)
     return name.strip(" \t\"'“”‘’()[],.;:-–—")
@@ -102,6 +102,20 @@ def entity_key(name: str) -> str:
     return " ".join(re.sub(r"[^\w]+", " ", folded).split())
 
 
+_TWO_LETTERS = re.compile(r"[^\W\d_]{2,}")
+
+
+def looks_like_name(name: str) -> bool:
+    """Whether a cleaned entity span can be a name at all.
+
+    The small model sometimes tags figures ("671bn", "2.788M H800 GPU") and contraction
+    fragments ("n’t") as entities; figures belong to claims, fragments to nobody.
+    """
+    if not name or name[0].isdigit():
+        return False
+    return _TWO_LETTERS.search(name) is not None
+
+
 def extract_entities(doc) -> list[EntityMention]:
     """Named-entity mentions of the labels in :data:`ENTITY_LABELS`, offsets trimmed to the name."""
     mentions = []
@@ -109,9 +123,9 @@ def extract_entities(doc) -> list[EntityMention]:
         if ent.label_ not in ENTITY_LABELS:
             continue
         name = clean_entity_surface(ent.text)
-        key = entity_key(name)
-        if not key or not any(c.isalpha() for c in key):
+        if not looks_like_name(name):
             continue
+        key = entity_key(name)
         start = doc.text.find(name, ent.start_char, ent.end_char)
         if start < 0:  # whitespace was folded inside the name; keep the whole span
             start, end, surface = ent.start_char, ent.end_char, ent.text

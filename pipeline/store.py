@@ -12,6 +12,7 @@ removed in the same transaction that stores the new one.
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import asdict
 from datetime import datetime, timezone
 from pathlib import Path
@@ -68,6 +69,7 @@ ENTITY_COLUMNS = {"id": str, "name": str, "label": str}
 MENTION_COLUMNS = {
     "id": str,
     "entity_id": str,
+    "label": str,
     "article_id": str,
     "sentence_id": str,
     "start_char": int,
@@ -120,38 +122,38 @@ def open_db(path: str | Path = DEFAULT_DB) -> sqlite_utils.Database:
     return db
 
 
-def ensure_schema(db: sqlite_utils.Database) -> None:
-    """Create the tables, foreign keys, indexes and full-text indexes that are missing."""
-    db["runs"].create(RUN_COLUMNS, pk="id", if_not_exists=True)
-    db["articles"].create(
-        ARTICLE_COLUMNS,
-        pk="id",
-        foreign_keys=[("run_id", "runs", "id")],
-        if_not_exists=True,
-    )
-    db["sentences"].create(
-        SENTENCE_COLUMNS,
-        pk="id",
-        foreign_keys=[("article_id", "articles", "id")],
-        if_not_exists=True,
-    )
-    db["claims"].create(
+# Each table: its columns and its foreign keys, in creation order (referenced tables first).
+TABLES = {
+    "runs": (RUN_COLUMNS, []),
+    "articles": (ARTICLE_COLUMNS, [("run_id", "runs", "id")]),
+    "sentences": (SENTENCE_COLUMNS, [("article_id", "articles", "id")]),
+    "claims": (
         CLAIM_COLUMNS,
-        pk="id",
-        foreign_keys=[("article_id", "articles", "id"), ("sentence_id", "sentences", "id")],
-        if_not_exists=True,
-    )
-    db["entities"].create(ENTITY_COLUMNS, pk="id", if_not_exists=True)
-    db["entity_mentions"].create(
+        [("article_id", "articles", "id"), ("sentence_id", "sentences", "id")],
+    ),
+    "entities": (ENTITY_COLUMNS, []),
+    "entity_mentions": (
         MENTION_COLUMNS,
-        pk="id",
-        foreign_keys=[
+        [
             ("entity_id", "entities", "id"),
             ("article_id", "articles", "id"),
             ("sentence_id", "sentences", "id"),
         ],
-        if_not_exists=True,
-    )
+    ),
+}
+
+
+def ensure_schema(db: sqlite_utils.Database) -> None:
+    """Create the tables, foreign keys, indexes and full-text indexes that are missing.
+
+    A database made by an earlier version gains the columns added since.
+    """
+    for table, (columns, foreign_keys) in TABLES.items():
+        db[table].create(columns, pk="id", foreign_keys=foreign_keys, if_not_exists=True)
+        existing = db[table].columns_dict
+        for name, kind in columns.items():
+            if name not in existing:
+                db[table].add_column(name, kind)
     indexes = {
         "articles": [["content_hash"], ["path"], ["published"]],
         "sentences": [["article_id", "position"]],
@@ -282,6 +284,7 @@ def store_article(
             {
                 "id": f"{article_id}-e{m.start_char}",
                 "entity_id": m.key,
+                "label": m.label,
                 "article_id": article_id,
                 "sentence_id": sentence_id(_sentence_index(analysis.sentences, m.start_char)),
                 "start_char": m.start_char,
@@ -290,9 +293,28 @@ def store_article(
             }
             for m in analysis.mentions
         )
+        refresh_entity_names(db, {m.key for m in analysis.mentions})
         if previous:
             delete_orphan_entities(db)
     return "updated" if previous else "new"
+
+
+def refresh_entity_names(db: sqlite_utils.Database, keys: set[str]) -> None:
+    """Give each entity its most frequent spelling and label over all its mentions.
+
+    The small model labels one name differently from sentence to sentence (DeepSeek as
+    ORG, PRODUCT, GPE): the majority is the best guess, and it is stable under re-ingest.
+    """
+    for column, source in (("name", "surface"), ("label", "label")):
+        db.execute(
+            f"""
+            update entities set {column} = (
+                select {source} from entity_mentions where entity_id = entities.id
+                group by {source} order by count(*) desc, {source} limit 1)
+            where id in (select value from json_each(?))
+            """,
+            [json.dumps(sorted(keys))],
+        )
 
 
 def start_run(db: sqlite_utils.Database, package_version: str) -> int:

@@ -7,6 +7,7 @@ from pipeline.nlp import (
     entity_key,
     extract_entities,
     load_pipeline,
+    looks_like_name,
     model_info,
     split_into_chunks,
 )
@@ -20,10 +21,21 @@ from pipeline.nlp import (
         ("the Stargate Project", "Stargate Project"),
         ("“OpenAI”", "OpenAI"),
         ("Liang  Wenfeng", "Liang Wenfeng"),
+        ("a Raspberry Pi", "Raspberry Pi"),
     ],
 )
 def test_clean_entity_surface(surface, expected):
     assert clean_entity_surface(surface) == expected
+
+
+@pytest.mark.parametrize("name", ["671bn", "2.788M H800 GPU", "n’t", "", "U S"])
+def test_figures_and_fragments_are_not_names(name):
+    assert not looks_like_name(name)
+
+
+@pytest.mark.parametrize("name", ["DeepSeek", "R1-Zero", "Liang Wenfeng", "US", "AI"])
+def test_names_are_names(name):
+    assert looks_like_name(name)
 
 
 def test_entity_key_folds_case_possessive_and_punctuation():

@@ -106,6 +106,19 @@ def test_entities_nobody_mentions_any_more_are_removed(db):
     assert db["entity_mentions"].count == 0
 
 
+def test_entity_takes_its_most_frequent_spelling_and_label(db):
+    text = "ACME sued Acme. Acme won."
+    analysis = ArticleAnalysis(
+        [SentenceRecord(0, text, 0, len(text))],
+        [],
+        [EntityMention("acme", "ACME", "PERSON", 0, 4, "ACME"),
+         EntityMention("acme", "Acme", "ORG", 10, 14, "Acme"),
+         EntityMention("acme", "Acme", "ORG", 16, 20, "Acme")],
+    )
+    store_article(db, make_article(text), analysis)
+    assert list(db.query("select name, label from entities")) == [{"name": "Acme", "label": "ORG"}]
+
+
 def test_same_content_under_another_path_is_one_article(db):
     store_article(db, make_article(path="a.txt"), analysis_for(TEXT))
     assert store_article(db, make_article(path="copy/a.txt"), analysis_for(TEXT)) == "unchanged"
@@ -129,3 +142,13 @@ def test_full_text_search_finds_sentences(db):
     store_article(db, make_article(), analysis_for(TEXT))
     hits = [r["text"] for r in db["sentences"].search("engineers")]
     assert hits == ["Acme hired 20 engineers."]
+
+
+def test_an_older_database_gains_new_columns(tmp_path):
+    import sqlite_utils
+
+    old = sqlite_utils.Database(tmp_path / "old.db")
+    old["claims"].create({"id": str, "surface": str}, pk="id")
+    old.close()
+    db = open_db(tmp_path / "old.db")
+    assert {"value", "unit", "qualifier", "attributed_to"} <= set(db["claims"].columns_dict)
