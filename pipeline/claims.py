@@ -51,16 +51,37 @@ _ORDINAL_WORDS = {
     "hundredth": 100,
 }  # fmt: skip  ("first", "second" and "last" are mostly discourse markers, not ranks)
 
-# Longest symbols first so "US$" wins over "$".
+# Longest symbols first so "US$" wins over "$". "PS" and "Y" are the ASCII transliterations
+# of "£" and "¥" (as unidecode writes them); they count only before money-shaped numbers.
 CURRENCY_SYMBOLS = {
-    "US$": "USD", "HK$": "HKD", "NZ$": "NZD", "A$": "AUD", "C$": "CAD", "S$": "SGD",
-    "R$": "BRL", "$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "₹": "INR", "₩": "KRW",
-    "₽": "RUB", "Rs": "INR",
+    "US$": "USD", "US $": "USD", "$US": "USD", "HK$": "HKD", "HK $": "HKD", "NZ$": "NZD",
+    "NZ $": "NZD", "A$": "AUD", "$A": "AUD", "AU$": "AUD", "C$": "CAD", "CA$": "CAD",
+    "S$": "SGD", "R$": "BRL", "$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "₹": "INR",
+    "₩": "KRW", "₽": "RUB", "₪": "ILS", "Rs": "INR", "Rs.": "INR", "RM": "MYR", "Rp": "IDR",
+    "USD ": "USD", "EUR ": "EUR", "GBP ": "GBP", "JPY ": "JPY", "CNY ": "CNY", "CHF ": "CHF",
+    "INR ": "INR", "AUD ": "AUD", "CAD ": "CAD", "PS": "GBP", "Y=": "JPY", "Y": "JPY",
 }  # fmt: skip
+TRANSLITERATED_SYMBOLS = frozenset({"PS", "Y", "Y="})
 CURRENCY_WORDS = {
-    "dollar": "USD", "usd": "USD", "euro": "EUR", "eur": "EUR", "pound": "GBP",
-    "sterling": "GBP", "gbp": "GBP", "yen": "JPY", "jpy": "JPY", "yuan": "CNY",
-    "rmb": "CNY", "renminbi": "CNY", "cny": "CNY", "rupee": "INR", "inr": "INR",
+    "dollar": "USD", "usd": "USD", "buck": "USD", "euro": "EUR", "eur": "EUR",
+    "pound": "GBP", "sterling": "GBP", "gbp": "GBP", "yen": "JPY", "jpy": "JPY",
+    "yuan": "CNY", "rmb": "CNY", "renminbi": "CNY", "cny": "CNY", "rupee": "INR", "inr": "INR",
+    "shekel": "ILS", "ringgit": "MYR", "won": "KRW", "rouble": "RUB", "ruble": "RUB",
+    "franc": "CHF", "rand": "ZAR", "peso": "MXN", "lira": "TRY", "baht": "THB",
+    "rupiah": "IDR", "naira": "NGN", "dirham": "AED", "riyal": "SAR", "zloty": "PLN",
+}  # fmt: skip
+# "Australian dollars", "Danish crowns": a nationality adjective picks the currency.
+NATIONAL_CURRENCIES = {
+    ("australian", "dollar"): "AUD", ("canadian", "dollar"): "CAD", ("us", "dollar"): "USD",
+    ("u.s.", "dollar"): "USD", ("american", "dollar"): "USD", ("new zealand", "dollar"): "NZD",
+    ("hong kong", "dollar"): "HKD", ("singapore", "dollar"): "SGD", ("taiwan", "dollar"): "TWD",
+    ("danish", "crown"): "DKK", ("danish", "krone"): "DKK", ("swedish", "crown"): "SEK",
+    ("swedish", "krona"): "SEK", ("norwegian", "crown"): "NOK", ("norwegian", "krone"): "NOK",
+    ("swiss", "franc"): "CHF", ("mexican", "peso"): "MXN", ("philippine", "peso"): "PHP",
+    ("indian", "rupee"): "INR", ("pakistani", "rupee"): "PKR", ("south african", "rand"): "ZAR",
+    ("turkish", "lira"): "TRY", ("chinese", "yuan"): "CNY", ("japanese", "yen"): "JPY",
+    ("russian", "rouble"): "RUB", ("russian", "ruble"): "RUB", ("brazilian", "real"): "BRL",
+    ("british", "pound"): "GBP", ("egyptian", "pound"): "EGP",
 }  # fmt: skip
 
 # Units written straight after a number; the value is the number as written.
@@ -68,6 +89,65 @@ MEASURE_UNITS = (
     "GB/s TB/s MB/s Gbps Mbps GB TB MB KB PB GHz MHz kWh MWh GWh kW MW GW nm ms km kg mph"
 ).split()
 
+# Unit symbols, as written -> canonical symbol. They may follow the number directly or
+# after one space ("155mph", "300 Hz"); case matters ("mm" is not "Mm").
+UNIT_SYMBOLS = {
+    "km": "km", "cm": "cm", "mm": "mm", "µm": "µm", "μm": "µm", "nm": "nm", "mi": "mi",
+    "ft": "ft", "yd": "yd", "kg": "kg", "mg": "mg", "lb": "lb", "lbs": "lb", "oz": "oz",
+    "ml": "ml", "mL": "ml", "gal": "gal", "bbl": "bbl",
+    "Wh": "Wh", "kWh": "kWh", "MWh": "MWh", "GWh": "GWh", "TWh": "TWh", "kJ": "kJ",
+    "MJ": "MJ", "kcal": "kcal", "kW": "kW", "MW": "MW", "GW": "GW", "hp": "hp", "HP": "hp",
+    "bhp": "bhp", "kV": "kV", "mAh": "mAh", "Nm": "Nm", "lb-ft": "lb-ft",
+    "Hz": "Hz", "HZ": "Hz", "hz": "Hz", "kHz": "kHz", "KHz": "kHz", "khz": "kHz",
+    "MHz": "MHz", "Mhz": "MHz", "mhz": "MHz", "GHz": "GHz", "Ghz": "GHz", "ghz": "GHz",
+    "GB": "GB", "TB": "TB", "MB": "MB", "KB": "KB", "PB": "PB", "Gbps": "Gbps",
+    "Mbps": "Mbps", "GB/s": "GB/s", "TB/s": "TB/s", "MB/s": "MB/s",
+    "mph": "mph", "m.p.h.": "mph", "km/h": "km/h", "km/hr": "km/h", "kph": "km/h",
+    "m/s": "m/s", "mpg": "mpg", "rpm": "rpm", "psi": "psi", "ksi": "ksi", "kPa": "kPa",
+    "MPa": "MPa", "GPa": "GPa", "ppm": "ppm", "ppb": "ppb", "sqm": "m²", "sq m": "m²",
+    "m2": "m²", "m²": "m²", "km2": "km²", "km²": "km²", "sq ft": "sq ft", "sq mi": "sq mi",
+    "°C": "°C", "°F": "°F", "degC": "°C", "degF": "°F", "deg C": "°C", "deg F": "°F",
+    "°": "°", "kt": "kn", "kn": "kn", "Gt": "Gt", "Mt": "Mt", "ms": "ms",
+    "ppg": "point per game", "rpg": "rebound per game", "apg": "assist per game",
+    "bps": "basis point",
+}  # fmt: skip
+# ("s" is not among them: "1990s" is a decade, "Model 3s" a plural.)
+# Single letters are units only when glued to the number ("45g", "1.5L", "5-10W", "5G").
+ATTACHED_UNIT_SYMBOLS = {
+    "g": "g", "l": "l", "L": "l", "W": "W", "V": "V", "A": "A", "J": "J", "t": "t",
+    "h": "h", "min": "min", "in": "in", "G": "G",
+}  # fmt: skip
+# Unit words (any case, singular or plural, after a space or hyphen) -> canonical symbol.
+UNIT_WORDS = {
+    "mile": "mi", "kilometre": "km", "kilometer": "km", "metre": "m", "meter": "m",
+    "centimetre": "cm", "centimeter": "cm", "millimetre": "mm", "millimeter": "mm",
+    "micrometre": "µm", "micrometer": "µm", "micron": "µm", "nanometre": "nm",
+    "nanometer": "nm", "foot": "ft", "feet": "ft", "inch": "in", "yard": "yd",
+    "acre": "acre", "hectare": "ha", "square metre": "m²", "square meter": "m²",
+    "square foot": "sq ft", "square feet": "sq ft", "square mile": "sq mi",
+    "square kilometre": "km²", "square kilometer": "km²", "cubic metre": "m³",
+    "cubic meter": "m³", "litre": "l", "liter": "l", "millilitre": "ml", "milliliter": "ml",
+    "gallon": "gal", "pint": "pint", "barrel": "bbl", "fluid ounce": "fl oz",
+    "kilogram": "kg", "kilo": "kg", "gram": "g", "milligram": "mg", "ounce": "oz",
+    "tonne": "t", "ton": "ton", "gigatonne": "Gt", "gigaton": "Gt", "megatonne": "Mt",
+    "megaton": "Mt", "stone": "st", "carat": "ct",
+    "horsepower": "hp", "brake horsepower": "bhp", "watt": "W", "kilowatt": "kW",
+    "megawatt": "MW", "gigawatt": "GW", "watt-hour": "Wh", "watt hour": "Wh",
+    "kilowatt-hour": "kWh", "kilowatt hour": "kWh", "megawatt-hour": "MWh",
+    "megawatt hour": "MWh", "gigawatt-hour": "GWh", "gigawatt hour": "GWh",
+    "terawatt-hour": "TWh", "terawatt hour": "TWh", "joule": "J", "kilojoule": "kJ",
+    "megajoule": "MJ", "calorie": "cal", "kilocalorie": "kcal", "volt": "V",
+    "kilovolt": "kV", "amp": "A", "ampere": "A", "hertz": "Hz", "kilohertz": "kHz",
+    "megahertz": "MHz", "gigahertz": "GHz", "byte": "B", "kilobyte": "KB",
+    "megabyte": "MB", "gigabyte": "GB", "terabyte": "TB", "petabyte": "PB",
+    "degree celsius": "°C", "degrees celsius": "°C", "degree fahrenheit": "°F",
+    "degrees fahrenheit": "°F", "degree": "°", "knot": "kn", "decibel": "dB",
+    "pound-foot": "lb-ft", "pound-feet": "lb-ft", "newton metre": "Nm", "newton meter": "Nm",
+    "miles per hour": "mph", "mile per hour": "mph", "kilometres per hour": "km/h",
+    "kilometers per hour": "km/h", "metres per second": "m/s", "meters per second": "m/s",
+    "miles per gallon": "mpg", "parts per million": "ppm", "parts per billion": "ppb",
+    "basis point": "basis point", "percentage point": "percentage point",
+}  # fmt: skip
 # Entity labels of names a number can start ("404 Media", "Two Sigma").
 NAME_LABELS = frozenset({"ORG", "PERSON", "GPE", "PRODUCT", "FAC", "WORK_OF_ART", "EVENT", "LAW"})
 
@@ -108,28 +188,50 @@ REPORT_VERBS = frozenset(
 _CUR = "|".join(re.escape(s) for s in sorted(CURRENCY_SYMBOLS, key=len, reverse=True))
 _NUM = r"(?:\d{1,3}(?:,\d{2,3})+(?![\d,])|\d+)(?:\.\d+)?|\.\d+"
 _SCALE_ATTACHED = r"(?:mn|bn|tn|trn|bln|mln|MM|[kKmMbBT])(?![A-Za-z])"
-_SCALE_WORD = r"\s?(?:thousand|million|billion|trillion|lakh|crore|mn|bn|tn)\b"
-_UNIT_ATTACHED = "|".join(re.escape(u) for u in MEASURE_UNITS) + r"|%|×|x(?![A-Za-z])"
-_UNIT_WORD = r"\s?(?:per\s?cent|percent|percentage points?)\b"
+_SCALE_WORD = r"(?:\s?(?:hundred|thousand|million|billion|trillion|lakh|crore|mn|bn|tn)\b)+"
+_SYMBOLS = sorted(set(UNIT_SYMBOLS) | set(MEASURE_UNITS), key=len, reverse=True)
+_UNIT_ATTACHED = (
+    "|".join(re.escape(u) for u in sorted(ATTACHED_UNIT_SYMBOLS, key=len, reverse=True))
+    + r"|%|×|x(?![A-Za-z])"
+)
+_UNIT_SPACED = r"\s?(?:" + "|".join(re.escape(u) for u in _SYMBOLS) + r")(?![A-Za-z])"
+_UNIT_WORD = r"\s?(?:per\s?cent|percent|pc|percentage points?)\b"
 
-# One figure: symbols, currency, number, scale, "+", unit. "sub-" and the "+" are kept
-# in the surface (gold rule: symbols attached to the number belong to it).
+# One figure: symbols, sign, currency, number, scale, "+", unit. "sub-" and the "+" are
+# kept in the surface (gold rule: symbols attached to the number belong to it). A sign
+# counts only when glued to the number ("-1.3%", "$-50bn"); "5 - 10" is a range.
 FIGURE_RE = re.compile(
     rf"""
-    (?<![\w.,$€£¥₹])
-    (?P<sym>sub-|~|≈|≥|≤|>|<)?\s?
-    (?P<cur>{_CUR})?\s?
+    (?<![\w.,$€£¥₹+−])
+    (?:(?P<sym>sub-|~|≈|≥|≤|>|<)\s?)?
+    (?P<sign>[-−+](?=[\d.$€£¥])|minus[\s-](?=[\d.$€£¥]))?
+    (?:(?P<cur>{_CUR})\s?)?
+    (?P<sign2>[-−](?=\d))?
     (?P<num>{_NUM})
     (?P<plus1>\+)?
     (?:(?P<scale>{_SCALE_ATTACHED})|(?P<scaleword>{_SCALE_WORD}))?
     (?P<plus2>\+)?
-    (?P<unit>{_UNIT_ATTACHED}|{_UNIT_WORD})?
+    (?P<unit>{_UNIT_SPACED}|{_UNIT_WORD}|{_UNIT_ATTACHED})?
     (?P<plus3>\+)?
     (?P<per>(?<=[\d%kKmMbBnT])/[A-Za-z]+)?
     (?![\w])
     """,
     re.VERBOSE,
 )
+_UNIT_WORD_RE = re.compile(
+    r"(?i)[\s-](?P<word>"
+    + "|".join(re.escape(w) for w in sorted(UNIT_WORDS, key=len, reverse=True))
+    + r")(?:e?s)?\b(?!-)"
+)
+_AGE_RE = re.compile(r"(?i)[\s-](?P<word>year|month|week|day)s?[\s-]old\b")
+_NATIONALITY = "|".join(re.escape(n) for n in sorted({n for n, _ in NATIONAL_CURRENCIES}, key=len, reverse=True))
+_CURRENCY_WORD_RE = re.compile(
+    rf"(?i)\s(?:(?P<nation>{_NATIONALITY})\s)?(?P<word>"
+    + "|".join(sorted(set(CURRENCY_WORDS) | {w for _, w in NATIONAL_CURRENCIES}, key=len, reverse=True))
+    + r")(?:e?s)?\b"
+)
+# "1.2m tons", "35m of its devices": "m" before "of" or a plural noun is millions, not metres.
+_MILLIONS_AFTER_M_RE = re.compile(r"\s+(?:of\b|(?:[a-z-]+\s+){0,3}?[a-z-]+[^sui\W']s\b)")
 _DIGIT_ORDINAL_RE = re.compile(r"(?<![\w.])\d+(?:st|nd|rd|th)\b")
 _WORD_NUMBER = "|".join(
     sorted(list(NUMBER_WORDS) + ["hundred", "dozen", "thousand", "million", "billion", "trillion"],
@@ -142,6 +244,17 @@ WORD_NUMBER_RE = re.compile(
 VAGUE_PLURAL_RE = re.compile(
     r"(?i)\b(?:dozens|tens|hundreds|thousands|millions|billions|trillions)"
     r"(?:\s+of\s+(?:thousands|millions|billions|trillions))?\b"
+)
+_FRACTION_DENOMINATORS = {
+    "half": 2, "halve": 2, "third": 3, "quarter": 4, "fourth": 4, "fifth": 5, "sixth": 6,
+    "seventh": 7, "eighth": 8, "ninth": 9, "tenth": 10,
+}  # fmt: skip
+_SMALL = "|".join(_ONES[1:] + _TENS)
+# "a third of", "two-thirds", "one fourth of", "one in five", "one out of three".
+FRACTION_RE = re.compile(
+    rf"(?i)\b(?P<num>an?|{_SMALL}|\d+)(?:[\s-]+(?P<den>"
+    + "|".join(_FRACTION_DENOMINATORS)
+    + rf")s?\b(?=-|\s+of\b)|\s+(?:out\s+of|in)\s+(?P<whole>{_SMALL}|\d+)\b(?!\s*(?:%|per))(?![.,]\d))"
 )
 _ORDINAL_WORD_RE = re.compile(r"(?i)\b(?:" + "|".join(_ORDINAL_WORDS) + r")\b")
 _MULTIPLIER_VERB_RE = re.compile(r"(?i)\b(?:doubl|tripl|quadrupl|halv)(?:e|es|ed|ing)\b")
@@ -157,7 +270,7 @@ DATE_RE = re.compile(
     rf"\b\d{{4}}-\d{{2}}-\d{{2}}\b|\b\d{{1,2}}/\d{{1,2}}/\d{{2,4}}\b"
     rf"|\b{_MONTH}\.?\s+{_DAY}\b(?:,?\s+\d{{4}}\b)?"
     rf"|\b{_DAY}\s+(?:of\s+)?{_MONTH}\b(?:,?\s+\d{{4}}\b)?"
-    rf"|\b\d{{1,2}}(?::\d{{2}}){{1,2}}(?:\s*[ap]\.?m\.?)?|\b\d{{1,2}}\s*[ap]\.?m\.?(?!\w)"
+    rf"|\b\d{{1,2}}(?::\d{{2}}){{1,2}}(?:\s*[ap]\.?m\.?)?|\b\d{{1,2}}(?:\.\d{{2}})?\s*[ap]\.?m\.?(?!\w)"
 )
 _YEAR_LEAD_RE = re.compile(
     rf"(?i)\b(?:in|since|by|until|till|from|during|early|late|mid-?|{_MONTH}|spring|summer"
@@ -229,13 +342,15 @@ def _parse_number_words(text: str) -> float | None:
 
 
 def scale_factor(word: str | None) -> float:
-    """The multiplier of a scale word or suffix ("bn", "M", "million"); 1 when absent.
-
-    A lone "B"/"M" after a number is read as billion/million, as in "671B", "2.788M".
+    """The multiplier of scale words or a suffix ("bn", "M", "million", "hundred million");
+    1 when absent. A lone "B"/"M" after a number is read as billion/million ("671B", "2.788M").
     """
     if not word:
         return 1.0
-    return SCALES.get(word.strip().lower(), 1.0)
+    factor = 1.0
+    for part in word.split():
+        factor *= 100.0 if part.lower() == "hundred" else SCALES.get(part.lower(), 1.0)
+    return factor
 
 
 def currency_code(symbol_or_word: str | None) -> str | None:
@@ -311,30 +426,66 @@ def vague_range(text: str) -> tuple[float, float] | None:
     return base, base * 10
 
 
-def _figure_value(m: re.Match, suffix: str = "") -> tuple[float, str | None, str | None]:
-    """(value, unit, kind) of one FIGURE_RE match."""
+def _figure_value(m: re.Match, suffix: str = "") -> tuple[float, str | None, str | None, int]:
+    """(value, unit, kind, characters of ``suffix`` taken by a unit word) of one FIGURE_RE
+    match; ``suffix`` is the text after it."""
     number = parse_number(m.group("num"))
+    if m.group("sign") and m.group("sign")[0] in "-−m" or m.group("sign2"):
+        number = -number
     cur = currency_code(m.group("cur"))
     scale_text = m.group("scale") or m.group("scaleword")
     unit_text = (m.group("unit") or "").strip()
-    if scale_text == "m" and not cur and not unit_text:
+    if scale_text == "m" and not cur and not unit_text and not _MILLIONS_AFTER_M_RE.match(suffix):
         # Without a currency, "100m" is more often metres than millions.
-        return number, "m", "size"
+        return number, "m", "size", 0
     value = number * scale_factor(scale_text)
     if cur:
-        return value, cur, "money"
+        return value, cur, "money", 0
     if unit_text:
-        if unit_text == "%" or "cent" in unit_text.lower():
-            return value, "percent", "percent"
-        if "point" in unit_text.lower():
-            return value, "percentage point", "percent"
-        if unit_text in ("x", "×"):
-            return value, "x", "multiplier"
-        return value, unit_text, "size"
-    word_cur = currency_code(suffix.split()[0]) if suffix.split() else None
-    if word_cur:
-        return value, word_cur, "money"
-    return value, None, None
+        return (value, *unit_of_symbol(unit_text), 0)
+    word = unit_after(suffix, scaled=bool(scale_text))
+    if word:
+        return value, word[1], word[2], word[0]
+    return value, None, None, 0
+
+
+def unit_of_symbol(symbol: str) -> tuple[str, str]:
+    """(unit, kind) of a symbol written after a number: "%" -> percent, "mph", "x", "GB"."""
+    lower = symbol.lower()
+    if symbol == "%" or lower in ("pc", "percent") or "cent" in lower:
+        return "percent", "percent"
+    if "point" in lower:
+        return "percentage point", "percent"
+    if symbol in ("x", "×"):
+        return "x", "multiplier"
+    unit = UNIT_SYMBOLS.get(symbol) or ATTACHED_UNIT_SYMBOLS.get(symbol) or symbol
+    return unit, "size"
+
+
+def unit_after(following: str, scaled: bool = False) -> tuple[int, str, str] | None:
+    """A unit written in words right after a number: (length taken, unit, kind).
+
+    "-year-old" -> year of age; "5.2 litre", "80-yard" -> the unit's symbol; "9 billion
+    shekels", "10.5 million Australian dollars" -> an ISO code. "pounds" is money only
+    after a scale word ("3 million pounds"), else weight.
+    """
+    m = _AGE_RE.match(following)
+    if m:
+        return m.end(), f"{m.group('word').lower()} of age", "age"
+    m = _CURRENCY_WORD_RE.match(following)
+    if m:
+        word = m.group("word").lower()
+        nation = (m.group("nation") or "").lower()
+        code = NATIONAL_CURRENCIES.get((nation, word)) or (None if nation else CURRENCY_WORDS.get(word))
+        if word == "pound" and not nation and not scaled and not re.match(r"\s+sterling", following[m.end():]):
+            return m.end(), "lb", "size"
+        if code:
+            return m.end(), code, "money"
+    m = _UNIT_WORD_RE.match(following)
+    if m:
+        unit = UNIT_WORDS[m.group("word").lower()]
+        return m.end(), unit, "percent" if unit in ("percentage point", "basis point") else "size"
+    return None
 
 
 def parse_figure(text: str) -> ParsedFigure | None:
@@ -386,8 +537,8 @@ def _parse_digit_figure(text: str) -> ParsedFigure | None:
     m = FIGURE_RE.match(text)
     if not m:
         return None
-    rest = text[m.end():].strip()
-    value, unit, kind = _figure_value(m, rest)
+    value, unit, kind, taken = _figure_value(m, text[m.end():])
+    rest = text[m.end() + taken:].strip()
     symbol = m.group("sym") or ("+" if _has_plus(m) else None)
     parsed = ParsedFigure(value, unit=unit, kind=kind or "count")
     if symbol:
@@ -396,6 +547,16 @@ def _parse_digit_figure(text: str) -> ParsedFigure | None:
         parsed.value_low, parsed.value_high = bounds(value, parsed.qualifier)
     _apply_suffix(parsed, rest, m.group("per"))
     return parsed
+
+
+def _money_shaped(m: re.Match) -> bool:
+    """A transliterated symbol ("PS" for £, "Y" for ¥) counts only when glued to a number
+    written like money (grouped, with decimals or a scale): "PS6m", "Y=28,030", not "PS5"."""
+    cur = m.group("cur")
+    if not cur or cur.strip() not in TRANSLITERATED_SYMBOLS:
+        return True
+    glued = not m.group(0)[m.group(0).index(cur) + len(cur):][:1].isspace()
+    return glued and bool(re.search(r"[,.]", m.group("num")) or m.group("scale") or m.group("scaleword"))
 
 
 def _has_plus(m: re.Match) -> bool:
@@ -450,17 +611,11 @@ def _parse_range(text: str) -> ParsedFigure | None:
     high = _parse_digit_figure(second) or _parse_word_figure(second)
     if low is None or high is None or low.value is None or high.value is None:
         return None
-    if low.unit is None:
-        # "40 to 80GB", "5-7 million": the low end borrows the high end's unit and scale.
-        low.value *= _missing_scale(first.strip(), second.strip())
-    elif low.unit != high.unit:
+    if low.unit is not None and low.unit != high.unit:
         return None
+    # "40 to 80GB", "$5-7 million": the low end borrows the high end's unit and scale.
+    low.value *= _missing_scale(first.strip(), second.strip(), low, high)
     return ParsedFigure(low.value, low.value, high.value, high.unit, "range", None, high.kind)
-
-
-def _scale_of(text: str) -> float:
-    m = FIGURE_RE.match(text.strip())
-    return scale_factor(m.group("scale") or m.group("scaleword")) if m else 1.0
 
 
 def _parse_vague(text: str) -> ParsedFigure | None:
@@ -478,7 +633,22 @@ def _parse_vague(text: str) -> ParsedFigure | None:
     return ParsedFigure(low, low, high, unit, "range", None, kind)
 
 
+def fraction_value(text: str) -> float | None:
+    """The value of a written fraction: "a third" -> 1/3, "two-thirds", "one in five" -> 0.2."""
+    m = FRACTION_RE.match(text.strip())
+    if m is None:
+        return None
+    num = 1.0 if m.group("num").lower() in ("a", "an") else parse_number(m.group("num"))
+    den = _FRACTION_DENOMINATORS[m.group("den").lower()] if m.group("den") else parse_number(m.group("whole"))
+    if not num or not den or num >= den:
+        return None
+    return num / den
+
+
 def _parse_word_figure(text: str) -> ParsedFigure | None:
+    fraction = fraction_value(text)
+    if fraction is not None:
+        return ParsedFigure(fraction, kind="fraction")
     m = WORD_NUMBER_RE.match(text) or _ORDINAL_WORD_RE.match(text) or _DIGIT_ORDINAL_RE.match(text)
     if m is None:
         return _parse_multiplier_word(text)
@@ -492,8 +662,11 @@ def _parse_word_figure(text: str) -> ParsedFigure | None:
     if value is None:
         return None
     parsed = ParsedFigure(value, kind="count")
+    word_unit = unit_after(text[m.end():], scaled=value >= 1000)
     if rest[:1] == "%":
         parsed.unit, parsed.kind = "percent", "percent"
+    elif word_unit:
+        parsed.unit, parsed.kind = word_unit[1], word_unit[2]
     else:
         _apply_suffix(parsed, rest, None)
     return parsed
@@ -537,10 +710,12 @@ class _Candidate:
     wordy: bool = False  # written in words ("two", "seventh", "billions")
 
 
-def extract_claims(doc: Doc) -> list[Claim]:
+def extract_claims(doc: Doc, all_quantities: bool = False) -> list[Claim]:
     """Every numeric claim in a parsed doc, sorted by start_char.
 
     Offsets index ``doc.text`` so that ``doc.text[c.start_char:c.end_char] == c.surface``.
+    ``all_quantities`` also keeps quantities that are not claims, such as the pronoun-like
+    "one of the people" (as quantity benchmarks annotate them).
     """
     text = doc.text  # a property that rebuilds the string: read it once
     blocked = [m.span() for m in DATE_RE.finditer(text)]
@@ -551,7 +726,7 @@ def extract_claims(doc: Doc) -> list[Claim]:
     claims = []
     for cand in candidates:
         span = doc.char_span(cand.start, cand.end, alignment_mode="expand")
-        if span is None or not _is_claim(text, cand, span):
+        if span is None or not _is_claim(text, cand, span, all_quantities):
             continue
         sent = sents[bisect_right(sent_starts, cand.start) - 1]
         claim = _build_claim(text, cand, span, sent)
@@ -587,28 +762,34 @@ def _scan(text: str, blocked: list[tuple[int, int]]) -> list[_Candidate]:
     """Figure candidates from the text patterns, leftmost-longest, outside blocked spans."""
     found: list[_Candidate] = []
     for m in FIGURE_RE.finditer(text):
-        value, unit, kind = _figure_value(m)
+        if not _money_shaped(m):
+            continue
+        value, unit, kind, taken = _figure_value(m, text[m.end():m.end() + 60])
         parsed = ParsedFigure(value, unit=unit, kind=kind or "count")
         symbol = m.group("sym") or ("+" if _has_plus(m) else None)
         if symbol:
             parsed.qualifier, parsed.qualifier_cue = qualifier_for(symbol), symbol
         if m.group("per"):
             parsed.unit = f"{unit} per {m.group('per')[1:]}"
-        bare = not (m.group("cur") or m.group("unit") or symbol or m.group("scaleword"))
-        found.append(_Candidate(m.start(), m.end(), parsed, bare))
+        bare = not (m.group("cur") or m.group("unit") or symbol or m.group("scaleword") or taken)
+        bare = bare and not (m.group("sign") or m.group("sign2"))
+        found.append(_Candidate(m.start(), m.end() + taken, parsed, bare))
     for m in VAGUE_PLURAL_RE.finditer(text):
         low, high = vague_range(m.group(0))
         parsed = ParsedFigure(low, low, high, None, "range", None, "count")
         found.append(_Candidate(m.start(), m.end(), parsed, False, True))
-    for regex in (WORD_NUMBER_RE, _ORDINAL_WORD_RE, _DIGIT_ORDINAL_RE, _MULTIPLIER_VERB_RE, _FOLD_RE):
+    for regex in (FRACTION_RE, WORD_NUMBER_RE, _ORDINAL_WORD_RE, _DIGIT_ORDINAL_RE, _MULTIPLIER_VERB_RE, _FOLD_RE):
         for m in regex.finditer(text):
             parsed = _parse_word_figure(m.group(0))
             if parsed is None or parsed.value is None:
                 continue
             end = m.end()
             percent = _PERCENT_WORD_RE.match(text, end)
+            word_unit = unit_after(text[end:end + 60], scaled=parsed.value >= 1000)
             if percent and parsed.kind == "count":  # "twenty-one per cent"
                 end, parsed.unit, parsed.kind = percent.end(), "percent", "percent"
+            elif word_unit and parsed.kind == "count":  # "seven miles", "ten-year-old"
+                end, parsed.unit, parsed.kind = end + word_unit[0], word_unit[1], word_unit[2]
             found.append(_Candidate(m.start(), end, parsed, False, regex is not _FOLD_RE))
     found.sort(key=lambda c: (c.start, -c.end))
     kept: list[_Candidate] = []
@@ -628,8 +809,7 @@ def _merge_ranges(text: str, cands: list[_Candidate]) -> list[_Candidate]:
         prev = merged[-1] if merged else None
         if prev and _joins(text, prev, cand):
             low, high = prev.parsed, cand.parsed
-            if low.unit is None and high.unit:
-                low.value *= _missing_scale(text[prev.start:prev.end], text[cand.start:cand.end])
+            low.value *= _missing_scale(text[prev.start:prev.end], text[cand.start:cand.end], low, high)
             merged[-1] = _Candidate(
                 prev.start, cand.end,
                 ParsedFigure(low.value, low.value, high.value, high.unit, "range", None, high.kind),
@@ -646,26 +826,38 @@ def _joins(text: str, a: _Candidate, b: _Candidate) -> bool:
         return False
     if a.parsed.unit and a.parsed.unit != b.parsed.unit:
         return False
-    if b.parsed.value < a.parsed.value:  # "2019-20", scores "3-1": not ranges
-        return False
-    if _RANGE_SEP_RE.match(gap):
+    if a.bare and _looks_like_year(text[a.start:a.end]) and not _looks_like_year(text[b.start:b.end]):
+        return False  # "rose 60% in 2018 to 3.9 million": a year, then a level
+    if b.parsed.value < a.parsed.value and not (
+        gap == " to " and re.search(r"(?i)\bfrom\s+$", text[max(0, a.start - 6):a.start])
+    ):
+        return False  # "2019-20", scores "3-1": not ranges; "from 4.8% to 4.7%" is one
+    if _RANGE_SEP_RE.match(gap) or gap in ("-to-", " to-"):
         return True
     return gap == " and " and bool(re.search(r"(?i)\bbetween\s+$", text[max(0, a.start - 9):a.start]))
 
 
-def _missing_scale(low_text: str, high_text: str) -> float:
-    """"5-7 million": the low end borrows the high end's scale when it has none."""
-    m_low = FIGURE_RE.fullmatch(low_text)
-    if m_low and not (m_low.group("scale") or m_low.group("scaleword")):
-        return _scale_of(high_text)
-    return 1.0
+def _missing_scale(low_text: str, high_text: str, low: ParsedFigure, high: ParsedFigure) -> float:
+    """"5-7 million", "$10 to $15 billion", "four to five thousand": the low end borrows
+    the high end's scale when it has none and the result stays below the high end."""
+    if _SCALE_IN_RE.search(low_text):
+        return 1.0
+    factor = 1.0
+    for word in _SCALE_IN_RE.findall(high_text):
+        factor *= scale_factor(word)
+    return factor if factor > 1 and low.value * factor <= high.value else 1.0
+
+
+_SCALE_IN_RE = re.compile(
+    r"(?i)(?<=\d)(?:k|mn|bn|tn|m|b)\b|\b(?:hundred|thousand|million|billion|trillion|lakh|crore)\b"
+)
 
 
 def _looks_like_year(surface: str) -> bool:
     return bool(re.fullmatch(r"(?:1[89]|20)\d\d", surface))
 
 
-def _is_claim(text: str, cand: _Candidate, span: Span) -> bool:
+def _is_claim(text: str, cand: _Candidate, span: Span, all_quantities: bool = False) -> bool:
     """Reject names, versions, labels, footnotes, pronoun "one" and undated years."""
     surface = text[cand.start:cand.end]
     before, after = text[max(0, cand.start - 2):cand.start], text[cand.end:cand.end + 2]
@@ -686,7 +878,7 @@ def _is_claim(text: str, cand: _Candidate, span: Span) -> bool:
     if _is_enumeration(text, span):
         return False
     if cand.wordy:
-        return _is_word_count(surface, nxt, cand)
+        return _is_word_count(surface, nxt, cand, all_quantities)
     head = _counted_head(span)
     if cand.bare and _looks_like_year(surface) and not (head and head.tag_ in ("NNS", "NNPS")):
         return _is_event_year(text, cand)
@@ -718,12 +910,12 @@ def _is_rank(prev: Token | None, nxt: Token | None) -> bool:
     return True
 
 
-def _is_word_count(surface: str, nxt: Token | None, cand: _Candidate) -> bool:
+def _is_word_count(surface: str, nxt: Token | None, cand: _Candidate, all_quantities: bool = False) -> bool:
     """Number words are claims except pronoun "one" and names ("Two Sigma")."""
     lower = surface.lower()
     if cand.parsed.unit == "x" or cand.parsed.qualifier == "range":
         return True
-    if lower == "one":
+    if lower == "one" and not all_quantities:
         return nxt is not None and singular(nxt.lower_) in TIME_UNITS
     return not (nxt is not None and _is_name_word(nxt))
 
@@ -792,7 +984,7 @@ def _build_claim(text: str, cand: _Candidate, span: Span, sent: Span) -> Claim:
         unit=unit,
         qualifier=qualifier,
         qualifier_cue=cue,
-        change=_change(span),
+        change=_change(span, text[start:end], kind),
         subject=_subject(span, head),
         attributed_to=_attribution(sent, span),
         kind=kind or "count",
@@ -863,13 +1055,22 @@ def _extend_rate(text: str, span: Span, end: int, unit: str | None) -> tuple[int
     return nouns[-1].idx + len(nouns[-1].text), per_unit(unit, words)
 
 
-def _change(span: Span) -> str | None:
-    """up/down when the figure is a movement: "rose 5%", "knocked $500 billion off"."""
+def _change(span: Span, surface: str = "", kind: str | None = None) -> str | None:
+    """up/down when the figure is a movement: "rose 5%", "knocked $500 billion off", "+0.2%".
+
+    The level a movement ends at or starts from ("rose 5% to $84", "up from 2.4 million",
+    "was up 19 cents at $58") is not itself a movement, and neither is a noun ("a 19% drop"
+    states the size of a drop).
+    """
+    if kind in ("percent", "money") and surface[:1] in "+-−":
+        return "up" if surface[0] == "+" else "down"
     for tok in [span.root, *span.root.ancestors][:3]:
+        if tok.pos_ == "ADP" and tok.lower_ in ("to", "from", "at"):
+            return None
         lemma = tok.lemma_.lower()
-        if lemma in UP_WORDS:
+        if tok.pos_ != "NOUN" and lemma in UP_WORDS:
             return "up"
-        if lemma in DOWN_WORDS:
+        if tok.pos_ != "NOUN" and lemma in DOWN_WORDS:
             return "down"
         if tok.pos_ not in ("VERB", "ADP", "ADV", "NUM", "SYM", "NOUN"):
             break
