@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
@@ -33,6 +34,8 @@ def cli():
     \b
     Examples:
       analyze ingest corpus/             # parse, analyse and store into db/news.db
+      analyze trace '$6M'                # where did "$6 million" come from?
+      analyze figures                    # the figures that changed the most
       analyze serve                      # browse db/news.db at http://127.0.0.1:8001
     """
 
@@ -118,10 +121,76 @@ def serve(db_path, port, host, metadata_path):
     """
     from .serve import checkpoint, datasette_args, run_datasette
 
-    if not Path(db_path).exists():
-        raise click.ClickException(f"{db_path}: no such database; run `analyze ingest` first")
+    _open_existing(db_path).close()
     checkpoint(db_path)
     run_datasette(datasette_args(db_path, host=host, port=port, metadata=metadata_path))
+
+
+@cli.command()
+@click.argument("query")
+@db_option
+@click.option("--subject", help="Only figures whose subject or sentences hold all these words.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of tables.")
+def trace(query, db_path, subject, as_json):
+    """Show where a figure first appeared and how it changed from source to source.
+
+    QUERY is a figure as you would type it; it is read with the same normaliser
+    as the articles and matched within rounding, so "$6M" also finds
+    "$5,576,000". Each matching figure prints as a lineage: dated articles
+    first (oldest first), then undated ones by path; the origin is marked *.
+
+    \b
+    Examples:
+      analyze trace '$6M'
+      analyze trace '50,000 GPUs'
+      analyze trace '600 billion' --subject nvidia
+      analyze trace '17%' --json
+    """
+    from .tracing import lineage_table
+    from .tracing import trace as trace_figure
+
+    db = _open_existing(db_path)
+    try:
+        result = trace_figure(db, query, subject)
+    except ValueError as error:
+        raise click.ClickException(str(error)) from error
+    if as_json:
+        click.echo(json.dumps(result, indent=2, ensure_ascii=False))
+    elif not result["figures"]:
+        click.echo(f"no figure matches {query!r}", err=True)
+    else:
+        click.echo("\n\n".join(lineage_table(f) for f in result["figures"]))
+
+
+@cli.command()
+@db_option
+@click.option("--limit", default=20, show_default=True, type=click.IntRange(1), help="How many figures to list.")
+def figures(db_path, limit):
+    """List the figures that mutated the most (several kinds of change first).
+
+    \b
+    Examples:
+      analyze figures
+      analyze figures --limit 5 --db db/january.db
+    """
+    from .tracing import most_mutated
+
+    for row in most_mutated(_open_existing(db_path), limit):
+        kinds = ", ".join(json.loads(row["kinds_seen"] or "[]")) or "unchanged"
+        click.echo(
+            f"{row['id']}  {row['n_claims']} claims in {row['n_articles']} "
+            f"article{'s' if row['n_articles'] != 1 else ''}  "
+            f"[{row['unit'] or 'no unit'}]  {row['subject'] or '(no subject)'}: {kinds}"
+        )
+
+
+def _open_existing(db_path):
+    """The database at ``db_path``, or a clear error when there is none yet."""
+    import sqlite_utils
+
+    if not Path(db_path).exists():
+        raise click.ClickException(f"{db_path}: no such database; run `analyze ingest` first")
+    return sqlite_utils.Database(db_path)
 
 
 def main():

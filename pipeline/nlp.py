@@ -168,6 +168,37 @@ def _shift(record, offset: int):
     return record
 
 
+# Words a claim's context is made of: what names things and what happens to them.
+CONTEXT_POS = frozenset({"NOUN", "PROPN", "VERB", "ADJ"})
+# Words this close to the figure say most about what it measures; they are counted twice.
+NEAR_TOKENS = 6
+
+
+def claim_context(doc, start_char: int, end_char: int) -> str:
+    """The lemmas of the content words of a claim's sentence, its own and the nearest ones twice.
+
+    Tracing compares claims by these words ("cost", "train", "nvidia", "market", "cap"),
+    so inflections and possessives are folded away here, where the parse is at hand.
+    """
+    span = doc.char_span(start_char, end_char, alignment_mode="expand")
+    if span is None:
+        return ""
+    words = []
+    for token in span.sent:
+        # The claim's own words count too: "Nvidia A100 graphics cards" says what is counted.
+        inside = span.start <= token.i < span.end
+        if token.pos_ not in CONTEXT_POS and not (inside and token.pos_ == "NOUN"):
+            continue
+        if token.is_stop or not any(c.isalpha() for c in token.text):
+            continue
+        lemma = clean_entity_surface(token.lemma_).lower()
+        if len(lemma) < 2:
+            continue
+        near = token.i >= span.start - NEAR_TOKENS and token.i < span.end + NEAR_TOKENS
+        words.extend([lemma, lemma] if near else [lemma])
+    return " ".join(words)
+
+
 def analyze_doc(doc, offset: int = 0) -> ArticleAnalysis:
     """Sentences, numeric claims and entity mentions of a processed doc.
 
@@ -180,7 +211,10 @@ def analyze_doc(doc, offset: int = 0) -> ArticleAnalysis:
             continue
         start, end = words[0].idx, words[-1].idx + len(words[-1].text)
         sentences.append(SentenceRecord(0, doc.text[start:end], start + offset, end + offset))
-    claims = [_shift(claim, offset) for claim in (doc._.numeric_claims or [])]
+    claims = doc._.numeric_claims or []
+    for claim in claims:
+        claim.context = claim_context(doc, claim.start_char, claim.end_char)
+    claims = [_shift(claim, offset) for claim in claims]
     mentions = [_shift(mention, offset) for mention in extract_entities(doc)]
     return ArticleAnalysis(sentences, claims, mentions)
 

@@ -68,6 +68,7 @@ class Claim:
     subject: str | None = None
     attributed_to: str | None = None
     kind: str | None = None  # money|percent|count|multiplier|year|...
+    context: str | None = None  # lemmas of the sentence's content words, for tracing
 
 
 @dataclass

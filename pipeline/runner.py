@@ -12,6 +12,7 @@ from .ingest import DEFAULT_MAX_BYTES, iter_input_files, parse_file
 from .nlp import analyze_texts, load_pipeline, model_info
 from .records import Article, InputError
 from .store import DEFAULT_DB, article_status, finish_run, open_db, set_run_model, start_run, store_article
+from .tracing import figures_are_stale, rebuild_figures
 
 DEFAULT_BATCH_SIZE = 32
 
@@ -28,6 +29,7 @@ class IngestSummary:
     updated: int = 0
     claims: int = 0
     entities: int = 0
+    figures: int | None = None  # None when nothing changed and figures were not rebuilt
     errors: list[str] = field(default_factory=list)
     seconds: float = 0.0
     model: str | None = None
@@ -38,7 +40,8 @@ class IngestSummary:
             f"{self.files} files, {self.articles} articles "
             f"({self.new} new, {self.unchanged} unchanged, {self.updated} updated), "
             f"{self.claims} claims, {self.entities} entity mentions, "
-            f"{len(self.errors)} errors in {self.seconds:.1f}s"
+            + (f"{self.figures} figures, " if self.figures is not None else "")
+            + f"{len(self.errors)} errors in {self.seconds:.1f}s"
         )
 
 
@@ -124,6 +127,8 @@ def ingest_paths(
             if len(pending) >= batch_size or not pending:
                 flush()
         flush()
+        if summary.new or summary.updated or figures_are_stale(db):
+            summary.figures = rebuild_figures(db)
     finally:
         summary.seconds = time.perf_counter() - started
         finish_run(

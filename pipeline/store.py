@@ -64,6 +64,7 @@ CLAIM_COLUMNS = {
     "subject": str,
     "attributed_to": str,
     "kind": str,
+    "context": str,
 }
 ENTITY_COLUMNS = {"id": str, "name": str, "label": str}
 MENTION_COLUMNS = {
@@ -76,6 +77,31 @@ MENTION_COLUMNS = {
     "end_char": int,
     "surface": str,
 }
+FIGURE_COLUMNS = {
+    "id": str,
+    "subject": str,
+    "unit": str,
+    "canonical_value": float,
+    "value_min": float,
+    "value_max": float,
+    "spread_pct": float,
+    "n_claims": int,
+    "n_articles": int,
+    "first_claim_id": str,
+    "first_article_id": str,
+    "attributed_origin": str,
+    "kinds_seen": str,
+}
+MUTATION_COLUMNS = {
+    "id": str,
+    "figure_id": str,
+    "claim_id": str,
+    "compared_to_claim_id": str,
+    "kinds": str,
+    "detail": str,
+}
+
+
 RUN_COLUMNS = {
     "id": int,
     "started_at": str,
@@ -132,6 +158,18 @@ TABLES = {
         [("article_id", "articles", "id"), ("sentence_id", "sentences", "id")],
     ),
     "entities": (ENTITY_COLUMNS, []),
+    "figures": (
+        FIGURE_COLUMNS,
+        [("first_claim_id", "claims", "id"), ("first_article_id", "articles", "id")],
+    ),
+    "mutations": (
+        MUTATION_COLUMNS,
+        [
+            ("figure_id", "figures", "id"),
+            ("claim_id", "claims", "id"),
+            ("compared_to_claim_id", "claims", "id"),
+        ],
+    ),
     "entity_mentions": (
         MENTION_COLUMNS,
         [
@@ -154,11 +192,15 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
         for name, kind in columns.items():
             if name not in existing:
                 db[table].add_column(name, kind)
+    # claims and figures point at each other: the claims side is added once both exist.
+    if "figure_id" not in db["claims"].columns_dict:
+        db["claims"].add_column("figure_id", fk="figures", fk_col="id")
     indexes = {
         "articles": [["content_hash"], ["path"], ["published"]],
         "sentences": [["article_id", "position"]],
-        "claims": [["article_id"], ["sentence_id"], ["unit", "value"], ["attributed_to"]],
+        "claims": [["article_id"], ["sentence_id"], ["unit", "value"], ["attributed_to"], ["figure_id"]],
         "entity_mentions": [["entity_id"], ["article_id"], ["sentence_id"]],
+        "mutations": [["figure_id"], ["claim_id"]],
     }
     for table, column_sets in indexes.items():
         for columns in column_sets:
@@ -189,7 +231,20 @@ def article_status(db: sqlite_utils.Database, article: Article) -> str:
 
 
 def delete_article(db: sqlite_utils.Database, article_id: str) -> None:
-    """Remove an article and everything derived from it (call inside a transaction)."""
+    """Remove an article and everything derived from it (call inside a transaction).
+
+    The figures its claims belong to are dissolved too (their other claims keep no
+    figure) until the next :func:`pipeline.tracing.rebuild_figures`.
+    """
+    figure_ids = json.dumps(
+        [r[0] for r in db.execute(
+            "select distinct figure_id from claims where article_id = ? and figure_id is not null",
+            [article_id],
+        ).fetchall()]
+    )  # fmt: skip
+    db.execute("delete from mutations where figure_id in (select value from json_each(?))", [figure_ids])
+    db.execute("update claims set figure_id = null where figure_id in (select value from json_each(?))", [figure_ids])
+    db.execute("delete from figures where id in (select value from json_each(?))", [figure_ids])
     for table in ("entity_mentions", "claims", "sentences"):
         db.execute(f"delete from [{table}] where article_id = ?", [article_id])
     db.execute("delete from articles where id = ?", [article_id])

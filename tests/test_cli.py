@@ -1,5 +1,7 @@
 """The CLI stays thin: these check wiring, help, exit codes and messages."""
 
+import json
+
 import sqlite_utils
 from click.testing import CliRunner
 
@@ -83,3 +85,29 @@ def test_checkpoint_makes_unclosed_writes_visible_to_immutable_readers(tmp_path)
     checkpoint(db_path)
     assert immutable_count() == 1
     writer.close()
+
+
+def test_trace_and_figures_commands(demo_db):
+    db_path = str(demo_db[0])
+    table = run("trace", "$6M", "--db", db_path)
+    assert table.exit_code == 0, table.output
+    lines = table.output.splitlines()
+    assert "[USD]" in lines[0] and "date" in lines[1] and "mutation" in lines[1]
+    assert sum(line.startswith("*") for line in lines) == 1  # one origin per figure
+    as_json = run("trace", "$6M", "--json", "--db", db_path)
+    figure = json.loads(as_json.output)["figures"][0]
+    assert figure["id"] in lines[0]
+    assert figure["origin"]["published"] == "2025-02-12"
+    assert {"path", "title", "published", "surface", "value", "qualifier", "attributed_to", "mutation"} <= set(
+        figure["claims"][0])
+    assert any(v <= 5_600_000 for v in (c["value"] for c in figure["claims"]))  # $6M finds $5,576,000
+
+    listed = run("figures", "--limit", "3", "--db", db_path)
+    assert listed.exit_code == 0 and len(listed.output.splitlines()) == 3
+    assert "claims in" in listed.output
+
+
+def test_trace_explains_a_query_it_cannot_read(demo_db):
+    result = run("trace", "nothing numeric", "--db", str(demo_db[0]))
+    assert result.exit_code == 1
+    assert "cannot read a figure in 'nothing numeric'" in result.output

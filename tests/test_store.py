@@ -55,10 +55,13 @@ def test_schema_has_contract_tables_columns_and_fts(db):
         "entity_mentions": {"id", "entity_id", "article_id", "sentence_id", "start_char", "end_char", "surface"},
         "runs": {"id", "started_at", "finished_at", "model", "model_version", "package_version",
                  "files", "articles", "errors"},
+        "figures": {"id", "subject", "unit", "canonical_value", "value_min", "value_max", "spread_pct",
+                    "n_claims", "n_articles", "first_claim_id", "first_article_id", "attributed_origin"},
+        "mutations": {"id", "figure_id", "claim_id", "compared_to_claim_id", "kinds", "detail"},
     }
     for table, columns in expected.items():
         assert columns <= set(db[table].columns_dict), table
-    assert {fk.other_table for fk in db["claims"].foreign_keys} == {"articles", "sentences"}
+    assert {fk.other_table for fk in db["claims"].foreign_keys} == {"articles", "sentences", "figures"}
     for table in ("articles", "sentences", "claims"):
         assert db[table].detect_fts()
     assert db.journal_mode == "wal"

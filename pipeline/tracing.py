@@ -1,0 +1,722 @@
+"""Tracing: grouping claims about one quantity into figures, lineage and mutations.
+
+A *figure* is one real-world quantity about one subject as reported across sources
+("DeepSeek-V3 training cost"), whatever each source wrote ("$5,576,000", "around $6
+million", "a little under $6mn").
+
+How claims are grouped (scikit-learn does the vectors and the clustering):
+
+1. Two claims can be the same figure only when their units agree (counted nouns such as
+   "card" and "GPU" agree at a cost) and their values agree within rounding or within
+   :data:`MAX_VALUE_RATIO`; or when one sentence restates a figure in another unit
+   ("lost 17% of its market cap, or nearly $600 billion").
+2. Each claim's context (its subject, the words of its sentence, the entities named there)
+   becomes a TF-IDF vector; the distance of a pair is the cosine distance of those vectors
+   plus penalties for a value gap and a unit mismatch.
+3. Average-linkage agglomerative clustering with a distance threshold cuts each group of
+   candidates into figures. Inputs are sorted first, so the same claims always give the
+   same figures with the same ids.
+
+Lineage order (documented, stable): claims with a known publication date first, oldest
+first; then claims from undated articles, by article path; within an article, by position.
+The first claim is the figure's origin in this corpus.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import sqlite_utils
+from sklearn.cluster import AgglomerativeClustering
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from .claims import parse_figure
+
+# Values further apart than this (and not one the rounding of the other) are different figures.
+MAX_VALUE_RATIO = 1.25
+# Cut the average-linkage tree here. Distances are the cosine distance of contexts (0..1)
+# plus penalties, so claims that share no context word at all (distance 1) are never
+# merged on their value alone.
+DISTANCE_THRESHOLD = 1.0
+# Added to the distance of two counted nouns that differ ("card" vs "GPU").
+UNIT_MISMATCH_PENALTY = 0.25
+# Added at the largest value gap allowed; scaled down for closer values.
+VALUE_GAP_PENALTY = 0.30
+# Added for years and ranks, which match by value far more often than by meaning.
+EXACT_KIND_PENALTY = 0.3
+# Context distance at most, for one value in one unit repeated within an article.
+SAME_ARTICLE_CONTEXT = 0.3
+# Distance given to pairs that cannot be one figure, above any threshold.
+APART = 10.0
+# A trace query matches a claim whose value is within this relative tolerance, or rounds to it.
+TRACE_TOLERANCE = 0.05
+
+# Units that are not counted things: a mismatch between these is never bridged.
+MEASURE_KINDS = frozenset({"money", "percent", "multiplier", "year", "size", "duration", "ordinal"})
+
+# Kinds whose values are labels on a scale: only equal values can be one figure.
+EXACT_KINDS = frozenset({"year", "ordinal"})
+
+_NUMBER_IN_SURFACE = re.compile(r"\d[\d,]*(?:\.\d+)?")
+# Between two statements of one figure: ", or nearly", "(i.e.", "— that is,".
+_RESTATEMENT_GAP = re.compile(
+    r"^[\s,;:(–—-]*(?:or|i\.e\.|that is|equivalent to)\s*(?:about|around|roughly|nearly|almost|some)?[\s,;:(–—-]*$"
+)
+_FUNCTION_WORDS = frozenset("the a an of by and claim claims quoted referenced".split())
+
+@dataclass
+class TracedClaim:
+    """A stored claim with what tracing needs from its article and sentence."""
+
+    id: str
+    article_id: str
+    surface: str
+    start_char: int
+    value: float | None
+    value_low: float | None
+    value_high: float | None
+    unit: str | None
+    qualifier: str
+    qualifier_cue: str | None
+    kind: str | None
+    subject: str | None
+    attributed_to: str | None
+    context: str | None = None
+    sentence_id: str | None = None
+    sentence: str = ""
+    sentence_start: int = 0
+    path: str = ""
+    title: str | None = None
+    published: str | None = None
+    entities: list[str] = field(default_factory=list)
+
+    @property
+    def order_key(self) -> tuple:
+        """Lineage order: dated articles first (oldest first), then undated by path, then position."""
+        return (self.published is None, self.published or "", self.path, self.start_char)
+
+
+# --------------------------------------------------------------------------- numbers
+
+
+def significant_digits(surface: str, value: float | None = None) -> int:
+    """How many significant digits the writer gave: "$6 million" 1, "5,576,000" 4, "$2.50" 3.
+
+    Trailing zeros of a whole number are taken as not significant ("600 billion": 1).
+    Number words count as exact as written ("two": 1).
+    """
+    match = _NUMBER_IN_SURFACE.search(surface)
+    if not match:
+        return len(str(int(abs(value)))) if value else 1
+    digits = match.group().replace(",", "")
+    if "." in digits:
+        return max(1, len(digits.replace(".", "").lstrip("0")))
+    return max(1, len(digits.lstrip("0").rstrip("0")))
+
+
+def round_significant(value: float, digits: int) -> float:
+    """``value`` rounded to ``digits`` significant digits."""
+    if value == 0:
+        return 0.0
+    return float(f"{value:.{digits}g}")
+
+
+def rounds_to(precise: float, precise_digits: int, rounded: float, rounded_digits: int) -> bool:
+    """Whether ``rounded`` is ``precise`` written with fewer significant digits."""
+    if rounded_digits > precise_digits:
+        return False
+    return math.isclose(round_significant(precise, rounded_digits), rounded, rel_tol=1e-9)
+
+
+def agree_within_rounding(a: TracedClaim, b: TracedClaim) -> bool:
+    """Equal values, or one is the other rounded ("$5,576,000" and "$6 million")."""
+    if a.value is None or b.value is None:
+        return False
+    if math.isclose(a.value, b.value, rel_tol=1e-9):
+        return True
+    sa, sb = significant_digits(a.surface, a.value), significant_digits(b.surface, b.value)
+    return rounds_to(a.value, sa, b.value, sb) or rounds_to(b.value, sb, a.value, sa)
+
+
+def _is_range(claim: TracedClaim) -> bool:
+    return claim.qualifier == "range" and claim.value_high is not None
+
+
+def value_gap(a: TracedClaim, b: TracedClaim) -> float | None:
+    """How far apart two values are: 0 when they agree within rounding, up to 1 at
+    :data:`MAX_VALUE_RATIO`; None beyond, when they cannot be one figure.
+
+    Years and ranks only agree when equal (2020 is not a rounded 2015). A range and a
+    single value agree, at the largest gap, only when the range holds the value
+    ("billions" and "$1.6 billion").
+    """
+    if a.value is None or b.value is None:
+        return None
+    if a.kind in EXACT_KINDS or b.kind in EXACT_KINDS:
+        return 0.0 if math.isclose(a.value, b.value, rel_tol=1e-9) else None
+    if _is_range(a) != _is_range(b):
+        span, point = (a, b) if _is_range(a) else (b, a)
+        # Only a magnitude in words ("billions") may stand for a figure inside it; a range
+        # written in digits ("$0.14–$0.55") is a statement of its own.
+        vague = not any(ch.isdigit() for ch in span.surface)
+        return 1.0 if vague and span.value_low <= point.value <= span.value_high else None
+    if not a.value or not b.value or (a.value > 0) != (b.value > 0):
+        return None
+    ratio = abs(math.log(a.value / b.value))
+    limit = math.log(MAX_VALUE_RATIO)
+    if ratio > limit + 1e-12:
+        return None  # even rounding does not stretch this far: $140 million is not "$100 million"
+    return 0.0 if agree_within_rounding(a, b) else ratio / limit
+
+
+def is_counted_thing(claim) -> bool:
+    """Whether a claim (or a parsed figure) counts things ("GPU") rather than measures."""
+    return claim.kind not in MEASURE_KINDS and bool(claim.unit)
+
+
+def related_units(unit_a: str | None, counted_a: bool, unit_b: str | None, counted_b: bool) -> float | None:
+    """0 for the same unit; :data:`UNIT_MISMATCH_PENALTY` for units that may name one thing
+    (two counted nouns, "card" and "GPU"; a unit and a rate of it, "USD" and "USD per 1M
+    tokens"; "hour" and "GPU hour"; a counted noun left unsaid); None when they cannot
+    (two different rates, "USD per GPU hour" and "USD per 1M tokens"; USD and percent).
+    ``counted_*`` says whether a unit is a counted noun rather than a measure."""
+    unit_a, unit_b = unit_a or "", unit_b or ""
+    if unit_a == unit_b:
+        return 0.0
+    if counted_a and counted_b:
+        return UNIT_MISMATCH_PENALTY
+    if not unit_a or not unit_b:
+        return UNIT_MISMATCH_PENALTY if (counted_a or counted_b) else None
+    rate_a, rate_b = " per " in unit_a, " per " in unit_b
+    if rate_a != rate_b:
+        base, rate = (unit_a, unit_b) if rate_b else (unit_b, unit_a)
+        return UNIT_MISMATCH_PENALTY if rate.startswith(base + " per ") else None
+    if not rate_a and unit_a.split()[-1] == unit_b.split()[-1]:
+        return UNIT_MISMATCH_PENALTY
+    return None
+
+
+def unit_penalty(a: TracedClaim, b: TracedClaim) -> float | None:
+    """:func:`related_units` for two claims."""
+    return related_units(a.unit, is_counted_thing(a), b.unit, is_counted_thing(b))
+
+
+def is_restatement(a: TracedClaim, b: TracedClaim) -> bool:
+    """One sentence giving one figure two ways: "17% of its market cap, or nearly $600 billion"."""
+    if a.sentence_id is None or a.sentence_id != b.sentence_id or a.unit == b.unit:
+        return False
+    first, second = sorted((a, b), key=lambda c: c.start_char)
+    gap = first.sentence[
+        first.start_char + len(first.surface) - first.sentence_start : second.start_char - first.sentence_start
+    ]
+    return bool(_RESTATEMENT_GAP.match(re.sub(r"\bof\s+\w+(?:\s+\w+){0,2}", "", gap)))
+
+
+# --------------------------------------------------------------------------- clustering
+
+
+def context_document(claim: TracedClaim) -> str:
+    """The words that say what a claim is about: its context lemmas and the entities named
+    in its sentence (twice: names are the strongest sign of what a figure is about)."""
+    entities = " ".join(e.replace(" ", "_") for e in claim.entities)
+    return f"{claim.context or claim.sentence} {entities} {entities}"
+
+
+def pair_distance(a: TracedClaim, b: TracedClaim, context: float) -> float:
+    """Distance of two claims given the cosine distance of their contexts; :data:`APART` when
+    their units or values rule out one figure."""
+    if is_restatement(a, b):
+        return 0.0
+    unit = unit_penalty(a, b)
+    gap = value_gap(a, b)
+    if unit is None or gap is None:
+        return APART
+    if a.kind in EXACT_KINDS:
+        # The same year in two sentences often dates two events: ask for more context.
+        return context + EXACT_KIND_PENALTY
+    if a.article_id == b.article_id and gap == 0:
+        # A writer who repeats a figure means the same one: "$6mn" twice in one article.
+        context = min(context, SAME_ARTICLE_CONTEXT)
+    return context + unit + VALUE_GAP_PENALTY * gap
+
+
+class _UnionFind:
+    """Disjoint sets over 0..n-1; the smallest index represents its set, for stable output."""
+
+    def __init__(self, size: int):
+        self.parent = list(range(size))
+
+    def find(self, i: int) -> int:
+        while self.parent[i] != i:
+            self.parent[i] = self.parent[self.parent[i]]
+            i = self.parent[i]
+        return i
+
+    def union(self, i: int, j: int) -> None:
+        ri, rj = self.find(i), self.find(j)
+        if ri != rj:
+            self.parent[max(ri, rj)] = min(ri, rj)
+
+    def groups(self) -> list[list[int]]:
+        found: dict[int, list[int]] = {}
+        for i in range(len(self.parent)):
+            found.setdefault(self.find(i), []).append(i)
+        return sorted(found.values())
+
+
+def candidate_groups(claims: list[TracedClaim]) -> list[list[int]]:
+    """Connected groups of claims that could be one figure (blocking before clustering).
+
+    Claims are bucketed by unit (counted nouns and unknown units share a bucket) and,
+    within one, sorted by value, so only neighbours within :data:`MAX_VALUE_RATIO` are
+    compared; restatements in one sentence join across units.
+    """
+    sets = _UnionFind(len(claims))
+    buckets: dict[str, list[int]] = {}
+    for i, claim in enumerate(claims):
+        if claim.value is None:
+            continue
+        unit = (claim.unit or "").split()
+        key = "#count" if is_counted_thing(claim) or not unit else f"{claim.kind}:{unit[0]}"
+        buckets.setdefault(key, []).append(i)
+    for members in buckets.values():
+        members.sort(key=lambda i: claims[i].value)
+        for pos, i in enumerate(members):
+            for j in members[pos + 1 :]:
+                if claims[j].value > (claims[i].value_high or claims[i].value) * MAX_VALUE_RATIO:
+                    break  # sorted by value: nothing further can agree
+                if value_gap(claims[i], claims[j]) is not None and unit_penalty(claims[i], claims[j]) is not None:
+                    sets.union(i, j)
+    by_sentence: dict[str, list[int]] = {}
+    for i, claim in enumerate(claims):
+        if claim.sentence_id:
+            by_sentence.setdefault(claim.sentence_id, []).append(i)
+    for members in by_sentence.values():
+        for pos, i in enumerate(members):
+            for j in members[pos + 1 :]:
+                if is_restatement(claims[i], claims[j]):
+                    sets.union(i, j)
+    return sets.groups()
+
+
+def _atom_distances(claims: list[TracedClaim], atoms: list[list[int]], cosine) -> np.ndarray:
+    """Distances between atoms (claims restating one figure in one sentence): the mean of
+    their members' pair distances, leaving out pairs whose units cannot be compared."""
+    size = len(atoms)
+    distances = np.zeros((size, size))
+    for x in range(size):
+        for y in range(x + 1, size):
+            pairs = [
+                pair_distance(claims[i], claims[j], cosine[i, j]) for i in atoms[x] for j in atoms[y]
+            ]
+            comparable = [d for d in pairs if d < APART]
+            distances[x, y] = distances[y, x] = sum(comparable) / len(comparable) if comparable else APART
+    return distances
+
+
+def cluster_claims(
+    claims: list[TracedClaim], threshold: float = DISTANCE_THRESHOLD
+) -> list[list[int]]:
+    """Indices of ``claims`` grouped into figures, each group in lineage order."""
+    if not claims:
+        return []
+    vectors = TfidfVectorizer(
+        stop_words="english",
+        token_pattern=r"(?u)\b[^\W\d][\w-]+\b",
+        sublinear_tf=True,
+    ).fit_transform([context_document(c) for c in claims])
+    figures: list[list[int]] = []
+    for group in candidate_groups(claims):
+        if len(group) == 1:
+            figures.append(group)
+            continue
+        sub = vectors[group]
+        cosine = np.clip(1.0 - (sub @ sub.T).toarray(), 0.0, 1.0)
+        local = [claims[i] for i in group]
+        atoms = _restatement_atoms(local)
+        if len(atoms) == 1:
+            figures.append(group)
+            continue
+        labels = AgglomerativeClustering(
+            n_clusters=None,
+            metric="precomputed",
+            linkage="average",
+            distance_threshold=threshold,
+        ).fit_predict(_atom_distances(local, atoms, cosine))
+        for label in dict.fromkeys(labels):  # first-seen order: stable output
+            figures.append([group[i] for a, atom in enumerate(atoms) if labels[a] == label for i in atom])
+    return [sorted(f, key=lambda i: claims[i].order_key) for f in figures]
+
+
+def _restatement_atoms(claims: list[TracedClaim]) -> list[list[int]]:
+    """Claims that restate one figure in one sentence, kept together through clustering."""
+    sets = _UnionFind(len(claims))
+    for i in range(len(claims)):
+        for j in range(i + 1, len(claims)):
+            if is_restatement(claims[i], claims[j]):
+                sets.union(i, j)
+    return sets.groups()
+
+
+# --------------------------------------------------------------------------- mutations
+
+
+def _effective_qualifier(claim: TracedClaim) -> str | None:
+    """The qualifier as a reader meets it: "around", "under", or a cue such as "just"."""
+    if claim.qualifier != "exact":
+        return claim.qualifier_cue or claim.qualifier
+    return claim.qualifier_cue
+
+
+def content_words(name: str | None) -> frozenset[str]:
+    """Lower-case content words: "DeepSeek's report" and "DeepSeek" share {"deepseek"}."""
+    if not name:
+        return frozenset()
+    return frozenset(w for w in re.findall(r"[a-z0-9]+", name.lower()) if w not in _FUNCTION_WORDS)
+
+
+def _percent_change(old: float, new: float) -> float:
+    return (new - old) / abs(old) * 100 if old else 0.0
+
+
+def classify_mutation(origin: TracedClaim, claim: TracedClaim) -> tuple[list[str], str]:
+    """What changed from ``origin`` to ``claim``: the kinds, and a sentence a journalist reads."""
+    kinds: list[str] = []
+    details: list[str] = []
+    if (origin.unit or "") != (claim.unit or ""):
+        kinds.append("unit_changed")
+        details.append(f"unit {origin.unit or 'none'} → {claim.unit or 'none'}")
+    elif origin.value is not None and claim.value is not None:
+        if math.isclose(origin.value, claim.value, rel_tol=1e-9):
+            if " ".join(origin.surface.split()) != " ".join(claim.surface.split()):
+                kinds.append("reformatted")
+                details.append(f"written {claim.surface!r} instead of {origin.surface!r}")
+        else:
+            change = _percent_change(origin.value, claim.value)
+            direction = "up" if change > 0 else "down"
+            so = significant_digits(origin.surface, origin.value)
+            sc = significant_digits(claim.surface, claim.value)
+            if rounds_to(origin.value, so, claim.value, sc):
+                kinds.append("rounded")
+                details.append(f"rounded {direction} {abs(change):.1f} %")
+            elif rounds_to(claim.value, sc, origin.value, so):
+                kinds.append("rounded")
+                details.append(f"stated more precisely ({change:+.1f} % from the rounded {origin.surface!r})")
+            else:
+                kinds.append("inflated" if change > 0 else "deflated")
+                details.append(f"{'inflated' if change > 0 else 'deflated'} {abs(change):.1f} %")
+    before, after = _effective_qualifier(origin), _effective_qualifier(claim)
+    if before != after:
+        if before is None:
+            kinds.append("qualifier_added")
+            details.append(f"qualifier {after!r} added")
+        elif after is None:
+            kinds.append("qualifier_dropped")
+            details.append(f"qualifier {before!r} dropped")
+        else:
+            kinds.append("qualifier_changed")
+            details.append(f"qualifier {before!r} → {after!r}")
+    credited_before, credited_after = content_words(origin.attributed_to), content_words(claim.attributed_to)
+    if credited_before and not credited_after:
+        kinds.append("attribution_dropped")
+        details.append(f"credit to {origin.attributed_to} dropped, stated as fact")
+    elif credited_before and credited_after and not (credited_before & credited_after):
+        kinds.append("attribution_changed")
+        details.append(f"credited to {claim.attributed_to} instead of {origin.attributed_to}")
+    elif credited_after and not credited_before:
+        kinds.append("attribution_added")
+        details.append(f"credited to {claim.attributed_to}")
+    if _subject_drifted(origin, claim):
+        kinds.append("subject_drift")
+        details.append(f"now about {claim.subject!r}, was {origin.subject!r}")
+    if not kinds:
+        return ["same"], "same figure, same wording"
+    return kinds, "; ".join(details)
+
+
+def _subject_drifted(origin: TracedClaim, claim: TracedClaim) -> bool:
+    """Both sentences name entities and none in common, and the subjects share no word."""
+    if not origin.entities or not claim.entities or set(origin.entities) & set(claim.entities):
+        return False
+    return not (content_words(origin.subject) & content_words(claim.subject))
+
+
+# --------------------------------------------------------------------------- figures
+
+
+@dataclass
+class Figure:
+    """One figure: its claims in lineage order and what sums it up."""
+
+    id: str
+    claims: list[TracedClaim]
+
+    @property
+    def origin(self) -> TracedClaim:
+        return self.claims[0]
+
+    def summary(self) -> dict:
+        """The row stored in ``figures``."""
+        units = Counter(c.unit for c in self.claims if c.unit)
+        unit = units.most_common(1)[0][0] if units else None
+        in_unit = [c for c in self.claims if c.unit == unit and c.value is not None]
+        values = [c.value for c in in_unit]
+        # The most precise statement is the best estimate of the quantity.
+        canonical = max(in_unit, key=lambda c: significant_digits(c.surface, c.value), default=None)
+        subjects = Counter(c.subject for c in self.claims if c.subject)
+        credited = Counter(c.attributed_to for c in self.claims if c.attributed_to)
+        low, high = (min(values), max(values)) if values else (None, None)
+        return {
+            "id": self.id,
+            "subject": subjects.most_common(1)[0][0] if subjects else self.origin.subject,
+            "unit": unit,
+            "canonical_value": canonical.value if canonical else None,
+            "value_min": low,
+            "value_max": high,
+            "spread_pct": round((high - low) / abs(low) * 100, 2) if low else None,
+            "n_claims": len(self.claims),
+            "n_articles": len({c.article_id for c in self.claims}),
+            "first_claim_id": self.origin.id,
+            "first_article_id": self.origin.article_id,
+            "attributed_origin": self.origin.attributed_to
+            or (credited.most_common(1)[0][0] if credited else None),
+            "kinds_seen": None,
+        }
+
+
+def figure_id_for(first_claim_id: str) -> str:
+    """A figure's id: stable while its origin claim stays the same."""
+    return "fig-" + hashlib.sha1(first_claim_id.encode()).hexdigest()[:12]
+
+
+def build_figures(claims: list[TracedClaim], threshold: float = DISTANCE_THRESHOLD) -> list[Figure]:
+    """Group claims into figures (pure: no database)."""
+    claims = sorted(claims, key=lambda c: (c.article_id, c.start_char))
+    figures = []
+    for group in cluster_claims(claims, threshold):
+        members = [claims[i] for i in group]
+        figures.append(Figure(figure_id_for(members[0].id), members))
+    return sorted(figures, key=lambda f: f.origin.order_key)
+
+
+def load_claims(db: sqlite_utils.Database) -> list[TracedClaim]:
+    """Every stored claim with its sentence, article date and path, and sentence entities."""
+    entities: dict[str, list[str]] = {}
+    for row in db.query("select sentence_id, entity_id from entity_mentions order by start_char"):
+        if row["sentence_id"] and row["entity_id"] not in entities.setdefault(row["sentence_id"], []):
+            entities[row["sentence_id"]].append(row["entity_id"])
+    rows = db.query(
+        """
+        select c.id, c.article_id, c.surface, c.start_char, c.value, c.value_low, c.value_high,
+               c.unit, c.qualifier, c.qualifier_cue, c.kind, c.subject, c.attributed_to,
+               c.context, c.sentence_id, coalesce(s.text, '') as sentence,
+               coalesce(s.start_char, c.start_char) as sentence_start, a.path, a.title, a.published
+        from claims c
+        join articles a on a.id = c.article_id
+        left join sentences s on s.id = c.sentence_id
+        """
+    )
+    claims = []
+    for row in rows:
+        claim = TracedClaim(**row)
+        claim.entities = entities.get(row["sentence_id"], [])
+        claims.append(claim)
+    return claims
+
+
+def figures_are_stale(db: sqlite_utils.Database) -> bool:
+    """Whether some claim has no figure (an edit dissolved it, or a run stopped before tracing)."""
+    return db.execute("select exists(select 1 from claims where figure_id is null)").fetchone()[0] == 1
+
+
+def rebuild_figures(db: sqlite_utils.Database) -> int:
+    """Recompute every figure and mutation from the stored claims, in one transaction.
+
+    Returns the number of figures. Run after each ingest, so a new article joins the
+    figures it belongs to.
+    """
+    figures = build_figures(load_claims(db))
+    figure_rows, mutation_rows, assignments = [], [], []
+    for figure in figures:
+        row = figure.summary()
+        kinds_seen: set[str] = set()
+        for claim in figure.claims[1:]:
+            kinds, detail = classify_mutation(figure.origin, claim)
+            kinds_seen.update(kinds)
+            mutation_rows.append(
+                {
+                    "id": f"{figure.id}:{claim.id}",
+                    "figure_id": figure.id,
+                    "claim_id": claim.id,
+                    "compared_to_claim_id": figure.origin.id,
+                    "kinds": json.dumps(kinds),
+                    "detail": detail,
+                }
+            )
+        row["kinds_seen"] = json.dumps(sorted(kinds_seen - {"same"}))
+        figure_rows.append(row)
+        assignments.extend((figure.id, claim.id) for claim in figure.claims)
+    with db.atomic():
+        db.execute("update claims set figure_id = null")
+        db.execute("delete from mutations")
+        db.execute("delete from figures")
+        db["figures"].insert_all(figure_rows)
+        db["mutations"].insert_all(mutation_rows)
+        db.conn.executemany("update claims set figure_id = ? where id = ?", assignments)
+    return len(figures)
+
+
+# --------------------------------------------------------------------------- trace queries
+
+
+def claim_matches_query(value: float, surface: str, query_value: float, query_digits: int) -> bool:
+    """A stored value matches a typed figure when equal within :data:`TRACE_TOLERANCE` or when
+    rounding it to the query's precision gives the query ("$6M" finds "$5,576,000")."""
+    if query_value == 0:
+        return value == 0
+    if abs(value - query_value) <= TRACE_TOLERANCE * abs(query_value):
+        return True
+    return rounds_to(value, significant_digits(surface, value), query_value, query_digits)
+
+
+def _matches_query(row: dict, query, digits: int) -> bool:
+    """Whether a stored claim (a row) matches a parsed query figure."""
+    if query.unit and related_units(
+        query.unit, is_counted_thing(query), row["unit"], row["kind"] not in MEASURE_KINDS and bool(row["unit"])
+    ) is None:
+        return False
+    if query.qualifier == "range" and query.value_high is not None:
+        return (
+            row["qualifier"] == "range"
+            and row["value_high"] is not None
+            and math.isclose(row["value_low"], query.value_low, rel_tol=TRACE_TOLERANCE)
+            and math.isclose(row["value_high"], query.value_high, rel_tol=TRACE_TOLERANCE)
+        )
+    return claim_matches_query(row["value"], row["surface"], query.value, digits)
+
+
+def find_figures(db: sqlite_utils.Database, query: str, subject: str | None = None) -> list[str]:
+    """Ids of figures with a claim matching the typed figure ``query`` (and ``subject`` words).
+
+    Units must agree or be related ("$0.14" finds "$0.14 per million input tokens"; "50,000
+    GPUs" finds "50,000 graphics cards"); a query without a unit ("600 billion") finds any.
+    Figures are ordered by how many of their claims match, then by size.
+    """
+    parsed = parse_figure(query)
+    if parsed is None or parsed.value is None:
+        raise ValueError(f"cannot read a figure in {query!r} (try e.g. '$6M', '50,000 GPUs', '17%')")
+    digits = significant_digits(query, parsed.value)
+    low, high = sorted((parsed.value / 2, (parsed.value_high or parsed.value) * 2))
+    rows = db.query(
+        "select figure_id, value, value_low, value_high, qualifier, surface, unit, kind from claims "
+        "where figure_id is not null and value between ? and ?",
+        [low, high],
+    )
+    hits = Counter(row["figure_id"] for row in rows if _matches_query(row, parsed, digits))
+    if subject:
+        wanted = content_words(subject)
+        hits = Counter({f: n for f, n in hits.items() if wanted <= _figure_words(db, f)})
+    sizes = {r["id"]: r["n_claims"] for r in db.query("select id, n_claims from figures")}
+    return sorted(hits, key=lambda f: (-hits[f], -sizes.get(f, 0), f))
+
+
+def _figure_words(db: sqlite_utils.Database, figure_id: str) -> frozenset[str]:
+    """Content words of a figure's subjects and sentences, for ``--subject`` filtering."""
+    rows = db.query(
+        "select coalesce(c.subject, '') || ' ' || coalesce(s.text, '') as words from claims c "
+        "left join sentences s on s.id = c.sentence_id where c.figure_id = ?",
+        [figure_id],
+    )
+    return content_words(" ".join(r["words"] for r in rows))
+
+
+def figure_lineage(db: sqlite_utils.Database, figure_id: str) -> dict:
+    """A figure with its claims in lineage order, each with article and mutation, as plain data."""
+    [figure] = db.query("select * from figures where id = ?", [figure_id])
+    claims = list(
+        db.query(
+            """
+            select c.id, c.surface, c.value, c.value_low, c.value_high, c.unit, c.qualifier,
+                   c.qualifier_cue, c.subject, c.attributed_to, c.start_char, c.end_char,
+                   a.id as article_id, a.path, a.title, a.published, a.source,
+                   s.text as sentence, m.kinds, m.detail
+            from claims c
+            join articles a on a.id = c.article_id
+            left join sentences s on s.id = c.sentence_id
+            left join mutations m on m.claim_id = c.id
+            where c.figure_id = ?
+            """,
+            [figure_id],
+        )
+    )
+    claims.sort(key=lambda c: (c["published"] is None, c["published"] or "", c["path"], c["start_char"]))
+    for claim in claims:
+        kinds = claim.pop("kinds")
+        claim["mutation"] = json.loads(kinds) if kinds else ["origin"]
+        claim["is_origin"] = claim["id"] == figure["first_claim_id"]
+    origin = next(c for c in claims if c["is_origin"])
+    return {
+        "id": figure["id"],
+        "subject": figure["subject"],
+        "unit": figure["unit"],
+        "canonical_value": figure["canonical_value"],
+        "attributed_origin": figure["attributed_origin"],
+        "origin": origin,
+        "claims": claims,
+    }
+
+
+def trace(db: sqlite_utils.Database, query: str, subject: str | None = None) -> dict:
+    """``{"figures": [lineage, ...]}`` for every figure matching a typed figure."""
+    return {"figures": [figure_lineage(db, f) for f in find_figures(db, query, subject)]}
+
+
+def most_mutated(db: sqlite_utils.Database, limit: int = 20) -> list[dict]:
+    """Figures seen in more than one claim, those with the most kinds of mutation first."""
+    return list(
+        db.query(
+            """
+            select f.*, (select count(*) from mutations m where m.figure_id = f.id
+                         and m.kinds != '["same"]') as n_mutations
+            from figures f where f.n_claims > 1
+            order by json_array_length(f.kinds_seen) desc, n_mutations desc, f.n_articles desc, f.id
+            limit ?
+            """,
+            [limit],
+        )
+    )
+
+
+def _cell(value, width: int) -> str:
+    """A table cell cut to ``width`` characters (0: never cut)."""
+    text = "" if value is None else " ".join(str(value).split())
+    return text if not width or len(text) <= width else text[: width - 1] + "…"
+
+
+def lineage_table(lineage: dict) -> str:
+    """A figure's lineage as a plain-text table for the terminal, the origin marked ``*``."""
+    head = (
+        f"{lineage['subject'] or '(no subject)'} [{lineage['unit'] or 'no unit'}] "
+        f"{lineage['id']}: {len(lineage['claims'])} claims"
+    )
+    if lineage.get("attributed_origin"):
+        head += f", credited to {lineage['attributed_origin']}"
+    # The mutation comes last and whole: it is what the reader came for.
+    columns = [("", 1), ("date", 10), ("source", 26), ("surface", 24), ("qualifier", 20),
+               ("credited to", 22), ("mutation", 0)]  # fmt: skip
+    lines = [head, "  ".join(name.ljust(width) for name, width in columns).rstrip()]
+    for claim in lineage["claims"]:
+        qualifier = claim["qualifier"] if not claim["qualifier_cue"] else f"{claim['qualifier']} ({claim['qualifier_cue']})"
+        mutation = "origin" if claim["is_origin"] else claim["detail"] or ", ".join(claim["mutation"])
+        cells = ["*" if claim["is_origin"] else "", claim["published"] or "undated",
+                 claim["source"] or Path(claim["path"]).name, claim["surface"], qualifier,
+                 claim["attributed_to"] or "", mutation]  # fmt: skip
+        lines.append("  ".join(_cell(c, w).ljust(w) for c, (_, w) in zip(cells, columns)).rstrip())
+    return "\n".join(lines)

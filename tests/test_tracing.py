@@ -1,0 +1,280 @@
+"""Tracing: figure grouping, lineage order, mutation kinds and trace queries.
+
+Pure functions are tested on hand-made claims; grouping and lineage on short
+hand-written multi-article corpora run through the real pipeline.
+"""
+
+import json
+
+import pytest
+import sqlite_utils
+
+from pipeline.runner import ingest_paths
+from pipeline.tracing import (
+    TracedClaim,
+    build_figures,
+    classify_mutation,
+    find_figures,
+    is_restatement,
+    most_mutated,
+    rebuild_figures,
+    related_units,
+    rounds_to,
+    significant_digits,
+    trace,
+    value_gap,
+)
+
+
+def claim(surface, value, unit="USD", kind="money", **extra):
+    fields = dict(
+        id=extra.pop("id", surface), article_id=extra.pop("article_id", "a1"), surface=surface,
+        start_char=extra.pop("start_char", 0), value=value, value_low=None, value_high=None,
+        unit=unit, qualifier="exact", qualifier_cue=None, kind=kind, subject=None, attributed_to=None,
+    )
+    fields.update(extra)
+    return TracedClaim(**fields)
+
+
+# --------------------------------------------------------------------------- numbers
+
+
+@pytest.mark.parametrize(
+    "surface, digits",
+    [("$6 million", 1), ("$5,576,000", 4), ("$2.50", 3), ("600 billion", 1), ("$10.00", 4),
+     ("0.14", 2), ("17%", 2), ("2,788,000 GPU hours", 4), ("671bn", 3), ("two", 1)],
+)
+def test_significant_digits(surface, digits):
+    assert significant_digits(surface, 2 if surface == "two" else None) == digits
+
+
+def test_rounding_relations():
+    assert rounds_to(5_576_000, 4, 6_000_000, 1)
+    assert not rounds_to(6_000_000, 1, 5_576_000, 4)  # a rounded figure cannot round to a precise one
+    assert not rounds_to(5_400_000, 2, 6_000_000, 1)
+    assert value_gap(claim("$5,576,000", 5_576_000), claim("$6 million", 6e6)) == 0.0
+    assert 0 < value_gap(claim("$500 billion", 5e11), claim("$600 billion", 6e11)) <= 1
+    assert value_gap(claim("$140 million", 1.4e8), claim("$100 million", 1e8)) is None
+    assert value_gap(claim("2015", 2015, None, "year"), claim("2020", 2020, None, "year")) is None
+
+
+def test_ranges_only_hold_figures_when_written_in_words():
+    billions = claim("billions", 1e9, value_low=1e9, value_high=1e10, qualifier="range", kind="money")
+    spread = claim("$0.14–$0.55", 0.14, value_low=0.14, value_high=0.55, qualifier="range")
+    assert value_gap(billions, claim("$1.6 billion", 1.6e9)) == 1.0
+    assert value_gap(spread, claim("$0.28", 0.28)) is None
+
+
+@pytest.mark.parametrize(
+    "a, b, related",
+    [
+        (("USD", False), ("USD", False), True),
+        (("card", True), ("GPU", True), True),
+        (("USD", False), ("USD per 1M input tokens", False), True),
+        (("hour", False), ("GPU hour", False), True),
+        (("USD per GPU hour", False), ("USD per 1M tokens", False), False),
+        (("USD", False), ("percent", False), False),
+        ((None, False), ("GPU", True), True),
+        ((None, False), ("USD", False), False),
+    ],
+)
+def test_related_units(a, b, related):
+    assert (related_units(*a, *b) is not None) is related
+
+
+def test_restatement_in_one_sentence():
+    sentence = "Acme lost 17% of its market value, or nearly $600 billion, on Monday."
+    percent = claim("17%", 17, "percent", "percent", start_char=10, sentence_id="s", sentence=sentence)
+    money = claim("$600 billion", 6e11, start_char=sentence.index("$600"), sentence_id="s", sentence=sentence)
+    assert is_restatement(percent, money)
+    listed = "It bought 10,000 chips (40GB each) last year."
+    chips = claim("10,000 chips", 1e4, "chip", "count", start_char=10, sentence_id="t", sentence=listed)
+    size = claim("40GB", 40, "GB", "size", start_char=listed.index("40GB"), sentence_id="t", sentence=listed)
+    assert not is_restatement(chips, size)
+
+
+# --------------------------------------------------------------------------- mutations
+
+
+@pytest.mark.parametrize(
+    "origin, later, kinds, words",
+    [
+        (claim("$6 million", 6e6), claim("$6 million", 6e6), ["same"], "same"),
+        (claim("$6 million", 6e6), claim("$6M", 6e6), ["reformatted"], "'$6M'"),
+        (claim("$5,576,000", 5_576_000), claim("$6 million", 6e6), ["rounded"], "rounded up 7.6 %"),
+        (claim("$6 million", 6e6), claim("$5,576,000", 5_576_000), ["rounded"], "more precisely"),
+        (claim("$500 billion", 5e11), claim("$600 billion", 6e11), ["inflated"], "inflated 20.0 %"),
+        (claim("$600 billion", 6e11), claim("$500 billion", 5e11), ["deflated"], "deflated 16.7 %"),
+        (claim("$600 billion", 6e11), claim("17%", 17, "percent", "percent"), ["unit_changed"], "USD → percent"),
+        (claim("$6 million", 6e6), claim("$6 million", 6e6, qualifier="approx", qualifier_cue="around"),
+         ["qualifier_added"], "'around' added"),
+        (claim("$6 million", 6e6, qualifier="approx", qualifier_cue="around"), claim("$6 million", 6e6),
+         ["qualifier_dropped"], "'around' dropped"),
+        (claim("$6 million", 6e6, qualifier="approx", qualifier_cue="around"),
+         claim("$6 million", 6e6, qualifier_cue="just"), ["qualifier_changed"], "'around' → 'just'"),
+        (claim("$6 million", 6e6, attributed_to="DeepSeek"), claim("$6 million", 6e6),
+         ["attribution_dropped"], "stated as fact"),
+        (claim("$6 million", 6e6, attributed_to="Reuters"), claim("$6 million", 6e6, attributed_to="Bloomberg"),
+         ["attribution_changed"], "Bloomberg instead of Reuters"),
+        (claim("$6 million", 6e6, attributed_to="DeepSeek"),
+         claim("$6 million", 6e6, attributed_to="DeepSeek's technical report"), ["same"], "same"),
+        (claim("$6 million", 6e6, subject="V3 training cost", entities=["deepseek v3"]),
+         claim("$6 million", 6e6, subject="R1 budget", entities=["deepseek r1"]), ["subject_drift"], "now about"),
+    ],
+)
+def test_classify_mutation(origin, later, kinds, words):
+    found, detail = classify_mutation(origin, later)
+    assert found == kinds
+    assert words in detail
+
+
+def test_mutation_detail_joins_several_changes():
+    origin = claim("$5,576,000", 5_576_000, qualifier_cue="estimated", attributed_to="Simon Willison")
+    later = claim("$6M", 6e6, qualifier="under", qualifier_cue="sub-")
+    kinds, detail = classify_mutation(origin, later)
+    assert kinds == ["rounded", "qualifier_changed", "attribution_dropped"]
+    assert detail == ("rounded up 7.6 %; qualifier 'estimated' → 'sub-'; "
+                      "credit to Simon Willison dropped, stated as fact")
+
+
+# --------------------------------------------------------------------------- corpora
+
+
+def write_corpus(folder, articles):
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, (date, text) in articles.items():
+        header = f"title: {name}\n" + (f"date: {date}\n" if date else "") + "\n"
+        (folder / f"{name}.txt").write_text(header + text + "\n")
+
+
+def ingest_corpus(nlp, tmp_path, articles):
+    corpus = tmp_path / "corpus"
+    write_corpus(corpus, articles)
+    db_path = tmp_path / "news.db"
+    summary = ingest_paths([corpus], db_path, nlp=nlp)
+    assert summary.errors == []
+    return sqlite_utils.Database(db_path), corpus
+
+
+def figures_by_surface(db):
+    rows = db.query(
+        "select c.surface, c.figure_id, a.title from claims c join articles a on a.id = c.article_id")
+    return {(r["title"], r["surface"]): r["figure_id"] for r in rows}
+
+
+FACTORY = {
+    "wire": ("2025-01-02", "According to its annual report, Acme spent an estimated $5,576,000 "
+                           "to build its Ohio battery factory."),
+    "daily": ("2025-01-05", "Acme spent around $6 million to build the Ohio battery factory."),
+    "blog": (None, "The Ohio battery factory cost Acme just $6M to build."),
+}
+
+
+def test_rounded_figure_is_one_figure_with_lineage_and_mutations(nlp, tmp_path):
+    db, _ = ingest_corpus(nlp, tmp_path, FACTORY)
+    figures = figures_by_surface(db)
+    assert figures[("wire", "$5,576,000")] == figures[("daily", "$6 million")] == figures[("blog", "$6M")]
+    [lineage] = trace(db, "$6M")["figures"]
+    assert [c["title"] for c in lineage["claims"]] == ["wire", "daily", "blog"]
+    assert lineage["origin"]["surface"] == "$5,576,000" and lineage["claims"][0]["is_origin"]
+    assert lineage["claims"][1]["mutation"] == ["rounded", "qualifier_changed", "attribution_dropped"]
+    assert "rounded up 7.6 %" in lineage["claims"][1]["detail"]
+    assert "rounded" in lineage["claims"][2]["mutation"]
+    [figure] = db.query("select * from figures where id = ?", [lineage["id"]])
+    assert figure["canonical_value"] == 5_576_000
+    assert (figure["n_claims"], figure["n_articles"], figure["unit"]) == (3, 3, "USD")
+    assert figure["value_min"] == 5_576_000 and figure["value_max"] == 6_000_000
+    assert figure["spread_pct"] == pytest.approx(7.6, abs=0.05)
+    assert figure["attributed_origin"] and "report" in figure["attributed_origin"]
+
+
+def test_same_value_different_subject_stays_apart(nlp, tmp_path):
+    db, _ = ingest_corpus(nlp, tmp_path, {
+        "roads": ("2025-01-02", "The government plans to invest $500 billion in new highways and bridges."),
+        "stocks": ("2025-01-03", "The sell-off knocked $500 billion off Tesla's market value on Monday."),
+        "stocks2": ("2025-01-04", "Monday's rout wiped nearly $600 billion off Tesla's market value."),
+    })
+    figures = figures_by_surface(db)
+    assert figures[("roads", "$500 billion")] != figures[("stocks", "$500 billion")]
+    assert figures[("stocks", "$500 billion")] == figures[("stocks2", "$600 billion")]
+    [lineage] = [f for f in trace(db, "$600 billion")["figures"] if len(f["claims"]) == 2]
+    assert lineage["claims"][1]["mutation"][0] == "inflated"
+    assert len(trace(db, "500 billion")["figures"]) == 2  # a query without unit finds both
+
+
+def test_different_values_for_different_products_stay_apart(nlp, tmp_path):
+    db, _ = ingest_corpus(nlp, tmp_path, {
+        "one": (None, "Training the Falcon chatbot cost Orbital Labs $5 million last year."),
+        "two": (None, "Training the Nimbus translation model cost Vega Systems $6 million."),
+    })
+    figures = figures_by_surface(db)
+    assert figures[("one", "$5 million")] != figures[("two", "$6 million")]
+
+
+def test_a_figure_restated_in_another_unit_joins_its_figure(nlp, tmp_path):
+    db, _ = ingest_corpus(nlp, tmp_path, {
+        "first": ("2025-01-02", "Tesla lost 12% of its market value, or nearly $100 billion, on Monday."),
+        "second": ("2025-01-03", "Tesla's market value fell by about $100 billion on Monday."),
+    })
+    figures = figures_by_surface(db)
+    assert figures[("first", "12%")] == figures[("first", "$100 billion")] == figures[("second", "$100 billion")]
+    [lineage] = trace(db, "12%")["figures"]
+    assert lineage["origin"]["surface"] == "12%"
+    assert all("unit_changed" in c["mutation"] for c in lineage["claims"][1:])
+
+
+def test_figures_are_deterministic_and_a_new_article_joins_them(nlp, tmp_path):
+    db, corpus = ingest_corpus(nlp, tmp_path, FACTORY)
+    before = figures_by_surface(db)
+    rebuild_figures(db)
+    assert figures_by_surface(db) == before
+    write_corpus(corpus, {"late": (None, "Acme's Ohio battery factory was built for about $6 million.")})
+    summary = ingest_paths([corpus], tmp_path / "news.db", nlp=nlp)
+    assert summary.new == 1 and summary.figures is not None
+    after = figures_by_surface(db)
+    assert after[("late", "$6 million")] == after[("wire", "$5,576,000")]
+    assert {k: v for k, v in after.items() if k[0] != "late"} == before
+
+
+def test_editing_an_article_keeps_figures_whole(nlp, tmp_path):
+    db, corpus = ingest_corpus(nlp, tmp_path, FACTORY)
+    write_corpus(corpus, {"daily": ("2025-01-05", "Acme spent roughly $6 million on the Ohio battery factory.")})
+    summary = ingest_paths([corpus], tmp_path / "news.db", nlp=nlp)
+    assert summary.updated == 1
+    assert db.execute("select count(*) from claims where figure_id is null").fetchone()[0] == 0
+    [lineage] = trace(db, "$6M")["figures"]
+    assert len(lineage["claims"]) == 3
+    orphans = db.execute("select count(*) from mutations where claim_id not in (select id from claims)")
+    assert orphans.fetchone()[0] == 0
+
+
+def test_lineage_orders_dated_articles_first_then_by_path():
+    claims = [
+        claim("$6M", 6e6, id="z", article_id="z", path="z.txt", published=None),
+        claim("$6M", 6e6, id="a", article_id="a", path="a.txt", published=None),
+        claim("$6M", 6e6, id="late", article_id="late", path="m.txt", published="2025-02-01"),
+        claim("$6M", 6e6, id="early", article_id="early", path="y.txt", published="2025-01-01"),
+    ]
+    for c in claims:
+        c.context = "acme factory cost"
+    [figure] = build_figures(claims)
+    assert [c.id for c in figure.claims] == ["early", "late", "a", "z"]
+
+
+def test_trace_queries(nlp, tmp_path):
+    db, _ = ingest_corpus(nlp, tmp_path, FACTORY)
+    assert len(find_figures(db, "$6M")) == 1
+    assert find_figures(db, "$6M", subject="battery factory") == find_figures(db, "$6M")
+    assert find_figures(db, "$6M", subject="highway") == []
+    assert find_figures(db, "6 million percent") == []
+    assert find_figures(db, "€6M") == []
+    with pytest.raises(ValueError, match="cannot read a figure"):
+        find_figures(db, "no figure here")
+    json.dumps(trace(db, "$6M"))  # plain data, ready for --json
+
+
+def test_most_mutated_lists_figures_with_kinds(nlp, tmp_path):
+    db, _ = ingest_corpus(nlp, tmp_path, FACTORY)
+    [top] = most_mutated(db)
+    assert top["n_claims"] == 3
+    assert {"rounded", "qualifier_changed"} <= set(json.loads(top["kinds_seen"]))
