@@ -37,7 +37,7 @@ import sqlite_utils
 from sklearn.cluster import AgglomerativeClustering
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from .claims import parse_figure
+from .claims import ParsedFigure, parse_figure
 
 # Values further apart than this (and not one the rounding of the other) are different figures.
 MAX_VALUE_RATIO = 1.25
@@ -576,50 +576,76 @@ def rebuild_figures(db: sqlite_utils.Database) -> int:
 # --------------------------------------------------------------------------- trace queries
 
 
-def claim_matches_query(value: float, surface: str, query_value: float, query_digits: int) -> bool:
-    """A stored value matches a typed figure when equal within :data:`TRACE_TOLERANCE` or when
-    rounding it to the query's precision gives the query ("$6M" finds "$5,576,000")."""
-    if query_value == 0:
-        return value == 0
-    if abs(value - query_value) <= TRACE_TOLERANCE * abs(query_value):
-        return True
-    return rounds_to(value, significant_digits(surface, value), query_value, query_digits)
+@dataclass
+class FigureQuery:
+    """A figure as a person types it ("$6M", "50,000 GPUs"), read by the text normaliser,
+    that stored claims are matched against."""
 
+    text: str
+    figure: ParsedFigure
+    digits: int
 
-def _matches_query(row: dict, query, digits: int) -> bool:
-    """Whether a stored claim (a row) matches a parsed query figure."""
-    if query.unit and related_units(
-        query.unit, is_counted_thing(query), row["unit"], row["kind"] not in MEASURE_KINDS and bool(row["unit"])
-    ) is None:
-        return False
-    if query.qualifier == "range" and query.value_high is not None:
-        return (
-            row["qualifier"] == "range"
-            and row["value_high"] is not None
-            and math.isclose(row["value_low"], query.value_low, rel_tol=TRACE_TOLERANCE)
-            and math.isclose(row["value_high"], query.value_high, rel_tol=TRACE_TOLERANCE)
-        )
-    return claim_matches_query(row["value"], row["surface"], query.value, digits)
+    @classmethod
+    def parse(cls, text: str) -> FigureQuery:
+        """Read ``text``; ValueError when it holds no figure."""
+        figure = parse_figure(text)
+        if figure is None or figure.value is None:
+            raise ValueError(f"cannot read a figure in {text!r} (try e.g. '$6M', '50,000 GPUs', '17%')")
+        return cls(text, figure, significant_digits(text, figure.value))
+
+    @property
+    def value_window(self) -> tuple[float, float]:
+        """A value range every matching claim falls in (for an indexed pre-filter)."""
+        low, high = self.figure.value, self.figure.value_high or self.figure.value
+        return tuple(sorted((low / 2, high * 2)))
+
+    def matches(self, value, surface, unit=None, kind=None, qualifier=None, value_low=None, value_high=None) -> bool:
+        """Whether a stored claim states this figure.
+
+        Values match when equal within :data:`TRACE_TOLERANCE` or when rounding the claim to
+        the query's precision gives the query ("$6M" finds "$5,576,000"); a range matches a
+        range with both ends equal. Units must agree or be related ("$0.14" finds "$0.14 per
+        million input tokens"); a query without a unit ("600 billion") finds any unit.
+        """
+        figure = self.figure
+        if value is None:
+            return False
+        if figure.unit and related_units(
+            figure.unit, is_counted_thing(figure), unit, kind not in MEASURE_KINDS and bool(unit)
+        ) is None:
+            return False
+        if figure.qualifier == "range" and figure.value_high is not None:
+            return (
+                qualifier == "range"
+                and value_low is not None
+                and value_high is not None
+                and math.isclose(value_low, figure.value_low, rel_tol=TRACE_TOLERANCE)
+                and math.isclose(value_high, figure.value_high, rel_tol=TRACE_TOLERANCE)
+            )
+        if figure.value == 0:
+            return value == 0
+        if abs(value - figure.value) <= TRACE_TOLERANCE * abs(figure.value):
+            return True
+        return rounds_to(value, significant_digits(surface or "", value), figure.value, self.digits)
 
 
 def find_figures(db: sqlite_utils.Database, query: str, subject: str | None = None) -> list[str]:
-    """Ids of figures with a claim matching the typed figure ``query`` (and ``subject`` words).
+    """Ids of figures with a claim matching the typed figure ``query`` (see
+    :meth:`FigureQuery.matches`), and with all of the ``subject`` words when given.
 
-    Units must agree or be related ("$0.14" finds "$0.14 per million input tokens"; "50,000
-    GPUs" finds "50,000 graphics cards"); a query without a unit ("600 billion") finds any.
     Figures are ordered by how many of their claims match, then by size.
     """
-    parsed = parse_figure(query)
-    if parsed is None or parsed.value is None:
-        raise ValueError(f"cannot read a figure in {query!r} (try e.g. '$6M', '50,000 GPUs', '17%')")
-    digits = significant_digits(query, parsed.value)
-    low, high = sorted((parsed.value / 2, (parsed.value_high or parsed.value) * 2))
+    figure_query = FigureQuery.parse(query)
     rows = db.query(
-        "select figure_id, value, value_low, value_high, qualifier, surface, unit, kind from claims "
+        "select figure_id, value, surface, unit, kind, qualifier, value_low, value_high from claims "
         "where figure_id is not null and value between ? and ?",
-        [low, high],
+        list(figure_query.value_window),
     )
-    hits = Counter(row["figure_id"] for row in rows if _matches_query(row, parsed, digits))
+    hits: Counter = Counter()
+    for row in rows:
+        figure_id = row.pop("figure_id")
+        if figure_query.matches(**row):
+            hits[figure_id] += 1
     if subject:
         wanted = content_words(subject)
         hits = Counter({f: n for f, n in hits.items() if wanted <= _figure_words(db, f)})
