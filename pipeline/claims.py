@@ -109,7 +109,7 @@ UNIT_SYMBOLS = {
     "°C": "°C", "°F": "°F", "degC": "°C", "degF": "°F", "deg C": "°C", "deg F": "°F",
     "°": "°", "kt": "kn", "kn": "kn", "Gt": "Gt", "Mt": "Mt", "ms": "ms",
     "ppg": "point per game", "rpg": "rebound per game", "apg": "assist per game",
-    "bps": "basis point",
+    "bps": "basis point", "WAR": "WAR",
 }  # fmt: skip
 # ("s" is not among them: "1990s" is a decade, "Model 3s" a plural.)
 # Single letters are units only when glued to the number ("45g", "1.5L", "5-10W", "5G").
@@ -141,7 +141,7 @@ UNIT_WORDS = {
     "megahertz": "MHz", "gigahertz": "GHz", "byte": "B", "kilobyte": "KB",
     "megabyte": "MB", "gigabyte": "GB", "terabyte": "TB", "petabyte": "PB",
     "degree celsius": "°C", "degrees celsius": "°C", "degree fahrenheit": "°F",
-    "degrees fahrenheit": "°F", "degree": "°", "knot": "kn", "decibel": "dB",
+    "degrees fahrenheit": "°F", "celsius": "°C", "fahrenheit": "°F", "degree": "°", "knot": "kn", "decibel": "dB",
     "pound-foot": "lb-ft", "pound-feet": "lb-ft", "newton metre": "Nm", "newton meter": "Nm",
     "miles per hour": "mph", "mile per hour": "mph", "kilometres per hour": "km/h",
     "kilometers per hour": "km/h", "metres per second": "m/s", "meters per second": "m/s",
@@ -221,7 +221,7 @@ FIGURE_RE = re.compile(
 _UNIT_WORD_RE = re.compile(
     r"(?i)[\s-](?P<word>"
     + "|".join(re.escape(w) for w in sorted(UNIT_WORDS, key=len, reverse=True))
-    + r")(?:e?s)?\b(?!-)"
+    + r")(?:e?s)?\b(?!-\w)"
 )
 _AGE_RE = re.compile(r"(?i)[\s-](?P<word>year|month|week|day)s?[\s-]old\b")
 _NATIONALITY = "|".join(re.escape(n) for n in sorted({n for n, _ in NATIONAL_CURRENCIES}, key=len, reverse=True))
@@ -254,7 +254,7 @@ _SMALL = "|".join(_ONES[1:] + _TENS)
 FRACTION_RE = re.compile(
     rf"(?i)\b(?P<num>an?|{_SMALL}|\d+)(?:[\s-]+(?P<den>"
     + "|".join(_FRACTION_DENOMINATORS)
-    + rf")s?\b(?=-|\s+of\b)|\s+(?:out\s+of|in)\s+(?P<whole>{_SMALL}|\d+)\b(?!\s*(?:%|per))(?![.,]\d))"
+    + rf")s?\b(?=-|\s+of\b|$)|\s+(?:out\s+of|in)\s+(?P<whole>{_SMALL}|\d+)\b(?!\s*(?:%|per))(?![.,]\d))"
 )
 _ORDINAL_WORD_RE = re.compile(r"(?i)\b(?:" + "|".join(_ORDINAL_WORDS) + r")\b")
 _MULTIPLIER_VERB_RE = re.compile(r"(?i)\b(?:doubl|tripl|quadrupl|halv)(?:e|es|ed|ing)\b")
@@ -285,7 +285,7 @@ _ESTIMATED_OF_RE = re.compile(r"(?i)\ban?\s+estimated\s+\w+(?:\s+\w+)?\s+of\s+$"
 _PERCENT_WORD_RE = re.compile(r"(?i)\s(?:per\s?cent|percent)\b")
 _RANGE_SEP_RE = re.compile(r"^\s?[–—-]\s?$|^\s+to\s+$")
 _PER_RE = re.compile(
-    r"(?i)^\s*(?:per|a|an|/)\s*(?:(?P<scale>million|thousand|billion|M|K)\s+)?"
+    r"(?i)^\s*(?:(?:per|an?)\b|/)\s*(?:(?P<scale>million|thousand|billion|M|K)\s+)?"
 )
 _RATE_WORDS = {"annually": "year", "yearly": "year", "monthly": "month", "daily": "day",
                "hourly": "hour", "weekly": "week"}  # fmt: skip
@@ -472,6 +472,10 @@ def unit_after(following: str, scaled: bool = False) -> tuple[int, str, str] | N
     m = _AGE_RE.match(following)
     if m:
         return m.end(), f"{m.group('word').lower()} of age", "age"
+    m = _UNIT_WORD_RE.match(following)
+    if m:
+        unit = UNIT_WORDS[m.group("word").lower()]
+        return m.end(), unit, "percent" if unit in ("percentage point", "basis point") else "size"
     m = _CURRENCY_WORD_RE.match(following)
     if m:
         word = m.group("word").lower()
@@ -481,10 +485,6 @@ def unit_after(following: str, scaled: bool = False) -> tuple[int, str, str] | N
             return m.end(), "lb", "size"
         if code:
             return m.end(), code, "money"
-    m = _UNIT_WORD_RE.match(following)
-    if m:
-        unit = UNIT_WORDS[m.group("word").lower()]
-        return m.end(), unit, "percent" if unit in ("percentage point", "basis point") else "size"
     return None
 
 
@@ -822,8 +822,16 @@ def _merge_ranges(text: str, cands: list[_Candidate]) -> list[_Candidate]:
 
 def _joins(text: str, a: _Candidate, b: _Candidate) -> bool:
     gap = text[a.end:b.start]
-    if a.parsed.qualifier == "range" or a.wordy != b.wordy or a.parsed.kind == "ordinal":
+    if a.parsed.qualifier == "range" or a.parsed.kind in ("ordinal", "fraction"):
         return False
+    if a.wordy != b.wordy and not (a.parsed.unit and a.parsed.unit == b.parsed.unit):
+        return False  # "five per cent to 20 per cent" is one range; "two 5-star hotels" is not
+    if b.parsed.value == a.parsed.value and gap.strip() in "-–—":
+        return False  # a score, "2-2"
+    if gap == " to " and re.search(r"(?i)\bby\s+$", text[max(0, a.start - 4):a.start]):
+        return False  # "rose by $43bn to $419bn": the change, then the level it reached
+    if gap == " or " and a.parsed.unit is None and b.parsed.value > a.parsed.value and a.wordy == b.wordy:
+        return True  # "three or four years"
     if a.parsed.unit and a.parsed.unit != b.parsed.unit:
         return False
     if a.bare and _looks_like_year(text[a.start:a.end]) and not _looks_like_year(text[b.start:b.end]):
@@ -878,13 +886,34 @@ def _is_claim(text: str, cand: _Candidate, span: Span, all_quantities: bool = Fa
     if _is_enumeration(text, span):
         return False
     if cand.wordy:
-        return _is_word_count(surface, nxt, cand, all_quantities)
+        return _is_word_count(surface, nxt, cand, all_quantities) and not _is_determined(prev, surface)
     head = _counted_head(span)
-    if cand.bare and _looks_like_year(surface) and not (head and head.tag_ in ("NNS", "NNPS")):
+    counts_plural = head is not None and head.tag_ in ("NNS", "NNPS") and nxt is not None and nxt.pos_ != "DET"
+    if cand.bare and _looks_like_year(surface) and not counts_plural:
         return _is_event_year(text, cand)
+    if _is_period(cand) and not counts_plural:
+        return False  # "between 2014 and 2017": a period of time, not a figure
     if (cand.bare or cand.parsed.unit is None) and _is_version(prev, first):
         return False
-    return not (cand.bare and nxt is not None and _is_name_word(nxt) and head is None)
+    if cand.bare and nxt is not None and _is_name_word(nxt):
+        # "575 Wilbraham Road", "12 Pro Max": a number before a name is an address or model.
+        return head is not None and (head.pos_ == "NOUN" or head.tag_ == "NNPS" or head.text.endswith("s"))
+    return True
+
+
+def _is_period(cand: _Candidate) -> bool:
+    """A range whose ends are both plain years."""
+    low, high = cand.parsed.value_low, cand.parsed.value_high
+    if cand.parsed.qualifier != "range" or cand.parsed.unit or low is None or high is None:
+        return False
+    return all(float(v).is_integer() and _looks_like_year(str(int(v))) for v in (low, high))
+
+
+def _is_determined(prev: Token | None, surface: str) -> bool:
+    """"each one", "the same one", "this half": a pronoun or a part, not a number."""
+    if surface.lower() not in ("one", "half") or prev is None:
+        return False
+    return prev.pos_ in ("DET", "ADJ", "PRON") or prev.lower_ in ("each", "every", "same", "another")
 
 
 def _in_name(tok: Token) -> bool:
@@ -915,6 +944,8 @@ def _is_word_count(surface: str, nxt: Token | None, cand: _Candidate, all_quanti
     lower = surface.lower()
     if cand.parsed.unit == "x" or cand.parsed.qualifier == "range":
         return True
+    if lower == "one" and surface[0] == "O" and nxt is not None and not nxt.is_alpha and cand.start > 0:
+        return False  # "BBC One.": a name
     if lower == "one" and not all_quantities:
         return nxt is not None and singular(nxt.lower_) in TIME_UNITS
     return not (nxt is not None and _is_name_word(nxt))
@@ -944,14 +975,56 @@ def _is_event_year(text: str, cand: _Candidate) -> bool:
 
 
 def _counted_head(span: Span) -> Token | None:
-    """The noun a count counts: the head of the noun phrase right after the number."""
+    """The noun a count counts: the head of the noun phrase right after the number.
+
+    A singular noun right after a plural count is a measure used as an adjective
+    ("a 12 page document", "a 3 cylinder engine"): that noun is what is counted.
+    """
     doc, last = span.doc, span[-1]
+    first_noun = None
     for tok in doc[last.i + 1:min(len(doc), last.i + 7)]:
+        if tok.lower_ == "times" and tok.i == last.i + 1:
+            return tok  # "1.4 times book value": a multiplier
         if tok.pos_ not in ("NOUN", "PROPN", "ADJ", "NUM") and tok.text != "-":
             return None
+        if tok.pos_ == "NOUN" and first_noun is None:
+            first_noun = tok
         if tok.pos_ in ("NOUN", "PROPN") and tok.dep_ not in ("compound", "amod", "nmod"):
-            return None if tok.i == last.i + 1 and _is_name_word(tok) else tok
+            if tok.i == last.i + 1 and _is_name_word(tok):
+                return None
+            if (first_noun is not None and first_noun is not tok and first_noun.tag_ == "NN"
+                    and tok.tag_ == "NN" and _counts_many(span)):  # fmt: skip
+                return first_noun
+            return tok
     return None
+
+
+def _counts_many(span: Span) -> bool:
+    """The figure is a number other than one."""
+    return not any(t.lower_ in ("1", "one", "a", "an", "single") for t in span)
+
+
+def _of_unit(span: Span) -> Token | None:
+    """The plural noun of "one of the students", "dozens of people": what a bare count counts."""
+    for child in span.root.children:
+        if child.dep_ == "prep" and child.lower_ == "of":
+            pobj = next((c for c in child.children if c.dep_ == "pobj"), None)
+            if pobj is not None and pobj.pos_ == "NOUN" and (pobj.tag_ == "NNS" or pobj.lemma_ == "people"):
+                return pobj
+    return None
+
+
+_AGE_LEAD_RE = re.compile(r"(?i)\b(?:aged|age of|ages of|at age|at the age of)\s+$")
+
+
+def _is_age(text: str, cand: _Candidate, span: Span) -> bool:
+    """A bare number that is someone's age: "aged 25", "at the age of 30", "Jamie Armstrong, 25,"."""
+    if _AGE_LEAD_RE.search(text[max(0, cand.start - 20):cand.start]):
+        return True
+    doc, first, last = span.doc, span[0], span[-1]
+    if first.i < 2 or last.i + 1 >= len(doc):
+        return False
+    return doc[first.i - 1].text == "," and doc[first.i - 2].ent_type_ == "PERSON" and doc[last.i + 1].text == ","
 
 
 def _build_claim(text: str, cand: _Candidate, span: Span, sent: Span) -> Claim:
@@ -960,7 +1033,7 @@ def _build_claim(text: str, cand: _Candidate, span: Span, sent: Span) -> Claim:
     qualifier, cue = _qualifier(text, cand, sent)
     unit, kind = parsed.unit, parsed.kind
     head = None
-    if parsed.kind in ("money", "percent", "multiplier", "size"):
+    if parsed.kind in ("money", "percent", "multiplier", "size", "age"):
         end, unit = _extend_rate(text, span, end, unit)
     else:
         head = _counted_head(span)
@@ -969,10 +1042,16 @@ def _build_claim(text: str, cand: _Candidate, span: Span, sent: Span) -> Claim:
             if parsed.kind != "ordinal":
                 # The head token may carry glued punctuation ("hours—11x"): keep the word.
                 end = head.idx + len(re.match(r"[\w-]*", head.text).group())
+                head_span = span.doc[span.start:head.i + 1]
+                end, unit = _extend_rate(text, head_span, end, unit)  # "barrels a day"
         elif parsed.kind == "ordinal":
             unit = "rank"
+        elif unit is None and _of_unit(span) is not None:
+            unit = normalise_unit(_of_unit(span).lemma_)
+        elif unit is None and _is_age(text, cand, span):
+            unit, kind = "year of age", "age"
     low, high = parsed.value_low, parsed.value_high
-    if qualifier != "range":
+    if qualifier != "range" and parsed.qualifier != "range":  # "about 2000-2500" keeps its ends
         low, high = bounds(parsed.value, qualifier)
     return Claim(
         surface=text[start:end],
@@ -1014,7 +1093,10 @@ def _qualifier(text: str, cand: _Candidate, sent: Span) -> tuple[str, str | None
 
 def _count_unit(head: Token, parsed: ParsedFigure) -> tuple[str, str]:
     """Unit and kind of a counted noun: "GPU hour", "month" (duration), "x" for "times"."""
-    noun = normalise_unit(head.text)
+    # The lemmatiser knows irregular plurals ("calories", "viruses", "feet"); acronyms
+    # and names keep their spelling.
+    lemma = head.lemma_ if head.pos_ == "NOUN" and head.text.islower() else head.text
+    noun = normalise_unit(lemma)
     if parsed.kind == "ordinal":
         return noun, "ordinal"
     if noun == "time":

@@ -51,10 +51,11 @@ CQE_CURRENCIES = {
 # Our unit symbols and short forms -> CQE's unit names.
 CQE_UNITS = {
     "percent": "percentage", "percentage point": "percentage point", "x": "count",
-    "G": "generation wireless", "lb-ft": "pound-foot", "Nm": "newton metre", "dB": "decibel",
+    "G": "generation wireless", "lb-ft": "foot pound-force", "Nm": "newton metre", "dB": "decibel",
     "year of age": "year of age", "month of age": "month of age", "week of age": "week of age",
     "basis point": "basis point",
     # length, area, volume
+    "WAR": "win above replacement", "fraction": "-",
     "km": "kilometre", "m": "metre", "cm": "centimetre", "mm": "millimetre",
     "µm": "micrometre", "nm": "nanometre", "mi": "mile", "ft": "foot", "in": "inch",
     "yd": "yard", "sq ft": "square foot", "m²": "square metre", "km²": "square kilometre",
@@ -63,7 +64,7 @@ CQE_UNITS = {
     "fl oz": "fluid ounce", "m³": "cubic metre",
     # mass
     "kg": "kilogram", "g": "gram", "mg": "milligram", "lb": "pound-mass", "oz": "ounce",
-    "t": "tonne", "ton": "ton", "st": "stone", "ct": "carat",
+    "t": "metric ton", "ton": "ton", "st": "stone", "ct": "carat",
     # time
     "s": "second", "ms": "millisecond", "min": "minute", "h": "hour",
     # speed, rates
@@ -86,7 +87,7 @@ CQE_UNITS = {
     "°C": "celsius", "°F": "fahrenheit", "°": "degree", "K": "kelvin",
     "psi": "pound-force per square inch", "ksi": "kilopound per square inch",
     "Pa": "pascal", "kPa": "kilopascal", "MPa": "megapascal", "GPa": "gigapascal",
-    "bar": "bar", "ppm": "parts-per-million", "ppb": "parts-per-billion",
+    "bar": "bar", "ppm": "part per million", "ppb": "parts-per-billion",
     "Gt": "gigaton", "Mt": "megaton",
 }  # fmt: skip
 
@@ -153,24 +154,42 @@ def newsquant_record(doc: Doc, claims: list[Claim]) -> dict:
 
 
 def _in_cqe_schema(claim: Claim) -> bool:
-    """CQE's schema has quantities only: ranks and calendar years are not among them."""
+    """CQE's schema has quantities written as numbers: ranks, calendar years and
+    multiplier verbs ("doubled", "tripling") are not among them."""
+    if claim.kind == "multiplier" and not re.search(r"\d|times|fold", claim.surface.lower()):
+        return False
     return claim.kind not in ("ordinal", "year")
 
 
 def newsquant_quantity(claim: Claim, doc: Doc | None = None) -> dict:
     """One quantity in NewsQuant's prediction format; concepts come from the parse when
     ``doc`` is given, else from the claim's subject."""
-    if claim.qualifier == "range" and claim.value_low is not None and claim.value_high is not None:
+    if claim.value_low is not None and claim.value_high is not None:
         value: float | list[float] = [claim.value_low, claim.value_high]
     else:
         value = claim.value
     return {
         "value": value,
-        "normalized_unit": cqe_unit(claim.unit),
+        "normalized_unit": cqe_unit(claim.unit) if doc is None else cqe_unit(_cqe_counted(doc, claim)),
         "change": cqe_change(claim.qualifier, claim.change),
         "referred_concepts": referred_concepts(doc, claim) if doc is not None else concept_words(claim),
         "surface": claim.surface,
     }
+
+
+def _cqe_counted(doc: Doc, claim: Claim) -> str | None:
+    """A counted thing as CQE names it: the whole noun phrase after the number, lemmatised
+    and lower-case ("700 heart transplants" -> "heart transplant"); other units unchanged."""
+    if claim.kind != "count" or not claim.unit or " per " in claim.unit:
+        return claim.unit
+    span = doc.char_span(claim.start_char, claim.end_char, alignment_mode="expand")
+    if span is None:
+        return claim.unit
+    numbers = [t.i for t in span if t.like_num or t.pos_ == "NUM"]
+    words = [t for t in span if numbers and t.i > numbers[-1] and t.pos_ in ("NOUN", "PROPN", "ADJ")]
+    if len(words) < 2 or words[-1].lemma_.lower() != claim.unit.lower():
+        return claim.unit
+    return " ".join(t.lemma_.lower() for t in words)
 
 
 def cqe_change(qualifier: str | None, change: str | None) -> str:
