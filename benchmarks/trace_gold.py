@@ -95,7 +95,7 @@ def query_for(family: dict) -> str:
         return figure + "x"
     if unit == "year":
         return figure
-    if unit == "rank" or "ordinal" in unit:
+    if unit == "rank" or "ordinal" in family["unit"]:
         return figure + "th"
     return f"{figure} {unit.replace('-', ' ')}"
 

@@ -39,7 +39,8 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 
 from .claims import ParsedFigure, parse_figure
 
-# Values further apart than this (and not one the rounding of the other) are different figures.
+# Values further apart than this are different figures. It holds for figures stated to one
+# significant digit; with n digits the allowance is divided by n (see value_gap).
 MAX_VALUE_RATIO = 1.25
 # Cut the average-linkage tree here. Distances are the cosine distance of contexts (0..1)
 # plus penalties, so claims that share no context word at all (distance 1) are never
@@ -49,6 +50,10 @@ DISTANCE_THRESHOLD = 1.0
 UNIT_MISMATCH_PENALTY = 0.25
 # Added at the largest value gap allowed; scaled down for closer values.
 VALUE_GAP_PENALTY = 0.30
+# Added when either claim is a magnitude in words ("billions").
+VAGUE_PENALTY = 0.3
+# Whole numbers up to this are counted exactly, never rounded: 6 and 7 are different figures.
+SMALL_COUNT = 20
 # Added for years and ranks, which match by value far more often than by meaning.
 EXACT_KIND_PENALTY = 0.3
 # Context distance at most, for one value in one unit repeated within an article.
@@ -61,6 +66,8 @@ TRACE_TOLERANCE = 0.05
 # Units that are not counted things: a mismatch between these is never bridged.
 MEASURE_KINDS = frozenset({"money", "percent", "multiplier", "year", "size", "duration", "ordinal"})
 
+# Denominators that name no particular thing: "per unit" may be per GPU, per car, per share.
+GENERIC_DENOMINATORS = frozenset({"unit", "piece", "item", "each"})
 # Kinds whose values are labels on a scale: only equal values can be one figure.
 EXACT_KINDS = frozenset({"year", "ordinal"})
 
@@ -145,6 +152,11 @@ def agree_within_rounding(a: TracedClaim, b: TracedClaim) -> bool:
     return rounds_to(a.value, sa, b.value, sb) or rounds_to(b.value, sb, a.value, sa)
 
 
+def is_vague(claim: TracedClaim) -> bool:
+    """A magnitude in words ("billions", "hundreds of millions") rather than a figure."""
+    return claim.qualifier == "range" and not any(ch.isdigit() for ch in claim.surface)
+
+
 def _is_range(claim: TracedClaim) -> bool:
     return claim.qualifier == "range" and claim.value_high is not None
 
@@ -165,15 +177,21 @@ def value_gap(a: TracedClaim, b: TracedClaim) -> float | None:
         span, point = (a, b) if _is_range(a) else (b, a)
         # Only a magnitude in words ("billions") may stand for a figure inside it; a range
         # written in digits ("$0.14–$0.55") is a statement of its own.
-        vague = not any(ch.isdigit() for ch in span.surface)
-        return 1.0 if vague and span.value_low <= point.value <= span.value_high else None
+        return 1.0 if is_vague(span) and span.value_low <= point.value <= span.value_high else None
     if not a.value or not b.value or (a.value > 0) != (b.value > 0):
         return None
+    if a.value != b.value and all(float(v).is_integer() and abs(v) <= SMALL_COUNT for v in (a.value, b.value)):
+        return None  # nobody rounds six to seven: small counts differ when they differ
     ratio = abs(math.log(a.value / b.value))
-    limit = math.log(MAX_VALUE_RATIO)
-    if ratio > limit + 1e-12:
+    if ratio > math.log(MAX_VALUE_RATIO) + 1e-12:
         return None  # even rounding does not stretch this far: $140 million is not "$100 million"
-    return 0.0 if agree_within_rounding(a, b) else ratio / limit
+    if agree_within_rounding(a, b):
+        return 0.0
+    # Loosely stated figures drift far ("$500 billion" for "$600 billion"); figures stated to
+    # three digits drift little ("685B" for "671B"), so "$2.19" and "$2.50" are two figures.
+    digits = min(significant_digits(a.surface, a.value), significant_digits(b.surface, b.value))
+    limit = math.log(1 + (MAX_VALUE_RATIO - 1) / digits)
+    return ratio / limit if ratio <= limit + 1e-12 else None
 
 
 def is_counted_thing(claim) -> bool:
@@ -200,6 +218,10 @@ def related_units(unit_a: str | None, counted_a: bool, unit_b: str | None, count
         return UNIT_MISMATCH_PENALTY if rate.startswith(base + " per ") else None
     if not rate_a and unit_a.split()[-1] == unit_b.split()[-1]:
         return UNIT_MISMATCH_PENALTY
+    if rate_a and rate_b:
+        (base_a, per_a), (base_b, per_b) = unit_a.split(" per ", 1), unit_b.split(" per ", 1)
+        if base_a == base_b and (per_a in GENERIC_DENOMINATORS or per_b in GENERIC_DENOMINATORS):
+            return UNIT_MISMATCH_PENALTY  # "$10,000/unit" is a price per GPU when GPUs are sold
     return None
 
 
@@ -241,7 +263,10 @@ def pair_distance(a: TracedClaim, b: TracedClaim, context: float) -> float:
     if a.kind in EXACT_KINDS:
         # The same year in two sentences often dates two events: ask for more context.
         return context + EXACT_KIND_PENALTY
-    if a.article_id == b.article_id and gap == 0:
+    if is_vague(a) or is_vague(b):
+        # "billions" here and "billions" there say little about being one figure.
+        context += VAGUE_PENALTY
+    if a.article_id == b.article_id and a.value == b.value:
         # A writer who repeats a figure means the same one: "$6mn" twice in one article.
         context = min(context, SAME_ARTICLE_CONTEXT)
     return context + unit + VALUE_GAP_PENALTY * gap

@@ -55,7 +55,11 @@ def test_rounding_relations():
     assert value_gap(claim("$5,576,000", 5_576_000), claim("$6 million", 6e6)) == 0.0
     assert 0 < value_gap(claim("$500 billion", 5e11), claim("$600 billion", 6e11)) <= 1
     assert value_gap(claim("$140 million", 1.4e8), claim("$100 million", 1e8)) is None
+    assert value_gap(claim("671B", 6.71e11, "parameter", "count"), claim("685B", 6.85e11, "parameter", "count")) < 1
+    assert value_gap(claim("$2.19", 2.19), claim("$2.50", 2.5)) is None  # precise figures drift little
     assert value_gap(claim("2015", 2015, None, "year"), claim("2020", 2020, None, "year")) is None
+    assert value_gap(claim("six months", 6, "month", "duration"), claim("seven months", 7, "month", "duration")) is None
+    assert value_gap(claim("60 months", 60, "month", "duration"), claim("70 months", 70, "month", "duration")) > 0
 
 
 def test_ranges_only_hold_figures_when_written_in_words():
@@ -73,6 +77,8 @@ def test_ranges_only_hold_figures_when_written_in_words():
         (("USD", False), ("USD per 1M input tokens", False), True),
         (("hour", False), ("GPU hour", False), True),
         (("USD per GPU hour", False), ("USD per 1M tokens", False), False),
+        (("USD per unit", False), ("USD per GPU", False), True),
+        (("USD per unit", False), ("EUR per GPU", False), False),
         (("USD", False), ("percent", False), False),
         ((None, False), ("GPU", True), True),
         ((None, False), ("USD", False), False),
