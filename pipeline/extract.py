@@ -124,7 +124,7 @@ def read_texts(lines: Iterable[str]) -> Iterator[str]:
 
 
 def extract(
-    nlp: Language, texts: Iterable[str], all_quantities: bool = False, batch_size: int = 64
+    nlp: Language, texts: Iterable[str], all_quantities: bool = False, batch_size: int = 256
 ) -> Iterator[tuple[Doc, list[Claim]]]:
     """(parsed doc, quantities) for each text, in order, parsed in batches with ``nlp.pipe``.
 
@@ -271,11 +271,14 @@ def referred_concepts(doc: Doc, claim: Claim) -> list[str]:
                     phrases.append(child)
         elif node.pos_ in ("NOUN", "PROPN") and node.i not in inside:
             phrases.append(node)
+    unit = (claim.unit or "").lower()
     words: list[str] = []
     for head in phrases:
         for tok in _phrase_tokens(head):
             if tok.i in inside or tok.like_num or tok.is_punct or tok.lower_ in _CONCEPT_STOP:
                 continue
+            if tok.lemma_.lower() == unit:
+                continue  # "one of the founders": the counted thing is the unit, not a concept
             if tok.text not in words:
                 words.append(tok.text)
     return words

@@ -99,6 +99,64 @@ PARSE_CASES = [
     ("12th", 12, None, "exact", None),
     # metres are not millions without a currency
     ("100m", 100, "m", "exact", None),
+    # ... but "m" before a plural noun or "of" is millions
+    ("4.5m shoppers", 4.5 * M, "shopper", "exact", None),
+    # Indian grouping and money words
+    ("7,00,000", 700000, None, "exact", None),
+    ("12,50,000 rupees", 1.25 * M, "INR", "exact", None),
+    ("3 million pounds", 3 * M, "GBP", "exact", None),
+    ("6.2 billion shekels", 6.2 * B, "ILS", "exact", None),
+    ("4.1 million Canadian dollars", 4.1 * M, "CAD", "exact", None),
+    ("RM45", 45, "MYR", "exact", None),
+    ("$US70 billion", 70 * B, "USD", "exact", None),
+    ("NZ $12", 12, "NZD", "exact", None),
+    ("PS4.5m", 4.5 * M, "GBP", "exact", None),  # "£" as ASCII text writes it
+    # signs
+    ("-2.4%", -2.4, "percent", "exact", None),
+    ("+0.7%", 0.7, "percent", "exact", None),
+    ("$-12bn", -12 * B, "USD", "exact", None),
+    ("minus 40 degrees", -40, "°", "exact", None),
+    # fractions
+    ("a third", 1 / 3, None, "exact", None),
+    ("two-thirds", 2 / 3, None, "exact", None),
+    ("one in four", 0.25, None, "exact", None),
+    ("a quarter of", 0.25, None, "exact", None),
+    # number words with scales and ranges of them
+    ("6 hundred million", 6e8, None, "exact", None),
+    ("two to three thousand", 2 * K, None, "range", (2 * K, 3 * K)),
+    ("$20 to $30 million", 20 * M, "USD", "range", (20 * M, 30 * M)),
+    # energy, power, volume, length, mass, speed, frequency, temperature
+    ("800 Wh", 800, "Wh", "exact", None),
+    ("2.5 watt-hours", 2.5, "Wh", "exact", None),
+    ("90 kJ", 90, "kJ", "exact", None),
+    ("7 TWh", 7, "TWh", "exact", None),
+    ("11 kilowatt-hours", 11, "kWh", "exact", None),
+    ("350ml", 350, "ml", "exact", None),
+    ("3 litres", 3, "l", "exact", None),
+    ("a pint", 1, "pint", "exact", None),
+    ("40 gallons", 40, "gal", "exact", None),
+    ("12 miles", 12, "mi", "exact", None),
+    ("9.5-inch", 9.5, "in", "exact", None),
+    ("2.2mm", 2.2, "mm", "exact", None),
+    ("60 kilograms", 60, "kg", "exact", None),
+    ("150 pounds", 150, "lb", "exact", None),
+    ("30g", 30, "g", "exact", None),
+    ("120 mph", 120, "mph", "exact", None),
+    ("90 km/h", 90, "km/h", "exact", None),
+    ("2.4GHz", 2.4, "GHz", "exact", None),
+    ("440 hertz", 440, "Hz", "exact", None),
+    ("5000 mAh", 5000, "mAh", "exact", None),
+    ("400 hp", 400, "hp", "exact", None),
+    ("35 degrees Celsius", 35, "°C", "exact", None),
+    ("98.6°F", 98.6, "°F", "exact", None),
+    ("50 basis points", 50, "basis point", "exact", None),
+    ("3 percentage points", 3, "percentage point", "exact", None),
+    ("8pc", 8, "percent", "exact", None),
+    # ages and rates
+    ("42-year-old", 42, "year of age", "exact", None),
+    ("$90 a barrel", 90, "USD per barrel", "exact", None),
+    ("$0.14 per million input tokens", 0.14, "USD per 1M input tokens", "exact", None),
+    ("3 to 4 hours", 3, "hour", "range", (3, 4)),
 ]
 
 
@@ -253,3 +311,71 @@ def test_demo_corpus_offsets(nlp, demo_corpus):
             assert text[claim.start_char:claim.end_char] == claim.surface
         total += len(claims)
     assert total >= 60
+
+
+def test_component_units_and_signs(nlp):
+    claim = one_claim(nlp, "The storm brought gusts of 130mph to the coast.", "130mph")
+    assert (claim.value, claim.unit, claim.kind) == (130, "mph", "size")
+    claim = one_claim(nlp, "The car has a 2.0-litre engine and 300 hp.", "2.0-litre")
+    assert claim.unit == "l"
+    claim = one_claim(nlp, "Her 19-year-old son joined the firm.", "19-year-old")
+    assert (claim.value, claim.unit) == (19, "year of age")
+    claim = one_claim(nlp, "The runner finished the 40 yard dash in 4.4 seconds.", "40 yard")
+    assert claim.unit == "yd"
+    claims = claims_of(nlp, "Markets: FTSE -0.8% and Dow +1.2% at noon.")
+    assert [(c.value, c.change) for c in claims] == [(-0.8, "down"), (1.2, "up")]
+
+
+def test_component_movement_versus_level(nlp):
+    claims = claims_of(nlp, "Shares of the retailer rose 6% to $42 on Monday.")
+    assert [(c.surface, c.change) for c in claims] == [("6%", "up"), ("$42", None)]
+    claim = one_claim(nlp, "Analysts forecast a 12% drop in sales.", "12%")
+    assert claim.change is None  # a noun states the size of a drop; nothing moved here
+
+
+def test_component_ranges_with_borrowed_scale_and_from_to(nlp):
+    claim = one_claim(nlp, "The deal is worth $4 to $6 billion in total.", "$4 to $6 billion")
+    assert (claim.value_low, claim.value_high) == (4e9, 6e9)
+    claim = one_claim(nlp, "Inflation slowed from 3.1 percent to 2.9 percent.", "3.1 percent to 2.9 percent")
+    assert (claim.value_low, claim.value_high, claim.qualifier) == (3.1, 2.9, "range")
+    claims = claims_of(nlp, "The deficit grew by $20 billion to $300 billion.")
+    assert [c.value for c in claims] == [20e9, 300e9]
+
+
+def test_component_fractions_and_measure_nouns(nlp):
+    claim = one_claim(nlp, "A third of the voters stayed home.", "A third")
+    assert claim.value == pytest.approx(1 / 3)
+    claim = one_claim(nlp, "She wrote a 30 page report on the merger.", "30 page")
+    assert claim.unit == "page"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The office is at 221 Baker Street in London.",
+        "The match ended 1-1 after extra time.",
+        "Prices were studied between 1990 and 1995 by the team.",
+        "Each one of them looked tired, and this half was dull.",
+        "We met at 9.30pm near the station.",
+    ],
+)
+def test_component_rejects_addresses_scores_periods_pronouns(nlp, text):
+    assert [c.surface for c in claims_of(nlp, text)] == []
+
+
+def test_all_quantities_keeps_pronoun_like_one(nlp):
+    doc = nlp("He was one of the founders of the club.")
+    assert extract_claims(doc) == []
+    everything = extract_claims(doc, all_quantities=True)
+    assert [(c.surface, c.value, c.unit) for c in everything] == [("one", 1, "founder")]
+
+
+def test_attribution_carried_through_a_reported_statement(nlp):
+    text = (
+        "A review by Ember finds that the grid lost 40 TWh last year. Most of it came from "
+        "coal plants. Repairs will cost $2 billion over a decade.\n"
+        "Next year the utility will hire 300 staff."
+    )
+    claims = {c.surface: c for c in claims_of(nlp, text)}
+    assert claims["$2 billion"].attributed_to == "a review by Ember"
+    assert claims["300 staff"].attributed_to is None  # a new paragraph is a new statement
