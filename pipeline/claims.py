@@ -250,11 +250,12 @@ _FRACTION_DENOMINATORS = {
     "seventh": 7, "eighth": 8, "ninth": 9, "tenth": 10,
 }  # fmt: skip
 _SMALL = "|".join(_ONES[1:] + _TENS)
-# "a third of", "two-thirds", "one fourth of", "one in five", "one out of three".
+# "a third of", "two-thirds", "one fourth of", "one in five", "one out of three"; the whole
+# has at most three digits, so "Fire-Flyer 1 in 2019" is a name and a year, not 1/2019.
 FRACTION_RE = re.compile(
     rf"(?i)\b(?P<num>an?|{_SMALL}|\d+)(?:[\s-]+(?P<den>"
     + "|".join(_FRACTION_DENOMINATORS)
-    + rf")s?\b(?=-|\s+of\b|$)|\s+(?:out\s+of|in)\s+(?P<whole>{_SMALL}|\d+)\b(?!\s*(?:%|per))(?![.,]\d))"
+    + rf")s?\b(?=-|\s+of\b|$)|\s+(?:out\s+of|in)\s+(?P<whole>{_SMALL}|\d{{1,3}})\b(?!\s*(?:%|per))(?![.,]\d))"
 )
 _ORDINAL_WORD_RE = re.compile(r"(?i)\b(?:" + "|".join(_ORDINAL_WORDS) + r")\b")
 _MULTIPLIER_VERB_RE = re.compile(r"(?i)\b(?:doubl|tripl|quadrupl|halv)(?:e|es|ed|ing)\b")
@@ -1071,6 +1072,31 @@ def _is_age(text: str, cand: _Candidate, span: Span) -> bool:
     return doc[first.i - 1].text == "," and doc[first.i - 2].ent_type_ == "PERSON" and doc[last.i + 1].text == ","
 
 
+MONEY_VERBS = frozenset(
+    "cost spend invest raise pay earn fund charge save owe borrow lend donate budget".split()
+)
+
+
+MONEY_NOUNS = frozenset(
+    "budget funding revenue investment spending sale profit loss debt capital fee subsidy "
+    "wage damage cash financing".split()
+)
+
+
+def _is_spent(span: Span) -> bool:
+    """A bare amount that is money by its context: a money verb governs it ("cost billions",
+    "spend hundreds of millions") or a money noun follows ("hundreds of millions in budgets")."""
+    governor = span.root.head
+    if governor is not span.root and governor.lemma_.lower() in MONEY_VERBS:
+        return True
+    following = span.doc[span.end:span.end + 3]
+    return (
+        len(following) >= 2
+        and following[0].lower_ == "in"
+        and any(t.lemma_.lower() in MONEY_NOUNS for t in following[1:])
+    )
+
+
 def _build_claim(text: str, cand: _Candidate, span: Span, sent: Span) -> Claim:
     parsed = cand.parsed
     start, end = cand.start, cand.end
@@ -1094,6 +1120,8 @@ def _build_claim(text: str, cand: _Candidate, span: Span, sent: Span) -> Claim:
             unit = normalise_unit(_of_unit(span).lemma_)
         elif unit is None and _is_age(text, cand, span):
             unit, kind = "year of age", "age"
+        elif unit is None and _is_spent(span):
+            kind = "money"  # "would cost billions": money, in a currency the text leaves unsaid
     low, high = parsed.value_low, parsed.value_high
     if qualifier != "range" and parsed.qualifier != "range":  # "about 2000-2500" keeps its ends
         low, high = bounds(parsed.value, qualifier)
@@ -1135,16 +1163,32 @@ def _qualifier(text: str, cand: _Candidate, sent: Span) -> tuple[str, str | None
     return "exact", None
 
 
+def _multiplies(times: Token) -> bool:
+    """Whether "N times" multiplies ("ten times cheaper", "three times as many", "1.4 times
+    book value") rather than counts occasions ("mentioned it 11 times in a post", "3 times
+    a day", "arrested five times.")."""
+    if times.i + 1 >= len(times.doc):
+        return False
+    following = times.nbor()
+    if following.is_punct or following.is_space:
+        return False
+    if following.lower_ == "as":
+        return True
+    return not (following.pos_ in ("ADP", "SCONJ", "DET") or following.lower_ in ("per", "each", "every"))
+
+
 def _count_unit(head: Token, parsed: ParsedFigure) -> tuple[str, str]:
     """Unit and kind of a counted noun: "GPU hour", "month" (duration), "x" for "times"."""
     # The lemmatiser knows irregular plurals ("calories", "viruses", "feet"); acronyms
     # and names keep their spelling.
-    lemma = head.lemma_ if head.pos_ == "NOUN" and head.text.islower() else head.text
+    # A token may carry glued punctuation ("hours—11x"): only its word part names the unit.
+    word = re.match(r"[\w-]*", head.text).group() or head.text
+    lemma = head.lemma_ if head.pos_ == "NOUN" and word.islower() and word == head.text else word
     noun = normalise_unit(lemma)
     if parsed.kind == "ordinal":
         return noun, "ordinal"
     if noun == "time":
-        return "x", "multiplier"
+        return ("x", "multiplier") if _multiplies(head) else ("time", "count")
     compound = [c for c in head.lefts if c.dep_ == "compound" and _is_acronym(c.text) and c.text.isalpha()]
     if noun in TIME_UNITS and compound:
         return f"{singular(compound[-1].text)} {noun}", "duration"

@@ -199,19 +199,25 @@ def is_counted_thing(claim) -> bool:
     return claim.kind not in MEASURE_KINDS and bool(claim.unit)
 
 
-def related_units(unit_a: str | None, counted_a: bool, unit_b: str | None, counted_b: bool) -> float | None:
+def related_units(unit_a: str | None, kind_a: str | None, unit_b: str | None, kind_b: str | None) -> float | None:
     """0 for the same unit; :data:`UNIT_MISMATCH_PENALTY` for units that may name one thing
     (two counted nouns, "card" and "GPU"; a unit and a rate of it, "USD" and "USD per 1M
-    tokens"; "hour" and "GPU hour"; a counted noun left unsaid); None when they cannot
-    (two different rates, "USD per GPU hour" and "USD per 1M tokens"; USD and percent).
-    ``counted_*`` says whether a unit is a counted noun rather than a measure."""
+    tokens"; "hour" and "GPU hour"; a counted noun or a currency left unsaid); None when
+    they cannot (two different rates, "USD per GPU hour" and "USD per 1M tokens"; USD and
+    percent). ``kind_*`` is the claim kind: money, percent, count, ..."""
     unit_a, unit_b = unit_a or "", unit_b or ""
     if unit_a == unit_b:
         return 0.0
+    counted_a = bool(unit_a) and kind_a not in MEASURE_KINDS
+    counted_b = bool(unit_b) and kind_b not in MEASURE_KINDS
     if counted_a and counted_b:
         return UNIT_MISMATCH_PENALTY
     if not unit_a or not unit_b:
-        return UNIT_MISMATCH_PENALTY if (counted_a or counted_b) else None
+        known, unknown_kind = (kind_a, kind_b) if unit_a else (kind_b, kind_a)
+        if counted_a or counted_b:
+            return UNIT_MISMATCH_PENALTY
+        # "cost billions": money whose currency the text leaves unsaid.
+        return UNIT_MISMATCH_PENALTY if known == unknown_kind == "money" else None
     rate_a, rate_b = " per " in unit_a, " per " in unit_b
     if rate_a != rate_b:
         base, rate = (unit_a, unit_b) if rate_b else (unit_b, unit_a)
@@ -227,7 +233,7 @@ def related_units(unit_a: str | None, counted_a: bool, unit_b: str | None, count
 
 def unit_penalty(a: TracedClaim, b: TracedClaim) -> float | None:
     """:func:`related_units` for two claims."""
-    return related_units(a.unit, is_counted_thing(a), b.unit, is_counted_thing(b))
+    return related_units(a.unit, a.kind, b.unit, b.kind)
 
 
 def is_restatement(a: TracedClaim, b: TracedClaim) -> bool:
@@ -308,8 +314,9 @@ def candidate_groups(claims: list[TracedClaim]) -> list[list[int]]:
     for i, claim in enumerate(claims):
         if claim.value is None:
             continue
-        unit = (claim.unit or "").split()
-        key = "#count" if is_counted_thing(claim) or not unit else f"{claim.kind}:{unit[0]}"
+        # Measures meet their own kind (any currency: related_units decides); counted
+        # nouns, and numbers with no unit, meet each other.
+        key = claim.kind if claim.kind in MEASURE_KINDS else "#count"
         buckets.setdefault(key, []).append(i)
     for members in buckets.values():
         members.sort(key=lambda i: claims[i].value)
@@ -635,9 +642,7 @@ class FigureQuery:
         figure = self.figure
         if value is None:
             return False
-        if figure.unit and related_units(
-            figure.unit, is_counted_thing(figure), unit, kind not in MEASURE_KINDS and bool(unit)
-        ) is None:
+        if figure.unit and related_units(figure.unit, figure.kind, unit, kind) is None:
             return False
         if figure.qualifier == "range" and figure.value_high is not None:
             return (

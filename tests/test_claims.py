@@ -379,3 +379,45 @@ def test_attribution_carried_through_a_reported_statement(nlp):
     claims = {c.surface: c for c in claims_of(nlp, text)}
     assert claims["$2 billion"].attributed_to == "a review by Ember"
     assert claims["300 staff"].attributed_to is None  # a new paragraph is a new statement
+
+
+@pytest.mark.parametrize(
+    "text, surface, unit, kind",
+    [
+        ("The blog mentioned the lab no fewer than 11 times in one year.", "11 times", "time", "count"),
+        ("She takes the tablet 3 times a day.", "3 times a day", "time per day", "count"),
+        ("The new chip is ten times cheaper than the old one.", "ten times", "x", "multiplier"),
+        ("Exports grew three times as fast as imports.", "three times", "x", "multiplier"),
+    ],
+)
+def test_times_counts_occasions_or_multiplies(nlp, text, surface, unit, kind):
+    [claim] = [c for c in nlp(text)._.numeric_claims if c.surface == surface]
+    assert (claim.unit, claim.kind) == (unit, kind)
+
+
+def test_a_name_number_before_a_year_is_not_a_fraction(nlp):
+    claims = nlp("He opened Harbor 1 in 2019 with 1,100 desks.")._.numeric_claims
+    assert all(c.kind != "fraction" for c in claims)
+    assert [c.surface for c in claims if c.value == 1100] == ["1,100 desks"]
+
+
+@pytest.mark.parametrize(
+    "text, surface",
+    [
+        ("The new stadium would cost billions.", "billions"),
+        ("Rivals spend hundreds of millions in budgets on each launch.", "hundreds of millions"),
+    ],
+)
+def test_amounts_are_money_by_their_context(nlp, text, surface):
+    [claim] = nlp(text)._.numeric_claims
+    assert (claim.surface, claim.kind, claim.unit) == (surface, "money", None)
+
+
+def test_thousands_of_people_stay_a_count(nlp):
+    [claim] = nlp("Thousands of people marched in the rain.")._.numeric_claims
+    assert claim.kind == "count" and claim.unit == "people"
+
+
+def test_unit_ignores_punctuation_glued_to_the_noun(nlp):
+    claims = nlp("The rival used 30,840,000 GPU hours—11x what the lab used.")._.numeric_claims
+    assert [(c.surface, c.unit) for c in claims] == [("30,840,000 GPU hours", "GPU hour"), ("11x", "x")]

@@ -72,16 +72,17 @@ def test_ranges_only_hold_figures_when_written_in_words():
 @pytest.mark.parametrize(
     "a, b, related",
     [
-        (("USD", False), ("USD", False), True),
-        (("card", True), ("GPU", True), True),
-        (("USD", False), ("USD per 1M input tokens", False), True),
-        (("hour", False), ("GPU hour", False), True),
-        (("USD per GPU hour", False), ("USD per 1M tokens", False), False),
-        (("USD per unit", False), ("USD per GPU", False), True),
-        (("USD per unit", False), ("EUR per GPU", False), False),
-        (("USD", False), ("percent", False), False),
-        ((None, False), ("GPU", True), True),
-        ((None, False), ("USD", False), False),
+        (("USD", "money"), ("USD", "money"), True),
+        (("card", "count"), ("GPU", "count"), True),
+        (("USD", "money"), ("USD per 1M input tokens", "money"), True),
+        (("hour", "duration"), ("GPU hour", "duration"), True),
+        (("USD per GPU hour", "money"), ("USD per 1M tokens", "money"), False),
+        (("USD per unit", "money"), ("USD per GPU", "money"), True),
+        (("USD per unit", "money"), ("EUR per GPU", "money"), False),
+        (("USD", "money"), ("percent", "percent"), False),
+        ((None, "count"), ("GPU", "count"), True),
+        ((None, "count"), ("USD", "money"), False),
+        ((None, "money"), ("USD", "money"), True),
     ],
 )
 def test_related_units(a, b, related):
