@@ -1015,8 +1015,12 @@ def _is_event_year(text: str, cand: _Candidate) -> bool:
     if not _YEAR_LEAD_RE.search(text[max(0, cand.start - 20):cand.start]):
         return False
     cand.parsed.kind, cand.parsed.unit = "year", "year"
-    # "up 171% in 2024": the year is the time frame of the figure before it.
-    return not re.search(r"[\d%]\s+(?:in|during|since)\s+$", text[max(0, cand.start - 12):cand.start])
+    before = text[max(0, cand.start - 40):cand.start]
+    # "up 171% in 2024": the year is the time frame of the figure before it; but after a
+    # numbered name ("opened Fire-Flyer 1 in 2019") it dates the event.
+    if re.search(r"\b[A-Z][\w-]*\s+\d+\s+(?:in|during|since)\s+$", before):
+        return True
+    return not re.search(r"[\d%]\s+(?:in|during|since)\s+$", before)
 
 
 def _counted_head(span: Span) -> Token | None:

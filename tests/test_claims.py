@@ -398,7 +398,9 @@ def test_times_counts_occasions_or_multiplies(nlp, text, surface, unit, kind):
 def test_a_name_number_before_a_year_is_not_a_fraction(nlp):
     claims = nlp("He opened Harbor 1 in 2019 with 1,100 desks.")._.numeric_claims
     assert all(c.kind != "fraction" for c in claims)
-    assert [c.surface for c in claims if c.value == 1100] == ["1,100 desks"]
+    assert [(c.surface, c.kind) for c in claims] == [("2019", "year"), ("1,100 desks", "count")]
+    framed = nlp("Shares rose 171% in 2024 alone.")._.numeric_claims
+    assert [c.surface for c in framed] == ["171%"]
 
 
 @pytest.mark.parametrize(
