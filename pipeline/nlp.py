@@ -64,9 +64,11 @@ def paragraph_breaks(doc):
     News text puts headings, captions and list items on lines of their own with no
     final full stop; without this the parser glues them onto the next sentence.
     """
-    for token in doc[1:]:
-        if "\n" in doc[token.i - 1].text or "\n" in doc[token.i - 1].whitespace_:
-            token.is_sent_start = True
+    # Only tokens just after a line break are touched: a scan of the text, not of every token.
+    for match in re.finditer("\n+", doc.text):
+        span = doc.char_span(match.start(), match.end(), alignment_mode="expand")
+        if span is not None and 0 < span.end < len(doc):
+            doc[span.end].is_sent_start = True
     return doc
 
 
