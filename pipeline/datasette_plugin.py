@@ -25,13 +25,19 @@ from __future__ import annotations
 import textwrap
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from datasette import hookimpl
 from datasette.utils import tilde_decode, tilde_encode, urlsafe_components
 from datasette.utils.asgi import NotFound, Response
 from markupsafe import Markup, escape
 
-from .tracing import FigureQuery, figure_lineage
+if TYPE_CHECKING:
+    from .tracing import FigureQuery
+
+# pipeline.tracing (scikit-learn, the normaliser; seconds to import) is imported by the
+# startup hook, not here: Datasette imports every installed plugin on each command,
+# `datasette --help` included.
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 
@@ -44,6 +50,8 @@ def _figure_query(text: str) -> FigureQuery | None:
 
     Cached: a canned query calls the matcher once per claim with the same ``:figure``.
     """
+    from .tracing import FigureQuery
+
     try:
         return FigureQuery.parse(text)
     except ValueError:
@@ -87,6 +95,13 @@ def figure_matches(text, value, surface, unit, kind, qualifier, value_low, value
     if query is None:
         return 0
     return int(query.matches(value, surface, unit, kind, qualifier, value_low, value_high))
+
+
+@hookimpl
+def startup():
+    """Import the tracing code when a server starts, so that the first query calling
+    ``figure_matches`` does not pay for it inside Datasette's SQL time limit."""
+    from . import tracing  # noqa: F401
 
 
 # name → (number of arguments, function)
@@ -412,6 +427,8 @@ async def figure_page_vars(datasette, database: str, figure_id: str) -> dict | N
     """What the figure section of a ``figures`` row page shows: the lineage (the library's,
     so the order is the one ``analyze trace`` prints) and its chart; None when absent."""
     import sqlite_utils
+
+    from .tracing import figure_lineage
 
     db = datasette.get_database(database)
     if not _has_figtrace_schema(await db.table_names()):
