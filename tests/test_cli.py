@@ -24,9 +24,9 @@ def test_help_teaches_usage_with_examples():
 
 
 def test_ingest_summarises_and_exits_nonzero_on_bad_input(tmp_path, nlp, monkeypatch):
-    import pipeline.runner as runner
+    import pipeline.parallel as parallel
 
-    monkeypatch.setattr(runner, "load_pipeline", lambda model=None: nlp)
+    monkeypatch.setattr(parallel, "load_pipeline", lambda model=None: nlp)
     (tmp_path / "ok.txt").write_text("Acme hired 40 engineers.\n")
     (tmp_path / "bad.json").write_text("{broken")
     db_path = tmp_path / "out.db"
