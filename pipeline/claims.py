@@ -961,6 +961,22 @@ def _is_determined(prev: Token | None, surface: str) -> bool:
     return prev.pos_ in ("DET", "ADJ", "PRON") or prev.lower_ in ("each", "every", "same", "another")
 
 
+def needs_entities(doc: Doc) -> bool:
+    """Whether named entities can change the claims of a parsed doc.
+
+    Entities are read only by :func:`_in_name` (a number, or symbol, right before a
+    capitalised word: "404 Media", "Two Sigma") and :func:`_is_age` (", 25," after a name);
+    a doc with neither pattern gives the same claims without the (slow) NER, so callers
+    can run it on the docs that need it alone.
+    """
+    for tok in doc[:-1]:
+        if _is_name_word(tok.nbor()) and (tok.like_num or tok.lower_ in NUMBER_WORDS or not tok.is_alpha):
+            return True
+        if tok.text == "," and tok.nbor().like_num and tok.i + 2 < len(doc) and doc[tok.i + 2].text == ",":
+            return True
+    return False
+
+
 def _in_name(tok: Token) -> bool:
     """The number is the first word of a multi-word name the NER found."""
     return tok.ent_type_ in NAME_LABELS and tok.ent_iob_ == "B" and (

@@ -19,11 +19,12 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Iterator
+from itertools import islice
 
 from spacy.language import Language
 from spacy.tokens import Doc, Token
 
-from .claims import extract_claims
+from .claims import extract_claims, needs_entities  # noqa: F401  (needs_entities: re-exported)
 from .records import Claim
 
 JSONL_FIELDS = (
@@ -132,9 +133,17 @@ def extract(
     with it, every quantity, including pronoun-like counts such as "one of the people".
     """
     # The component would run the claims-only pass; call the extractor directly instead.
-    disable = [name for name in ("numeric_claims",) if name in nlp.pipe_names]
-    for doc in nlp.pipe(texts, batch_size=batch_size, disable=disable):
-        yield doc, extract_claims(doc, all_quantities=all_quantities)
+    # NER is about half of the model's time but matters only to docs with a number before
+    # a capitalised word or an age after a name: it runs on those docs alone, afterwards
+    # (en_core_web_sm's NER has its own token vectors, so it needs no other component).
+    ner = nlp.get_pipe("ner") if "ner" in nlp.pipe_names else None
+    disable = [name for name in ("numeric_claims", "ner") if name in nlp.pipe_names]
+    docs = nlp.pipe(texts, batch_size=batch_size, disable=disable)
+    for batch in iter(lambda: list(islice(docs, batch_size)), []):
+        if ner is not None:
+            list(ner.pipe([doc for doc in batch if needs_entities(doc)], batch_size=batch_size))
+        for doc in batch:
+            yield doc, extract_claims(doc, all_quantities=all_quantities)
 
 
 def claim_record(claim: Claim) -> dict:
@@ -149,8 +158,20 @@ def jsonl_record(text: str, claims: list[Claim]) -> dict:
 
 def newsquant_record(doc: Doc, claims: list[Claim]) -> dict:
     """The ``newsquant`` output record of one parsed text: what the NewsQuant scorer reads."""
-    quantities = [newsquant_quantity(c, doc) for c in claims if _in_cqe_schema(c)]
+    figures = _figure_tokens(doc, claims)
+    quantities = [newsquant_quantity(c, doc, figures) for c in claims if _in_cqe_schema(c)]
     return {"text": doc.text, "quantities": quantities}
+
+
+def _figure_tokens(doc: Doc, claims: list[Claim]) -> frozenset[int]:
+    """The token indices of all quantities of a doc: none of them is another's concept
+    ("15.5 cm (6.1 inches)": the centimetres are not what the inches measure)."""
+    indices: set[int] = set()
+    for claim in claims:
+        span = doc.char_span(claim.start_char, claim.end_char, alignment_mode="expand")
+        if span is not None:
+            indices.update(range(span.start, span.end))
+    return frozenset(indices)
 
 
 def _in_cqe_schema(claim: Claim) -> bool:
@@ -161,9 +182,10 @@ def _in_cqe_schema(claim: Claim) -> bool:
     return claim.kind not in ("ordinal", "year")
 
 
-def newsquant_quantity(claim: Claim, doc: Doc | None = None) -> dict:
+def newsquant_quantity(claim: Claim, doc: Doc | None = None, figures: frozenset[int] = frozenset()) -> dict:
     """One quantity in NewsQuant's prediction format; concepts come from the parse when
-    ``doc`` is given, else from the claim's subject."""
+    ``doc`` is given (``figures``: token indices of the doc's quantities), else from the
+    claim's subject."""
     if claim.value_low is not None and claim.value_high is not None:
         value: float | list[float] = [claim.value_low, claim.value_high]
     else:
@@ -172,7 +194,7 @@ def newsquant_quantity(claim: Claim, doc: Doc | None = None) -> dict:
         "value": value,
         "normalized_unit": cqe_unit(claim.unit) if doc is None else cqe_unit(_cqe_counted(doc, claim)),
         "change": cqe_change(claim.qualifier, claim.change),
-        "referred_concepts": referred_concepts(doc, claim) if doc is not None else concept_words(claim),
+        "referred_concepts": referred_concepts(doc, claim, figures) if doc is not None else concept_words(claim),
         "surface": claim.surface,
     }
 
@@ -233,55 +255,150 @@ def format_record(doc: Doc, claims: list[Claim], fmt: str) -> str:
 # Dependencies that lead from a figure up to the verb of its clause.
 _CLIMB_DEPS = frozenset(
     "pobj prep dobj attr npadvmod advmod nummod quantmod appos conj acomp oprd dative "
-    "advcl pcomp amod compound nmod".split()
+    "pcomp amod compound nmod nsubj nsubjpass agent".split()
 )
 # Dependencies by which a figure modifies a noun: "$800 stone pizza oven", "5kW system".
 _MODIFIER_DEPS = frozenset("nummod compound amod quantmod nmod npadvmod".split())
 _PHRASE_DEPS = frozenset("compound amod poss nmod".split())
+# Clauses without a subject of their own take their head clause's ("X rose 5%, taking it
+# to $8"; "X has 40 staff and plans to hire 10").
+_BORROWING_DEPS = frozenset("conj advcl xcomp pcomp ccomp acl".split())
+_RELATIVE_PRONOUNS = frozenset("who which that whom whose".split())
+_SUBJECT_DEPS = ("nsubj", "nsubjpass")
 
 
-def referred_concepts(doc: Doc, claim: Claim) -> list[str]:
+def referred_concepts(doc: Doc, claim: Claim, figures: frozenset[int] = frozenset()) -> list[str]:
     """What a quantity refers to, as words from the parse (CQE's "referred concepts").
 
-    The noun the figure modifies ("a $800 pizza oven" -> pizza oven), else the subject
-    of the clause the figure sits in ("the DAX fell 0.4%" -> DAX) together with a verb's
-    object ("get the ottoman for $149") and an "of" phrase on the figure ("$12m of claims").
-    A counted thing that is the unit itself ("one man", "ten users") refers to nothing more.
+    The noun phrases the quantity is about, in this order: the noun the figure modifies
+    ("a $800 pizza oven" -> pizza oven) or whose prepositional phrase it sits in ("sales
+    of 5835 units" -> sales); an "of"/"for" phrase on the figure ("$12m of claims"); the
+    subject of the figure's clause ("the DAX fell 0.4%" -> DAX), with pronouns resolved to
+    the noun they stand for ("Ford, which has 13000 workers" -> Ford; "the company said it
+    has 1000 customers" -> company); and the verb's direct object ("paid $35 for a roof"
+    has none; "bought a notebook for 1,200€" -> notebook). The counted thing that is the
+    unit itself ("one man", "ten users") is not a concept.
     """
     span = doc.char_span(claim.start_char, claim.end_char, alignment_mode="expand")
     if span is None:
         return []
-    inside = set(range(span.start, span.end))
+    inside = set(range(span.start, span.end)) | figures
     anchor = span.root
+    if claim.kind == "count" and _of_counted(anchor, claim.unit) is not None:
+        return []  # "one of the founders": a pronoun-like count refers to its own phrase
     phrases: list[Token] = []
-    if anchor.dep_ in _MODIFIER_DEPS and anchor.head.pos_ in ("NOUN", "PROPN") and anchor.head.i not in inside:
-        phrases.append(anchor.head)
-    else:
-        phrases += [c for c in anchor.children if c.dep_ == "prep" and c.lower_ == "of" and c.i not in inside]
-        node = anchor
-        for _ in range(6):
-            if node.pos_ in ("VERB", "AUX") or node.dep_ not in _CLIMB_DEPS or node.head is node:
-                break
-            node = node.head
-        if node.pos_ in ("VERB", "AUX"):
-            for child in node.children:
-                if child.i in inside or child.pos_ == "PRON":
-                    continue
-                if child.dep_ in ("nsubj", "nsubjpass") or (child.dep_ == "dobj" and anchor.dep_ != "dobj"):
-                    phrases.append(child)
-        elif node.pos_ in ("NOUN", "PROPN") and node.i not in inside:
-            phrases.append(node)
+    noun, verb = _governors(anchor, inside)
+    if noun is not None:
+        phrases.append(noun)
+    phrases += [c for c in anchor.children if c.dep_ == "prep" and c.lower_ in ("of", "for") and c.i not in inside]
+    if verb is not None:
+        subject = _clause_subject(verb)
+        if subject is not None and subject.i not in inside:
+            phrases.append(subject)
+        if not (subject is not None and _dominates(subject, anchor)):  # a figure in the subject has no object
+            phrases += [c for c in verb.children if c.i not in inside and c.i > anchor.i and (
+                (c.dep_ == "dobj" and c.pos_ != "PRON") or (c.dep_ == "prep" and c.lower_ == "for")
+            ) and not _dominates(c, anchor)]  # fmt: skip
+    if not phrases:
+        fallback = _nearest_subject(span, inside)
+        phrases += [fallback] if fallback is not None else []
     unit = (claim.unit or "").lower()
     words: list[str] = []
     for head in phrases:
-        for tok in _phrase_tokens(head):
-            if tok.i in inside or tok.like_num or tok.is_punct or tok.lower_ in _CONCEPT_STOP:
+        for tok in _noun_phrase_tokens(head):
+            # Numbers outside figures belong to names ("S&P 500"); figures were excluded.
+            if tok.i in inside or tok.is_punct or tok.lower_ in _CONCEPT_STOP:
                 continue
             if tok.lemma_.lower() == unit:
                 continue  # "one of the founders": the counted thing is the unit, not a concept
             if tok.text not in words:
                 words.append(tok.text)
     return words
+
+
+def _governors(anchor: Token, inside: set[int]) -> tuple[Token | None, Token | None]:
+    """(the nearest noun above the figure, the verb of its clause), either may be None.
+
+    The noun is the one the figure modifies ("$800 pizza oven") or whose prepositional
+    phrase holds it ("a speed of 15 mph"); climbing stops at the first verb.
+    """
+    noun = None
+    node = anchor
+    for _ in range(8):
+        if node.i not in inside and node.pos_ in ("NOUN", "PROPN") and noun is None:
+            noun = node
+        if node.pos_ in ("VERB", "AUX"):
+            return noun, node
+        if node.dep_ not in _CLIMB_DEPS or node.head is node:
+            break
+        node = node.head
+    return noun, None
+
+
+def _nearest_subject(span, inside: set[int]) -> Token | None:
+    """When the parse links the figure to no noun or clause (verbless fragments such as
+    "Blackmores up 9.4 per cent to $84", misparsed clauses): the nearest subject before
+    the figure in its sentence, else the nearest noun phrase before it."""
+    before = span.doc[span.sent.start:span.start]
+    for tok in reversed(before):
+        if tok.dep_ in _SUBJECT_DEPS and tok.i not in inside:
+            resolved = _resolve_pronoun(tok)
+            if resolved is not None:
+                return resolved
+    for tok in reversed(before):
+        if tok.pos_ in ("NOUN", "PROPN") and tok.i not in inside and tok.dep_ not in _PHRASE_DEPS:
+            return tok
+    return None
+
+
+def _of_counted(anchor: Token, unit: str | None) -> Token | None:
+    """The noun of "one of the founders" when it is the count's unit."""
+    for prep in anchor.children:
+        if prep.dep_ == "prep" and prep.lower_ == "of":
+            for pobj in prep.children:
+                if pobj.dep_ == "pobj" and unit and pobj.lemma_.lower() == unit.lower():
+                    return pobj
+    return None
+
+
+def _dominates(top: Token, tok: Token) -> bool:
+    """``tok`` is in ``top``'s subtree."""
+    return top.left_edge.i <= tok.i <= top.right_edge.i and (tok is top or top in tok.ancestors)
+
+
+def _clause_subject(verb: Token) -> Token | None:
+    """The subject of a verb's clause, pronouns resolved; a clause without one borrows its
+    head clause's ("rose 8% and added $3", "plans to hire 400")."""
+    node = verb
+    for _ in range(4):
+        subject = next((c for c in node.children if c.dep_ in _SUBJECT_DEPS), None)
+        if subject is not None:
+            return _resolve_pronoun(subject)
+        if node.dep_ not in _BORROWING_DEPS or node.head is node:
+            return None
+        node = node.head
+        if node.pos_ == "ADP" and node.head is not node:  # "rose 5% before easing to 4%"
+            node = node.head
+    return None
+
+
+def _resolve_pronoun(subject: Token) -> Token | None:
+    """A subject pronoun's noun: a relative pronoun's is the noun its clause modifies
+    ("Ford, which has ..."); "it"/"they" take the nearest earlier non-pronoun subject in
+    the doc (the head clause's, or the previous sentence's)."""
+    if subject.pos_ != "PRON":
+        return subject
+    if subject.lower_ in _RELATIVE_PRONOUNS:
+        clause = subject.head
+        if clause.dep_ == "relcl" and clause.head.pos_ in ("NOUN", "PROPN"):
+            return clause.head
+        return None
+    if subject.lower_ not in ("it", "they", "its", "their"):
+        return None  # "I", "we", "you": the speaker is not what a figure is about
+    for tok in reversed(subject.doc[:subject.i]):
+        if tok.dep_ in _SUBJECT_DEPS and tok.pos_ in ("NOUN", "PROPN"):
+            return tok
+    return None
 
 
 def _phrase_tokens(head: Token) -> list[Token]:
@@ -291,3 +408,16 @@ def _phrase_tokens(head: Token) -> list[Token]:
         return [t for o in objects for t in _phrase_tokens(o)]
     left = [t for c in head.lefts if c.dep_ in _PHRASE_DEPS for t in c.subtree]
     return sorted([*left, head], key=lambda t: t.i)
+
+
+def _noun_phrase_tokens(head: Token, depth: int = 1) -> list[Token]:
+    """A noun phrase with its prepositional modifiers, ``depth`` levels deep: "the average
+    life expectancy for men in Glasgow" is about the men of Glasgow too."""
+    tokens = _phrase_tokens(head)
+    if depth and head.dep_ != "prep":
+        for prep in head.rights:
+            if prep.dep_ == "prep":
+                for pobj in prep.children:
+                    if pobj.dep_ == "pobj" and pobj.pos_ in ("NOUN", "PROPN"):
+                        tokens += _noun_phrase_tokens(pobj, depth - 1)
+    return tokens

@@ -92,6 +92,43 @@ def test_concept_words_from_subject_without_function_words():
     assert ex.concept_words(claim) == ["company's", "debt"]
 
 
+@pytest.mark.parametrize(
+    "text,surface,concepts",
+    [
+        # a relative pronoun stands for the noun its clause modifies
+        ("Ford, which has 13000 workers in Britain, expects a loss.", "13000 workers", ["Ford"]),
+        # "it" takes the head clause's subject
+        ("The company said it has more than 1000 customers.", "1000 customers", ["company"]),
+        # another quantity is never a concept: the inches restate the centimetres
+        ("The particle robots measure 15.5 cm (6.1 inches) across.", "6.1 inches", ["particle", "robots"]),
+        # the subject with its prepositional modifiers
+        ("The average price of petrol in Leeds rose 3% last week.", "3%", ["average", "price", "petrol", "Leeds"]),
+        # a pronoun-like count refers to its own phrase
+        ("She is one of the founders of the firm.", "one", []),
+        # what a payment is for; the speaker "I" is no concept
+        ("In 2019, I paid $35,538 for a new roof.", "$35,538", ["new", "roof"]),
+        # misparsed clause without a subject: the nearest noun phrase before the figure
+        ("Before the crisis global debt was about $113 trillion.", "$113 trillion", ["crisis", "global", "debt"]),
+    ],
+)  # fmt: skip
+def test_referred_concepts(nlp, text, surface, concepts):
+    doc, claims = run(nlp, [text], True)[0]
+    quantities = {q["surface"]: q for q in ex.newsquant_record(doc, claims)["quantities"]}
+    assert quantities[surface]["referred_concepts"] == concepts
+
+
+def test_entities_run_only_where_they_matter(nlp):
+    """NER runs afterwards on the docs whose claims can depend on it; the claims are the
+    ones the full pipeline finds."""
+    texts = ["404 Media laid off 3 writers.", "Revenue rose 8% to $3 billion.", "Jamie Armstrong, 25, won."]
+    assert [ex.needs_entities(nlp(t)) for t in texts] == [True, False, True]
+    for (_, claims), text in zip(run(nlp, texts, True), texts):
+        full = ex.extract_claims(nlp(text), all_quantities=True)
+        assert [(c.surface, c.unit) for c in claims] == [(c.surface, c.unit) for c in full]
+    assert [c.surface for c in run(nlp, texts[:1])[0][1]] == ["3 writers"]
+    assert run(nlp, texts[2:])[0][1][0].unit == "year of age"
+
+
 @pytest.fixture
 def cli_nlp(nlp, monkeypatch):
     """The command loads the session's pipeline instead of a second copy."""
