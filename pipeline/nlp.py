@@ -121,6 +121,7 @@ def looks_like_name(name: str) -> bool:
 def extract_entities(doc) -> list[EntityMention]:
     """Named-entity mentions of the labels in :data:`ENTITY_LABELS`, offsets trimmed to the name."""
     mentions = []
+    text = doc.text  # a property that joins every token: read it once
     for ent in doc.ents:
         if ent.label_ not in ENTITY_LABELS:
             continue
@@ -128,7 +129,7 @@ def extract_entities(doc) -> list[EntityMention]:
         if not looks_like_name(name):
             continue
         key = entity_key(name)
-        start = doc.text.find(name, ent.start_char, ent.end_char)
+        start = text.find(name, ent.start_char, ent.end_char)
         if start < 0:  # whitespace was folded inside the name; keep the whole span
             start, end, surface = ent.start_char, ent.end_char, ent.text
         else:
@@ -207,12 +208,13 @@ def analyze_doc(doc, offset: int = 0) -> ArticleAnalysis:
     ``offset`` shifts every character offset, for docs that are a piece of a longer text.
     """
     sentences = []
+    text = doc.text  # a property that joins every token: read it once
     for sent in doc.sents:
         words = [t for t in sent if not t.is_space]
         if not words:
             continue
         start, end = words[0].idx, words[-1].idx + len(words[-1].text)
-        sentences.append(SentenceRecord(0, doc.text[start:end], start + offset, end + offset))
+        sentences.append(SentenceRecord(0, text[start:end], start + offset, end + offset))
     claims = doc._.numeric_claims or []
     for claim in claims:
         claim.context = claim_context(doc, claim.start_char, claim.end_char)
