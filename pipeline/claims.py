@@ -173,10 +173,12 @@ SYMBOL_QUALIFIERS = {
 }  # fmt: skip
 TRAILING_CUES = {"or more": "at_least", "or so": "approx", "or less": "at_most", "or fewer": "at_most"}
 
-UP_WORDS = frozenset("rise climb gain jump soar surge increase grow rally up add boost".split())
+UP_WORDS = frozenset(
+    "rise climb gain jump soar surge increase grow rally up add boost advance spike".split()
+)
 DOWN_WORDS = frozenset(
     "fall drop lose cut decline plunge slide sink tumble knock shed wipe slash down reduce "
-    "shrink erase".split()
+    "shrink erase decrease plummet slump dip slip dive".split()
 )
 REPORT_VERBS = frozenset(
     "say claim estimate report suggest quip show find tell note write argue believe announce "
@@ -402,6 +404,12 @@ def qualifier_for(cue: str | None) -> str:
         if cue == phrase or cue.endswith(" " + phrase):
             return QUALIFIER_CUES[phrase]
     return "exact"
+
+
+def cue_before(text: str, start: int) -> str | None:
+    """The qualifier cue written right before ``text[start:]`` ("about", "well over"), if any."""
+    m = _CUE_RE.search(text[max(0, start - 40):start])
+    return " ".join(m.group(0).split()).lower() if m else None
 
 
 def bounds(value: float, qualifier: str) -> tuple[float | None, float | None]:
@@ -1171,7 +1179,9 @@ def _qualifier(text: str, cand: _Candidate, sent: Span) -> tuple[str, str | None
     m = _CUE_RE.search(lead)
     if m:
         cue = " ".join(m.group(0).split()).lower()
-        return qualifier_for(cue), cue
+        if not (qualifier_for(cue) == "exact" and parsed.qualifier != "exact"):
+            return qualifier_for(cue), cue
+        # "only ~45g": the figure's own symbol says more than an emphasis word before it
     if parsed.qualifier != "exact":
         return parsed.qualifier, parsed.qualifier_cue
     if _ESTIMATED_OF_RE.search(lead):
@@ -1255,7 +1265,11 @@ def _change(span: Span, surface: str = "", kind: str | None = None) -> str | Non
     """
     if kind in ("percent", "money") and surface[:1] in "+-−":
         return "up" if surface[0] == "+" else "down"
-    for tok in [span.root, *span.root.ancestors][:3]:
+    # root, its noun ("125,600 positions"), a preposition, the verb; one more for a
+    # second figure joined by "or" ("grew by 125,600 positions or 2.2%").
+    chain = [span.root, *span.root.ancestors]
+    chain = chain[:4] if span.root.dep_ == "conj" or span.root.head.dep_ == "conj" else chain[:3]
+    for tok in chain:
         if tok.pos_ == "ADP" and tok.lower_ in ("to", "from", "at"):
             return None
         lemma = tok.lemma_.lower()
@@ -1264,9 +1278,26 @@ def _change(span: Span, surface: str = "", kind: str | None = None) -> str | Non
         if tok.pos_ != "NOUN" and lemma in DOWN_WORDS:
             return "down"
         if (tok.pos_ in ("VERB", "AUX") and tok.lemma_ != "be") or tok.dep_ in ("advcl", "relcl", "ccomp", "acl"):
-            break  # the figure's own verb or clause ("oil cost $80 while shares fell") ends the search
-        if tok.pos_ not in ("VERB", "ADP", "ADV", "NUM", "SYM", "NOUN"):
-            break
+            return _particle_direction(tok, span)  # "trending up 0.2%"; else the verb ends the search
+        if tok.pos_ == "AUX":
+            return _particle_direction(tok, span)  # "they were up 5pc"
+        if tok.pos_ not in ("VERB", "ADP", "ADV", "NUM", "SYM", "NOUN", "PROPN") and tok.i != span.root.i:
+            break  # (the figure itself may be tagged anything: "5pc" as an adjective)
+    if span[0].i + 1 < len(span.doc) and len(chain) < 4 and span.root.pos_ in ("NUM", "NOUN"):
+        chain = [span[0], *span[0].ancestors][:4]  # a count: the number, its noun, "by", the verb
+        if len(chain) == 4 and chain[2].lower_ == "by" and chain[3].pos_ == "VERB":
+            lemma = chain[3].lemma_.lower()
+            return "up" if lemma in UP_WORDS else "down" if lemma in DOWN_WORDS else None
+    return None
+
+
+def _particle_direction(verb: Token, span: Span) -> str | None:
+    """up/down from a particle or adverb before the figure on its verb: "trending up 0.2%",
+    "they were up 5pc" (not "up from 2.4 million", where "up" heads the figure's phrase)."""
+    for child in verb.children:
+        if child.dep_ in ("prt", "advmod") and child.lower_ in ("up", "down") and child.i < span.start:
+            if child.i == span.start - 1 or not any(t.i >= span.start for t in child.subtree):
+                return child.lower_
     return None
 
 

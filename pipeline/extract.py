@@ -24,7 +24,7 @@ from itertools import islice
 from spacy.language import Language
 from spacy.tokens import Doc, Token
 
-from .claims import extract_claims, needs_entities  # noqa: F401  (needs_entities: re-exported)
+from .claims import cue_before, extract_claims, needs_entities, qualifier_for  # noqa: F401  (needs_entities: re-exported)
 from .records import Claim
 
 JSONL_FIELDS = (
@@ -159,8 +159,30 @@ def jsonl_record(text: str, claims: list[Claim]) -> dict:
 def newsquant_record(doc: Doc, claims: list[Claim]) -> dict:
     """The ``newsquant`` output record of one parsed text: what the NewsQuant scorer reads."""
     figures = _figure_tokens(doc, claims)
-    quantities = [newsquant_quantity(c, doc, figures) for c in claims if _in_cqe_schema(c)]
-    return {"text": doc.text, "quantities": quantities}
+    text = doc.text
+    quantities, previous = [], None
+    for claim in claims:
+        if not _in_cqe_schema(claim):
+            continue
+        quantity = newsquant_quantity(claim, doc, figures)
+        if claim.qualifier == "range" and _approximate_range(text, claim):
+            quantity["change"] = "~"
+        if previous is not None and _RESTATED_RE.fullmatch(text[previous[0].end_char:claim.start_char]):
+            quantity["change"] = previous[1]["change"]  # "more than 100 km (60 miles)": same bound
+        quantities.append(quantity)
+        previous = claim, quantity
+    return {"text": text, "quantities": quantities}
+
+
+# The text between a figure and its restatement in other units: "296 hp (224 kW / 300 PS)".
+_RESTATED_RE = re.compile(r"\s*[(/]\s*")
+
+
+def _approximate_range(text: str, claim: Claim) -> bool:
+    """A range given as approximate: "about 14-18 mpg", "~25 – 40min" (NewsQuant: "~")."""
+    if claim.surface[:1] in "~≈":
+        return True
+    return qualifier_for(cue_before(text, claim.start_char)) == "approx"
 
 
 def _figure_tokens(doc: Doc, claims: list[Claim]) -> frozenset[int]:
@@ -193,7 +215,7 @@ def newsquant_quantity(claim: Claim, doc: Doc | None = None, figures: frozenset[
     return {
         "value": value,
         "normalized_unit": cqe_unit(claim.unit) if doc is None else cqe_unit(_cqe_counted(doc, claim)),
-        "change": cqe_change(claim.qualifier, claim.change),
+        "change": cqe_change(claim.qualifier, claim.change, claim.qualifier_cue),
         "referred_concepts": referred_concepts(doc, claim, figures) if doc is not None else concept_words(claim),
         "surface": claim.surface,
     }
@@ -214,11 +236,15 @@ def _cqe_counted(doc: Doc, claim: Claim) -> str | None:
     return " ".join(t.lemma_.lower() for t in words)
 
 
-def cqe_change(qualifier: str | None, change: str | None) -> str:
-    """NewsQuant's change label: a movement (up/down) first, else the qualifier's symbol."""
-    if change in ("up", "down"):
+def cqe_change(qualifier: str | None, change: str | None, cue: str | None = None) -> str:
+    """NewsQuant's change label: a bound or approximation first ("lost more than 60%" is
+    ">", "up about 15%" is "~"), else a movement (up/down), else "="."""
+    label = CQE_CHANGE.get(qualifier or "exact", "=")
+    if cue and "estimated" in cue:
+        label = "~"  # "an estimated 5 million": NewsQuant counts estimates as approximate
+    if label == "=" and change in ("up", "down"):
         return change
-    return CQE_CHANGE.get(qualifier or "exact", "=")
+    return label
 
 
 def cqe_unit(unit: str | None) -> str:
@@ -329,7 +355,7 @@ def _governors(anchor: Token, inside: set[int]) -> tuple[Token | None, Token | N
             noun = node
         if node.pos_ in ("VERB", "AUX"):
             return noun, node
-        if node.dep_ not in _CLIMB_DEPS or node.head is node:
+        if node.dep_ not in _CLIMB_DEPS or node.head.i == node.i:
             break
         node = node.head
     return noun, None
@@ -363,7 +389,7 @@ def _of_counted(anchor: Token, unit: str | None) -> Token | None:
 
 def _dominates(top: Token, tok: Token) -> bool:
     """``tok`` is in ``top``'s subtree."""
-    return top.left_edge.i <= tok.i <= top.right_edge.i and (tok is top or top in tok.ancestors)
+    return top.left_edge.i <= tok.i <= top.right_edge.i and (tok.i == top.i or top in tok.ancestors)
 
 
 def _clause_subject(verb: Token) -> Token | None:
@@ -374,10 +400,10 @@ def _clause_subject(verb: Token) -> Token | None:
         subject = next((c for c in node.children if c.dep_ in _SUBJECT_DEPS), None)
         if subject is not None:
             return _resolve_pronoun(subject)
-        if node.dep_ not in _BORROWING_DEPS or node.head is node:
+        if node.dep_ not in _BORROWING_DEPS or node.head.i == node.i:
             return None
         node = node.head
-        if node.pos_ == "ADP" and node.head is not node:  # "rose 5% before easing to 4%"
+        if node.pos_ == "ADP" and node.head.i != node.i:  # "rose 5% before easing to 4%"
             node = node.head
     return None
 

@@ -246,6 +246,31 @@ def test_component_change(nlp):
 
 
 @pytest.mark.parametrize(
+    "text,surface,change",
+    [
+        ("Nvidia advanced 8% on Monday.", "8%", "up"),
+        ("Shares plummeted 40.8 per cent after the report.", "40.8 per cent", "down"),
+        ("The index is trending up 0.2% today.", "0.2%", "up"),  # a particle on the verb
+        ("They were up 5pc when the deal closed.", "5pc", "up"),  # "up" on "be"
+        ("Up from 2.4 million, sales reached 3.9 million units.", "3.9 million units", None),
+        # a count's verb is one step further away; a second figure joined by "or" too
+        ("Employment grew by 125,600 positions or 2.2 per cent.", "125,600 positions", "up"),
+        ("Employment grew by 125,600 positions or 2.2 per cent.", "2.2 per cent", "up"),
+        ("Heineken Malaysia rose 18 sen to RM23.50.", "18 sen", "up"),  # noun tagged PROPN
+        ("Heineken Malaysia rose 18 sen to RM23.50.", "RM23.50", None),  # the level reached
+    ],
+)  # fmt: skip
+def test_component_change_movements(nlp, text, surface, change):
+    assert one_claim(nlp, text, surface).change == change
+
+
+def test_component_symbol_beats_emphasis_cue(nlp):
+    """"only ~45g": the tilde says approximate, "only" just emphasises."""
+    claim = one_claim(nlp, "Our printed samples are only ~45g each.", "~45g")
+    assert (claim.qualifier, claim.qualifier_cue) == ("approx", "~")
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "The chatbot runs on GPT-4 and Llama 3.1 and Gemini 2.0 models.",

@@ -81,10 +81,32 @@ def test_cqe_unit(unit, expected):
     "qualifier,change,label",
     [("exact", None, "="), ("approx", None, "~"), ("over", None, ">"), ("at_least", None, ">"),
      ("under", None, "<"), ("at_most", None, "<"), ("range", None, "="), ("exact", "up", "up"),
-     ("approx", "down", "down")],
+     ("exact", "down", "down"), ("range", "down", "down"),
+     # a bound or an approximation wins over the movement: "lost more than 60%", "up about 15%"
+     ("approx", "down", "~"), ("over", "up", ">")],
 )  # fmt: skip
 def test_cqe_change(qualifier, change, label):
     assert ex.cqe_change(qualifier, change) == label
+
+
+def test_cqe_change_counts_estimates_as_approximate():
+    assert ex.cqe_change("exact", None, "an estimated") == "~"
+
+
+@pytest.mark.parametrize(
+    "text,surface,label",
+    [
+        ("The trip takes about 25-40 minutes by car.", "25-40 minutes", "~"),
+        ("The trip takes 25-40 minutes by car.", "25-40 minutes", "="),
+        # a restatement in other units keeps the bound of the figure it restates
+        ("The moths can fly more than 100 kilometers (60 miles).", "60 miles", ">"),
+        ("The engine makes just under 296 hp (224 kW / 300 PS).", "300 PS", "<"),
+    ],
+)  # fmt: skip
+def test_newsquant_change_labels(nlp, text, surface, label):
+    doc, claims = run(nlp, [text], True)[0]
+    quantities = {q["surface"]: q for q in ex.newsquant_record(doc, claims)["quantities"]}
+    assert quantities[surface]["change"] == label
 
 
 def test_concept_words_from_subject_without_function_words():
