@@ -55,7 +55,8 @@ _ORDINAL_WORDS = {
 # of "£" and "¥" (as unidecode writes them); they count only before money-shaped numbers.
 CURRENCY_SYMBOLS = {
     "US$": "USD", "US $": "USD", "$US": "USD", "HK$": "HKD", "HK $": "HKD", "NZ$": "NZD",
-    "NZ $": "NZD", "A$": "AUD", "$A": "AUD", "AU$": "AUD", "C$": "CAD", "CA$": "CAD",
+    "NZ $": "NZD", "A$": "AUD", "$A": "AUD", "AU$": "AUD", "AU $": "AUD", "C$": "CAD", "C $": "CAD",
+    "CA$": "CAD",
     "S$": "SGD", "R$": "BRL", "$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "₹": "INR",
     "₩": "KRW", "₽": "RUB", "₪": "ILS", "Rs": "INR", "Rs.": "INR", "RM": "MYR", "Rp": "IDR",
     "USD ": "USD", "EUR ": "EUR", "GBP ": "GBP", "JPY ": "JPY", "CNY ": "CNY", "CHF ": "CHF",
@@ -450,12 +451,17 @@ def _figure_value(m: re.Match, suffix: str = "") -> tuple[float, str | None, str
     value = number * scale_factor(scale_text)
     if cur:
         return value, cur, "money", 0
+    if suffix[:1] in _TRAILING_CURRENCY and not unit_text:  # "1,200€", as much of Europe writes it
+        return value, CURRENCY_SYMBOLS[suffix[0]], "money", 1
     if unit_text:
         return (value, *unit_of_symbol(unit_text), 0)
     word = unit_after(suffix, scaled=bool(scale_text))
     if word:
         return value, word[1], word[2], word[0]
     return value, None, None, 0
+
+
+_TRAILING_CURRENCY = frozenset("€£¥₹")
 
 
 def unit_of_symbol(symbol: str) -> tuple[str, str]:
@@ -1094,10 +1100,25 @@ def _is_age(text: str, cand: _Candidate, span: Span) -> bool:
     """A bare number that is someone's age: "aged 25", "at the age of 30", "Jamie Armstrong, 25,"."""
     if _AGE_LEAD_RE.search(text[max(0, cand.start - 20):cand.start]):
         return True
+    if cand.bare and _is_person_complement(span.root):
+        return True
     doc, first, last = span.doc, span[0], span[-1]
     if first.i < 2 or last.i + 1 >= len(doc):
         return False
     return doc[first.i - 1].text == "," and doc[first.i - 2].ent_type_ == "PERSON" and doc[last.i + 1].text == ","
+
+
+_PERSON_PRONOUNS = frozenset("he she who i you".split())
+
+
+def _is_person_complement(root: Token) -> bool:
+    """A bare number that is what a person "is" or "will be": "He will be 35", "his daughter
+    Maria, who was 10"."""
+    verb = root.head
+    if root.dep_ not in ("attr", "acomp") or verb.lemma_ != "be":
+        return False
+    subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    return subject is not None and (subject.lower_ in _PERSON_PRONOUNS or subject.ent_type_ == "PERSON")
 
 
 MONEY_VERBS = frozenset(
@@ -1235,7 +1256,7 @@ def _extend_rate(text: str, span: Span, end: int, unit: str | None) -> tuple[int
     if not m or not unit or " per " in unit:
         return end, unit
     if re.match(r"(?i)^\s*an?\s", following) and not re.match(
-        r"(?i)^\s*an?\s+(?:" + "|".join(TIME_UNITS) + r"|\w+(?=\s*(?:[.,;:)]|$|\s+(?:and|or|but|in|on|at|for|from|to|with)\b)))\b",
+        r"(?i)^\s*an?\s+(?:(?:" + "|".join(TIME_UNITS) + r")(?!\s+(?:earlier|ago|before|later|after)\b)|\w+(?=\s*(?:[.,;:)]|$|\s+(?:and|or|but|in|on|at|for|from|to|with)\b)))\b",
         following,
     ):
         return end, unit  # "$5 a share." is a rate, "$5 a model that..." is not

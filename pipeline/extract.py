@@ -52,6 +52,10 @@ CQE_CURRENCIES = {
 # Our unit symbols and short forms -> CQE's unit names.
 CQE_UNITS = {
     "percent": "percentage", "percentage point": "percentage point", "x": "count",
+    # CQE counts occasions ("3200 times") like multipliers, reads "p" as an index point
+    # (London prices "down 68 p at 1112 p") and "PS" as metric horsepower
+    "time": "count", "p": "point", "PS": "horsepower", "mmBTU": "mega british thermal unit",
+    "MMBtu": "mega british thermal unit",
     "G": "generation wireless", "lb-ft": "foot pound-force", "Nm": "newton metre", "dB": "decibel",
     "year of age": "year of age", "month of age": "month of age", "week of age": "week of age",
     "basis point": "basis point",
@@ -169,9 +173,53 @@ def newsquant_record(doc: Doc, claims: list[Claim]) -> dict:
             quantity["change"] = "~"
         if previous is not None and _RESTATED_RE.fullmatch(text[previous[0].end_char:claim.start_char]):
             quantity["change"] = previous[1]["change"]  # "more than 100 km (60 miles)": same bound
+        if quantity["normalized_unit"] == "-" and claim.kind == "count":
+            quantity["normalized_unit"] = _elided_unit(doc, claim, quantities)
         quantities.append(quantity)
         previous = claim, quantity
     return {"text": text, "quantities": quantities}
+
+
+def _elided_unit(doc: Doc, claim: Claim, earlier: list[dict]) -> str:
+    """The unit a bare number leaves unsaid because a parallel figure said it: "435 homes
+    by open sale and 187 by tender", "3.9 million headsets, up from 2.4 million", "the
+    highest is 84.75 cents, the lowest 74.07"; "-" when none did. Parallel: joined by a
+    conjunction, or governed by the same verb, or the same role in two joined clauses. A
+    level after a percentage move is not a percentage ("rose 0.7% to 6,327.80")."""
+    span = doc.char_span(claim.start_char, claim.end_char, alignment_mode="expand")
+    if span is None:
+        return "-"
+    root = span.root
+    verb = _clause_verb(root)
+    for quantity in reversed(earlier):
+        unit = quantity["normalized_unit"]
+        if unit == "-" or unit.startswith("% ") or unit.startswith("percentage"):
+            continue
+        other = doc.char_span(quantity["start_char"], quantity["start_char"] + len(quantity["surface"]),
+                              alignment_mode="expand")  # fmt: skip
+        if other is None or other.sent.start != span.sent.start:
+            continue
+        other_verb = _clause_verb(other.root)
+        if (
+            (root.dep_ == "conj" and other.start <= root.head.i < other.end)
+            or (verb is not None and other_verb is not None and verb.i == other_verb.i)
+            or (verb is not None and other_verb is not None and root.dep_ == other.root.dep_
+                and verb.dep_ in ("conj", "advcl") and verb.head.i == other_verb.i)
+        ):  # fmt: skip
+            return unit
+    return "-"
+
+
+def _clause_verb(tok: Token) -> Token | None:
+    """The verb (or auxiliary) a figure's phrase hangs from, through nouns and prepositions."""
+    node = tok
+    for _ in range(6):
+        if node.pos_ in ("VERB", "AUX"):
+            return node
+        if node.head.i == node.i:
+            return None
+        node = node.head
+    return None
 
 
 # The text between a figure and its restatement in other units: "296 hp (224 kW / 300 PS)".
@@ -212,28 +260,111 @@ def newsquant_quantity(claim: Claim, doc: Doc | None = None, figures: frozenset[
         value: float | list[float] = [claim.value_low, claim.value_high]
     else:
         value = claim.value
+    unit = cqe_unit(claim.unit) if doc is None else cqe_unit(_cqe_counted(doc, claim))
+    concepts = referred_concepts(doc, claim, figures) if doc is not None else concept_words(claim)
+    unit_words = set(unit.lower().split())
     return {
         "value": value,
-        "normalized_unit": cqe_unit(claim.unit) if doc is None else cqe_unit(_cqe_counted(doc, claim)),
+        "normalized_unit": unit,
         "change": cqe_change(claim.qualifier, claim.change, claim.qualifier_cue),
-        "referred_concepts": referred_concepts(doc, claim, figures) if doc is not None else concept_words(claim),
+        # a word of the unit phrase ("65 snaps of man coverage") is not also a concept
+        "referred_concepts": [w for w in concepts if w.lower() not in unit_words],
         "surface": claim.surface,
+        "start_char": claim.start_char,
     }
 
 
 def _cqe_counted(doc: Doc, claim: Claim) -> str | None:
-    """A counted thing as CQE names it: the whole noun phrase after the number, lemmatised
-    and lower-case ("700 heart transplants" -> "heart transplant"); other units unchanged."""
-    if claim.kind != "count" or not claim.unit or " per " in claim.unit:
-        return claim.unit
+    """A counted thing as CQE names it: the whole noun phrase of the counted noun, with the
+    modifiers before the number ("the top three seeds" -> "top seed", "two new 737 Max
+    jets" -> "new 737 Max jet") and an "of" phrase ("65 snaps of man coverage"); for "one of
+    the best speakers" the phrase after "of" ("good speaker"); for a fraction "%" and what
+    it is a part of ("one fourth of the US population" -> "% US population"). Other units
+    are unchanged."""
     span = doc.char_span(claim.start_char, claim.end_char, alignment_mode="expand")
     if span is None:
         return claim.unit
-    numbers = [t.i for t in span if t.like_num or t.pos_ == "NUM"]
-    words = [t for t in span if numbers and t.i > numbers[-1] and t.pos_ in ("NOUN", "PROPN", "ADJ")]
-    if len(words) < 2 or words[-1].lemma_.lower() != claim.unit.lower():
+    if claim.kind == "fraction" or claim.surface.lower() in ("half", "a half"):
+        whole = _of_object(span.root) or _fraction_whole(span)
+        return "% " + ((_unit_phrase(_phrase_tokens(whole), span) if whole is not None else "") or "-")
+    if claim.kind != "count" or " per " in (claim.unit or ""):
         return claim.unit
-    return " ".join(t.lemma_.lower() for t in words)
+    of_noun = _of_object(span.root)
+    if of_noun is not None and (claim.unit is None or of_noun.lemma_.lower() == claim.unit.lower()):
+        # "one of the people responsible for ...": the whole phrase, as CQE gives it
+        tokens = [t for t in of_noun.subtree if not _in_listing(t, of_noun)]
+        return _unit_phrase(tokens, span) or claim.unit
+    head = next((t for t in span if claim.unit and t.lemma_.lower() == claim.unit.lower()
+                 and t.pos_ in ("NOUN", "PROPN")), None)  # fmt: skip
+    if head is None:
+        return claim.unit
+    tokens = [t for c in head.lefts if c.dep_ != "det" for t in c.subtree] + [head]
+    of_noun = _of_object(head)
+    if of_noun is not None and of_noun.pos_ == "NOUN":
+        tokens += _phrase_tokens(of_noun)
+    return _unit_phrase(tokens, span) or claim.unit
+
+
+# Words that never belong to a CQE unit phrase ("the most spectacular catches").
+_UNIT_SKIP_POS = frozenset("DET ADP PART ADV PUNCT PRON AUX CCONJ SCONJ SYM SPACE".split())
+
+
+def _unit_phrase(tokens: list[Token], span) -> str:
+    """CQE's spelling of a counted phrase: content words without the figure, nouns and
+    adjectives lemmatised ("best" -> "good"), names as written, hyphenated words kept."""
+    number = _leading_number(span)
+    parts: list[str] = []
+    previous = None
+    for tok in sorted(tokens, key=lambda t: t.i):
+        if tok.i in number or tok.pos_ in _UNIT_SKIP_POS and tok.text != "-":
+            continue
+        if tok.text == "-" and not (previous is not None and previous.i == tok.i - 1 and not previous.whitespace_):
+            continue
+        glued = previous is not None and previous.i == tok.i - 1 and (not previous.whitespace_)
+        if tok.pos_ == "VERB" and tok.dep_ == "amod" and not glued:
+            continue  # "a combined 435 homes", "300 recorded songs": a participle, not the thing
+        word = tok.lemma_.lower() if tok.pos_ in ("NOUN", "ADJ", "VERB") else tok.text
+        if word in ("most", "more", "least", "other", "many", "much", "few"):
+            continue
+        glued = previous is not None and previous.i == tok.i - 1 and (not previous.whitespace_)
+        parts.append(word if not parts or not glued else parts.pop() + word)
+        previous = tok
+    return " ".join(p for p in parts if p.strip("-"))
+
+
+def _leading_number(span) -> set[int]:
+    """The token indices of the number a figure starts with ("two" in "two new 737 Max
+    jets", "1.5 million" in "1.5 million homes"), symbols and qualifiers included."""
+    indices = set()
+    for tok in span:
+        numeric = tok.pos_ in ("NUM", "SYM") or any(c.isdigit() for c in tok.text)
+        if not (numeric or tok.lower_ in ("a", "an", "-", "~")) and indices:
+            break
+        indices.add(tok.i)
+    return indices
+
+
+def _of_object(tok: Token) -> Token | None:
+    """The object of an "of" phrase on a token, when it is a noun: "one of the founders"."""
+    for prep in tok.children:
+        if prep.dep_ == "prep" and prep.lower_ == "of":
+            for pobj in prep.children:
+                if pobj.dep_ == "pobj" and pobj.pos_ in ("NOUN", "PROPN"):
+                    return pobj
+    return None
+
+
+def _fraction_whole(span) -> Token | None:
+    """The noun a fraction stands before without "of": "half the condos"."""
+    nxt = span.doc[span.end] if span.end < len(span.doc) else None
+    if nxt is not None and nxt.pos_ == "DET" and nxt.head.pos_ in ("NOUN", "PROPN") and nxt.head.i > span.end:
+        return nxt.head
+    return None
+
+
+def _in_listing(tok: Token, top: Token) -> bool:
+    """``tok`` is in an "including ..." phrase under ``top``: examples, not the phrase."""
+    return any(a.lower_ in ("including", "such", "like") and a.i > top.i for a in [tok, *tok.ancestors] if a.i != top.i and top in a.ancestors or a.i == tok.i and a.lower_ in ("including", "such", "like"))
 
 
 def cqe_change(qualifier: str | None, change: str | None, cue: str | None = None) -> str:
@@ -322,8 +453,8 @@ def referred_concepts(doc: Doc, claim: Claim, figures: frozenset[int] = frozense
         if subject is not None and subject.i not in inside:
             phrases.append(subject)
         if not (subject is not None and _dominates(subject, anchor)):  # a figure in the subject has no object
-            phrases += [c for c in verb.children if c.i not in inside and c.i > anchor.i and (
-                (c.dep_ == "dobj" and c.pos_ != "PRON") or (c.dep_ == "prep" and c.lower_ == "for")
+            phrases += [c for c in verb.children if c.i not in inside and (
+                (c.dep_ == "dobj" and c.pos_ != "PRON") or (c.dep_ == "prep" and c.lower_ == "for" and c.i > anchor.i)
             ) and not _dominates(c, anchor)]  # fmt: skip
     if not phrases:
         fallback = _nearest_subject(span, inside)

@@ -264,6 +264,24 @@ def test_component_change_movements(nlp, text, surface, change):
     assert one_claim(nlp, text, surface).change == change
 
 
+@pytest.mark.parametrize(
+    "text,surface,unit,kind",
+    [
+        ("He will be 35 by the end of the year.", "35", "year of age", "age"),
+        ("Their older daughter Maria, who was 10, came too.", "10", "year of age", "age"),
+        ("The total was 35 by noon.", "35", None, "count"),
+        # "a year earlier" dates the figure; "a year" alone makes a rate
+        ("Revenue rose to $7.36 billion from $6.78 billion a year earlier.", "$6.78 billion", "USD", "money"),
+        ("The fee is $80 a year.", "$80 a year", "USD per year", "money"),
+        ("Arnold bought a notebook for 1,200€ last week.", "1,200€", "EUR", "money"),
+        ("The offer was C $6 per share.", "C $6 per share", "CAD per share", "money"),
+    ],
+)  # fmt: skip
+def test_component_ages_rates_and_currencies(nlp, text, surface, unit, kind):
+    claim = one_claim(nlp, text, surface)
+    assert (claim.unit, claim.kind) == (unit, kind)
+
+
 def test_component_symbol_beats_emphasis_cue(nlp):
     """"only ~45g": the tilde says approximate, "only" just emphasises."""
     claim = one_claim(nlp, "Our printed samples are only ~45g each.", "~45g")

@@ -94,6 +94,42 @@ def test_cqe_change_counts_estimates_as_approximate():
 
 
 @pytest.mark.parametrize(
+    "text,surface,unit",
+    [
+        # CQE's counted units: the noun phrase of the count, modifiers before the number too
+        ("Are you on the hunt for one of the best wireless speakers around?", "one", "good wireless speaker"),
+        ("Two of Johnson's deputies were fired.", "Two", "Johnson deputy"),
+        ("But we expect the top three seeds from each region to play.", "three seeds", "top seed"),
+        ("He netted a record 32 goals in 36 league games.", "32 goals", "record goal"),
+        ("They played 65 snaps of man coverage.", "65 snaps", "snap man coverage"),
+        ("The five launches will offer a combined 435 homes.", "435 homes", "home"),  # no participle
+        # fractions: "%" and what they are a part of
+        ("One fourth of the US population is vaccinated.", "One fourth", "% US population"),
+        ("Half the condos have sold.", "Half", "% condo"),
+        ("A third of those screened were obese.", "A third", "% -"),
+        # an elided unit comes from a parallel figure, never from a percentage move
+        ("They offer 435 homes by open sale and 187 by tender.", "187", "home"),
+        ("The highest forecast is 84.75 cents, while the lowest is 74.07.", "74.07", "cent"),
+        ("The S&P 500 rose 64.06 points to 4,577.10.", "4,577.10", "point"),
+        ("The Dow rose 0.65 per cent to 27,349.19.", "27,349.19", "-"),
+        # vocabulary: occasions are counts, "p" index points, "PS" metric horsepower
+        ("The stars spin 78,000 times a minute.", "78,000 times a minute", "count per minute"),
+        ("Unite Group was down 68 p at 1112 p.", "68 p", "point"),
+        ("The engine makes 300 PS.", "300 PS", "horsepower"),
+    ],
+)  # fmt: skip
+def test_newsquant_units(nlp, text, surface, unit):
+    doc, claims = run(nlp, [text], True)[0]
+    quantities = {q["surface"]: q for q in ex.newsquant_record(doc, claims)["quantities"]}
+    assert quantities[surface]["normalized_unit"] == unit
+
+
+def test_unit_words_are_not_concepts_too(nlp):
+    doc, claims = run(nlp, ["They played 65 snaps of man coverage."], True)[0]
+    assert ex.newsquant_record(doc, claims)["quantities"][0]["referred_concepts"] == []
+
+
+@pytest.mark.parametrize(
     "text,surface,label",
     [
         ("The trip takes about 25-40 minutes by car.", "25-40 minutes", "~"),
