@@ -438,7 +438,7 @@ async def figure_page_vars(datasette, database: str, figure_id: str) -> dict | N
         try:
             # recursive_triggers off: sqlite-utils would otherwise set a pragma on a read-only connection
             return figure_lineage(sqlite_utils.Database(conn, recursive_triggers=False), figure_id)
-        except ValueError:  # no such figure (a stale link)
+        except KeyError:  # no such figure (a stale link)
             return None
 
     lineage = await db.execute_fn(read)

@@ -34,8 +34,6 @@ from pathlib import Path
 
 import numpy as np
 import sqlite_utils
-from sklearn.cluster import AgglomerativeClustering
-from sklearn.feature_extraction.text import TfidfVectorizer
 
 from .claims import ParsedFigure, parse_figure
 
@@ -359,6 +357,10 @@ def cluster_claims(
     """Indices of ``claims`` grouped into figures, each group in lineage order."""
     if not claims:
         return []
+    # Imported here: scikit-learn takes a second to import, and only tracing needs it.
+    from sklearn.cluster import AgglomerativeClustering
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
     vectors = TfidfVectorizer(
         stop_words="english",
         token_pattern=r"(?u)\b[^\W\d][\w-]+\b",
@@ -502,12 +504,11 @@ class Figure:
         values = [c.value for c in in_unit]
         # The most precise statement is the best estimate of the quantity.
         canonical = max(in_unit, key=lambda c: significant_digits(c.surface, c.value), default=None)
-        subjects = Counter(c.subject for c in self.claims if c.subject)
         credited = Counter(c.attributed_to for c in self.claims if c.attributed_to)
         low, high = (min(values), max(values)) if values else (None, None)
         return {
             "id": self.id,
-            "subject": subjects.most_common(1)[0][0] if subjects else self.origin.subject,
+            "subject": representative_subject([c.subject for c in self.claims]),
             "unit": unit,
             "canonical_value": canonical.value if canonical else None,
             "value_min": low,
@@ -521,6 +522,25 @@ class Figure:
             or (credited.most_common(1)[0][0] if credited else None),
             "kinds_seen": None,
         }
+
+
+_FIGURE_TOKEN = re.compile(r"[$€£¥%]|^[\d.,]+[a-z]{0,2}$|^[a-z]$", re.IGNORECASE)
+
+
+def _subject_phrase(subject: str) -> str:
+    """A subject without the figures and scale letters inside it: "sub-$6 M training cost"
+    -> "training cost"; names with digits ("GPT-4") stay."""
+    return " ".join(t for t in subject.split() if not _FIGURE_TOKEN.search(t))
+
+
+def representative_subject(subjects: list[str | None]) -> str | None:
+    """The subject that says best what a figure's claims share: the one whose words recur
+    most across the claims' subjects ("training cost" over "rival" when others say "cost").
+    Ties go to the earliest in lineage order."""
+    phrases = [_subject_phrase(s) for s in subjects if s]
+    phrases = [p for p in phrases if p]
+    counts = Counter(w for p in phrases for w in set(p.lower().split()))
+    return max(phrases, key=lambda p: sum(counts[w] for w in p.lower().split()), default=None)
 
 
 def figure_id_for(first_claim_id: str) -> str:
@@ -695,7 +715,9 @@ def _figure_words(db: sqlite_utils.Database, figure_id: str) -> frozenset[str]:
 
 def figure_lineage(db: sqlite_utils.Database, figure_id: str) -> dict:
     """A figure with its claims in lineage order, each with article and mutation, as plain data."""
-    [figure] = db.query("select * from figures where id = ?", [figure_id])
+    figure = next(iter(db.query("select * from figures where id = ?", [figure_id])), None)
+    if figure is None:
+        raise KeyError(f"no figure {figure_id!r}")
     claims = list(
         db.query(
             """

@@ -285,3 +285,19 @@ def test_most_mutated_lists_figures_with_kinds(nlp, tmp_path):
     [top] = most_mutated(db)
     assert top["n_claims"] == 3
     assert {"rounded", "qualifier_changed"} <= set(json.loads(top["kinds_seen"]))
+
+
+def test_representative_subject_prefers_the_words_claims_share():
+    from pipeline.tracing import representative_subject
+
+    subjects = ["rival", "cost", "estimated cost", None, "sub-$6 M training cost", "train"]
+    assert representative_subject(subjects) in ("estimated cost", "training cost")
+    assert representative_subject([None, None]) is None
+
+
+def test_lineage_of_an_unknown_figure_is_a_key_error(nlp, tmp_path):
+    from pipeline.tracing import figure_lineage
+
+    db, _ = ingest_corpus(nlp, tmp_path, FACTORY)
+    with pytest.raises(KeyError, match="no figure 'fig-nope'"):
+        figure_lineage(db, "fig-nope")
