@@ -116,22 +116,27 @@ def ingest(paths, db_path, model, batch_size, max_bytes, workers, dask_local, da
 @click.option("--port", default=8001, show_default=True, type=click.IntRange(0, 65535), help="Port to listen on (0 picks a free one).")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to bind; 0.0.0.0 exposes it to the network.")
 @click.option("--metadata", "metadata_path", type=click.Path(exists=True, dir_okay=False), help="Datasette metadata file (default: the project's metadata.yml).")
-def serve(db_path, port, host, metadata_path):
+@click.option("--live", is_flag=True, help="Follow an ingest that is writing to the database (read-only, not immutable).")
+def serve(db_path, port, host, metadata_path, live):
     """Browse and query the database with Datasette, read-only.
 
     The database is opened immutable: nothing can be written through the web
-    interface. Canned queries, descriptions and facets come from metadata.yml.
+    interface. With --live it is opened read-only instead, so pages show what a
+    running `analyze ingest` has committed so far. Canned queries, descriptions
+    and facets come from metadata.yml.
 
     \b
     Examples:
       analyze serve
       analyze serve --db db/january.db --port 8080
+      analyze serve --live &  analyze ingest archive/
     """
     from .serve import checkpoint, datasette_args, run_datasette
 
     _open_existing(db_path).close()
-    checkpoint(db_path)
-    run_datasette(datasette_args(db_path, host=host, port=port, metadata=metadata_path))
+    if not live:  # a live server leaves the log to the writer that owns it
+        checkpoint(db_path)
+    run_datasette(datasette_args(db_path, host=host, port=port, metadata=metadata_path, live=live))
 
 
 @cli.command()

@@ -115,11 +115,15 @@ SQL_FUNCTIONS = {
 
 
 @hookimpl
-def prepare_connection(conn):
-    """Register the figure functions on every connection Datasette opens."""
+def prepare_connection(conn, database):
+    """Register the figure functions on every connection Datasette opens, and make
+    connections to the served databases refuse writes (``analyze serve --live`` opens
+    the file mutable so it can follow an ingest, and must still never write to it)."""
     for name, (arity, function) in SQL_FUNCTIONS.items():
         # Deterministic: SQLite may then use them in indexes' expressions and cache results.
         conn.create_function(name, arity, function, deterministic=True)
+    if database != "_internal":  # Datasette's own catalogue must stay writable
+        conn.execute("PRAGMA query_only = 1")
 
 
 # --------------------------------------------------------------------------- templates

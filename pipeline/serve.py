@@ -31,10 +31,16 @@ def datasette_args(
     host: str = "127.0.0.1",
     port: int = 8001,
     metadata: str | Path | None = None,
+    live: bool = False,
 ) -> list[str]:
-    """Arguments for ``datasette serve``: the database immutable (``-i``), so no write
-    path exists, plus the metadata file when one is found."""
-    args = ["serve", "-i", str(db_path), "--host", host, "--port", str(port)]
+    """Arguments for ``datasette serve``, plus the metadata file when one is found.
+
+    The database is immutable (``-i``), so no write path exists; ``live`` opens it
+    read-only instead (``mode=ro``; the plugin adds ``PRAGMA query_only``), which follows
+    the rows an ingest commits meanwhile (the store runs in WAL mode, so readers and the
+    writer do not block each other).
+    """
+    args = ["serve"] + ([str(db_path)] if live else ["-i", str(db_path)]) + ["--host", host, "--port", str(port)]
     metadata_path = find_metadata(metadata)
     if metadata_path:
         args += ["--metadata", str(metadata_for_database(metadata_path, db_path))]

@@ -414,3 +414,33 @@ def test_plugin_module_documents_its_functions():
     for name in ("figure_value", "figure_unit", "figure_matches", "lineage_chart", "claim_page", "render_cell"):
         assert getattr(datasette_plugin, name).__doc__, name
     assert json.dumps(sorted(datasette_plugin.SQL_FUNCTIONS))
+
+
+def test_live_server_reads_while_an_ingest_writes(tmp_path, nlp, demo_corpus):
+    """WAL mode: a read-only (not immutable) Datasette keeps answering during an ingest
+    and shows every article once it is done; it still refuses writes."""
+    import threading
+
+    from pipeline.runner import ingest_paths
+
+    db_path = tmp_path / "news.db"
+    first = sorted(demo_corpus.iterdir())[:1]
+    ingest_paths(first, db_path, nlp=nlp)
+    live = Datasette([str(db_path)], metadata=yaml.safe_load(PROJECT_METADATA.read_text()))
+    writer = threading.Thread(target=ingest_paths, args=([demo_corpus], db_path), kwargs={"nlp": nlp, "batch_size": 1})
+    writer.start()
+    seen = []
+    while writer.is_alive():
+        response = get(live, "/news.json?sql=select+count(*)+as+n+from+articles&_shape=objects")
+        assert response.status_code == 200
+        seen.append(response.json()["rows"][0]["n"])
+    writer.join()
+    final = get(live, "/news.json?sql=select+count(*)+as+n+from+articles&_shape=objects")
+    assert final.json()["rows"] == [{"n": 5}]
+    assert seen and seen == sorted(seen) and seen[0] >= 1
+    refused = get(live, "/news.json?sql=delete+from+claims")
+    assert refused.status_code == 400
+    # Even Datasette's own write connection (used by plugins and write queries) refuses.
+    with pytest.raises(Exception, match="readonly|read-only|query_only|attempt to write"):
+        asyncio.run(live.databases["news"].execute_write("delete from claims"))
+    assert get(live, "/news.json?sql=select+count(*)+as+n+from+claims&_shape=objects").json()["rows"][0]["n"] > 0
