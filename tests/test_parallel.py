@@ -6,24 +6,8 @@ import sqlite_utils
 from pipeline.parallel import InProcess, analyze_batch, make_backend
 from pipeline.runner import ingest_paths
 
-# Columns that record when or in which run a row was written, not what it says.
-RUN_COLUMNS = {"ingested_at", "run_id"}
-CONTENT_TABLES = ("articles", "sentences", "claims", "entities", "entity_mentions", "figures", "mutations")
-
-
-def fingerprint(db_path):
-    """Every content row of a database, as comparable data."""
-    db = sqlite_utils.Database(db_path)
-    return {
-        table: sorted(
-            (repr(sorted((k, v) for k, v in row.items() if k not in RUN_COLUMNS)) for row in db[table].rows)
-        )
-        for table in CONTENT_TABLES
-    }
-
-
 @pytest.fixture(scope="module")
-def reference(demo_db):
+def reference(demo_db, fingerprint):
     return fingerprint(demo_db[0])
 
 
@@ -46,7 +30,7 @@ def test_analyze_batch_is_the_unit_of_work(nlp):
     assert [c.surface for c in analysis.claims] == ["12%"]
 
 
-def test_two_worker_processes_store_the_same_rows(tmp_path, demo_corpus, reference):
+def test_two_worker_processes_store_the_same_rows(tmp_path, demo_corpus, reference, fingerprint):
     db_path = tmp_path / "news.db"
     summary = ingest_paths([demo_corpus], db_path, workers=2, batch_size=2)
     assert (summary.new, summary.errors) == (5, [])
@@ -55,7 +39,7 @@ def test_two_worker_processes_store_the_same_rows(tmp_path, demo_corpus, referen
     assert run["model"] and run["model_version"]
 
 
-def test_a_two_worker_dask_cluster_stores_the_same_rows(tmp_path, demo_corpus, reference):
+def test_a_two_worker_dask_cluster_stores_the_same_rows(tmp_path, demo_corpus, reference, fingerprint):
     pytest.importorskip("distributed")
     db_path = tmp_path / "news.db"
     summary = ingest_paths([demo_corpus], db_path, workers=2, dask="local", batch_size=2)
