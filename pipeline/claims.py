@@ -30,7 +30,7 @@ from .records import Claim
 
 SCALES = {
     "k": 1e3, "thousand": 1e3, "lakh": 1e5, "crore": 1e7,
-    "m": 1e6, "mm": 1e6, "mn": 1e6, "mln": 1e6, "million": 1e6,
+    "m": 1e6, "mm": 1e6, "mn": 1e6, "mln": 1e6, "mil": 1e6, "million": 1e6,
     "b": 1e9, "bn": 1e9, "bln": 1e9, "billion": 1e9,
     "t": 1e12, "tn": 1e12, "trn": 1e12, "trillion": 1e12,
 }  # fmt: skip
@@ -60,6 +60,8 @@ CURRENCY_SYMBOLS = {
     "S$": "SGD", "R$": "BRL", "$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "₹": "INR",
     "₩": "KRW", "₽": "RUB", "₪": "ILS", "Rs": "INR", "Rs.": "INR", "RM": "MYR", "Rp": "IDR",
     "USD ": "USD", "EUR ": "EUR", "GBP ": "GBP", "JPY ": "JPY", "CNY ": "CNY", "CHF ": "CHF",
+    "USD": "USD", "EUR": "EUR", "GBP": "GBP", "JPY": "JPY", "CNY": "CNY", "CHF": "CHF",
+    "INR": "INR", "AUD": "AUD", "CAD": "CAD",  # glued codes: "USD10m", "EUR50m"
     "INR ": "INR", "AUD ": "AUD", "CAD ": "CAD", "PS": "GBP", "Y=": "JPY", "Y": "JPY",
 }  # fmt: skip
 TRANSLITERATED_SYMBOLS = frozenset({"PS", "Y", "Y="})
@@ -116,8 +118,10 @@ UNIT_SYMBOLS = {
 # Single letters are units only when glued to the number ("45g", "1.5L", "5-10W", "5G").
 ATTACHED_UNIT_SYMBOLS = {
     "g": "g", "l": "l", "L": "l", "W": "W", "V": "V", "A": "A", "J": "J", "t": "t",
-    "h": "h", "min": "min", "in": "in", "G": "G",
+    "h": "h", "min": "min", "in": "in", "G": "G", "p": "p",
 }  # fmt: skip
+# "1080p", "4320p": display resolutions, labels rather than prices in pence.
+VIDEO_RESOLUTIONS = frozenset({240, 360, 480, 576, 720, 1080, 1440, 2160, 4320})
 # Unit words (any case, singular or plural, after a space or hyphen) -> canonical symbol.
 UNIT_WORDS = {
     "mile": "mi", "kilometre": "km", "kilometer": "km", "metre": "m", "meter": "m",
@@ -190,7 +194,7 @@ REPORT_VERBS = frozenset(
 
 _CUR = "|".join(re.escape(s) for s in sorted(CURRENCY_SYMBOLS, key=len, reverse=True))
 _NUM = r"(?:\d{1,3}(?:,\d{2,3})+(?![\d,])|\d+)(?:\.\d+)?|\.\d+"
-_SCALE_ATTACHED = r"(?:mn|bn|tn|trn|bln|mln|MM|[kKmMbBT])(?![A-Za-z])"
+_SCALE_ATTACHED = r"(?:mn|bn|tn|trn|bln|mln|mil|MM|[kKmMbBT])(?![A-Za-z])"
 _SCALE_WORD = r"(?:\s?(?:hundred|thousand|million|billion|trillion|lakh|crore|mn|bn|tn)\b)+"
 _SYMBOLS = sorted(set(UNIT_SYMBOLS) | set(MEASURE_UNITS), key=len, reverse=True)
 _UNIT_ATTACHED = (
@@ -260,6 +264,10 @@ FRACTION_RE = re.compile(
     + "|".join(_FRACTION_DENOMINATORS)
     + rf")s?\b(?=-|\s+of\b|$)|\s+(?:out\s+of|in)\s+(?P<whole>{_SMALL}|\d{{1,3}})\b(?!\s*(?:%|per))(?![.,]\d))"
 )
+# "1/16 of a pint", "1⁄2 pound": a proper fraction with a usual denominator ("9/11", "24/7"
+# and day-level dates are not fractions).
+SLASH_FRACTION_RE = re.compile(r"(?<![\w/.⁄])(?P<num>\d{1,3})\s?[/⁄]\s?(?P<den>\d{1,3})(?![\w/⁄.,]\d?)")
+_SLASH_DENOMINATORS = frozenset({2, 3, 4, 5, 6, 8, 10, 12, 16, 32, 64, 100, 128})
 _ORDINAL_WORD_RE = re.compile(r"(?i)\b(?:" + "|".join(_ORDINAL_WORDS) + r")\b")
 _MULTIPLIER_VERB_RE = re.compile(r"(?i)\b(?:doubl|tripl|quadrupl|halv)(?:e|es|ed|ing)\b")
 _FOLD_RE = re.compile(rf"(?i)\b(?:\d+(?:\.\d+)?|{_WORD_NUMBER})-?fold\b")
@@ -574,6 +582,11 @@ def _money_shaped(m: re.Match) -> bool:
     return glued and bool(re.search(r"[,.]", m.group("num")) or m.group("scale") or m.group("scaleword"))
 
 
+def _is_resolution(m: re.Match) -> bool:
+    """"1080p": a display resolution, not 1080 pence."""
+    return not m.group("cur") and m.group("num").isdigit() and int(m.group("num")) in VIDEO_RESOLUTIONS
+
+
 def _has_plus(m: re.Match) -> bool:
     return bool(m.group("plus1") or m.group("plus2") or m.group("plus3"))
 
@@ -744,8 +757,10 @@ def extract_claims(doc: Doc, all_quantities: bool = False) -> list[Claim]:
     sents = list(doc.sents)
     sent_starts = [s.start_char for s in sents]
     quotes = _quoted_blocks(doc, text)
-    claims = []
+    claims: list[Claim] = []
     for cand in candidates:
+        if cand.bare and claims and cand.start < claims[-1].end_char:
+            continue  # a plain number inside the counted phrase before it: "two new 737 Max jets"
         span = doc.char_span(cand.start, cand.end, alignment_mode="expand")
         if span is None or not _is_claim(text, cand, span, all_quantities):
             continue
@@ -811,7 +826,7 @@ def _scan(text: str, blocked: list[tuple[int, int]]) -> list[_Candidate]:
     """Figure candidates from the text patterns, leftmost-longest, outside blocked spans."""
     found: list[_Candidate] = []
     for m in FIGURE_RE.finditer(text):
-        if not _money_shaped(m):
+        if not _money_shaped(m) or (m.group("unit") == "p" and _is_resolution(m)):
             continue
         value, unit, kind, taken = _figure_value(m, text[m.end():m.end() + 60])
         parsed = ParsedFigure(value, unit=unit, kind=kind or "count")
@@ -823,6 +838,12 @@ def _scan(text: str, blocked: list[tuple[int, int]]) -> list[_Candidate]:
         bare = not (m.group("cur") or m.group("unit") or symbol or m.group("scaleword") or taken)
         bare = bare and not (m.group("sign") or m.group("sign2"))
         found.append(_Candidate(m.start(), m.end() + taken, parsed, bare))
+    for m in SLASH_FRACTION_RE.finditer(text):
+        num, den = int(m.group("num")), int(m.group("den"))
+        if den in _SLASH_DENOMINATORS and 0 < num < den:
+            word = unit_after(text[m.end():m.end() + 60])
+            parsed = ParsedFigure(num / den, unit=word[1] if word else None, kind=word[2] if word else "fraction")
+            found.append(_Candidate(m.start(), m.end() + (word[0] if word else 0), parsed, False))
     for m in VAGUE_PLURAL_RE.finditer(text):
         low, high = vague_range(m.group(0))
         parsed = ParsedFigure(low, low, high, None, "range", None, "count")
@@ -1312,9 +1333,16 @@ def _change(span: Span, surface: str = "", kind: str | None = None) -> str | Non
     return None
 
 
+# Verbs whose "up"/"down" says where a level moved ("trending up", "ended down", "were up");
+# in other phrasal verbs the particle means something else ("gave up 517 yards").
+_LEVEL_VERBS = frozenset("be trend move go edge tick inch creep head shoot end close open finish trade".split())
+
+
 def _particle_direction(verb: Token, span: Span) -> str | None:
     """up/down from a particle or adverb before the figure on its verb: "trending up 0.2%",
     "they were up 5pc" (not "up from 2.4 million", where "up" heads the figure's phrase)."""
+    if verb.lemma_.lower() not in _LEVEL_VERBS:
+        return None
     for child in verb.children:
         if child.dep_ in ("prt", "advmod") and child.lower_ in ("up", "down") and child.i < span.start:
             if child.i == span.start - 1 or not any(t.i >= span.start for t in child.subtree):

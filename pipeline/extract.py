@@ -235,11 +235,15 @@ def _approximate_range(text: str, claim: Claim) -> bool:
 
 def _figure_tokens(doc: Doc, claims: list[Claim]) -> frozenset[int]:
     """The token indices of all quantities of a doc: none of them is another's concept
-    ("15.5 cm (6.1 inches)": the centimetres are not what the inches measure)."""
+    ("15.5 cm (6.1 inches)": the centimetres are not what the inches measure); of a count
+    only the number, since the counted thing can be a concept ("five launches offer 435
+    homes")."""
     indices: set[int] = set()
     for claim in claims:
         span = doc.char_span(claim.start_char, claim.end_char, alignment_mode="expand")
-        if span is not None:
+        if span is not None and claim.kind == "count":
+            indices.update(_leading_number(span))  # "five launches" may be what another figure is about
+        elif span is not None:
             indices.update(range(span.start, span.end))
     return frozenset(indices)
 
@@ -284,6 +288,9 @@ def _cqe_counted(doc: Doc, claim: Claim) -> str | None:
     span = doc.char_span(claim.start_char, claim.end_char, alignment_mode="expand")
     if span is None:
         return claim.unit
+    if claim.kind == "fraction" and re.search(r"\d\s?[/⁄]", claim.surface):
+        whole = _of_object(span.root)  # "1/16 of a US pint": a measure, the pint its unit
+        return whole.lemma_.lower() if whole is not None else "-"
     if claim.kind == "fraction" or claim.surface.lower() in ("half", "a half"):
         whole = _of_object(span.root) or _fraction_whole(span)
         return "% " + ((_unit_phrase(_phrase_tokens(whole), span) if whole is not None else "") or "-")

@@ -258,6 +258,7 @@ def test_component_change(nlp):
         ("Employment grew by 125,600 positions or 2.2 per cent.", "2.2 per cent", "up"),
         ("Heineken Malaysia rose 18 sen to RM23.50.", "18 sen", "up"),  # noun tagged PROPN
         ("Heineken Malaysia rose 18 sen to RM23.50.", "RM23.50", None),  # the level reached
+        ("The defense gave up 517 rushing yards.", "517 rushing yards", None),  # a phrasal verb
     ],
 )  # fmt: skip
 def test_component_change_movements(nlp, text, surface, change):
@@ -275,11 +276,39 @@ def test_component_change_movements(nlp, text, surface, change):
         ("The fee is $80 a year.", "$80 a year", "USD per year", "money"),
         ("Arnold bought a notebook for 1,200€ last week.", "1,200€", "EUR", "money"),
         ("The offer was C $6 per share.", "C $6 per share", "CAD per share", "money"),
+        ("The yacht was quoted at USD10m.", "USD10m", "USD", "money"),  # a glued ISO code
+        ("They laundered RM3.06mil last year.", "RM3.06mil", "MYR", "money"),
+        ("Vecturas shares rose 6.5% to 164p.", "164p", "p", "size"),  # pence
+        ("The recipe requires 1/2 pound of chocolate.", "1/2 pound", "lb", "size"),
+        ("One fluid ounce is 1/16 of a pint.", "1/16", None, "fraction"),
     ],
 )  # fmt: skip
 def test_component_ages_rates_and_currencies(nlp, text, surface, unit, kind):
     claim = one_claim(nlp, text, surface)
     assert (claim.unit, claim.kind) == (unit, kind)
+
+
+@pytest.mark.parametrize(
+    "text,surfaces",
+    [
+        ("The video streams in 1080p on every phone.", []),  # a display resolution
+        ("Cayman Airways is grounding two new 737 Max jets.", ["two new 737 Max jets"]),
+    ],
+)  # fmt: skip
+def test_component_labels_inside_figures(nlp, text, surfaces):
+    assert [c.surface for c in ex_claims(nlp, text)] == surfaces
+
+
+def test_component_slash_fractions_need_a_usual_denominator(nlp):
+    """"24/7" and "9/11" are no fractions; "3/4" is."""
+    assert [c.kind for c in ex_claims(nlp, "It is open 24/7 since 9/11.")].count("fraction") == 0
+    assert one_claim(nlp, "About 3/4 of the staff left.", "3/4").value == 0.75
+
+
+def ex_claims(nlp, text):
+    from pipeline.claims import extract_claims
+
+    return extract_claims(nlp(text), all_quantities=True)
 
 
 def test_component_symbol_beats_emphasis_cue(nlp):
