@@ -371,7 +371,12 @@ def _fraction_whole(span) -> Token | None:
 
 def _in_listing(tok: Token, top: Token) -> bool:
     """``tok`` is in an "including ..." phrase under ``top``: examples, not the phrase."""
-    return any(a.lower_ in ("including", "such", "like") and a.i > top.i for a in [tok, *tok.ancestors] if a.i != top.i and top in a.ancestors or a.i == tok.i and a.lower_ in ("including", "such", "like"))
+    for node in [tok, *tok.ancestors]:
+        if node.i == top.i:
+            return False
+        if node.lower_ in ("including", "such", "like"):
+            return True
+    return False
 
 
 def cqe_change(qualifier: str | None, change: str | None, cue: str | None = None) -> str:
