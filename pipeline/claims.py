@@ -1157,7 +1157,7 @@ def _is_spent(span: Span) -> bool:
     """A bare amount that is money by its context: a money verb governs it ("cost billions",
     "spend hundreds of millions") or a money noun follows ("hundreds of millions in budgets")."""
     governor = span.root.head
-    if governor is not span.root and governor.lemma_.lower() in MONEY_VERBS:
+    if governor.i != span.root.i and governor.lemma_.lower() in MONEY_VERBS:
         return True
     following = span.doc[span.end:span.end + 3]
     return (
