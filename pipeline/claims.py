@@ -1421,7 +1421,7 @@ def _speaker(verb: Token) -> str | None:
         subj = next((c for c in node.children if c.dep_ in ("nsubj", "nsubjpass")), None)
         if subj is not None:
             return _speaker_phrase(subj)
-        if node.head is node:
+        if node.head.i == node.i:
             break
         node = node.head
     return None
