@@ -202,11 +202,8 @@ def claim_context(doc, start_char: int, end_char: int) -> str:
     return " ".join(words)
 
 
-def analyze_doc(doc, offset: int = 0) -> ArticleAnalysis:
-    """Sentences, numeric claims and entity mentions of a processed doc.
-
-    ``offset`` shifts every character offset, for docs that are a piece of a longer text.
-    """
+def analyze_doc(doc) -> ArticleAnalysis:
+    """Sentences, numeric claims and entity mentions of a processed doc."""
     sentences = []
     text = doc.text  # a property that joins every token: read it once
     for sent in doc.sents:
@@ -214,32 +211,154 @@ def analyze_doc(doc, offset: int = 0) -> ArticleAnalysis:
         if not words:
             continue
         start, end = words[0].idx, words[-1].idx + len(words[-1].text)
-        sentences.append(SentenceRecord(0, text[start:end], start + offset, end + offset))
+        sentences.append(SentenceRecord(0, text[start:end], start, end))
     claims = doc._.numeric_claims or []
     for claim in claims:
         claim.context = claim_context(doc, claim.start_char, claim.end_char)
-    claims = [_shift(claim, offset) for claim in claims]
-    mentions = [_shift(mention, offset) for mention in extract_entities(doc)]
-    return ArticleAnalysis(sentences, claims, mentions)
+    return ArticleAnalysis(sentences, claims, extract_entities(doc))
 
 
-def analyze_texts(nlp: Language, texts, batch_size: int = 64, chunk_chars: int = CHUNK_CHARS):
-    """Analyse many texts with ``nlp.pipe``; one :class:`ArticleAnalysis` per text, in order."""
+# Components that every text needs (sentences, entities), and those only the sentences
+# holding a figure or a credited source need (the parse, tags, lemmas and the claims).
+CHEAP_COMPONENTS = ("senter", "paragraph_breaks", "ner")
+FULL_COMPONENTS = ("tok2vec", "tagger", "paragraph_breaks", "parser", "attribute_ruler", "lemmatizer", "numeric_claims")
+
+# A figure candidate: digits, number words, magnitudes in words, multiplier verbs.
+_FIGURE_HINT = re.compile(
+    r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
+    r"fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|"
+    r"eighty|ninety|hundreds?|thousands?|millions?|billions?|trillions?|dozens?|half|halves|"
+    r"third|quarter|fourth|fifth|sixth|seventh|eighth|ninth|tenth|twice|doubl\w*|tripl\w*|"
+    r"quadrupl\w*|halv\w*|\w+fold)\b",
+    re.IGNORECASE,
+)
+
+
+def _report_cue_pattern() -> re.Pattern:
+    """Words that credit a source: the reporting verbs in any inflection, "according to"."""
+    from .claims import REPORT_VERBS
+
+    irregular = "said told wrote written found shown showed thought believed".split()
+    stems = "|".join(sorted(REPORT_VERBS, key=len, reverse=True))
+    return re.compile(
+        rf"\b(?:(?:{stems})(?:s|es|d|ed|ing)?|{'|'.join(irregular)}|according\s+to|reportedly)\b|:\s*$",
+        re.IGNORECASE,
+    )
+
+
+def _run(components, docs, batch_size: int):
+    """Run pipeline components over docs, batched where a component can batch."""
+    for component in components:
+        docs = component.pipe(docs, batch_size=batch_size) if hasattr(component, "pipe") else map(component, docs)
+    return docs
+
+
+def _quote_blocks(text: str) -> list[tuple[int, int]]:
+    """(intro start, block end) of plain-text block quotes: a paragraph ending in ":" and the
+    paragraphs after it up to a heading-like line. The claims component credits them to the
+    intro's speaker, so a figure inside one is parsed together with its intro."""
+    paragraphs = [(m.start(), m.end()) for m in re.finditer(r"[^\n]+(?:\n(?!\s*\n)[^\n]+)*", text)]
+    blocks = []
+    for i, (start, end) in enumerate(paragraphs):
+        if not text[start:end].rstrip().endswith(":"):
+            continue
+        block_end = end
+        for p_start, p_end in paragraphs[i + 1 :]:
+            line = text[p_start:p_end].rstrip()
+            if line.endswith(":") or not re.search(r"[.!?\"”’)]$", line):
+                break
+            block_end = p_end
+        if block_end > end:
+            blocks.append((start, block_end))
+    return blocks
+
+
+def parse_segments(doc, cue: re.Pattern) -> list[tuple[int, int]]:
+    """Token ranges of ``doc`` that need the full parse: every sentence that holds a figure,
+    with the reporting sentences up to two before it in its paragraph (the claims component
+    carries their credit forward) and, inside a block quote, everything back to the intro.
+    Neighbouring ranges are merged."""
+    text = doc.text
+    sentences = list(doc.sents)
+    blocks = _quote_blocks(text)
+    wanted: list[tuple[int, int]] = []
+    for index, sent in enumerate(sentences):
+        if not _FIGURE_HINT.search(sent.text):
+            continue
+        first = index
+        for back in (1, 2):
+            earlier = sentences[index - back] if index >= back else None
+            if earlier is None or "\n" in text[earlier.end_char : sentences[first].start_char]:
+                break
+            if cue.search(earlier.text):
+                first = index - back
+        start = sentences[first].start
+        block = next((b for b in blocks if b[0] <= sent.start_char < b[1]), None)
+        if block is not None:
+            intro = doc.char_span(block[0], block[0] + 1, alignment_mode="expand")
+            start = min(start, intro.start if intro is not None else start)
+        wanted.append((start, sent.end))
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(wanted):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def analyze_texts(
+    nlp: Language,
+    texts,
+    batch_size: int = 64,
+    chunk_chars: int = CHUNK_CHARS,
+    selective: bool = True,
+):
+    """Analyse many texts; one :class:`ArticleAnalysis` per text, in order.
+
+    ``selective`` (the default) runs sentence splitting and NER over all text, but the
+    parse, tags, lemmas and claims only over :func:`parse_segments`, the sentences that
+    hold a figure or credit one: most of a news text holds none, and the parse is what
+    costs. ``selective=False`` runs every component over everything, as ``nlp.pipe`` does.
+    """
     texts = list(texts)
-
-    def pieces():
-        for index, text in enumerate(texts):
-            for offset, piece in split_into_chunks(text, chunk_chars):
-                yield piece, (index, offset)
-
+    pieces = [(piece, (index, offset)) for index, text in enumerate(texts) for offset, piece in split_into_chunks(text, chunk_chars)]
     results = [ArticleAnalysis() for _ in texts]
-    for doc, (index, offset) in nlp.pipe(pieces(), as_tuples=True, batch_size=batch_size):
-        part = analyze_doc(doc, offset)
+    if selective and all(name in nlp.component_names for name in CHEAP_COMPONENTS + FULL_COMPONENTS):
+        analyses = _analyze_selectively(nlp, [piece for piece, _ in pieces], batch_size)
+    else:
+        docs = nlp.pipe((piece for piece, _ in pieces), batch_size=batch_size)
+        analyses = (analyze_doc(doc) for doc in docs)
+    for analysis, (_, (index, offset)) in zip(analyses, pieces):
         merged = results[index]
-        merged.sentences.extend(part.sentences)
-        merged.claims.extend(part.claims)
-        merged.mentions.extend(part.mentions)
+        merged.sentences.extend(_shift(s, offset) for s in analysis.sentences)
+        merged.claims.extend(_shift(c, offset) for c in analysis.claims)
+        merged.mentions.extend(_shift(m, offset) for m in analysis.mentions)
     for result in results:
         for position, sentence in enumerate(result.sentences):
             sentence.position = position
     return results
+
+
+def _analyze_selectively(nlp: Language, texts: list[str], batch_size: int) -> list[ArticleAnalysis]:
+    cheap = [nlp.get_pipe(name) for name in CHEAP_COMPONENTS]
+    full = [nlp.get_pipe(name) for name in FULL_COMPONENTS]
+    cue = _report_cue_pattern()
+    docs = list(_run(cheap, (nlp.make_doc(text) for text in texts), batch_size))
+    segments = []  # (doc index, char offset of the segment, segment doc)
+    for index, doc in enumerate(docs):
+        for start, end in parse_segments(doc, cue):
+            span = doc[start:end]
+            segments.append((index, span.start_char, span.as_doc()))
+    parsed = _run(full, (segment for _, _, segment in segments), batch_size)
+    claims: list[list] = [[] for _ in docs]
+    for (index, offset, _), segment in zip(segments, parsed):
+        for claim in segment._.numeric_claims or []:
+            claim.context = claim_context(segment, claim.start_char, claim.end_char)
+            claims[index].append(_shift(claim, offset))
+    analyses = []
+    for doc, doc_claims in zip(docs, claims):
+        analysis = analyze_doc(doc)
+        analysis.claims = sorted(doc_claims, key=lambda c: c.start_char)
+        analyses.append(analysis)
+    return analyses
