@@ -300,12 +300,17 @@ class _UnionFind:
         return sorted(found.values())
 
 
-def candidate_groups(claims: list[TracedClaim]) -> list[list[int]]:
-    """Connected groups of claims that could be one figure (blocking before clustering).
+def candidate_groups(claims: list[TracedClaim], vectors, threshold: float = DISTANCE_THRESHOLD) -> list[list[int]]:
+    """Groups of claims linked by pairs close enough to be one figure (blocking before
+    clustering): every average-linkage cluster lies inside one group, so clustering each
+    group alone gives the clustering of all claims.
 
-    Claims are bucketed by unit (counted nouns and unknown units share a bucket) and,
-    within one, sorted by value, so only neighbours within :data:`MAX_VALUE_RATIO` are
-    compared; restatements in one sentence join across units.
+    Claims are bucketed by kind (counted nouns and unknown units share a bucket) and,
+    within one, sorted by value, so each claim is compared only with the values after it
+    within :data:`MAX_VALUE_RATIO`; of those, only pairs whose contexts share words at all
+    (cosine distance below the threshold), or that share an article, get the full
+    :func:`pair_distance`. Restatements
+    in one sentence join across units.
     """
     sets = _UnionFind(len(claims))
     buckets: dict[str, list[int]] = {}
@@ -318,11 +323,19 @@ def candidate_groups(claims: list[TracedClaim]) -> list[list[int]]:
         buckets.setdefault(key, []).append(i)
     for members in buckets.values():
         members.sort(key=lambda i: claims[i].value)
+        values = np.array([claims[i].value for i in members])
         for pos, i in enumerate(members):
-            for j in members[pos + 1 :]:
-                if claims[j].value > (claims[i].value_high or claims[i].value) * MAX_VALUE_RATIO:
-                    break  # sorted by value: nothing further can agree
-                if value_gap(claims[i], claims[j]) is not None and unit_penalty(claims[i], claims[j]) is not None:
+            reach = (claims[i].value_high or claims[i].value) * MAX_VALUE_RATIO
+            stop = pos + 1 + int(np.searchsorted(values[pos + 1 :], reach, side="right"))
+            if stop <= pos + 1:
+                continue
+            window = members[pos + 1 : stop]
+            cosine = 1.0 - (vectors[i] @ vectors[window].T).toarray()[0]
+            for j, context in zip(window, cosine):
+                # Penalties only add to the context distance, except within one article.
+                if context >= threshold and claims[i].article_id != claims[j].article_id:
+                    continue
+                if pair_distance(claims[i], claims[j], max(context, 0.0)) < threshold:
                     sets.union(i, j)
     by_sentence: dict[str, list[int]] = {}
     for i, claim in enumerate(claims):
@@ -367,7 +380,7 @@ def cluster_claims(
         sublinear_tf=True,
     ).fit_transform([context_document(c) for c in claims])
     figures: list[list[int]] = []
-    for group in candidate_groups(claims):
+    for group in candidate_groups(claims, vectors, threshold):
         if len(group) == 1:
             figures.append(group)
             continue
