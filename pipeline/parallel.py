@@ -12,7 +12,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from functools import lru_cache
-from multiprocessing import get_context
+from multiprocessing import get_all_start_methods, get_context
 from typing import Any, TypeVar
 
 from .nlp import analyze_texts, load_pipeline, model_info
@@ -116,8 +116,10 @@ class ProcessPool(Backend):
     @property
     def pool(self) -> ProcessPoolExecutor:
         if self._pool is None:  # started on first use: a run with nothing new starts none
-            # spawn: workers start clean instead of inheriting the parent's threads and sockets.
-            self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=get_context("spawn"))
+            # fork where there is one: spawn would re-run the caller's main module in every
+            # worker, which breaks scripts that call ingest_paths without a __main__ guard.
+            method = "fork" if "fork" in get_all_start_methods() else "spawn"
+            self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=get_context(method))
         return self._pool
 
     def submit(self, fn, *args) -> Future:
