@@ -873,7 +873,7 @@ def _scan(text: str, blocked: list[tuple[int, int]]) -> list[_Candidate]:
 
 
 def _merge_ranges(text: str, cands: list[_Candidate]) -> list[_Candidate]:
-    """Join "X–Y", "X to Y" and "between X and Y" into one range candidate."""
+    """Join "X–Y", "X to Y", "from X ... to Y" and "between X and Y" into one range candidate."""
     merged: list[_Candidate] = []
     for cand in cands:
         prev = merged[-1] if merged else None
@@ -881,6 +881,10 @@ def _merge_ranges(text: str, cands: list[_Candidate]) -> list[_Candidate]:
             merged.pop()  # "ended 3-1": neither number is a figure (the second is dropped later)
             merged.append(cand)
             continue
+        if (prev and len(merged) > 1 and _dates_the_figure(text, prev) and _from_to(text, merged[-2], cand)
+                and _joins(text, merged[-2], cand)):  # fmt: skip
+            merged.pop()  # "from 20 mpg in 2008 to 29 mpg": the year only dates the first end
+            prev = merged[-1]
         if prev and _joins(text, prev, cand):
             low, high = prev.parsed, cand.parsed
             low.value *= _missing_scale(text[prev.start:prev.end], text[cand.start:cand.end], low, high)
@@ -891,6 +895,11 @@ def _merge_ranges(text: str, cands: list[_Candidate]) -> list[_Candidate]:
                 False,
             )  # fmt: skip
             continue
+        if prev and text[prev.end:cand.start] == " or " and prev.parsed.unit is None and cand.parsed.kind == "money":
+            # "8 or $9", "eight or nine euros": alternative prices; the first shares the currency
+            prev.parsed.value *= _missing_scale(text[prev.start:prev.end], text[cand.start:cand.end],
+                                                prev.parsed, cand.parsed)  # fmt: skip
+            prev.parsed.unit, prev.parsed.kind = cand.parsed.unit, cand.parsed.kind
         merged.append(cand)
     return merged
 
@@ -908,21 +917,51 @@ def _joins(text: str, a: _Candidate, b: _Candidate) -> bool:
         return False  # "five per cent to 20 per cent" is one range; "two 5-star hotels" is not
     if b.parsed.value == a.parsed.value and gap.strip() in "-–—":
         return False  # a score, "2-2"
-    if gap == " to " and re.search(r"(?i)\bby\s+$", text[max(0, a.start - 4):a.start]):
+    if gap == " to " and re.search(r"(?i)\bby\s+$", text[max(0, a.start - 4):a.start]) and not (
+        a.bare and b.parsed.unit
+    ):
         return False  # "rose by $43bn to $419bn": the change, then the level it reached
+        # ("dropped by 1 to 1.5 degrees": a bare low end shares the unit, so a range)
     if gap == " or " and a.parsed.unit is None and b.parsed.value > a.parsed.value and a.wordy == b.wordy:
-        return True  # "three or four years"
-    if a.parsed.unit and a.parsed.unit != b.parsed.unit and not (b.parsed.unit is None and b.bare is False):
+        # "three or four years"; but prices are alternatives ("8 or $9", "eight or nine euros"),
+        # and so are figures taken "respectively"
+        return b.parsed.kind != "money" and not _RESPECTIVELY_RE.match(text, b.end)
+    if a.parsed.unit and a.parsed.unit != b.parsed.unit and not (b.parsed.unit is None and b.bare is False) and not (
+        b.parsed.unit is None and _from_to(text, a, b)
+    ):
         return False  # "$2-3 million" shares the dollar sign; "$5 and 6 people" does not
     if a.bare and _looks_like_year(text[a.start:a.end]) and not _looks_like_year(text[b.start:b.end]):
         return False  # "rose 60% in 2018 to 3.9 million": a year, then a level
-    if b.parsed.value < a.parsed.value and not (
-        gap == " to " and re.search(r"(?i)\bfrom\s+$", text[max(0, a.start - 6):a.start])
-    ):
+    if b.parsed.value < a.parsed.value and not _from_to(text, a, b):
         return False  # "2019-20", scores "3-1": not ranges; "from 4.8% to 4.7%" is one
     if _RANGE_SEP_RE.match(gap) or gap in ("-to-", " to-"):
         return True
+    if _from_to(text, a, b):
+        return True  # "from $36,040 at 10.45pm to $34,935", "from 208 pounds to 193"
     return gap == " and " and bool(re.search(r"(?i)\bbetween\s+$", text[max(0, a.start - 9):a.start]))
+
+
+_RESPECTIVELY_RE = re.compile(r"[^.;!?]{0,120}\brespectively\b")
+# The words between the ends of "from X ... to Y": a few, no clause break, no second "from".
+_FROM_TO_GAP_RE = re.compile(r"(?i)\s+(?:(?!from\b|and\b|or\b|but\b|while\b)[^\s,;:()]+\s+){0,5}(?:up\s+)?to\s+")
+
+
+def _from_to(text: str, a: _Candidate, b: _Candidate) -> bool:
+    """"from X ... to Y": a movement or span between two figures of one unit, even with
+    words between them ("from $75 per barrel to $45.88", "from 21 mpg combined to 23",
+    "from 450 sq ft up to 900 sq ft")."""
+    if not re.search(r"(?i)\bfrom\s+(?:about\s+|around\s+)?$", text[max(0, a.start - 14):a.start]):
+        return False
+    if a.parsed.qualifier == "range" or not _FROM_TO_GAP_RE.fullmatch(text, a.end, b.start):
+        return False
+    return a.parsed.unit is None or b.parsed.unit in (None, a.parsed.unit)
+
+
+def _dates_the_figure(text: str, cand: _Candidate) -> bool:
+    """A plain year after "in"/"during" between two figures: "20 mpg in 2008"."""
+    surface = text[cand.start:cand.end]
+    return cand.bare and _looks_like_year(surface) and bool(
+        re.search(r"(?i)\b(?:in|during)\s+$", text[max(0, cand.start - 8):cand.start]))
 
 
 def _missing_scale(low_text: str, high_text: str, low: ParsedFigure, high: ParsedFigure) -> float:

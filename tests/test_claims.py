@@ -495,3 +495,32 @@ def test_thousands_of_people_stay_a_count(nlp):
 def test_unit_ignores_punctuation_glued_to_the_noun(nlp):
     claims = nlp("The rival used 30,840,000 GPU hours—11x what the lab used.")._.numeric_claims
     assert [(c.surface, c.unit) for c in claims] == [("30,840,000 GPU hours", "GPU hour"), ("11x", "x")]
+
+
+@pytest.mark.parametrize(
+    "text, surface, low, high, unit",
+    [
+        ("Shares slid from $52 on Monday morning to $47.", "$52 on Monday morning to $47", 52, 47, "USD"),
+        ("He slimmed down from 180 pounds to 165 last year.", "180 pounds to 165", 180, 165, "lb"),
+        ("Mileage improved from 25 mpg in 2010 to 31 mpg.", "25 mpg in 2010 to 31 mpg", 25, 31, "mpg"),
+        ("Flats measure from 500 sq ft up to 1,100 sq ft.", "500 sq ft up to 1,100 sq ft", 500, 1100, "sq ft"),
+        ("Sea ice shrank by 2 to 3 degrees Celsius of cover.", "2 to 3 degrees Celsius", 2, 3, "°C"),
+    ],
+)
+def test_from_to_spans_words_between_the_ends(nlp, text, surface, low, high, unit):
+    claim = one_claim(nlp, text, surface)
+    assert (claim.value_low, claim.value_high, claim.unit, claim.qualifier) == (low, high, unit, "range")
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("A coffee here costs 3 or €4.", [("3", 3, "EUR"), ("€4", 4, "EUR")]),
+        ("Tickets sell for eight or nine dollars.", [("eight", 8, "USD"), ("nine dollars", 9, "USD")]),
+        ("Rivals charged 30k or 45k, respectively.", [("30k", 30e3, None), ("45k", 45e3, None)]),
+        ("It took two or three weeks to fix.", [("two or three weeks", 2, "week")]),
+        ("Revenue fell from $9 billion, and then to $7 billion.", [("$9 billion", 9e9, "USD"), ("$7 billion", 7e9, "USD")]),
+    ],
+)
+def test_or_alternatives_and_from_to_limits(nlp, text, expected):
+    assert [(c.surface, c.value, c.unit) for c in claims_of(nlp, text)] == expected
