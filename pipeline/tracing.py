@@ -30,6 +30,7 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -102,6 +103,11 @@ class TracedClaim:
     published: str | None = None
     entities: list[str] = field(default_factory=list)
 
+    @cached_property
+    def digits(self) -> int:
+        """Significant digits as written (compared for every pair: computed once)."""
+        return significant_digits(self.surface, self.value)
+
     @property
     def order_key(self) -> tuple:
         """Lineage order: dated articles first (oldest first), then undated by path, then position."""
@@ -146,7 +152,7 @@ def agree_within_rounding(a: TracedClaim, b: TracedClaim) -> bool:
         return False
     if math.isclose(a.value, b.value, rel_tol=1e-9):
         return True
-    sa, sb = significant_digits(a.surface, a.value), significant_digits(b.surface, b.value)
+    sa, sb = a.digits, b.digits
     return rounds_to(a.value, sa, b.value, sb) or rounds_to(b.value, sb, a.value, sa)
 
 
@@ -187,7 +193,7 @@ def value_gap(a: TracedClaim, b: TracedClaim) -> float | None:
         return 0.0
     # Loosely stated figures drift far ("$500 billion" for "$600 billion"); figures stated to
     # three digits drift little ("685B" for "671B"), so "$2.19" and "$2.50" are two figures.
-    digits = min(significant_digits(a.surface, a.value), significant_digits(b.surface, b.value))
+    digits = min(a.digits, b.digits)
     limit = math.log(1 + (MAX_VALUE_RATIO - 1) / digits)
     return ratio / limit if ratio <= limit + 1e-12 else None
 
@@ -300,7 +306,9 @@ class _UnionFind:
         return sorted(found.values())
 
 
-def candidate_groups(claims: list[TracedClaim], vectors, threshold: float = DISTANCE_THRESHOLD) -> list[list[int]]:
+def candidate_groups(
+    claims: list[TracedClaim], vectors, threshold: float = DISTANCE_THRESHOLD, distances: dict | None = None
+) -> list[list[int]]:
     """Groups of claims linked by pairs close enough to be one figure (blocking before
     clustering): every average-linkage cluster lies inside one group, so clustering each
     group alone gives the clustering of all claims.
@@ -310,7 +318,8 @@ def candidate_groups(claims: list[TracedClaim], vectors, threshold: float = DIST
     within :data:`MAX_VALUE_RATIO`; of those, only pairs whose contexts share words at all
     (cosine distance below the threshold), or that share an article, get the full
     :func:`pair_distance`. Restatements
-    in one sentence join across units.
+    in one sentence join across units. Pair distances computed on the way are left in
+    ``distances`` (keyed by index pairs) when it is given, for the clustering to reuse.
     """
     sets = _UnionFind(len(claims))
     buckets: dict[str, list[int]] = {}
@@ -335,7 +344,10 @@ def candidate_groups(claims: list[TracedClaim], vectors, threshold: float = DIST
                 # Penalties only add to the context distance, except within one article.
                 if context >= threshold and claims[i].article_id != claims[j].article_id:
                     continue
-                if pair_distance(claims[i], claims[j], max(context, 0.0)) < threshold:
+                distance = pair_distance(claims[i], claims[j], max(context, 0.0))
+                if distances is not None:
+                    distances[(i, j)] = distances[(j, i)] = distance
+                if distance < threshold:
                     sets.union(i, j)
     by_sentence: dict[str, list[int]] = {}
     for i, claim in enumerate(claims):
@@ -349,15 +361,18 @@ def candidate_groups(claims: list[TracedClaim], vectors, threshold: float = DIST
     return sets.groups()
 
 
-def _atom_distances(claims: list[TracedClaim], atoms: list[list[int]], cosine) -> np.ndarray:
+def _atom_distances(claims: list[TracedClaim], atoms: list[list[int]], cosine, known: dict) -> np.ndarray:
     """Distances between atoms (claims restating one figure in one sentence): the mean of
-    their members' pair distances, leaving out pairs whose units cannot be compared."""
+    their members' pair distances, leaving out pairs whose units cannot be compared.
+    ``known`` holds pair distances already computed, by position in ``claims``."""
     size = len(atoms)
     distances = np.zeros((size, size))
     for x in range(size):
         for y in range(x + 1, size):
             pairs = [
-                pair_distance(claims[i], claims[j], cosine[i, j]) for i in atoms[x] for j in atoms[y]
+                known[(i, j)] if (i, j) in known else pair_distance(claims[i], claims[j], cosine[i, j])
+                for i in atoms[x]
+                for j in atoms[y]
             ]
             comparable = [d for d in pairs if d < APART]
             distances[x, y] = distances[y, x] = sum(comparable) / len(comparable) if comparable else APART
@@ -380,7 +395,8 @@ def cluster_claims(
         sublinear_tf=True,
     ).fit_transform([context_document(c) for c in claims])
     figures: list[list[int]] = []
-    for group in candidate_groups(claims, vectors, threshold):
+    known: dict = {}
+    for group in candidate_groups(claims, vectors, threshold, known):
         if len(group) == 1:
             figures.append(group)
             continue
@@ -396,10 +412,15 @@ def cluster_claims(
             metric="precomputed",
             linkage="average",
             distance_threshold=threshold,
-        ).fit_predict(_atom_distances(local, atoms, cosine))
+        ).fit_predict(_atom_distances(local, atoms, cosine, _local_distances(known, group)))
         for label in dict.fromkeys(labels):  # first-seen order: stable output
             figures.append([group[i] for a, atom in enumerate(atoms) if labels[a] == label for i in atom])
     return [sorted(f, key=lambda i: claims[i].order_key) for f in figures]
+
+
+def _local_distances(known: dict, group: list[int]) -> dict:
+    """The known pair distances of a group, re-keyed by position within the group."""
+    return {(x, y): known[(i, j)] for x, i in enumerate(group) for y, j in enumerate(group) if (i, j) in known}
 
 
 def _restatement_atoms(claims: list[TracedClaim]) -> list[list[int]]:
@@ -448,8 +469,7 @@ def classify_mutation(origin: TracedClaim, claim: TracedClaim) -> tuple[list[str
         else:
             change = _percent_change(origin.value, claim.value)
             direction = "up" if change > 0 else "down"
-            so = significant_digits(origin.surface, origin.value)
-            sc = significant_digits(claim.surface, claim.value)
+            so, sc = origin.digits, claim.digits
             if rounds_to(origin.value, so, claim.value, sc):
                 kinds.append("rounded")
                 details.append(f"rounded {direction} {abs(change):.1f} %")
@@ -516,7 +536,7 @@ class Figure:
         in_unit = [c for c in self.claims if c.unit == unit and c.value is not None]
         values = [c.value for c in in_unit]
         # The most precise statement is the best estimate of the quantity.
-        canonical = max(in_unit, key=lambda c: significant_digits(c.surface, c.value), default=None)
+        canonical = max(in_unit, key=lambda c: c.digits, default=None)
         credited = Counter(c.attributed_to for c in self.claims if c.attributed_to)
         low, high = (min(values), max(values)) if values else (None, None)
         return {
