@@ -1005,6 +1005,8 @@ def _is_claim(text: str, cand: _Candidate, span: Span, all_quantities: bool = Fa
     if _is_enumeration(text, span):
         return False
     if cand.wordy:
+        if nxt is not None and _is_name_word(nxt) and _counts_common_noun(span):
+            return not _is_determined(prev, surface)  # "seven European countries", "two Swiss banks"
         return _is_word_count(surface, nxt, cand, all_quantities) and not _is_determined(prev, surface)
     head = _counted_head(span)
     counts_plural = head is not None and head.tag_ in ("NNS", "NNPS") and nxt is not None and nxt.pos_ != "DET"
@@ -1095,8 +1097,8 @@ def _is_version(prev: Token | None, first: Token) -> bool:
     """A number right after a capitalised name is a version or model size ("Llama 3.1")."""
     if prev is None or first.is_sent_start or not prev.whitespace_:
         return False
-    if not prev.text[:1].isupper():
-        return False
+    if not (prev.text[:1].isupper() or re.match(r"[a-z]{1,2}[A-Z]", prev.text)):
+        return False  # (a name may start lower-case before a capital: "iPhone 11", "eBay 2")
     return prev.pos_ == "PROPN" or (prev.pos_ == "NOUN" and not prev.is_sent_start)
 
 
@@ -1136,6 +1138,13 @@ def _counted_head(span: Span) -> Token | None:
                 return first_noun
             return tok
     return None
+
+
+def _counts_common_noun(span: Span) -> bool:
+    """The counted noun after a capitalised word is a plural common noun, so the capitalised
+    word describes it ("seven European countries") rather than starting a name ("Two Sigma")."""
+    head = _counted_head(span)
+    return head is not None and head.pos_ == "NOUN" and head.tag_ == "NNS" and head.i > span.end
 
 
 def _counts_many(span: Span) -> bool:

@@ -524,3 +524,16 @@ def test_from_to_spans_words_between_the_ends(nlp, text, surface, low, high, uni
 )
 def test_or_alternatives_and_from_to_limits(nlp, text, expected):
     assert [(c.surface, c.value, c.unit) for c in claims_of(nlp, text)] == expected
+
+
+@pytest.mark.parametrize(
+    "text, surfaces",
+    [
+        ("The basic iPad 10 ships with 64GB of storage.", ["64GB"]),
+        ("A survey of nine Nordic towns found 40 cafes.", ["nine Nordic towns", "40 cafes"]),
+        ("Three Swiss banks lent the firm $2bn.", ["Three Swiss banks", "$2bn"]),
+        ("She joined Two Sigma in March.", []),
+    ],
+)
+def test_lower_case_names_and_capitalised_adjectives_before_counted_nouns(nlp, text, surfaces):
+    assert [c.surface for c in claims_of(nlp, text)] == surfaces
