@@ -509,8 +509,11 @@ def classify_mutation(origin: TracedClaim, claim: TracedClaim) -> tuple[list[str
 
 
 def _subject_drifted(origin: TracedClaim, claim: TracedClaim) -> bool:
-    """Both sentences name entities and none in common, and the subjects share no word."""
-    if not origin.entities or not claim.entities or set(origin.entities) & set(claim.entities):
+    """Both sentences name entities and no name shares a word ("DeepSeek V3" and "DeepSeek"
+    share one), and the subjects share no word either."""
+    names_before = content_words(" ".join(origin.entities))
+    names_after = content_words(" ".join(claim.entities))
+    if not names_before or not names_after or names_before & names_after:
         return False
     return not (content_words(origin.subject) & content_words(claim.subject))
 

@@ -125,8 +125,10 @@ def test_restatement_in_one_sentence():
          ["attribution_changed"], "Bloomberg instead of Reuters"),
         (claim("$6 million", 6e6, attributed_to="DeepSeek"),
          claim("$6 million", 6e6, attributed_to="DeepSeek's technical report"), ["same"], "same"),
+        (claim("$6 million", 6e6, subject="Falcon training cost", entities=["orbital labs"]),
+         claim("$6 million", 6e6, subject="Nimbus budget", entities=["vega systems"]), ["subject_drift"], "now about"),
         (claim("$6 million", 6e6, subject="V3 training cost", entities=["deepseek v3"]),
-         claim("$6 million", 6e6, subject="R1 budget", entities=["deepseek r1"]), ["subject_drift"], "now about"),
+         claim("$6 million", 6e6, subject="rival", entities=["deepseek"]), ["same"], "same"),
     ],
 )
 def test_classify_mutation(origin, later, kinds, words):
