@@ -24,7 +24,7 @@ from itertools import islice
 from spacy.language import Language
 from spacy.tokens import Doc, Token
 
-from .claims import cue_before, extract_claims, needs_entities, qualifier_for  # noqa: F401  (needs_entities: re-exported)
+from .claims import SCALES, UNIT_SYMBOLS, cue_before, extract_claims, needs_entities, qualifier_for, unit_after  # noqa: F401  (needs_entities: re-exported)
 from .records import Claim
 
 JSONL_FIELDS = (
@@ -177,7 +177,22 @@ def newsquant_record(doc: Doc, claims: list[Claim]) -> dict:
             quantity["normalized_unit"] = _elided_unit(doc, claim, quantities)
         quantities.append(quantity)
         previous = claim, quantity
+    _index_levels(doc, quantities)
     return {"text": text, "quantities": quantities}
+
+
+def _index_levels(doc: Doc, quantities: list[dict]) -> None:
+    """A plain number in a sentence that moves something by points is a level in points:
+    "(16369.03 up 58.06 points)", "lost 162.31 points, or 2.14%, to fall to 7,425.81"."""
+    sentences = {}
+    for quantity in quantities:
+        span = doc.char_span(quantity["start_char"], quantity["start_char"] + 1, alignment_mode="expand")
+        sentences[id(quantity)] = span.sent.start if span is not None else None
+    pointed = {sentences[id(q)] for q in quantities if q["normalized_unit"] == "point"}
+    for quantity in quantities:
+        if (quantity["normalized_unit"] == "-" and sentences[id(quantity)] in pointed
+                and re.fullmatch(r"\d[\d,]*(?:\.\d+)?", quantity["surface"])):  # fmt: skip
+            quantity["normalized_unit"] = "point"
 
 
 def _elided_unit(doc: Doc, claim: Claim, earlier: list[dict]) -> str:
@@ -202,6 +217,7 @@ def _elided_unit(doc: Doc, claim: Claim, earlier: list[dict]) -> str:
         other_verb = _clause_verb(other.root)
         if (
             (root.dep_ == "conj" and other.start <= root.head.i < other.end)
+            or (root.head.lower_ == "including" and other.start <= root.head.head.i < other.end)
             or (verb is not None and other_verb is not None and verb.i == other_verb.i)
             or (verb is not None and other_verb is not None and root.dep_ == other.root.dep_
                 and verb.dep_ in ("conj", "advcl") and verb.head.i == other_verb.i)
@@ -294,12 +310,16 @@ def _cqe_counted(doc: Doc, claim: Claim) -> str | None:
     if claim.kind == "fraction" or claim.surface.lower() in ("half", "a half"):
         whole = _of_object(span.root) or _fraction_whole(span)
         return "% " + ((_unit_phrase(_phrase_tokens(whole), span) if whole is not None else "") or "-")
-    if claim.kind != "count" or " per " in (claim.unit or ""):
-        return claim.unit
+    if claim.kind != "count" or " per " in (claim.unit or "") or claim.unit in CQE_UNITS:
+        return claim.unit  # ("300 PS": a unit symbol, not a counted phrase)
     of_noun = _of_object(span.root)
+    if of_noun is not None and any(c.dep_ == "nummod" for c in of_noun.children):
+        # "280 million of the 1.5 billion shekels": a part of another figure, in its unit
+        measure = unit_after(" " + of_noun.text)
+        return measure[1] if measure else of_noun.lemma_.lower()
     if of_noun is not None and (claim.unit is None or of_noun.lemma_.lower() == claim.unit.lower()):
         # "one of the people responsible for ...": the whole phrase, as CQE gives it
-        tokens = [t for t in of_noun.subtree if not _in_listing(t, of_noun)]
+        tokens = [t for t in of_noun.subtree if not _in_listing(t, of_noun) and not _in_clause(t, of_noun)]
         return _unit_phrase(tokens, span) or claim.unit
     head = next((t for t in span if claim.unit and t.lemma_.lower() == claim.unit.lower()
                  and t.pos_ in ("NOUN", "PROPN")), None)  # fmt: skip
@@ -342,10 +362,17 @@ def _unit_phrase(tokens: list[Token], span) -> str:
 def _leading_number(span) -> set[int]:
     """The token indices of the number a figure starts with ("two" in "two new 737 Max
     jets", "1.5 million" in "1.5 million homes"), symbols and qualifiers included."""
-    indices = set()
+    indices: set[int] = set()
+    joined = False
     for tok in span:
         numeric = tok.pos_ in ("NUM", "SYM") or any(c.isdigit() for c in tok.text)
+        numeric = numeric or (tok.like_num and (joined or not indices)) or (joined and tok.lower_ in SCALES)
         if not (numeric or tok.lower_ in ("a", "an", "-", "~")) and indices:
+            # the high end of a range: "four to five thousand people", "1 to 2 thousand people"
+            if tok.lower_ in ("to", "–", "and", "or") and tok.i + 1 < span.end and span.doc[tok.i + 1].like_num:
+                joined = True
+                indices.add(tok.i)
+                continue
             break
         indices.add(tok.i)
     return indices
@@ -367,6 +394,19 @@ def _fraction_whole(span) -> Token | None:
     if nxt is not None and nxt.pos_ == "DET" and nxt.head.pos_ in ("NOUN", "PROPN") and nxt.head.i > span.end:
         return nxt.head
     return None
+
+
+def _in_clause(tok: Token, top: Token) -> bool:
+    """``tok`` is in a clause on a noun under ``top``: "the conversations [that I had]",
+    "students [studying at ...]" describe the thing, they do not name it (CQE keeps an
+    infinitive: "one of the largest dinosaurs to ever live")."""
+    for node in [tok, *tok.ancestors]:
+        if node.i == top.i:
+            return False
+        if node.dep_ in ("relcl", "acl", "advcl"):
+            # an infinitive says what the thing is for: "the best catches ever to grace a match"
+            return not any(c.dep_ == "aux" and c.lower_ == "to" for c in node.children)
+    return False
 
 
 def _in_listing(tok: Token, top: Token) -> bool:
@@ -401,6 +441,7 @@ def cqe_unit(unit: str | None) -> str:
     if " per " in unit:
         numerator, _, denominator = unit.partition(" per ")
         denominator = re.sub(r"^1[KMB]\s+", "", denominator)  # "per 1M tokens": the noun
+        denominator = UNIT_SYMBOLS.get(denominator.rstrip("."), denominator)  # "per sq m." 
         return f"{cqe_unit(numerator)} per {cqe_unit(denominator)}"
     if unit in CQE_CURRENCIES:
         return CQE_CURRENCIES[unit]

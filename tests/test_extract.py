@@ -116,6 +116,21 @@ def test_cqe_change_counts_estimates_as_approximate():
         ("The stars spin 78,000 times a minute.", "78,000 times a minute", "count per minute"),
         ("Unite Group was down 68 p at 1112 p.", "68 p", "point"),
         ("The engine makes 300 PS.", "300 PS", "horsepower"),
+        ("It gives 210 hp (157 kW / 213 PS) in this trim.", "213 PS", "horsepower"),
+        # a level beside a move in points is in points too
+        ("The FTSE 100 (7,512.40 down 31.55 points) slipped.", "7,512.40", "point"),
+        ("The index has shed 80.5 points, or 1.1%, to fall to 7,120.25.", "7,120.25", "point"),
+        # the counted phrase of a range has neither end's number in it
+        ("There are two to three thousand visitors.", "two to three thousand visitors", "visitor"),
+        ("We saw 5 to 6 thousand birds.", "5 to 6 thousand birds", "bird"),
+        # clauses on the counted noun describe it, an infinitive stays
+        ("It was one of the tallest towers that anyone had built.", "one", "tall tower"),
+        ("There are hundreds of pupils learning Welsh there.", "hundreds", "pupil"),
+        ("She was one of the first pilots to fly solo.", "one", "first pilot"),
+        # a part of another figure, a figure "including" a part
+        ("They sold 40 million of the 90 million euros in bonds.", "40 million", "euro"),
+        ("More than 8 million phones worldwide including 2 million in India would be recalled.", "2 million", "phone"),
+        ("Land sells for $30 per sq m.", "$30 per sq m.", "dollar per square metre"),
     ],
 )  # fmt: skip
 def test_newsquant_units(nlp, text, surface, unit):
