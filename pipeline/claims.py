@@ -771,8 +771,20 @@ def extract_claims(doc: Doc, all_quantities: bool = False) -> list[Claim]:
         if claim.attributed_to is None:
             index = bisect_right(sent_starts, cand.start) - 1
             claim.attributed_to = _carried_attribution(text, sents[max(0, index - 2):index], sent)
+        if claim.change and claims and _LEVEL_GAP_RE.fullmatch(text, claims[-1].end_char, claim.start_char):
+            # "up 10.4 cents to $2.24", "increased by $43.6 billion to $419.2 billion": the
+            # amount moved, not the level it reached
+            previous = claims[-1]
+            if previous.change is None and re.search(r"(?i)\bby\s+$", text[max(0, previous.start_char - 4):previous.start_char]):
+                previous.change = claim.change
+            if previous.change:
+                claim.change = None
         claims.append(claim)
     return claims
+
+
+# Between a movement's amount and the level it reached: "up 10.4 cents to $2.24".
+_LEVEL_GAP_RE = re.compile(r"(?i)\s+to\s+(?:(?:end|close|finish)\s+at\s+)?")
 
 
 def _carried_attribution(text: str, previous: list[Span], sent: Span) -> str | None:

@@ -24,7 +24,7 @@ from itertools import islice
 from spacy.language import Language
 from spacy.tokens import Doc, Token
 
-from .claims import SCALES, UNIT_SYMBOLS, cue_before, extract_claims, needs_entities, qualifier_for, unit_after  # noqa: F401  (needs_entities: re-exported)
+from .claims import DOWN_WORDS, SCALES, UNIT_SYMBOLS, UP_WORDS, cue_before, extract_claims, needs_entities, qualifier_for, unit_after  # noqa: F401  (needs_entities: re-exported)
 from .records import Claim
 
 JSONL_FIELDS = (
@@ -286,7 +286,8 @@ def newsquant_quantity(claim: Claim, doc: Doc | None = None, figures: frozenset[
     return {
         "value": value,
         "normalized_unit": unit,
-        "change": cqe_change(claim.qualifier, claim.change, claim.qualifier_cue),
+        "change": cqe_change(claim.qualifier, claim.change if doc is None or not _moved_by_verb(doc, claim) else
+                             "verb-" + claim.change, claim.qualifier_cue),
         # a word of the unit phrase ("65 snaps of man coverage") is not also a concept
         "referred_concepts": [w for w in concepts if w.lower() not in unit_words],
         "surface": claim.surface,
@@ -421,13 +422,32 @@ def _in_listing(tok: Token, top: Token) -> bool:
 
 def cqe_change(qualifier: str | None, change: str | None, cue: str | None = None) -> str:
     """NewsQuant's change label: a bound or approximation first ("lost more than 60%" is
-    ">", "up about 15%" is "~"), else a movement (up/down), else "="."""
+    ">", "up about 15%" is "~"), else a movement (up/down), else "=". A movement a verb
+    states ("verb-up": "rose about 1.5%", "advancing about 1.7 percent") beats an
+    approximation; a bound still beats it ("lost more than 60%")."""
+    verbal = bool(change and change.startswith("verb-"))
+    change = change[5:] if verbal else change
     label = CQE_CHANGE.get(qualifier or "exact", "=")
     if cue and "estimated" in cue:
         label = "~"  # "an estimated 5 million": NewsQuant counts estimates as approximate
-    if label == "=" and change in ("up", "down"):
+    if (label == "=" or (label == "~" and verbal)) and change in ("up", "down"):
         return change
     return label
+
+
+def _moved_by_verb(doc: Doc, claim: Claim) -> bool:
+    """The figure's movement comes from a movement verb over it ("rose about 1.5%",
+    "will increase by around 1 percent"), not from "be up"/"be down"."""
+    if claim.change not in ("up", "down"):
+        return False
+    span = doc.char_span(claim.start_char, claim.end_char, alignment_mode="expand")
+    if span is None:
+        return False
+    words = UP_WORDS if claim.change == "up" else DOWN_WORDS
+    for tok in [span.root, *span.root.ancestors][:4]:
+        if tok.pos_ == "VERB" and tok.lemma_.lower() in words and tok.lower_ not in ("up", "down"):
+            return True
+    return False
 
 
 def cqe_unit(unit: str | None) -> str:

@@ -152,6 +152,13 @@ def test_unit_words_are_not_concepts_too(nlp):
         # a restatement in other units keeps the bound of the figure it restates
         ("The moths can fly more than 100 kilometers (60 miles).", "60 miles", ">"),
         ("The engine makes just under 296 hp (224 kW / 300 PS).", "300 PS", "<"),
+        # a movement verb beats an approximation, "be up" and bounds do not
+        ("Shares of the bank rose about 2.5% in early trading.", "2.5%", "up"),
+        ("The index was up about 3 per cent this year.", "3 per cent", "~"),
+        ("The miner lost more than 40% of its value.", "40%", ">"),
+        # the level after a movement's amount is no movement
+        ("The debt increased by $12 billion to $90 billion.", "$90 billion", "="),
+        ("Copper was up 4 cents to $3.10 per pound.", "$3.10 per pound", "="),
     ],
 )  # fmt: skip
 def test_newsquant_change_labels(nlp, text, surface, label):
@@ -227,3 +234,11 @@ def test_cli_extract_newsquant_all_quantities_from_file(cli_nlp, tmp_path):
     assert [q["value"] for q in json.loads(plain.output)["quantities"]] == [12]
     assert [q["value"] for q in json.loads(full.output)["quantities"]] == [1, 12]
     assert set(json.loads(full.output)["quantities"][0]) >= {"value", "normalized_unit", "change", "referred_concepts"}
+
+
+@pytest.mark.parametrize(
+    "qualifier, change, label",
+    [("approx", "verb-up", "up"), ("approx", "up", "~"), ("over", "verb-down", ">"), ("exact", "verb-down", "down")],
+)
+def test_cqe_change_verbal_movements(qualifier, change, label):
+    assert ex.cqe_change(qualifier, change) == label
