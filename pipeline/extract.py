@@ -518,6 +518,8 @@ def referred_concepts(doc: Doc, claim: Claim, figures: frozenset[int] = frozense
         return []  # "one of the founders": a pronoun-like count refers to its own phrase
     phrases: list[Token] = []
     noun, verb = _governors(anchor, inside)
+    if verb is not None and _fronted_adverbial(anchor, verb):
+        return []  # "Nine days later Skaggs was found", "At 118.5p, its shares have climbed": a frame
     if noun is not None:
         phrases.append(noun)
     phrases += [c for c in anchor.children if c.dep_ == "prep" and c.lower_ in ("of", "for") and c.i not in inside]
@@ -544,6 +546,19 @@ def referred_concepts(doc: Doc, claim: Claim, figures: frozenset[int] = frozense
             if tok.text not in words:
                 words.append(tok.text)
     return words
+
+
+def _fronted_adverbial(anchor: Token, verb: Token) -> bool:
+    """The figure sits in an adverbial put before its clause's subject ("In the last three
+    months the firm has ...", "With eight more picks the team ..."): it frames the clause
+    rather than measuring something in it."""
+    subject = next((c for c in verb.children if c.dep_ in _SUBJECT_DEPS), None)
+    if subject is None or anchor.i > subject.left_edge.i or _dominates(subject, anchor):
+        return False
+    node = anchor  # the figure itself or the object of the fronted preposition or adverb;
+    if node.head.i != verb.i and node.head.pos_ in ("ADP", "ADV"):  # not a noun inside it
+        node = node.head  # ("In a survey of 6,000 employers, ...": the survey is the concept)
+    return node.head.i == verb.i and node.dep_ in ("prep", "npadvmod", "advmod", "advcl") and node.i < subject.i
 
 
 def _governors(anchor: Token, inside: set[int]) -> tuple[Token | None, Token | None]:

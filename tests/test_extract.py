@@ -189,6 +189,12 @@ def test_concept_words_from_subject_without_function_words():
         ("In 2019, I paid $35,538 for a new roof.", "$35,538", ["new", "roof"]),
         # misparsed clause without a subject: the nearest noun phrase before the figure
         ("Before the crisis global debt was about $113 trillion.", "$113 trillion", ["crisis", "global", "debt"]),
+        # a figure heading an adverbial put before the subject frames the clause: no concept
+        ("Three weeks later the mayor resigned.", "Three weeks", []),
+        ("In the past two years the club has signed 14 players.", "two years", []),
+        ("At 118p, the shares look cheap.", "118p", []),
+        # ... but a noun it hangs from inside that adverbial is its concept
+        ("In a poll of 2,000 voters, the party led by 4 points.", "2,000 voters", ["poll", "party"]),
     ],
 )  # fmt: skip
 def test_referred_concepts(nlp, text, surface, concepts):
