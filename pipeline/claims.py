@@ -1252,6 +1252,7 @@ def _build_claim(text: str, cand: _Candidate, span: Span, sent: Span) -> Claim:
             unit, kind = "year of age", "age"
         elif unit is None and _is_spent(span):
             kind = "money"  # "would cost billions": money, in a currency the text leaves unsaid
+    unit, kind = _context_unit(text[start:end], sent, unit, kind)
     low, high = parsed.value_low, parsed.value_high
     if qualifier != "range" and parsed.qualifier != "range":  # "about 2000-2500" keeps its ends
         low, high = bounds(parsed.value, qualifier)
@@ -1270,6 +1271,32 @@ def _build_claim(text: str, cand: _Candidate, span: Span, sent: Span) -> Claim:
         attributed_to=_attribution(sent, span),
         kind=kind or "count",
     )
+
+
+_TEMPERATURE_WORDS = frozenset(
+    "temperature temperatures degree degrees melting boiling freezing weather forecast warm "
+    "hot cold heat cool thermometer".split()
+)
+_PRICE_WORDS = frozenset(
+    "cost costs costing price prices priced pay paid pays ticket fee fare budget pricey cheap "
+    "expensive spend spent salary wage rent currency".split()
+)
+
+
+def _context_unit(surface: str, sent: Span, unit: str | None, kind: str | None) -> tuple[str | None, str | None]:
+    """A one- or two-letter symbol read by its sentence: "12 C" is Celsius and "50 F"
+    Fahrenheit among temperature words; "150 kn" is Croatian kuna and "18 R" South African
+    rand among price words (elsewhere knots, and a bare letter)."""
+    m = re.search(r"\d\s?(C|F|kn|R)$", surface)
+    if m is None:
+        return unit, kind
+    words = {t.lower_ for t in sent}
+    symbol = m.group(1)
+    if symbol in ("C", "F") and words & _TEMPERATURE_WORDS:
+        return ("°C" if symbol == "C" else "°F"), "size"
+    if symbol in ("kn", "R") and words & _PRICE_WORDS:
+        return ("HRK" if symbol == "kn" else "ZAR"), "money"
+    return unit, kind
 
 
 def _qualifier(text: str, cand: _Candidate, sent: Span) -> tuple[str, str | None]:

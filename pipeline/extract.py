@@ -46,7 +46,7 @@ CQE_CURRENCIES = {
     "PKR": "pakistani rupee", "NGN": "nigerian naira", "KES": "kenyan shilling",
     "EGP": "egyptian pound", "SAR": "saudi riyal", "AED": "united arab emirates dirham",
     "PLN": "polish zloty", "TWD": "new taiwan dollar", "VND": "vietnamese dong",
-    "USX": "cent", "GBX": "penny",
+    "USX": "cent", "GBX": "penny", "HRK": "croatian kuna",
 }  # fmt: skip
 
 # Our unit symbols and short forms -> CQE's unit names.

@@ -537,3 +537,17 @@ def test_or_alternatives_and_from_to_limits(nlp, text, expected):
 )
 def test_lower_case_names_and_capitalised_adjectives_before_counted_nouns(nlp, text, surfaces):
     assert [c.surface for c in claims_of(nlp, text)] == surfaces
+
+
+@pytest.mark.parametrize(
+    "text, surface, unit",
+    [
+        ("Wax has a melting point of 46 C.", "46 C", "°C"),
+        ("The forecast high is 75 F on Sunday.", "75 F", "°F"),
+        ("A taxi ride cost us 120 kn in Split.", "120 kn", "HRK"),
+        ("The ferry sailed at 20 kn across the bay.", "20 kn", "kn"),
+        ("Bread is priced at 25 R in Durban shops.", "25 R", "ZAR"),
+    ],
+)
+def test_one_letter_symbols_read_by_their_sentence(nlp, text, surface, unit):
+    assert one_claim(nlp, text, surface).unit == unit
