@@ -11,7 +11,16 @@ from . import __version__
 from .ingest import DEFAULT_MAX_BYTES, iter_input_files, parse_file
 from .parallel import make_backend
 from .records import Article, ArticleAnalysis, InputError
-from .store import DEFAULT_DB, article_status, finish_run, open_db, set_run_model, start_run, store_article
+from .store import (
+    DEFAULT_DB,
+    article_status,
+    finish_run,
+    open_db,
+    refresh_entity_names,
+    set_run_model,
+    start_run,
+    store_article,
+)
 from .tracing import figures_are_stale, rebuild_figures
 
 DEFAULT_BATCH_SIZE = 32
@@ -159,9 +168,14 @@ def _batches(files, db, summary: IngestSummary, report, batch_size: int, max_byt
 
 
 def _store_batch(db, batch: _Batch, analyses: list[ArticleAnalysis], summary: IngestSummary) -> None:
+    touched: set[str] = set()
     for article, analysis in zip(batch.articles, analyses):
-        status = store_article(db, article, analysis, run_id=summary.run_id)
+        status = store_article(db, article, analysis, run_id=summary.run_id, refresh_entities=False)
         setattr(summary, status, getattr(summary, status) + 1)
         if status != "unchanged":
             summary.claims += len(analysis.claims)
             summary.entities += len(analysis.mentions)
+            touched.update(m.key for m in analysis.mentions)
+    if touched:
+        with db.atomic():
+            refresh_entity_names(db, touched)

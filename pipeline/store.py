@@ -278,11 +278,14 @@ def store_article(
     article: Article,
     analysis: ArticleAnalysis,
     run_id: int | None = None,
+    refresh_entities: bool = True,
 ) -> str:
     """Store one analysed article atomically; returns ``new``, ``updated`` or ``unchanged``.
 
     An earlier version stored under the same path is replaced in the same transaction,
     so a crash leaves either the old version or the new one, never half of either.
+    ``refresh_entities=False`` leaves :func:`refresh_entity_names` to the caller, who can
+    run it once for a whole batch (it reads every mention of the entities touched).
     """
     hash_hex = content_hash(article.raw)
     article_id = article_id_for(hash_hex)
@@ -348,7 +351,8 @@ def store_article(
             }
             for m in analysis.mentions
         )
-        refresh_entity_names(db, {m.key for m in analysis.mentions})
+        if refresh_entities:
+            refresh_entity_names(db, {m.key for m in analysis.mentions})
         if previous:
             delete_orphan_entities(db)
     return "updated" if previous else "new"
