@@ -812,17 +812,17 @@ def _own_voice(sent: Span) -> bool:
     return any(t.lemma_.lower() in REPORT_VERBS or t.lower_ in ("i", "we", "my", "our", "according") for t in sent)
 
 
-def _quoted_blocks(doc: Doc, text: str) -> list[tuple[int, int, str]]:
-    """Block quotes of plain text: the paragraphs after one ending in ":" ("Simon writes:"),
-    credited to that sentence's subject, up to the next heading (a line with no final stop)."""
+_PARAGRAPH = re.compile(r"[^\n]+(?:\n(?!\s*\n)[^\n]+)*")
+
+
+def quote_blocks(text: str) -> list[tuple[int, int, int]]:
+    """Plain-text block quotes as ``(intro start, intro end, block end)``: a paragraph
+    ending in ":" ("Simon writes:") and the paragraphs after it, up to the next heading-like
+    line (one with no final stop) or the next intro."""
     blocks = []
-    paragraphs = [(m.start(), m.end()) for m in re.finditer(r"[^\n]+(?:\n(?!\s*\n)[^\n]+)*", text)]
+    paragraphs = [(m.start(), m.end()) for m in _PARAGRAPH.finditer(text)]
     for i, (start, end) in enumerate(paragraphs):
         if not text[start:end].rstrip().endswith(":"):
-            continue
-        intro = doc.char_span(start, end, alignment_mode="expand")
-        who = _speaker(intro[-1].sent.root) if intro is not None else None
-        if who is None:
             continue
         block_end = end
         for p_start, p_end in paragraphs[i + 1:]:
@@ -830,7 +830,18 @@ def _quoted_blocks(doc: Doc, text: str) -> list[tuple[int, int, str]]:
             if line.endswith(":") or not re.search(r"[.!?\"”’)]$", line):
                 break
             block_end = p_end
-        blocks.append((end, block_end, who))
+        blocks.append((start, end, block_end))
+    return blocks
+
+
+def _quoted_blocks(doc: Doc, text: str) -> list[tuple[int, int, str]]:
+    """Block quotes credited to the subject of their intro sentence: (start, end, who)."""
+    blocks = []
+    for start, end, block_end in quote_blocks(text):
+        intro = doc.char_span(start, end, alignment_mode="expand")
+        who = _speaker(intro[-1].sent.root) if intro is not None else None
+        if who is not None:
+            blocks.append((end, block_end, who))
     return blocks
 
 

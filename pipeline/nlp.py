@@ -9,6 +9,7 @@ import unicodedata
 import spacy
 from spacy.language import Language
 
+from .claims import REPORT_VERBS, quote_blocks  # importing claims registers the numeric_claims factory
 from .records import ArticleAnalysis, EntityMention, SentenceRecord
 
 # Preferred first: the official package when a user has it, then the PyPI re-upload of the
@@ -32,7 +33,6 @@ def load_pipeline(model: str | None = None) -> Language:
     ``model`` names a spaCy package or path; without it, ``$FIGTRACE_SPACY_MODEL`` and
     then :data:`MODEL_CANDIDATES` are tried in order.
     """
-    from . import claims  # noqa: F401  (registers the numeric_claims factory)
 
     names = [model] if model else [n for n in (os.environ.get(MODEL_ENV_VAR),) if n] or list(
         MODEL_CANDIDATES
@@ -236,7 +236,6 @@ _FIGURE_HINT = re.compile(
 
 def _report_cue_pattern() -> re.Pattern:
     """Words that credit a source: the reporting verbs in any inflection, "according to"."""
-    from .claims import REPORT_VERBS
 
     irregular = "said told wrote written found shown showed thought believed".split()
     stems = "|".join(sorted(REPORT_VERBS, key=len, reverse=True))
@@ -253,34 +252,15 @@ def _run(components, docs, batch_size: int):
     return docs
 
 
-def _quote_blocks(text: str) -> list[tuple[int, int]]:
-    """(intro start, block end) of plain-text block quotes: a paragraph ending in ":" and the
-    paragraphs after it up to a heading-like line. The claims component credits them to the
-    intro's speaker, so a figure inside one is parsed together with its intro."""
-    paragraphs = [(m.start(), m.end()) for m in re.finditer(r"[^\n]+(?:\n(?!\s*\n)[^\n]+)*", text)]
-    blocks = []
-    for i, (start, end) in enumerate(paragraphs):
-        if not text[start:end].rstrip().endswith(":"):
-            continue
-        block_end = end
-        for p_start, p_end in paragraphs[i + 1 :]:
-            line = text[p_start:p_end].rstrip()
-            if line.endswith(":") or not re.search(r"[.!?\"”’)]$", line):
-                break
-            block_end = p_end
-        if block_end > end:
-            blocks.append((start, block_end))
-    return blocks
-
-
 def parse_segments(doc, cue: re.Pattern) -> list[tuple[int, int]]:
     """Token ranges of ``doc`` that need the full parse: every sentence that holds a figure,
     with the reporting sentences up to two before it in its paragraph (the claims component
-    carries their credit forward) and, inside a block quote, everything back to the intro.
+    carries their credit forward) and, inside a block quote (:func:`~pipeline.claims.quote_blocks`,
+    which the claims component credits to the intro's speaker), everything back to the intro.
     Neighbouring ranges are merged."""
     text = doc.text
     sentences = list(doc.sents)
-    blocks = _quote_blocks(text)
+    blocks = [(start, block_end) for start, end, block_end in quote_blocks(text) if block_end > end]
     wanted: list[tuple[int, int]] = []
     for index, sent in enumerate(sentences):
         if not _FIGURE_HINT.search(sent.text):
