@@ -1,0 +1,193 @@
+"""Ingest speed, memory and trace latency on a generated corpus; prints figures.
+
+    python benchmarks/ingest.py [--articles 2000] [--workers 1,2] [--keep DIR]
+
+The corpus is made of the demo corpus's sentences recombined into new articles, with the
+digits of their figures redrawn (so values vary) and dates spread over a year; the same
+seed gives the same corpus. In one run it measures:
+
+(a) bare ``nlp.pipe`` of the same spaCy model over the same texts, every component on,
+    at the best of a few batch sizes (model load excluded);
+(b) our full ingest (parse files + NLP + claims + store + tracing) into a fresh database,
+    model load excluded, for each ``--workers`` value;
+
+and prints words/s of each with the ratio b/a, the re-ingest time of the unchanged corpus
+as a share of the first, peak memory (RSS) of an ingest of 500 and of all articles, and the
+median latency of ``trace`` queries on the full database.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+DEMO_CORPUS = ROOT / "corpus"
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z“\"])")
+_DIGITS = re.compile(r"\d+")
+
+
+def demo_sentences(corpus: Path = DEMO_CORPUS) -> list[str]:
+    """The demo corpus's sentences (a plain split: good enough to recombine)."""
+    sentences = []
+    for path in sorted(corpus.glob("*.txt")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            sentences.extend(s.strip() for s in _SENTENCE_END.split(line) if len(s.split()) >= 4)
+    return sentences
+
+
+def redraw_digits(sentence: str, rng: random.Random) -> str:
+    """Give most digit runs new digits of the same length, so figures vary between articles."""
+
+    def redraw(match: re.Match) -> str:
+        digits = match.group()
+        if rng.random() < 0.3:
+            return digits
+        first = str(rng.randint(1, 9)) if digits[0] != "0" else "0"
+        return first + "".join(str(rng.randint(0, 9)) for _ in digits[1:])
+
+    return _DIGITS.sub(redraw, sentence)
+
+
+def build_corpus(folder: Path, articles: int, seed: int = 7) -> list[str]:
+    """Write ``articles`` generated articles into ``folder``; returns their texts."""
+    rng = random.Random(seed)
+    pool = demo_sentences()
+    folder.mkdir(parents=True, exist_ok=True)
+    texts = []
+    for number in range(articles):
+        paragraphs = []
+        for _ in range(rng.randint(3, 7)):
+            picked = rng.sample(pool, rng.randint(2, 6))
+            paragraphs.append(" ".join(redraw_digits(s, rng) for s in picked))
+        text = "\n\n".join(paragraphs)
+        header = f"title: Generated report {number}\nsource: Outlet {number % 17}\n"
+        if rng.random() < 0.8:
+            header += f"date: {date(2025, 1, 1) + timedelta(days=rng.randint(0, 364))}\n"
+        (folder / f"article_{number:05d}.txt").write_text(header + "\n" + text + "\n", encoding="utf-8")
+        texts.append(text)
+    return texts
+
+
+def words(texts: list[str]) -> int:
+    return sum(len(t.split()) for t in texts)
+
+
+def bare_spacy(texts: list[str], model: str) -> tuple[float, int]:
+    """Best words/s of plain ``nlp.pipe`` with every component, and the batch size giving it."""
+    import spacy
+
+    nlp = spacy.load(model)
+    best = (0.0, 0)
+    for batch_size in (32, 128):
+        started = time.perf_counter()
+        for _ in nlp.pipe(texts, batch_size=batch_size):
+            pass
+        rate = words(texts) / (time.perf_counter() - started)
+        best = max(best, (rate, batch_size))
+    return best
+
+
+_CHILD = """
+import json, resource, sys, time
+from pipeline.nlp import load_pipeline
+from pipeline.runner import ingest_paths
+folder, db, workers = sys.argv[1], sys.argv[2], int(sys.argv[3])
+nlp = load_pipeline() if workers == 1 else None
+started = time.perf_counter()
+summary = ingest_paths([folder], db, nlp=nlp, workers=workers)
+seconds = time.perf_counter() - started
+print(json.dumps({"seconds": seconds, "articles": summary.articles, "new": summary.new,
+                  "figures": summary.figures, "errors": len(summary.errors),
+                  "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+
+def run_ingest(folder: Path, db: Path, workers: int = 1) -> dict:
+    """Our ingest in a fresh process (so its peak memory is its own)."""
+    output = subprocess.run(
+        [sys.executable, "-c", _CHILD, str(folder), str(db), str(workers)],
+        check=True, capture_output=True, text=True, cwd=ROOT,
+    ).stdout  # fmt: skip
+    return json.loads(output.strip().splitlines()[-1])
+
+
+def trace_latency(db_path: Path, queries: int = 50) -> float:
+    """Median milliseconds of ``trace`` for figures typed from stored claims."""
+    import sqlite_utils
+
+    from pipeline.tracing import trace
+
+    db = sqlite_utils.Database(db_path)
+    rows = list(db.query("select surface from claims where unit = 'USD' order by id"))
+    rng = random.Random(3)
+    timings = []
+    for row in rng.sample(rows, min(queries, len(rows))):
+        started = time.perf_counter()
+        trace(db, row["surface"])
+        timings.append((time.perf_counter() - started) * 1000)
+    return statistics.median(timings)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", type=int, default=2000)
+    parser.add_argument("--workers", default="1,2", help="comma-separated worker counts to measure")
+    parser.add_argument("--keep", type=Path, help="keep the corpus and databases in this folder")
+    parser.add_argument("--skip-bare", action="store_true", help="do not measure bare spaCy")
+    args = parser.parse_args(argv)
+
+    from pipeline.nlp import load_pipeline, model_info
+
+    model, version = model_info(load_pipeline())
+    work = args.keep or Path(tempfile.mkdtemp(prefix="figtrace-bench-"))
+    corpus = work / "corpus"
+    texts = build_corpus(corpus, args.articles)
+    total_words = words(texts)
+    print(f"corpus: {args.articles} articles, {total_words:,} words; model {model} {version}")
+
+    bare_rate = None
+    if not args.skip_bare:
+        bare_rate, batch = bare_spacy(texts, model)
+        print(f"(a) bare nlp.pipe, all components, batch {batch}: {bare_rate:,.0f} words/s")
+
+    first = None
+    for workers in (int(w) for w in args.workers.split(",")):
+        db = work / f"news-{workers}.db"
+        db.unlink(missing_ok=True)
+        result = run_ingest(corpus, db, workers)
+        rate = total_words / result["seconds"]
+        ratio = f", b/a = {rate / bare_rate:.2f}" if bare_rate else ""
+        print(
+            f"(b) analyze ingest --workers {workers}: {result['seconds']:.1f}s, {rate:,.0f} words/s{ratio}; "
+            f"{result['new']} articles, {result['figures']} figures, peak RSS {result['peak_rss_mb']:.0f} MB"
+        )
+        if first is None:
+            first = (db, result)
+    db, result = first
+    again = run_ingest(corpus, db, 1)
+    print(f"re-ingest of the unchanged corpus: {again['seconds']:.2f}s = "
+          f"{100 * again['seconds'] / result['seconds']:.1f} % of the first ingest")
+
+    small = work / "corpus-500"
+    build_corpus(small, min(500, args.articles))
+    small_result = run_ingest(small, work / "news-500.db", 1)
+    print(f"peak RSS: {small_result['peak_rss_mb']:.0f} MB at {min(500, args.articles)} articles, "
+          f"{result['peak_rss_mb']:.0f} MB at {args.articles}")
+    print(f"trace: median {trace_latency(db):.1f} ms over 50 queries on the {args.articles}-article database")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
