@@ -270,7 +270,7 @@ def pair_distance(a: TracedClaim, b: TracedClaim, context: float) -> float:
     gap = value_gap(a, b)
     if unit is None or gap is None:
         return APART
-    if a.kind in EXACT_KINDS:
+    if a.kind in EXACT_KINDS or b.kind in EXACT_KINDS:
         # The same year in two sentences often dates two events: ask for more context.
         return context + EXACT_KIND_PENALTY
     if is_vague(a) or is_vague(b):
@@ -280,6 +280,103 @@ def pair_distance(a: TracedClaim, b: TracedClaim, context: float) -> float:
         # A writer who repeats a figure means the same one: "$6mn" twice in one article.
         context = min(context, SAME_ARTICLE_CONTEXT)
     return context + unit + VALUE_GAP_PENALTY * gap
+
+
+class _Features:
+    """Per-claim arrays for computing many pair distances at once (see :func:`pair_distance`,
+    the reference these must match)."""
+
+    def __init__(self, claims: list[TracedClaim]):
+        self.claims = claims
+        self.value = np.array([c.value if c.value is not None else np.nan for c in claims], dtype=float)
+        self.low = np.array([c.value_low if c.value_low is not None else np.nan for c in claims], dtype=float)
+        self.high = np.array([c.value_high if c.value_high is not None else np.nan for c in claims], dtype=float)
+        self.digits = np.array([c.digits for c in claims], dtype=float)
+        self.exact = np.array([c.kind in EXACT_KINDS for c in claims])
+        self.vague = np.array([is_vague(c) for c in claims])
+        self.range = np.array([_is_range(c) for c in claims])
+        self.small = np.array(
+            [c.value is not None and float(c.value).is_integer() and abs(c.value) <= SMALL_COUNT for c in claims]
+        )
+        self.article = np.unique([c.article_id for c in claims], return_inverse=True)[1]
+        units = [(c.unit or "", c.kind) for c in claims]
+        self._unit_keys = sorted(set(units))
+        code = {key: n for n, key in enumerate(self._unit_keys)}
+        self.unit = np.array([code[key] for key in units])
+        self._unit_penalties: dict[tuple[int, int], float] = {}
+
+    def unit_penalties(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+        """:func:`related_units` for every pair (NaN: unrelated), one call per pair of units."""
+        size = len(self._unit_keys)
+        pairs = self.unit[rows][:, None] * size + self.unit[cols][None, :]
+        result = np.empty(pairs.shape)
+        for pair in np.unique(pairs):
+            if pair not in self._unit_penalties:
+                a, b = self._unit_keys[pair // size], self._unit_keys[pair % size]
+                penalty = related_units(a[0], a[1], b[0], b[1])
+                self._unit_penalties[pair] = np.nan if penalty is None else penalty
+            result[pairs == pair] = self._unit_penalties[pair]
+        return result
+
+    def distances(self, rows: np.ndarray, cols: np.ndarray, cosine: np.ndarray) -> np.ndarray:
+        """:func:`pair_distance` of every (row, col) pair, restatements aside."""
+        with np.errstate(divide="ignore", invalid="ignore"):
+            gap = self._value_gaps(rows, cols)
+            unit = self.unit_penalties(rows, cols)
+            exact = self.exact[rows][:, None] | self.exact[cols][None, :]
+            vague = self.vague[rows][:, None] | self.vague[cols][None, :]
+            context = cosine + np.where(vague, VAGUE_PENALTY, 0.0)
+            repeated = (self.article[rows][:, None] == self.article[cols][None, :]) & (
+                self.value[rows][:, None] == self.value[cols][None, :]
+            )
+            context = np.where(repeated, np.minimum(context, SAME_ARTICLE_CONTEXT), context)
+            distance = np.where(exact, cosine + EXACT_KIND_PENALTY, context + unit + VALUE_GAP_PENALTY * gap)
+            return np.where(np.isnan(gap) | np.isnan(unit), APART, distance)
+
+    def _value_gaps(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+        """:func:`value_gap` of every pair (NaN where it is None)."""
+        a, b = self.value[rows][:, None], self.value[cols][None, :]
+        da, db = self.digits[rows][:, None], self.digits[cols][None, :]
+        equal = np.isclose(a, b, rtol=1e-9, atol=0.0)
+        gap = np.full(np.broadcast(a, b).shape, np.nan)
+        exact = self.exact[rows][:, None] | self.exact[cols][None, :]
+        gap[exact & equal] = 0.0
+        # A range against a single value: only a magnitude in words, holding the value.
+        range_a, range_b = self.range[rows][:, None], self.range[cols][None, :]
+        mixed = ~exact & (range_a != range_b)
+        span_low = np.where(range_a, self.low[rows][:, None], self.low[cols][None, :])
+        span_high = np.where(range_a, self.high[rows][:, None], self.high[cols][None, :])
+        span_vague = np.where(range_a, self.vague[rows][:, None], self.vague[cols][None, :])
+        point = np.where(range_a, b, a)
+        gap[mixed & span_vague & (span_low <= point) & (point <= span_high)] = 1.0
+        plain = ~exact & ~mixed & (a != 0) & (b != 0) & (np.sign(a) == np.sign(b)) & ~np.isnan(a) & ~np.isnan(b)
+        small = self.small[rows][:, None] & self.small[cols][None, :] & (a != b)
+        plain &= ~small
+        ratio = np.abs(np.log(a / b))
+        plain &= ratio <= math.log(MAX_VALUE_RATIO) + 1e-12
+        rounded = equal | _rounds_to(a, da, b, db) | _rounds_to(b, db, a, da)
+        limit = np.log(1 + (MAX_VALUE_RATIO - 1) / np.minimum(da, db))
+        drift = np.where(ratio <= limit + 1e-12, ratio / limit, np.nan)
+        gap = np.where(plain, np.where(rounded, 0.0, drift), gap)
+        return gap
+
+
+def _round_significant(values: np.ndarray, digits: np.ndarray) -> np.ndarray:
+    """:func:`round_significant` over arrays."""
+    magnitude = np.floor(np.log10(np.abs(np.where(values == 0, 1, values))))
+    factor = 10.0 ** (magnitude - digits + 1)
+    return np.where(values == 0, 0.0, np.round(values / factor) * factor)
+
+
+def _rounds_to(precise, precise_digits, rounded, rounded_digits) -> np.ndarray:
+    """:func:`rounds_to` over arrays."""
+    shape = np.broadcast(precise, rounded).shape
+    return (rounded_digits <= precise_digits) & np.isclose(
+        _round_significant(np.broadcast_to(precise, shape), np.broadcast_to(rounded_digits, shape)),
+        np.broadcast_to(rounded, shape),
+        rtol=1e-9,
+        atol=0.0,
+    )
 
 
 class _UnionFind:
@@ -306,21 +403,16 @@ class _UnionFind:
         return sorted(found.values())
 
 
-def candidate_groups(
-    claims: list[TracedClaim], vectors, threshold: float = DISTANCE_THRESHOLD, distances: dict | None = None
-) -> list[list[int]]:
+def candidate_groups(claims: list[TracedClaim], vectors, threshold: float = DISTANCE_THRESHOLD) -> list[list[int]]:
     """Groups of claims linked by pairs close enough to be one figure (blocking before
     clustering): every average-linkage cluster lies inside one group, so clustering each
     group alone gives the clustering of all claims.
 
     Claims are bucketed by kind (counted nouns and unknown units share a bucket) and,
     within one, sorted by value, so each claim is compared only with the values after it
-    within :data:`MAX_VALUE_RATIO`; of those, only pairs whose contexts share words at all
-    (cosine distance below the threshold), or that share an article, get the full
-    :func:`pair_distance`. Restatements
-    in one sentence join across units. Pair distances computed on the way are left in
-    ``distances`` (keyed by index pairs) when it is given, for the clustering to reuse.
+    within :data:`MAX_VALUE_RATIO`. Restatements in one sentence join across units.
     """
+    features = _Features(claims)
     sets = _UnionFind(len(claims))
     buckets: dict[str, list[int]] = {}
     for i, claim in enumerate(claims):
@@ -338,17 +430,11 @@ def candidate_groups(
             stop = pos + 1 + int(np.searchsorted(values[pos + 1 :], reach, side="right"))
             if stop <= pos + 1:
                 continue
-            window = members[pos + 1 : stop]
-            cosine = 1.0 - (vectors[i] @ vectors[window].T).toarray()[0]
-            for j, context in zip(window, cosine):
-                # Penalties only add to the context distance, except within one article.
-                if context >= threshold and claims[i].article_id != claims[j].article_id:
-                    continue
-                distance = pair_distance(claims[i], claims[j], max(context, 0.0))
-                if distances is not None:
-                    distances[(i, j)] = distances[(j, i)] = distance
-                if distance < threshold:
-                    sets.union(i, j)
+            window = np.array(members[pos + 1 : stop])
+            cosine = np.clip(1.0 - (vectors[i] @ vectors[window].T).toarray(), 0.0, 1.0)
+            close = features.distances(np.array([i]), window, cosine)[0] < threshold
+            for j in window[close]:
+                sets.union(i, int(j))
     by_sentence: dict[str, list[int]] = {}
     for i, claim in enumerate(claims):
         if claim.sentence_id:
@@ -361,21 +447,20 @@ def candidate_groups(
     return sets.groups()
 
 
-def _atom_distances(claims: list[TracedClaim], atoms: list[list[int]], cosine, known: dict) -> np.ndarray:
+def _atom_distances(pairs: np.ndarray, atoms: list[list[int]]) -> np.ndarray:
     """Distances between atoms (claims restating one figure in one sentence): the mean of
-    their members' pair distances, leaving out pairs whose units cannot be compared.
-    ``known`` holds pair distances already computed, by position in ``claims``."""
+    their members' pair distances (``pairs``), leaving out pairs whose units cannot be
+    compared."""
+    if all(len(atom) == 1 for atom in atoms):
+        order = [atom[0] for atom in atoms]
+        return pairs[np.ix_(order, order)]
     size = len(atoms)
     distances = np.zeros((size, size))
     for x in range(size):
         for y in range(x + 1, size):
-            pairs = [
-                known[(i, j)] if (i, j) in known else pair_distance(claims[i], claims[j], cosine[i, j])
-                for i in atoms[x]
-                for j in atoms[y]
-            ]
-            comparable = [d for d in pairs if d < APART]
-            distances[x, y] = distances[y, x] = sum(comparable) / len(comparable) if comparable else APART
+            block = pairs[np.ix_(atoms[x], atoms[y])]
+            comparable = block[block < APART]
+            distances[x, y] = distances[y, x] = comparable.mean() if comparable.size else APART
     return distances
 
 
@@ -395,8 +480,7 @@ def cluster_claims(
         sublinear_tf=True,
     ).fit_transform([context_document(c) for c in claims])
     figures: list[list[int]] = []
-    known: dict = {}
-    for group in candidate_groups(claims, vectors, threshold, known):
+    for group in candidate_groups(claims, vectors, threshold):
         if len(group) == 1:
             figures.append(group)
             continue
@@ -407,20 +491,18 @@ def cluster_claims(
         if len(atoms) == 1:
             figures.append(group)
             continue
+        positions = np.arange(len(group))
+        pairs = _Features(local).distances(positions, positions, cosine)
+        np.fill_diagonal(pairs, 0.0)
         labels = AgglomerativeClustering(
             n_clusters=None,
             metric="precomputed",
             linkage="average",
             distance_threshold=threshold,
-        ).fit_predict(_atom_distances(local, atoms, cosine, _local_distances(known, group)))
+        ).fit_predict(_atom_distances(pairs, atoms))
         for label in dict.fromkeys(labels):  # first-seen order: stable output
             figures.append([group[i] for a, atom in enumerate(atoms) if labels[a] == label for i in atom])
     return [sorted(f, key=lambda i: claims[i].order_key) for f in figures]
-
-
-def _local_distances(known: dict, group: list[int]) -> dict:
-    """The known pair distances of a group, re-keyed by position within the group."""
-    return {(x, y): known[(i, j)] for x, i in enumerate(group) for y, j in enumerate(group) if (i, j) in known}
 
 
 def _restatement_atoms(claims: list[TracedClaim]) -> list[list[int]]:

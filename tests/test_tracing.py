@@ -303,3 +303,28 @@ def test_lineage_of_an_unknown_figure_is_a_key_error(nlp, tmp_path):
     db, _ = ingest_corpus(nlp, tmp_path, FACTORY)
     with pytest.raises(KeyError, match="no figure 'fig-nope'"):
         figure_lineage(db, "fig-nope")
+
+
+def test_vectorised_distances_match_the_reference_pair_distance(demo_db):
+    """Every pair of the demo corpus's claims: the array computation used for clustering
+    gives what pair_distance, the readable reference, gives."""
+    import numpy as np
+
+    from pipeline.tracing import _Features, is_restatement, load_claims, pair_distance
+
+    claims = load_claims(sqlite_utils.Database(demo_db[0]))
+    claims += [  # corners the corpus lacks: ranges, vague magnitudes, years, small counts, zero
+        claim("billions", 1e9, None, "money", value_low=1e9, value_high=1e10, qualifier="range"),
+        claim("$0.14–$0.55", 0.14, value_low=0.14, value_high=0.55, qualifier="range"),
+        claim("$1.6 billion", 1.6e9), claim("$0.28", 0.28), claim("0", 0.0, None, "count"),
+        claim("2015", 2015, None, "year"), claim("2015", 2015, None, "year", article_id="a2"),
+        claim("six", 6, "month", "duration"), claim("seven", 7, "month", "duration"),
+    ]
+    rng = np.random.default_rng(5)
+    cosine = rng.uniform(0, 1, size=(len(claims), len(claims)))
+    index = np.arange(len(claims))
+    fast = _Features(claims).distances(index, index, cosine)
+    for i in range(len(claims)):
+        for j in range(len(claims)):
+            if i != j and not is_restatement(claims[i], claims[j]):
+                assert fast[i, j] == pytest.approx(pair_distance(claims[i], claims[j], cosine[i, j])), (i, j)
