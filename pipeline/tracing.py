@@ -57,6 +57,8 @@ SMALL_COUNT = 20
 EXACT_KIND_PENALTY = 0.3
 # Context distance at most, for one value in one unit repeated within an article.
 SAME_ARTICLE_CONTEXT = 0.3
+# Claims compared at once while blocking (rows of one array computation).
+CHUNK_ROWS = 256
 # Distance given to pairs that cannot be one figure, above any threshold.
 APART = 10.0
 # A trace query matches a claim whose value is within this relative tolerance, or rounds to it.
@@ -424,26 +426,25 @@ def candidate_groups(claims: list[TracedClaim], vectors, threshold: float = DIST
         buckets.setdefault(key, []).append(i)
     for members in buckets.values():
         members.sort(key=lambda i: claims[i].value)
-        values = np.array([claims[i].value for i in members])
-        for pos, i in enumerate(members):
-            reach = (claims[i].value_high or claims[i].value) * MAX_VALUE_RATIO
-            stop = pos + 1 + int(np.searchsorted(values[pos + 1 :], reach, side="right"))
-            if stop <= pos + 1:
+        order = np.array(members)
+        values = features.value[order]
+        reach = np.where(np.isnan(features.high[order]), values, features.high[order]) * MAX_VALUE_RATIO
+        stops = np.searchsorted(values, reach, side="right")
+        # Rows in chunks, each against the span of values any of its rows can reach.
+        for first in range(0, len(order), CHUNK_ROWS):
+            rows = np.arange(first, min(first + CHUNK_ROWS, len(order)))
+            last = int(stops[rows].max())
+            if last <= first + 1:
                 continue
-            window = np.array(members[pos + 1 : stop])
-            cosine = np.clip(1.0 - (vectors[i] @ vectors[window].T).toarray(), 0.0, 1.0)
-            close = features.distances(np.array([i]), window, cosine)[0] < threshold
-            for j in window[close]:
-                sets.union(i, int(j))
-    by_sentence: dict[str, list[int]] = {}
-    for i, claim in enumerate(claims):
-        if claim.sentence_id:
-            by_sentence.setdefault(claim.sentence_id, []).append(i)
-    for members in by_sentence.values():
-        for pos, i in enumerate(members):
-            for j in members[pos + 1 :]:
-                if is_restatement(claims[i], claims[j]):
-                    sets.union(i, j)
+            cols = np.arange(first + 1, last)
+            reachable = (cols[None, :] > rows[:, None]) & (cols[None, :] < stops[rows][:, None])
+            if not reachable.any():
+                continue
+            cosine = np.clip(1.0 - (vectors[order[rows]] @ vectors[order[cols]].T).toarray(), 0.0, 1.0)
+            close = reachable & (features.distances(order[rows], order[cols], cosine) < threshold)
+            for row, col in zip(*np.nonzero(close)):
+                sets.union(int(order[rows[row]]), int(order[cols[col]]))
+    _join_restatements(claims, sets)
     return sets.groups()
 
 
@@ -454,13 +455,14 @@ def _atom_distances(pairs: np.ndarray, atoms: list[list[int]]) -> np.ndarray:
     if all(len(atom) == 1 for atom in atoms):
         order = [atom[0] for atom in atoms]
         return pairs[np.ix_(order, order)]
-    size = len(atoms)
-    distances = np.zeros((size, size))
-    for x in range(size):
-        for y in range(x + 1, size):
-            block = pairs[np.ix_(atoms[x], atoms[y])]
-            comparable = block[block < APART]
-            distances[x, y] = distances[y, x] = comparable.mean() if comparable.size else APART
+    membership = np.zeros((len(atoms), len(pairs)))
+    for row, atom in enumerate(atoms):
+        membership[row, atom] = 1.0
+    comparable = pairs < APART
+    sums = membership @ np.where(comparable, pairs, 0.0) @ membership.T
+    counts = membership @ comparable.astype(float) @ membership.T
+    distances = np.where(counts > 0, sums / np.maximum(counts, 1), APART)
+    np.fill_diagonal(distances, 0.0)
     return distances
 
 
@@ -505,13 +507,24 @@ def cluster_claims(
     return [sorted(f, key=lambda i: claims[i].order_key) for f in figures]
 
 
+def _join_restatements(claims: list[TracedClaim], sets: _UnionFind) -> None:
+    """Join the claims that restate one figure in one sentence (only claims that share a
+    sentence are compared)."""
+    by_sentence: dict[str, list[int]] = {}
+    for i, claim in enumerate(claims):
+        if claim.sentence_id:
+            by_sentence.setdefault(claim.sentence_id, []).append(i)
+    for members in by_sentence.values():
+        for pos, i in enumerate(members):
+            for j in members[pos + 1 :]:
+                if is_restatement(claims[i], claims[j]):
+                    sets.union(i, j)
+
+
 def _restatement_atoms(claims: list[TracedClaim]) -> list[list[int]]:
     """Claims that restate one figure in one sentence, kept together through clustering."""
     sets = _UnionFind(len(claims))
-    for i in range(len(claims)):
-        for j in range(i + 1, len(claims)):
-            if is_restatement(claims[i], claims[j]):
-                sets.union(i, j)
+    _join_restatements(claims, sets)
     return sets.groups()
 
 
