@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+from functools import lru_cache
 import unicodedata
 
 import spacy
@@ -234,9 +235,9 @@ _FIGURE_HINT = re.compile(
 )
 
 
+@lru_cache(maxsize=1)
 def _report_cue_pattern() -> re.Pattern:
     """Words that credit a source: the reporting verbs in any inflection, "according to"."""
-
     irregular = "said told wrote written found shown showed thought believed".split()
     stems = "|".join(sorted(REPORT_VERBS, key=len, reverse=True))
     return re.compile(

@@ -93,3 +93,31 @@ def test_analysis_offsets_slice_long_text_split_in_chunks(nlp):
 def test_line_breaks_start_sentences(nlp):
     [analysis] = analyze_texts(nlp, ["What is DeepSeek\nIt is a lab that trains models"])
     assert [s.text for s in analysis.sentences] == ["What is DeepSeek", "It is a lab that trains models"]
+
+
+def test_selective_parse_finds_the_same_claims_as_the_full_pipeline(nlp, demo_corpus):
+    """Parsing only the sentences that hold a figure (and the reporting sentences before
+    them) loses no claim, value, unit, qualifier or credit on the demo corpus."""
+    texts = [path.read_text(encoding="utf-8") for path in sorted(demo_corpus.iterdir())]
+
+    def claims(selective):
+        return [
+            [(c.start_char, c.surface, c.value, c.unit, c.qualifier, c.attributed_to) for c in a.claims]
+            for a in analyze_texts(nlp, texts, selective=selective)
+        ]
+
+    full = claims(False)
+    assert sum(map(len, full)) > 60
+    assert claims(True) == full
+
+
+def test_parse_segments_take_figure_sentences_and_their_reporters(nlp):
+    from pipeline.nlp import _report_cue_pattern, parse_segments
+
+    text = ("The weather was mild. Analysts said that the firm grew quickly. "
+            "It hired 40 engineers. Nothing else happened.\n\nA new paragraph has no figure.")
+    [analysis] = analyze_texts(nlp, [text])
+    assert [c.surface for c in analysis.claims] == ["40 engineers"]
+    cheap = nlp.get_pipe("senter")(nlp.make_doc(text))
+    [(start, end)] = parse_segments(cheap, _report_cue_pattern())
+    assert cheap[start:end].text == "Analysts said that the firm grew quickly. It hired 40 engineers."
