@@ -265,7 +265,11 @@ def context_document(claim: TracedClaim) -> str:
 
 def pair_distance(a: TracedClaim, b: TracedClaim, context: float) -> float:
     """Distance of two claims given the cosine distance of their contexts; :data:`APART` when
-    their units or values rule out one figure."""
+    their units or values rule out one figure.
+
+    This is the rule written out for one pair, as a reader would check it; clustering uses
+    :meth:`_Features.distances`, the same rule over arrays, and a test holds the two equal
+    on every pair of the demo corpus's claims."""
     if is_restatement(a, b):
         return 0.0
     unit = unit_penalty(a, b)
