@@ -409,7 +409,9 @@ class _UnionFind:
         return sorted(found.values())
 
 
-def candidate_groups(claims: list[TracedClaim], vectors, threshold: float = DISTANCE_THRESHOLD) -> list[list[int]]:
+def candidate_groups(
+    claims: list[TracedClaim], vectors, threshold: float = DISTANCE_THRESHOLD, features: _Features | None = None
+) -> list[list[int]]:
     """Groups of claims linked by pairs close enough to be one figure (blocking before
     clustering): every average-linkage cluster lies inside one group, so clustering each
     group alone gives the clustering of all claims.
@@ -417,8 +419,9 @@ def candidate_groups(claims: list[TracedClaim], vectors, threshold: float = DIST
     Claims are bucketed by kind (counted nouns and unknown units share a bucket) and,
     within one, sorted by value, so each claim is compared only with the values after it
     within :data:`MAX_VALUE_RATIO`. Restatements in one sentence join across units.
+    ``features`` are the claims' arrays when the caller has them already.
     """
-    features = _Features(claims)
+    features = features or _Features(claims)
     sets = _UnionFind(len(claims))
     buckets: dict[str, list[int]] = {}
     for i, claim in enumerate(claims):
@@ -486,7 +489,8 @@ def cluster_claims(
         sublinear_tf=True,
     ).fit_transform([context_document(c) for c in claims])
     figures: list[list[int]] = []
-    for group in candidate_groups(claims, vectors, threshold):
+    features = _Features(claims)
+    for group in candidate_groups(claims, vectors, threshold, features):
         if len(group) == 1:
             figures.append(group)
             continue
@@ -497,8 +501,8 @@ def cluster_claims(
         if len(atoms) == 1:
             figures.append(group)
             continue
-        positions = np.arange(len(group))
-        pairs = _Features(local).distances(positions, positions, cosine)
+        members = np.array(group)
+        pairs = features.distances(members, members, cosine)
         np.fill_diagonal(pairs, 0.0)
         labels = AgglomerativeClustering(
             n_clusters=None,
