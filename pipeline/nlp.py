@@ -6,9 +6,15 @@ import os
 import re
 from functools import lru_cache
 import unicodedata
+import weakref
 
 import spacy
+from spacy.attrs import DEP, ENT_IOB, HEAD, IS_SPACE, IS_STOP, LEMMA, LOWER, MORPH, NORM, ORTH, POS, SHAPE, SPACY, TAG
 from spacy.language import Language
+from spacy.pipeline import AttributeRuler, Lemmatizer
+from spacy.strings import get_string_id
+from spacy.tokens import Doc, Span
+from spacy.tokens._retokenize import set_token_attrs
 
 from .claims import REPORT_VERBS, quote_blocks  # importing claims registers the numeric_claims factory
 from .records import ArticleAnalysis, EntityMention, SentenceRecord
@@ -139,6 +145,154 @@ def extract_entities(doc) -> list[EntityMention]:
     return mentions
 
 
+# The attribute ruler maps tags to parts of speech and morphology with spaCy's general
+# Matcher, which costs as much as the parser on the sentences we parse. Its patterns are
+# single tokens or pairs tested by equality, IN, NOT_IN or REGEX on a few attributes, so
+# they compile to dictionary look-ups over the token attribute arrays.
+_RULE_ATTRS = {"TAG": TAG, "LOWER": LOWER, "DEP": DEP, "IS_SPACE": IS_SPACE, "ORTH": ORTH, "NORM": NORM}
+
+
+class UnsupportedPattern(ValueError):
+    """A pattern :class:`CompiledAttributeRuler` cannot compile; use spaCy's ruler."""
+
+
+def _compile_test(key: str, value):
+    """``(column, kind, operand)`` for one token condition, in the hash domain the Matcher uses."""
+    if key not in _RULE_ATTRS:
+        raise UnsupportedPattern(key)
+    column = list(_RULE_ATTRS).index(key)
+    if isinstance(value, bool):
+        return column, "eq", int(value)
+    if isinstance(value, str):
+        return column, "eq", get_string_id(value)
+    if isinstance(value, dict) and len(value) == 1:
+        (operator, operand), = value.items()
+        if operator in ("IN", "NOT_IN") and all(isinstance(v, str) for v in operand):
+            return column, operator, frozenset(get_string_id(v) for v in operand)
+        if operator == "REGEX" and isinstance(operand, str):
+            return column, "REGEX", re.compile(operand)
+    raise UnsupportedPattern(f"{key}: {value!r}")
+
+
+class CompiledAttributeRuler:
+    """The same annotations as a spaCy ``AttributeRuler``, found without the Matcher.
+
+    Matches are collected first and then applied in rule order, later rules winning,
+    with spaCy's own ``set_token_attrs``, exactly as ``AttributeRuler`` does. Raises
+    :class:`UnsupportedPattern` for a pattern outside the forms it knows.
+    """
+
+    def __init__(self, ruler):
+        self.ruler = ruler
+        self.strings = ruler.vocab.strings
+        self.rules = []  # (rule id, [tests per token], offset of the token it annotates)
+        for rule_id, entry in enumerate(ruler.patterns):
+            for pattern in entry["patterns"]:
+                if any(set(spec) & {"OP", "_"} for spec in pattern):
+                    raise UnsupportedPattern(str(pattern))
+                tests = [[_compile_test(key, value) for key, value in spec.items()] for spec in pattern]
+                offset = entry["index"] + (len(pattern) if entry["index"] < 0 else 0)
+                if not 0 <= offset < len(pattern):
+                    raise UnsupportedPattern(f"index {entry['index']} outside {pattern}")
+                self.rules.append((rule_id, tests, offset))
+        # Each rule is filed under the most selective equality or IN test of its first
+        # token (a word before a dependency label before a tag); the few with none are
+        # tried everywhere.
+        preference = [list(_RULE_ATTRS).index(key) for key in ("LOWER", "ORTH", "NORM", "DEP", "TAG", "IS_SPACE")]
+        self.indexed: dict[tuple[int, int], list] = {}
+        self.unindexed = []
+        self._regex_results: dict = {}  # (pattern, string id) -> found; words repeat
+        for rule_id, tests, offset in self.rules:
+            keyed = [t for t in tests[0] if t[1] in ("eq", "IN")]
+            if not keyed:
+                self.unindexed.append((rule_id, tests, offset))
+                continue
+            chosen = min(keyed, key=lambda t: preference.index(t[0]))
+            rest = [[t for t in tests[0] if t is not chosen], *tests[1:]]
+            column, kind, operand = chosen
+            for value in (operand,) if kind == "eq" else operand:
+                self.indexed.setdefault((column, value), []).append((rule_id, rest, offset))
+
+    def _passes(self, tests, row) -> bool:
+        for column, kind, operand in tests:
+            value = row[column]
+            if kind == "eq":
+                if value != operand:
+                    return False
+            elif kind == "IN":
+                if value not in operand:
+                    return False
+            elif kind == "NOT_IN":
+                if value in operand:
+                    return False
+            else:
+                found = self._regex_results.get((operand, value))
+                if found is None:
+                    found = self._regex_results[operand, value] = bool(operand.search(self.strings[value] if value else ""))
+                if not found:
+                    return False
+        return True
+
+    def __call__(self, doc):
+        rows = doc.to_array(list(_RULE_ATTRS.values())).tolist()
+        columns = sorted({column for column, _ in self.indexed})
+        indexed, unindexed, passes, n = self.indexed, self.unindexed, self._passes, len(rows)
+        matches = []
+        for start, row in enumerate(rows):
+            for column in columns:
+                rules = indexed.get((column, row[column]))
+                if rules is None:
+                    continue
+                for rule_id, tests, offset in rules:
+                    if len(tests) == 1:
+                        if not tests[0] or passes(tests[0], row):
+                            matches.append((rule_id, start, start + offset))
+                    elif start + len(tests) <= n and all(passes(t, rows[start + k]) for k, t in enumerate(tests)):
+                        matches.append((rule_id, start, start + offset))
+            for rule_id, tests, offset in unindexed:
+                if not passes(tests[0], row) or start + len(tests) > n:
+                    continue
+                if len(tests) == 1 or all(passes(t, rows[start + k]) for k, t in enumerate(tests[1:], 1)):
+                    matches.append((rule_id, start, start + offset))
+        for rule_id, _, index in sorted(set(matches)):
+            set_token_attrs(doc[index], self.ruler.attrs[rule_id])
+        return doc
+
+    def pipe(self, docs, batch_size: int = 128):
+        for doc in docs:
+            yield self(doc)
+
+
+
+class CachedLemmatizer:
+    """The lemmas a spaCy rule or lookup ``Lemmatizer`` gives, each worked out once per
+    word, part of speech and morphology (spaCy's own cache misses every word it finds
+    already in its base form, most of them, and re-reads its morphology each time)."""
+
+    def __init__(self, lemmatizer):
+        self.lemmatizer = lemmatizer
+        self.lemmas: dict[tuple[int, int, int], int] = {}
+
+    def __call__(self, doc):
+        rows = doc.to_array([ORTH, POS, MORPH, LEMMA])
+        lemmas, strings, changed = self.lemmas, doc.vocab.strings, False
+        for index, (orth, pos, morph, lemma) in enumerate(rows.tolist()):
+            if lemma and not self.lemmatizer.overwrite:
+                continue
+            key = (orth, pos, morph)
+            if key not in lemmas:
+                lemmas[key] = strings.add(self.lemmatizer.lemmatize(doc[index])[0])
+            rows[index, 3] = lemmas[key]
+            changed = True
+        if changed:
+            doc.from_array([LEMMA], rows[:, 3:4])
+        return doc
+
+    def pipe(self, docs, batch_size: int = 128):
+        for doc in docs:
+            yield self(doc)
+
+
 # Texts are parsed in pieces of at most this many characters, cut at paragraph breaks,
 # so memory stays flat on very long articles and spaCy's max_length never trips.
 CHUNK_CHARS = 20_000
@@ -219,9 +373,10 @@ def analyze_doc(doc) -> ArticleAnalysis:
     return ArticleAnalysis(sentences, claims, extract_entities(doc))
 
 
-# Components that every text needs (sentences, entities), and those only the sentences
-# holding a figure or a credited source need (the parse, tags, lemmas and the claims).
-CHEAP_COMPONENTS = ("senter", "paragraph_breaks", "ner")
+# Components that every text needs (sentences; entities come from recognise_names over
+# the name windows), and those only the sentences holding a figure or a credited source
+# need (the parse, tags, lemmas and the claims).
+CHEAP_COMPONENTS = ("senter", "paragraph_breaks")
 FULL_COMPONENTS = ("tok2vec", "tagger", "paragraph_breaks", "parser", "attribute_ruler", "lemmatizer", "numeric_claims")
 
 # A figure candidate: digits, number words, magnitudes in words, multiplier verbs.
@@ -297,7 +452,8 @@ def analyze_texts(
 ):
     """Analyse many texts; one :class:`ArticleAnalysis` per text, in order.
 
-    ``selective`` (the default) runs sentence splitting and NER over all text, but the
+    ``selective`` (the default) runs sentence splitting over all text, NER over the
+    :func:`name_windows` around capitalised words, and the
     parse, tags, lemmas and claims only over :func:`parse_segments`, the sentences that
     hold a figure or credit one: most of a news text holds none, and the parse is what
     costs. ``selective=False`` runs every component over everything, as ``nlp.pipe`` does.
@@ -305,7 +461,11 @@ def analyze_texts(
     texts = list(texts)
     pieces = [(piece, (index, offset)) for index, text in enumerate(texts) for offset, piece in split_into_chunks(text, chunk_chars)]
     results = [ArticleAnalysis() for _ in texts]
-    if selective and all(name in nlp.component_names for name in CHEAP_COMPONENTS + FULL_COMPONENTS):
+    if (
+        selective
+        and all(name in nlp.component_names for name in (*CHEAP_COMPONENTS, "ner", *FULL_COMPONENTS))
+        and receptive_field(nlp.get_pipe("ner")) is not None
+    ):
         analyses = _analyze_selectively(nlp, [piece for piece, _ in pieces], batch_size)
     else:
         docs = nlp.pipe((piece for piece, _ in pieces), batch_size=batch_size)
@@ -321,16 +481,125 @@ def analyze_texts(
     return results
 
 
+# Names are capitalised. NER runs on windows around each capitalised word as wide as its
+# network looks either side (receptive_field: 4 tokens in the English models): it then
+# sees what it sees in the whole text, and the rest, which can hold no name, is skipped.
+NAME_CONTEXT_TOKENS = 4
+
+
+def name_windows(doc, context: int = NAME_CONTEXT_TOKENS) -> list[tuple[int, int]]:
+    """Token ranges of ``doc`` where a name can be: ``context`` tokens either side of each
+    word with a capital letter, overlapping ranges merged.
+
+    A capitalised stop word ("The", "But", "I") is no sign of a name (a name that holds
+    one, "The Hague", has capitalised words around it), but an acronym is ("US", "IT").
+    """
+    shapes = doc.vocab.strings
+    kinds: dict[int, int] = {}  # shape -> 0 no capital, 1 capitalised, 2 acronym
+    windows: list[tuple[int, int]] = []
+    length = len(doc)
+    for index, (shape, is_stop) in enumerate(doc.to_array([SHAPE, IS_STOP]).tolist()):
+        if shape not in kinds:
+            text = shapes[shape]
+            kinds[shape] = 2 if len(text) > 1 and set(text) == {"X"} else 1 if "X" in text else 0
+        if kinds[shape] == 0 or (is_stop and kinds[shape] == 1):
+            continue
+        start, end = max(0, index - context), min(length, index + context + 1)
+        if windows and start <= windows[-1][1]:
+            windows[-1] = (windows[-1][0], end)
+        else:
+            windows.append((start, end))
+    return windows
+
+
+def span_docs(doc, ranges: list[tuple[int, int]]) -> list:
+    """What ``Span.as_doc`` gives for each of the token ``ranges`` of ``doc``, made from
+    the doc's annotation arrays read once; ``as_doc`` reads them whole for every span and
+    visits each token to rewire a parse. Docs with a parse go through ``as_doc``."""
+    if doc.has_annotation("DEP"):
+        head = doc._get_array_attrs()
+        array = doc.to_array(head)  # as_doc edits its slice in place: ranges must not overlap
+        return [doc[start:end].as_doc(array_head=head, array=array) for start, end in ranges]
+    columns = [attr for attr in doc._get_array_attrs() if attr not in (HEAD, DEP)]
+    array = doc.to_array(columns)
+    orth, space, iob = columns.index(ORTH), columns.index(SPACY), columns.index(ENT_IOB)
+    strings, pieces = doc.vocab.strings, []
+    for start, end in ranges:
+        rows = array[start:end].copy()
+        piece = Doc(doc.vocab, words=[strings[o] for o in rows[:, orth].tolist()], spaces=rows[:, space].astype(bool).tolist())
+        cut_at_start = len(rows) > 0 and rows[0, iob] == 1  # inside an entity
+        cut_at_end = end < len(doc) and array[end, iob] == 1
+        if cut_at_start:
+            rows[0, iob] = 3
+        piece.from_array(columns, rows)
+        if (cut_at_start or cut_at_end) and piece.ents:
+            # As as_doc does: an entity cut by the range is not annotated at all.
+            cut = [piece.ents[0]] if cut_at_start else []
+            cut += [piece.ents[-1]] if cut_at_end and piece.ents[-1] not in cut else []
+            piece.set_ents([], missing=cut, default="unmodified")
+        pieces.append(piece)
+    return pieces
+
+
+def receptive_field(ner) -> int | None:
+    """How many tokens either side of a word the recogniser's own encoder looks at (the
+    padding its window encoder asks for); None when it listens to an encoder shared with
+    other components, which then has to run over the whole text anyway."""
+    try:
+        nodes = list(ner.model.get_ref("tok2vec").walk())
+    except (KeyError, ValueError):
+        return None
+    if any("listener" in node.name for node in nodes):
+        return None
+    reach = max((node.attrs.get("pad", 0) for node in nodes), default=0)
+    return reach if isinstance(reach, int) and reach > 0 else None
+
+
+def recognise_names(ner, docs: list, batch_size: int, context: int = NAME_CONTEXT_TOKENS) -> None:
+    """Run the entity recogniser ``ner`` on the :func:`name_windows` of ``docs`` and set
+    the names it finds (:data:`ENTITY_LABELS`) on them, every other token outside any
+    entity: the numeric labels, which the windows need not cover, belong to claims."""
+    windows = [(doc, start, end) for doc in docs for start, end in name_windows(doc, context)]
+    pieces = ner.pipe((piece for doc in docs for piece in span_docs(doc, name_windows(doc, context))), batch_size=batch_size)
+    found: dict[int, list] = {id(doc): [] for doc in docs}
+    for (doc, start, _), piece in zip(windows, pieces):
+        found[id(doc)].extend(
+            Span(doc, start + ent.start, start + ent.end, label=ent.label) for ent in piece.ents if ent.label_ in ENTITY_LABELS
+        )
+    for doc in docs:
+        doc.set_ents(found[id(doc)], default="outside")
+
+
+_COMPILED: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+
+
+def _fast_equivalent(component):
+    """A component that annotates exactly as ``component`` does, faster where we have one."""
+    if component not in _COMPILED:
+        if isinstance(component, AttributeRuler):
+            try:
+                _COMPILED[component] = CompiledAttributeRuler(component)
+            except UnsupportedPattern:
+                _COMPILED[component] = component
+        elif isinstance(component, Lemmatizer) and component.mode in ("rule", "lookup"):
+            _COMPILED[component] = CachedLemmatizer(component)
+        else:
+            return component
+    return _COMPILED[component]
+
+
 def _analyze_selectively(nlp: Language, texts: list[str], batch_size: int) -> list[ArticleAnalysis]:
     cheap = [nlp.get_pipe(name) for name in CHEAP_COMPONENTS]
-    full = [nlp.get_pipe(name) for name in FULL_COMPONENTS]
+    full = [_fast_equivalent(nlp.get_pipe(name)) for name in FULL_COMPONENTS]
     cue = _report_cue_pattern()
     docs = list(_run(cheap, (nlp.make_doc(text) for text in texts), batch_size))
+    ner = nlp.get_pipe("ner")
+    recognise_names(ner, docs, batch_size, receptive_field(ner))
     segments = []  # (doc index, char offset of the segment, segment doc)
     for index, doc in enumerate(docs):
-        for start, end in parse_segments(doc, cue):
-            span = doc[start:end]
-            segments.append((index, span.start_char, span.as_doc()))
+        ranges = parse_segments(doc, cue)
+        for (start, _), segment in zip(ranges, span_docs(doc, ranges)):
+            segments.append((index, doc[start].idx, segment))
     parsed = _run(full, (segment for _, _, segment in segments), batch_size)
     claims: list[list] = [[] for _ in docs]
     for (index, offset, _), segment in zip(segments, parsed):
