@@ -16,10 +16,9 @@ from .store import (
     article_status,
     finish_run,
     open_db,
-    refresh_entity_names,
     set_run_model,
     start_run,
-    store_article,
+    store_articles,
 )
 from .tracing import figures_are_stale, rebuild_figures
 
@@ -83,8 +82,8 @@ def ingest_paths(
     re-ingest of the same corpus does no model work (the model is loaded only when
     something needs analysing). The NLP runs here (``workers=1``), in ``workers`` local
     processes, or on a Dask cluster (``dask="local"`` or a scheduler address); this
-    process alone writes the database, each article in its own transaction, so a crash
-    leaves no half-stored article. A bad input is reported through ``on_error`` and the
+    process alone writes the database, each batch of articles in one transaction, so a
+    crash leaves no half-stored article (nor half a batch). A bad input is reported through ``on_error`` and the
     run goes on. ``on_start`` receives the number of files found and ``on_file`` is
     called as each file's articles are stored, for progress display.
     """
@@ -168,14 +167,10 @@ def _batches(files, db, summary: IngestSummary, report, batch_size: int, max_byt
 
 
 def _store_batch(db, batch: _Batch, analyses: list[ArticleAnalysis], summary: IngestSummary) -> None:
-    touched: set[str] = set()
-    for article, analysis in zip(batch.articles, analyses):
-        status = store_article(db, article, analysis, run_id=summary.run_id, refresh_entities=False)
+    """Store a batch's articles in one transaction (entity names refreshed in it too)."""
+    statuses = store_articles(db, zip(batch.articles, analyses), run_id=summary.run_id)
+    for status, analysis in zip(statuses, analyses):
         setattr(summary, status, getattr(summary, status) + 1)
         if status != "unchanged":
             summary.claims += len(analysis.claims)
             summary.entities += len(analysis.mentions)
-            touched.update(m.key for m in analysis.mentions)
-    if touched:
-        with db.atomic():
-            refresh_entity_names(db, touched)

@@ -5,7 +5,7 @@ import sqlite3
 import pytest
 
 from pipeline.records import Article, ArticleAnalysis, Claim, EntityMention, SentenceRecord
-from pipeline.store import article_status, content_hash, open_db, store_article
+from pipeline.store import article_status, content_hash, open_db, store_article, store_articles
 
 TEXT = "Acme raised $5 million. Acme hired 20 engineers."
 
@@ -155,3 +155,62 @@ def test_an_older_database_gains_new_columns(tmp_path):
     old.close()
     db = open_db(tmp_path / "old.db")
     assert {"value", "unit", "qualifier", "attributed_to"} <= set(db["claims"].columns_dict)
+
+
+def test_a_batch_stores_what_one_at_a_time_stores(tmp_path):
+    """Duplicates, an edit and the content an edit gave up, all in one batch: the same
+    statuses and rows as storing each article in turn, full-text indexes included."""
+    edited = "Acme raised $7 million. Acme hired 20 engineers."
+    other = "Beta raised $5 million. Acme hired 20 engineers."
+    batch = [
+        (make_article(path="a.txt"), analysis_for(TEXT)),
+        (make_article(path="copy/a.txt"), analysis_for(TEXT)),  # same content: unchanged
+        (make_article(edited, path="a.txt"), analysis_for(edited)),  # edits the first
+        (make_article(TEXT, path="b.txt"), analysis_for(TEXT)),  # the content a.txt gave up
+        (make_article(other, path="c.txt"), analysis_for(other)),
+    ]
+    one_by_one = open_db(tmp_path / "one.db")
+    expected = [store_article(one_by_one, article, analysis) for article, analysis in batch]
+    batched = open_db(tmp_path / "batch.db")
+    assert store_articles(batched, batch) == expected == ["new", "unchanged", "updated", "new", "new"]
+    for table in ("articles", "sentences", "claims", "entities", "entity_mentions"):
+        columns = "*" if table != "articles" else "id, path, content_hash, text"
+        query = f"select rowid, {columns} from [{table}] order by rowid"
+        assert list(batched.query(query)) == list(one_by_one.query(query)), table
+    for table, term in (("sentences", "engineers"), ("articles", "raised"), ("claims", "million")):
+        hits = [r["rowid"] for r in batched.query(f"select rowid from [{table}_fts] where [{table}_fts] match ?", [term])]
+        assert hits == [r["rowid"] for r in one_by_one.query(f"select rowid from [{table}_fts] where [{table}_fts] match ?", [term])]
+        assert hits, table
+        batched.execute(f"insert into [{table}_fts]([{table}_fts], rank) values('integrity-check', 1)")
+    assert store_articles(batched, batch) == ["unchanged", "unchanged", "unchanged", "unchanged", "unchanged"]
+    assert store_articles(batched, []) == []
+
+
+def test_a_failed_batch_stores_none_of_its_articles_and_keeps_the_fts_triggers(db):
+    triggers = list(db.query("select name, sql from sqlite_master where type = 'trigger' order by name"))
+    assert {"articles_ai", "sentences_ai", "claims_ai"} <= {t["name"] for t in triggers}
+    other = "Beta raised $5 million."
+    broken = analysis_for(TEXT)
+    broken.claims.append(broken.claims[0])  # a duplicate primary key, in the batch's second article
+    with pytest.raises(sqlite3.IntegrityError):
+        store_articles(db, [(make_article(other, path="b.txt"), analysis_for(other)), (make_article(), broken)])
+    assert counts(db) == {"articles": 0, "sentences": 0, "claims": 0, "entities": 0, "entity_mentions": 0}
+    assert list(db.query("select name, sql from sqlite_master where type = 'trigger' order by name")) == triggers
+    assert store_articles(db, [(make_article(), analysis_for(TEXT))]) == ["new"]
+    assert list(db.query("select name, sql from sqlite_master where type = 'trigger' order by name")) == triggers
+    # Rows written outside a batch are still indexed by the triggers.
+    db["sentences"].insert({"id": "x", "article_id": db.execute("select id from articles").fetchone()[0],
+                            "position": 9, "text": "Plumbers arrived.", "start_char": 0, "end_char": 0})  # fmt: skip
+    assert [r["text"] for r in db["sentences"].search("plumbers")] == ["Plumbers arrived."]
+
+
+def test_entity_name_ties_go_to_the_first_in_binary_order(db):
+    text = "Acme, ACME, ACME and Acme, Ácme."
+    spellings = [("Acme", "ORG", 0), ("ACME", "PERSON", 6), ("ACME", "ORG", 12), ("Acme", "PERSON", 21), ("Ácme", "GPE", 27)]
+    analysis = ArticleAnalysis(
+        [SentenceRecord(0, text, 0, len(text))],
+        [],
+        [EntityMention("acme", name, label, at, at + 4, name) for name, label, at in spellings],
+    )
+    store_article(db, make_article(text), analysis)
+    assert list(db.query("select name, label from entities")) == [{"name": "ACME", "label": "ORG"}]
