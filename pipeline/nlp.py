@@ -71,11 +71,16 @@ def paragraph_breaks(doc):
     News text puts headings, captions and list items on lines of their own with no
     final full stop; without this the parser glues them onto the next sentence.
     """
-    # Only tokens just after a line break are touched: a scan of the text, not of every token.
-    for match in re.finditer("\n+", doc.text):
-        span = doc.char_span(match.start(), match.end(), alignment_mode="expand")
-        if span is not None and 0 < span.end < len(doc):
-            doc[span.end].is_sent_start = True
+    # Line breaks are tokens of their own (a token's trailing whitespace is one space at
+    # most), so the tokens to touch are read off the arrays, without building the text.
+    strings = doc.vocab.strings
+    breaks: dict[int, bool] = {}
+    for index, (is_space, orth) in enumerate(doc.to_array([IS_SPACE, ORTH]).tolist()[:-1]):
+        if is_space:
+            if orth not in breaks:
+                breaks[orth] = "\n" in strings[orth]
+            if breaks[orth]:
+                doc[index + 1].is_sent_start = True
     return doc
 
 
@@ -125,10 +130,10 @@ def looks_like_name(name: str) -> bool:
     return _TWO_LETTERS.search(name) is not None
 
 
-def extract_entities(doc) -> list[EntityMention]:
+def extract_entities(doc, text: str | None = None) -> list[EntityMention]:
     """Named-entity mentions of the labels in :data:`ENTITY_LABELS`, offsets trimmed to the name."""
     mentions = []
-    text = doc.text  # a property that joins every token: read it once
+    text = doc.text if text is None else text  # doc.text joins every token: pass it when known
     for ent in doc.ents:
         if ent.label_ not in ENTITY_LABELS:
             continue
@@ -357,20 +362,23 @@ def claim_context(doc, start_char: int, end_char: int) -> str:
     return " ".join(words)
 
 
-def analyze_doc(doc) -> ArticleAnalysis:
-    """Sentences, numeric claims and entity mentions of a processed doc."""
+def analyze_doc(doc, text: str | None = None) -> ArticleAnalysis:
+    """Sentences, numeric claims and entity mentions of a processed doc (whose ``text``
+    may be passed when known: ``doc.text`` joins every token)."""
     sentences = []
-    text = doc.text  # a property that joins every token: read it once
+    text = doc.text if text is None else text
     for sent in doc.sents:
-        words = [t for t in sent if not t.is_space]
-        if not words:
+        # The sentence without the line breaks and spaces around it (whitespace tokens).
+        raw = text[sent.start_char : sent.end_char]
+        stripped = raw.strip()
+        if not stripped:
             continue
-        start, end = words[0].idx, words[-1].idx + len(words[-1].text)
-        sentences.append(SentenceRecord(0, text[start:end], start, end))
+        start = sent.start_char + len(raw) - len(raw.lstrip())
+        sentences.append(SentenceRecord(0, stripped, start, start + len(stripped)))
     claims = doc._.numeric_claims or []
     for claim in claims:
         claim.context = claim_context(doc, claim.start_char, claim.end_char)
-    return ArticleAnalysis(sentences, claims, extract_entities(doc))
+    return ArticleAnalysis(sentences, claims, extract_entities(doc, text))
 
 
 # Components that every text needs (sentences; entities come from recognise_names over
@@ -408,25 +416,25 @@ def _run(components, docs, batch_size: int):
     return docs
 
 
-def parse_segments(doc, cue: re.Pattern) -> list[tuple[int, int]]:
+def parse_segments(doc, cue: re.Pattern, text: str | None = None) -> list[tuple[int, int]]:
     """Token ranges of ``doc`` that need the full parse: every sentence that holds a figure,
     with the reporting sentences up to two before it in its paragraph (the claims component
     carries their credit forward) and, inside a block quote (:func:`~pipeline.claims.quote_blocks`,
     which the claims component credits to the intro's speaker), everything back to the intro.
-    Neighbouring ranges are merged."""
-    text = doc.text
+    Neighbouring ranges are merged. ``text`` is ``doc.text``, when the caller has it."""
+    text = doc.text if text is None else text
     sentences = list(doc.sents)
     blocks = [(start, block_end) for start, end, block_end in quote_blocks(text) if block_end > end]
     wanted: list[tuple[int, int]] = []
     for index, sent in enumerate(sentences):
-        if not _FIGURE_HINT.search(sent.text):
+        if not _FIGURE_HINT.search(text, sent.start_char, sent.end_char):
             continue
         first = index
         for back in (1, 2):
             earlier = sentences[index - back] if index >= back else None
             if earlier is None or "\n" in text[earlier.end_char : sentences[first].start_char]:
                 break
-            if cue.search(earlier.text):
+            if cue.search(text[earlier.start_char : earlier.end_char]):
                 first = index - back
         start = sentences[first].start
         block = next((b for b in blocks if b[0] <= sent.start_char < b[1]), None)
@@ -596,8 +604,8 @@ def _analyze_selectively(nlp: Language, texts: list[str], batch_size: int) -> li
     ner = nlp.get_pipe("ner")
     recognise_names(ner, docs, batch_size, receptive_field(ner))
     segments = []  # (doc index, char offset of the segment, segment doc)
-    for index, doc in enumerate(docs):
-        ranges = parse_segments(doc, cue)
+    for index, (doc, text) in enumerate(zip(docs, texts)):
+        ranges = parse_segments(doc, cue, text)
         for (start, _), segment in zip(ranges, span_docs(doc, ranges)):
             segments.append((index, doc[start].idx, segment))
     parsed = _run(full, (segment for _, _, segment in segments), batch_size)
@@ -607,8 +615,8 @@ def _analyze_selectively(nlp: Language, texts: list[str], batch_size: int) -> li
             claim.context = claim_context(segment, claim.start_char, claim.end_char)
             claims[index].append(_shift(claim, offset))
     analyses = []
-    for doc, doc_claims in zip(docs, claims):
-        analysis = analyze_doc(doc)
+    for doc, text, doc_claims in zip(docs, texts, claims):
+        analysis = analyze_doc(doc, text)
         analysis.claims = sorted(doc_claims, key=lambda c: c.start_char)
         analyses.append(analysis)
     return analyses
