@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections import Counter
 from collections.abc import Iterable
 from datetime import datetime, timezone
@@ -215,6 +216,23 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
     for table, columns in FTS_COLUMNS.items():
         if not db[table].detect_fts():
             db[table].enable_fts(columns, create_triggers=True, tokenize="porter")
+        _narrow_fts_update_trigger(db, table, columns)
+
+
+def _narrow_fts_update_trigger(db: sqlite_utils.Database, table: str, columns: list[str]) -> None:
+    """Make sqlite-utils' full-text update trigger fire only when an indexed column (or
+    the rowid) changes: otherwise writing ``claims.figure_id`` re-indexes every claim."""
+    row = db.execute(
+        "select sql from sqlite_master where type = 'trigger' and name = ? and tbl_name = ?", [f"{table}_au", table]
+    ).fetchone()
+    if not row:
+        return
+    of = ", ".join(["rowid", *(f'"{c}"' for c in columns)])
+    narrowed, found = re.subn(r"\bAFTER\s+UPDATE\s+ON\b", f"AFTER UPDATE OF {of} ON", row[0], count=1, flags=re.I)
+    if found:
+        with db.atomic():
+            db.execute(f"drop trigger [{table}_au]")
+            db.execute(narrowed)
 
 
 def find_article_by_hash(db: sqlite_utils.Database, hash_hex: str) -> dict | None:
@@ -297,18 +315,20 @@ def store_article(
 
 # Row inserts of the hot path: plain executemany through sqlite-utils' connection (the
 # schema is sqlite-utils'; its per-row conversions cost more than the writes here).
-def _insert_sql(table: str, columns: list[str], verb: str = "INSERT") -> str:
+def insert_sql(table: str, columns: Iterable[str], verb: str = "INSERT") -> str:
+    """An INSERT of one row into ``table``'s ``columns``, with ``?`` placeholders."""
+    columns = list(columns)
     names = ", ".join(f"[{c}]" for c in columns)
     return f"{verb} INTO [{table}] ({names}) VALUES ({', '.join('?' for _ in columns)})"
 
 
 _CLAIM_FIELDS = [name for name in CLAIM_COLUMNS if name not in ("id", "article_id", "sentence_id")]
 _INSERTS = {
-    "articles": _insert_sql("articles", list(ARTICLE_COLUMNS)),
-    "sentences": _insert_sql("sentences", list(SENTENCE_COLUMNS)),
-    "claims": _insert_sql("claims", ["id", "article_id", "sentence_id", *_CLAIM_FIELDS]),
-    "entities": _insert_sql("entities", list(ENTITY_COLUMNS), "INSERT OR IGNORE"),
-    "entity_mentions": _insert_sql("entity_mentions", list(MENTION_COLUMNS)),
+    "articles": insert_sql("articles", list(ARTICLE_COLUMNS)),
+    "sentences": insert_sql("sentences", list(SENTENCE_COLUMNS)),
+    "claims": insert_sql("claims", ["id", "article_id", "sentence_id", *_CLAIM_FIELDS]),
+    "entities": insert_sql("entities", list(ENTITY_COLUMNS), "INSERT OR IGNORE"),
+    "entity_mentions": insert_sql("entity_mentions", list(MENTION_COLUMNS)),
 }
 
 

@@ -4,7 +4,8 @@ A *figure* is one real-world quantity about one subject as reported across sourc
 ("DeepSeek-V3 training cost"), whatever each source wrote ("$5,576,000", "around $6
 million", "a little under $6mn").
 
-How claims are grouped (scikit-learn does the vectors and the clustering):
+How claims are grouped (scikit-learn does the vectors; the clustering is SciPy's average
+linkage, which scikit-learn's AgglomerativeClustering runs):
 
 1. Two claims can be the same figure only when their units agree (counted nouns such as
    "card" and "GPU" agree at a cost) and their values agree within rounding or within
@@ -30,13 +31,14 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import numpy as np
 import sqlite_utils
 
 from .claims import ParsedFigure, parse_figure
+from .store import FIGURE_COLUMNS, MUTATION_COLUMNS, insert_sql
 
 # Values further apart than this are different figures. It holds for figures stated to one
 # significant digit; with n digits the allowance is divided by n (see value_gap).
@@ -309,54 +311,58 @@ class _Features:
         self._unit_keys = sorted(set(units))
         code = {key: n for n, key in enumerate(self._unit_keys)}
         self.unit = np.array([code[key] for key in units])
-        self._unit_penalties: dict[tuple[int, int], float] = {}
+        # related_units of each pair of unit keys, by key pair (inf: not computed yet).
+        self._unit_penalties = np.full(len(self._unit_keys) ** 2, np.inf)
 
     def unit_penalties(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
-        """:func:`related_units` for every pair (NaN: unrelated), one call per pair of units."""
+        """:func:`related_units` for every pair (NaN: unrelated), one call per pair of units;
+        ``rows`` and ``cols`` are claim indices that broadcast together."""
         size = len(self._unit_keys)
-        pairs = self.unit[rows][:, None] * size + self.unit[cols][None, :]
-        result = np.empty(pairs.shape)
-        for pair in np.unique(pairs):
-            if pair not in self._unit_penalties:
-                a, b = self._unit_keys[pair // size], self._unit_keys[pair % size]
-                penalty = related_units(a[0], a[1], b[0], b[1])
-                self._unit_penalties[pair] = np.nan if penalty is None else penalty
-            result[pairs == pair] = self._unit_penalties[pair]
-        return result
+        pairs = self.unit[rows] * size + self.unit[cols]
+        needed = np.unique(pairs)
+        for pair in needed[np.isinf(self._unit_penalties[needed])]:
+            a, b = self._unit_keys[pair // size], self._unit_keys[pair % size]
+            penalty = related_units(a[0], a[1], b[0], b[1])
+            self._unit_penalties[pair] = np.nan if penalty is None else penalty
+        return self._unit_penalties[pairs]
 
     def distances(self, rows: np.ndarray, cols: np.ndarray, cosine: np.ndarray) -> np.ndarray:
-        """:func:`pair_distance` of every (row, col) pair, restatements aside."""
+        """:func:`pair_distance` of every (row, col) pair, restatements aside: a matrix."""
+        return self.pair_distances(rows[:, None], cols[None, :], cosine)
+
+    def pair_distances(self, rows: np.ndarray, cols: np.ndarray, cosine: np.ndarray) -> np.ndarray:
+        """:func:`pair_distance` of claims ``rows`` and ``cols`` (index arrays that broadcast
+        together: a matrix of pairs, or two lists of pairs), restatements aside. Each pair's
+        distance is computed from that pair alone, whatever else is computed with it."""
         with np.errstate(divide="ignore", invalid="ignore"):
             gap = self._value_gaps(rows, cols)
             unit = self.unit_penalties(rows, cols)
-            exact = self.exact[rows][:, None] | self.exact[cols][None, :]
-            vague = self.vague[rows][:, None] | self.vague[cols][None, :]
+            exact = self.exact[rows] | self.exact[cols]
+            vague = self.vague[rows] | self.vague[cols]
             context = cosine + np.where(vague, VAGUE_PENALTY, 0.0)
-            repeated = (self.article[rows][:, None] == self.article[cols][None, :]) & (
-                self.value[rows][:, None] == self.value[cols][None, :]
-            )
+            repeated = (self.article[rows] == self.article[cols]) & (self.value[rows] == self.value[cols])
             context = np.where(repeated, np.minimum(context, SAME_ARTICLE_CONTEXT), context)
             distance = np.where(exact, cosine + EXACT_KIND_PENALTY, context + unit + VALUE_GAP_PENALTY * gap)
             return np.where(np.isnan(gap) | np.isnan(unit), APART, distance)
 
     def _value_gaps(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
         """:func:`value_gap` of every pair (NaN where it is None)."""
-        a, b = self.value[rows][:, None], self.value[cols][None, :]
-        da, db = self.digits[rows][:, None], self.digits[cols][None, :]
+        a, b = self.value[rows], self.value[cols]
+        da, db = self.digits[rows], self.digits[cols]
         equal = np.isclose(a, b, rtol=1e-9, atol=0.0)
         gap = np.full(np.broadcast(a, b).shape, np.nan)
-        exact = self.exact[rows][:, None] | self.exact[cols][None, :]
+        exact = self.exact[rows] | self.exact[cols]
         gap[exact & equal] = 0.0
         # A range against a single value: only a magnitude in words, holding the value.
-        range_a, range_b = self.range[rows][:, None], self.range[cols][None, :]
+        range_a, range_b = self.range[rows], self.range[cols]
         mixed = ~exact & (range_a != range_b)
-        span_low = np.where(range_a, self.low[rows][:, None], self.low[cols][None, :])
-        span_high = np.where(range_a, self.high[rows][:, None], self.high[cols][None, :])
-        span_vague = np.where(range_a, self.vague[rows][:, None], self.vague[cols][None, :])
+        span_low = np.where(range_a, self.low[rows], self.low[cols])
+        span_high = np.where(range_a, self.high[rows], self.high[cols])
+        span_vague = np.where(range_a, self.vague[rows], self.vague[cols])
         point = np.where(range_a, b, a)
         gap[mixed & span_vague & (span_low <= point) & (point <= span_high)] = 1.0
         plain = ~exact & ~mixed & (a != 0) & (b != 0) & (np.sign(a) == np.sign(b)) & ~np.isnan(a) & ~np.isnan(b)
-        small = self.small[rows][:, None] & self.small[cols][None, :] & (a != b)
+        small = self.small[rows] & self.small[cols] & (a != b)
         plain &= ~small
         ratio = np.abs(np.log(a / b))
         plain &= ratio <= math.log(MAX_VALUE_RATIO) + 1e-12
@@ -365,6 +371,30 @@ class _Features:
         drift = np.where(ratio <= limit + 1e-12, ratio / limit, np.nan)
         gap = np.where(plain, np.where(rounded, 0.0, drift), gap)
         return gap
+
+    def comparable_pairs(self, members: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Positions (i, j) in ``members``, each pair once, of every pair whose distance may
+        be under :data:`APART`: a superset (magnitudes within :data:`MAX_VALUE_RATIO` of each
+        other, both zero, or one a range); every other pair is :data:`APART`."""
+        ranged = self.range[members]
+        plain = np.flatnonzero(~ranged)
+        magnitude = np.abs(self.value[members[plain]])
+        order = plain[np.argsort(magnitude, kind="stable")]  # NaN last
+        ordered = np.abs(self.value[members[order]])
+        # Each against the larger magnitudes it can reach, with a margin for the rounding
+        # in value_gap's logarithms.
+        stops = np.searchsorted(ordered, ordered * (MAX_VALUE_RATIO * (1 + 1e-6)), side="right")
+        counts = np.maximum(stops - np.arange(len(order)) - 1, 0)
+        starts = np.repeat(np.arange(len(order)) + 1 - np.cumsum(counts) + counts, counts)
+        first = np.repeat(order, counts)
+        second = order[starts + np.arange(len(first))] if len(first) else first
+        # A range may hold any value: it is paired with every other claim.
+        firsts, seconds = [first], [second]
+        for r in np.flatnonzero(ranged):
+            others = np.concatenate([np.flatnonzero(~ranged[:r]), np.arange(r + 1, len(members))])
+            firsts.append(np.full(len(others), r))
+            seconds.append(others)
+        return np.concatenate(firsts).astype(np.int64), np.concatenate(seconds).astype(np.int64)
 
 
 def _round_significant(values: np.ndarray, digits: np.ndarray) -> np.ndarray:
@@ -422,7 +452,7 @@ def candidate_groups(
     ``features`` are the claims' arrays when the caller has them already.
     """
     features = features or _Features(claims)
-    sets = _UnionFind(len(claims))
+    linked_rows, linked_cols = [], []
     buckets: dict[str, list[int]] = {}
     for i, claim in enumerate(claims):
         if claim.value is None:
@@ -447,21 +477,44 @@ def candidate_groups(
             reachable = (cols[None, :] > rows[:, None]) & (cols[None, :] < stops[rows][:, None])
             if not reachable.any():
                 continue
-            cosine = np.clip(1.0 - (vectors[order[rows]] @ vectors[order[cols]].T).toarray(), 0.0, 1.0)
-            close = reachable & (features.distances(order[rows], order[cols], cosine) < threshold)
-            for row, col in zip(*np.nonzero(close)):
-                sets.union(int(order[rows[row]]), int(order[cols[col]]))
-    _join_restatements(claims, sets)
-    return sets.groups()
+            product = (vectors[order[rows]] @ vectors[order[cols]].T).toarray()
+            # Distances of the reachable pairs only, as a list of pairs.
+            row, col = np.nonzero(reachable)
+            a, b = order[rows[row]], order[cols[col]]
+            close = features.pair_distances(a, b, np.clip(1.0 - product[row, col], 0.0, 1.0)) < threshold
+            linked_rows.append(a[close])
+            linked_cols.append(b[close])
+    for i, j in _restatement_pairs(claims):
+        linked_rows.append(np.array([i]))
+        linked_cols.append(np.array([j]))
+    return _components(len(claims), linked_rows, linked_cols)
+
+
+def _components(size: int, rows: list[np.ndarray], cols: list[np.ndarray]) -> list[list[int]]:
+    """The connected components of 0..size-1 linked by the pairs (rows[k][n], cols[k][n]):
+    each sorted, ordered by their smallest member."""
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    rows_all = np.concatenate(rows).astype(np.int64) if rows else np.zeros(0, dtype=np.int64)
+    cols_all = np.concatenate(cols).astype(np.int64) if cols else np.zeros(0, dtype=np.int64)
+    graph = coo_matrix((np.ones(len(rows_all), dtype=np.int8), (rows_all, cols_all)), shape=(size, size))
+    _, labels = connected_components(graph, directed=False)
+    order = np.argsort(labels, kind="stable")
+    bounds = np.flatnonzero(np.diff(labels[order])) + 1
+    groups = [part.tolist() for part in np.split(order, bounds)] if size else []
+    return sorted(groups)
 
 
 def _atom_distances(pairs: np.ndarray, atoms: list[list[int]]) -> np.ndarray:
     """Distances between atoms (claims restating one figure in one sentence): the mean of
     their members' pair distances (``pairs``), leaving out pairs whose units cannot be
-    compared."""
-    if all(len(atom) == 1 for atom in atoms):
-        order = [atom[0] for atom in atoms]
-        return pairs[np.ix_(order, order)]
+    compared.
+
+    Only the upper triangle is meant to be read (as the linkage does), and it reads only
+    ``pairs[i, j]`` with i's atom before j's: the other entries may hold anything finite."""
+    if len(atoms) == len(pairs):  # every atom one claim, in order
+        return pairs
     membership = np.zeros((len(atoms), len(pairs)))
     for row, atom in enumerate(atoms):
         membership[row, atom] = 1.0
@@ -473,66 +526,114 @@ def _atom_distances(pairs: np.ndarray, atoms: list[list[int]]) -> np.ndarray:
     return distances
 
 
+def context_vectors(claims: list[TracedClaim]):
+    """The claims' contexts (:func:`context_document`) as TF-IDF rows of unit length (a
+    sparse matrix): the cosine similarity of two claims is the product of their rows."""
+    # Imported here: scikit-learn takes a second to import, and only tracing needs it.
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    return TfidfVectorizer(
+        stop_words="english",
+        token_pattern=r"(?u)\b[^\W\d][\w-]+\b",
+        sublinear_tf=True,
+    ).fit_transform([context_document(c) for c in claims])
+
+
 def cluster_claims(
     claims: list[TracedClaim], threshold: float = DISTANCE_THRESHOLD
 ) -> list[list[int]]:
     """Indices of ``claims`` grouped into figures, each group in lineage order."""
     if not claims:
         return []
-    # Imported here: scikit-learn takes a second to import, and only tracing needs it.
-    from sklearn.cluster import AgglomerativeClustering
-    from sklearn.feature_extraction.text import TfidfVectorizer
-
-    vectors = TfidfVectorizer(
-        stop_words="english",
-        token_pattern=r"(?u)\b[^\W\d][\w-]+\b",
-        sublinear_tf=True,
-    ).fit_transform([context_document(c) for c in claims])
+    vectors = context_vectors(claims)
     figures: list[list[int]] = []
     features = _Features(claims)
     for group in candidate_groups(claims, vectors, threshold, features):
         if len(group) == 1:
             figures.append(group)
             continue
-        sub = vectors[group]
-        cosine = np.clip(1.0 - (sub @ sub.T).toarray(), 0.0, 1.0)
         local = [claims[i] for i in group]
         atoms = _restatement_atoms(local)
         if len(atoms) == 1:
             figures.append(group)
             continue
+        sub = vectors[group]
+        product = (sub @ sub.T).toarray()
         members = np.array(group)
-        pairs = features.distances(members, members, cosine)
+        # Only the distances the clustering reads are computed: pairs in two atoms, from the
+        # claim in the earlier atom to the one in the later (see _atom_distances), and not
+        # those too far apart in value, which are APART.
+        atom_of = np.empty(len(group), dtype=np.int64)
+        for a, atom in enumerate(atoms):
+            atom_of[atom] = a
+        row, col = features.comparable_pairs(members)
+        earlier = atom_of[row] < atom_of[col]
+        row, col = np.where(earlier, row, col), np.where(earlier, col, row)
+        keep = atom_of[row] != atom_of[col]
+        row, col = row[keep], col[keep]
+        pairs = np.full((len(group), len(group)), APART)
+        pairs[row, col] = features.pair_distances(
+            members[row], members[col], np.clip(1.0 - product[row, col], 0.0, 1.0)
+        )
         np.fill_diagonal(pairs, 0.0)
-        labels = AgglomerativeClustering(
-            n_clusters=None,
-            metric="precomputed",
-            linkage="average",
-            distance_threshold=threshold,
-        ).fit_predict(_atom_distances(pairs, atoms))
-        for label in dict.fromkeys(labels):  # first-seen order: stable output
-            figures.append([group[i] for a, atom in enumerate(atoms) if labels[a] == label for i in atom])
+        for cluster in average_linkage(_atom_distances(pairs, atoms), threshold):
+            figures.append([group[i] for a in cluster for i in atoms[a]])
     return [sorted(f, key=lambda i: claims[i].order_key) for f in figures]
 
 
-def _join_restatements(claims: list[TracedClaim], sets: _UnionFind) -> None:
-    """Join the claims that restate one figure in one sentence (only claims that share a
+def average_linkage(distances: np.ndarray, threshold: float) -> list[list[int]]:
+    """Average-linkage agglomerative clustering of a precomputed distance matrix cut at
+    ``threshold``: the clusters, each sorted, ordered by their first member.
+
+    What scikit-learn's ``AgglomerativeClustering(metric="precomputed", linkage="average",
+    distance_threshold=threshold)`` computes (the same SciPy linkage on the upper triangle,
+    undoing the merges at ``threshold`` or above), without its import and checks per call."""
+    from scipy.cluster.hierarchy import linkage
+
+    size = len(distances)
+    upper = distances[np.triu_indices(size, k=1)]
+    merges = linkage(upper, method="average")
+    kept = len(merges) - int(np.count_nonzero(merges[:, 2] >= threshold))
+    parent = list(range(2 * size - 1))  # merge k makes node size + k
+
+    def root(node: int) -> int:
+        top = node
+        while parent[top] != top:
+            top = parent[top]
+        while parent[node] != top:
+            parent[node], node = top, parent[node]
+        return top
+
+    for k in range(kept):
+        left, right = int(merges[k, 0]), int(merges[k, 1])
+        parent[root(left)] = parent[root(right)] = size + k
+    clusters: dict[int, list[int]] = {}
+    for leaf in range(size):
+        clusters.setdefault(root(leaf), []).append(leaf)
+    return list(clusters.values())
+
+
+def _restatement_pairs(claims: list[TracedClaim]) -> list[tuple[int, int]]:
+    """Pairs of claims that restate one figure in one sentence (only claims that share a
     sentence are compared)."""
     by_sentence: dict[str, list[int]] = {}
     for i, claim in enumerate(claims):
         if claim.sentence_id:
             by_sentence.setdefault(claim.sentence_id, []).append(i)
-    for members in by_sentence.values():
-        for pos, i in enumerate(members):
-            for j in members[pos + 1 :]:
-                if is_restatement(claims[i], claims[j]):
-                    sets.union(i, j)
+    return [
+        (i, j)
+        for members in by_sentence.values()
+        for pos, i in enumerate(members)
+        for j in members[pos + 1 :]
+        if is_restatement(claims[i], claims[j])
+    ]
 
 
 def _restatement_atoms(claims: list[TracedClaim]) -> list[list[int]]:
     """Claims that restate one figure in one sentence, kept together through clustering."""
     sets = _UnionFind(len(claims))
-    _join_restatements(claims, sets)
+    for i, j in _restatement_pairs(claims):
+        sets.union(i, j)
     return sets.groups()
 
 
@@ -546,6 +647,7 @@ def _effective_qualifier(claim: TracedClaim) -> str | None:
     return claim.qualifier_cue
 
 
+@lru_cache(maxsize=1 << 16)  # the same names and subjects recur across every figure
 def content_words(name: str | None) -> frozenset[str]:
     """Lower-case content words: "DeepSeek's report" and "DeepSeek" share {"deepseek"}."""
     if not name:
@@ -700,10 +802,12 @@ def build_figures(claims: list[TracedClaim], threshold: float = DISTANCE_THRESHO
 def load_claims(db: sqlite_utils.Database) -> list[TracedClaim]:
     """Every stored claim with its sentence, article date and path, and sentence entities."""
     entities: dict[str, list[str]] = {}
-    for row in db.query("select sentence_id, entity_id from entity_mentions order by start_char"):
-        if row["sentence_id"] and row["entity_id"] not in entities.setdefault(row["sentence_id"], []):
-            entities[row["sentence_id"]].append(row["entity_id"])
-    rows = db.query(
+    for sentence_id, entity_id in db.execute(
+        "select sentence_id, entity_id from entity_mentions order by start_char"
+    ).fetchall():
+        if sentence_id and entity_id not in entities.setdefault(sentence_id, []):
+            entities[sentence_id].append(entity_id)
+    rows = db.execute(
         """
         select c.id, c.article_id, c.surface, c.start_char, c.value, c.value_low, c.value_high,
                c.unit, c.qualifier, c.qualifier_cue, c.kind, c.subject, c.attributed_to,
@@ -713,11 +817,11 @@ def load_claims(db: sqlite_utils.Database) -> list[TracedClaim]:
         join articles a on a.id = c.article_id
         left join sentences s on s.id = c.sentence_id
         """
-    )
+    ).fetchall()
     claims = []
-    for row in rows:
-        claim = TracedClaim(**row)
-        claim.entities = entities.get(row["sentence_id"], [])
+    for row in rows:  # the columns of TracedClaim, in order
+        claim = TracedClaim(*row)
+        claim.entities = entities.get(claim.sentence_id, [])
         claims.append(claim)
     return claims
 
@@ -742,25 +846,26 @@ def rebuild_figures(db: sqlite_utils.Database) -> int:
             kinds, detail = classify_mutation(figure.origin, claim)
             kinds_seen.update(kinds)
             mutation_rows.append(
-                {
-                    "id": f"{figure.id}:{claim.id}",
-                    "figure_id": figure.id,
-                    "claim_id": claim.id,
-                    "compared_to_claim_id": figure.origin.id,
-                    "kinds": json.dumps(kinds),
-                    "detail": detail,
-                }
+                (f"{figure.id}:{claim.id}", figure.id, claim.id, figure.origin.id, json.dumps(kinds), detail)
             )
         row["kinds_seen"] = json.dumps(sorted(kinds_seen - {"same"}))
-        figure_rows.append(row)
+        figure_rows.append(tuple(row[column] for column in FIGURE_COLUMNS))
         assignments.extend((figure.id, claim.id) for claim in figure.claims)
     with db.atomic():
-        db.execute("update claims set figure_id = null")
+        # Figures are replaced whole while claims still point at them: checked at commit.
+        db.execute("PRAGMA defer_foreign_keys = ON")
+        stored = dict(db.execute("select id, figure_id from claims").fetchall())
         db.execute("delete from mutations")
         db.execute("delete from figures")
-        db["figures"].insert_all(figure_rows)
-        db["mutations"].insert_all(mutation_rows)
-        db.conn.executemany("update claims set figure_id = ? where id = ?", assignments)
+        db.conn.executemany(insert_sql("figures", FIGURE_COLUMNS), figure_rows)
+        db.conn.executemany(insert_sql("mutations", MUTATION_COLUMNS), mutation_rows)
+        # Only the claims whose figure changed are written.
+        assigned = {claim_id: figure_id for figure_id, claim_id in assignments}
+        db.conn.executemany(
+            "update claims set figure_id = ? where id = ?",
+            [(assigned.get(claim_id), claim_id) for claim_id, figure_id in stored.items()
+             if assigned.get(claim_id) != figure_id],
+        )  # fmt: skip
     return len(figures)
 
 

@@ -214,3 +214,29 @@ def test_entity_name_ties_go_to_the_first_in_binary_order(db):
     )
     store_article(db, make_article(text), analysis)
     assert list(db.query("select name, label from entities")) == [{"name": "ACME", "label": "ORG"}]
+
+
+def test_fts_follows_updates_of_indexed_columns_only(tmp_path):
+    import sqlite_utils
+
+    # A database made before: sqlite-utils' full-text update trigger fired on any update.
+    open_db(tmp_path / "old.db").close()
+    old = sqlite_utils.Database(tmp_path / "old.db")
+    [broad] = old.query("select sql from sqlite_master where name = 'claims_au'")
+    old.execute("drop trigger claims_au")
+    old.execute(broad["sql"].replace('AFTER UPDATE OF rowid, "surface", "subject" ON', "AFTER UPDATE ON"))
+    assert 'AFTER UPDATE ON "claims"' in old.execute("select sql from sqlite_master where name = 'claims_au'").fetchone()[0]
+    old.close()
+    db = open_db(tmp_path / "old.db")
+    [trigger] = db.query("select sql from sqlite_master where name = 'claims_au'")
+    assert 'AFTER UPDATE OF rowid, "surface", "subject" ON' in trigger["sql"]
+    store_article(db, make_article(), analysis_for(TEXT))
+    db.execute("update claims set unit = 'EUR'")  # no full-text work, nothing to change
+    db.execute("update claims set subject = 'payroll' where surface = '20 engineers'")
+    assert [r["surface"] for r in db["claims"].search("payroll")] == ["20 engineers"]
+    db.execute("update claims set rowid = rowid + 100")
+    assert [r["surface"] for r in db["claims"].search("payroll")] == ["20 engineers"]
+    for table in ("articles", "sentences", "claims"):
+        db.execute(f"insert into [{table}_fts]([{table}_fts], rank) values('integrity-check', 1)")
+    db.close()
+    assert open_db(tmp_path / "old.db").execute("select sql from sqlite_master where name = 'claims_au'").fetchone()[0] == trigger["sql"]

@@ -328,3 +328,137 @@ def test_vectorised_distances_match_the_reference_pair_distance(demo_db):
         for j in range(len(claims)):
             if i != j and not is_restatement(claims[i], claims[j]):
                 assert fast[i, j] == pytest.approx(pair_distance(claims[i], claims[j], cosine[i, j])), (i, j)
+
+
+def corner_claims(seed=3, articles=25):
+    """Generated claims with what the demo corpus lacks: negative, zero and missing values,
+    ranges and vague magnitudes, years, small counts, related units, and several figures
+    in one sentence (some restating each other)."""
+    import random
+
+    rng = random.Random(seed)
+    units = [("USD", "money"), ("EUR", "money"), (None, "money"), ("percent", "percent"), ("GPU", "count"),
+             ("card", "count"), (None, "count"), ("year", "year"), ("USD per 1M tokens", "money")]  # fmt: skip
+    values = [6e6, 5.576e6, 17, 6e11, 2.19, 2.5, 5e4, 2015, 7, 6, 0, -3, -3.5, 1.6e9]
+    words = "cost train gpu deepseek nvidia market cap chip model revenue share price".split()
+    claims = []
+    for a in range(articles):
+        for s in range(rng.randint(1, 4)):
+            text, start = "", 100 * s
+            for _ in range(rng.randint(1, 3)):
+                unit, kind = rng.choice(units)
+                value = rng.choice(values) * (1 if kind == "year" else rng.choice([1, 1, 1.1, 0.9, 1.2, 0.8]))
+                extra, surface = {}, f"{value:,.6g}"
+                roll = rng.random()
+                if roll < 0.08:
+                    value, surface = 1e9, "billions"
+                    extra = dict(qualifier="range", value_low=1e9, value_high=1e10)
+                elif roll < 0.14:
+                    surface = f"{value:.3g}-{value * 1.5:.3g}"
+                    extra = dict(qualifier="range", value_low=value, value_high=value * 1.5)
+                elif roll < 0.18:
+                    value = None
+                text += rng.choice(["", ", or nearly ", " and then ", " i.e. "]) if text else ""
+                claims.append(claim(
+                    surface, value, unit, kind, id=f"a{a}-c{start + len(text)}", article_id=f"a{a}",
+                    start_char=start + len(text), sentence_id=f"a{a}-s{s}", sentence_start=start,
+                    context=" ".join(rng.sample(words, 4)), path=f"a{a}.txt",
+                    entities=rng.sample(["deepseek", "nvidia", "openai"], rng.randint(0, 2)), **extra,
+                ))  # fmt: skip
+                text += surface
+            for c in claims:
+                if c.sentence_id == f"a{a}-s{s}":
+                    c.sentence = text
+    return claims
+
+
+def test_comparable_pairs_hold_every_pair_closer_than_apart(demo_db):
+    import numpy as np
+
+    from pipeline.tracing import APART, _Features, load_claims
+
+    claims = load_claims(sqlite_utils.Database(demo_db[0])) + corner_claims()
+    features = _Features(claims)
+    index = np.arange(len(claims))
+    dense = features.distances(index, index, np.zeros((len(claims), len(claims))))
+    rows, cols = features.comparable_pairs(index)
+    listed = set(zip(rows.tolist(), cols.tolist()))
+    assert len(listed) == len(rows)  # each pair once
+    assert not any((j, i) in listed for i, j in listed)
+    near = {(i, j) for i, j in zip(*np.nonzero(dense < APART)) if i != j}
+    assert near, "the corpus has close pairs"
+    assert all((i, j) in listed or (j, i) in listed for i, j in near)
+    # Pairs computed as lists give what the matrix gives, bit for bit.
+    assert np.array_equal(features.pair_distances(rows, cols, np.zeros(len(rows))), dense[rows, cols])
+
+
+def test_average_linkage_cuts_as_scikit_learn_does():
+    import numpy as np
+    from sklearn.cluster import AgglomerativeClustering
+
+    from pipeline.tracing import average_linkage
+
+    rng = np.random.default_rng(11)
+    for size in (2, 3, 7, 30, 120):
+        for _ in range(5):
+            upper = np.round(rng.uniform(0, 2.0, size=(size, size)), 1)  # ties, and exact 1.0s
+            upper[rng.uniform(size=(size, size)) < 0.3] = 10.0
+            distances = np.triu(upper, 1) + np.triu(upper, 1).T
+            labels = AgglomerativeClustering(
+                n_clusters=None, metric="precomputed", linkage="average", distance_threshold=1.0
+            ).fit_predict(distances)
+            expected = [[i for i in range(size) if labels[i] == label] for label in dict.fromkeys(labels)]
+            assert average_linkage(distances, 1.0) == expected
+
+
+def test_clustering_is_the_dense_average_linkage_of_each_group(demo_db):
+    """cluster_claims computes only the distances the clustering reads: the figures are
+    those of clustering each candidate group on all its pair distances with scikit-learn."""
+    import numpy as np
+    from sklearn.cluster import AgglomerativeClustering
+
+    from pipeline.tracing import (
+        DISTANCE_THRESHOLD, _atom_distances, _Features, _restatement_atoms, candidate_groups, cluster_claims,
+        context_vectors, load_claims,
+    )  # fmt: skip
+
+    for claims in (load_claims(sqlite_utils.Database(demo_db[0])), corner_claims(5, 40), corner_claims(8, 40)):
+        claims = sorted(claims, key=lambda c: (c.article_id, c.start_char))
+        vectors = context_vectors(claims)
+        features = _Features(claims)
+        expected = []
+        for group in candidate_groups(claims, vectors, DISTANCE_THRESHOLD, features):
+            atoms = _restatement_atoms([claims[i] for i in group])
+            if len(atoms) == 1:
+                expected.append(group)
+                continue
+            sub = vectors[group]
+            members = np.array(group)
+            pairs = features.distances(members, members, np.clip(1.0 - (sub @ sub.T).toarray(), 0.0, 1.0))
+            np.fill_diagonal(pairs, 0.0)
+            labels = AgglomerativeClustering(
+                n_clusters=None, metric="precomputed", linkage="average", distance_threshold=DISTANCE_THRESHOLD
+            ).fit_predict(_atom_distances(pairs, atoms))
+            for label in dict.fromkeys(labels):
+                expected.append([group[i] for a, atom in enumerate(atoms) if labels[a] == label for i in atom])
+        expected = [sorted(f, key=lambda i: claims[i].order_key) for f in expected]
+        assert cluster_claims(claims) == expected
+        assert any(len(f) > 1 for f in expected)
+
+
+def test_rebuild_writes_the_same_figures_again_and_clears_figures_of_claims_left_out(demo_db, tmp_path):
+    import shutil
+
+    db_path = tmp_path / "news.db"
+    shutil.copy(demo_db[0], db_path)
+    db = sqlite_utils.Database(db_path)
+    dump = lambda: [list(db.query(f"select * from {t} order by rowid")) for t in ("figures", "mutations", "claims")]  # noqa: E731
+    before = dump()
+    assert rebuild_figures(db) == len(before[0])
+    assert dump() == before
+    # A claim whose article is gone (as after a crash) keeps no figure.
+    db.execute("pragma foreign_keys = off")
+    db.execute("update claims set article_id = 'gone' where rowid = 1")
+    rebuild_figures(db)
+    assert db.execute("select figure_id from claims where rowid = 1").fetchone()[0] is None
+    assert db.execute("select count(*) from claims where figure_id is null").fetchone()[0] == 1
