@@ -4,8 +4,7 @@ A *figure* is one real-world quantity about one subject as reported across sourc
 ("DeepSeek-V3 training cost"), whatever each source wrote ("$5,576,000", "around $6
 million", "a little under $6mn").
 
-How claims are grouped (scikit-learn does the vectors; the clustering is SciPy's average
-linkage, which scikit-learn's AgglomerativeClustering runs):
+How claims are grouped (scikit-learn's TF-IDF vectors and agglomerative clustering):
 
 1. Two claims can be the same figure only when their units agree (counted nouns such as
    "card" and "GPU" agree at a cost) and their values agree within rounding or within
@@ -582,34 +581,23 @@ def cluster_claims(
 
 
 def average_linkage(distances: np.ndarray, threshold: float) -> list[list[int]]:
-    """Average-linkage agglomerative clustering of a precomputed distance matrix cut at
-    ``threshold``: the clusters, each sorted, ordered by their first member.
+    """Average-linkage agglomerative clustering (scikit-learn's ``AgglomerativeClustering``)
+    of a precomputed distance matrix, cut at ``threshold``: the clusters, each sorted,
+    ordered by their first member. Only the upper triangle is read.
 
-    What scikit-learn's ``AgglomerativeClustering(metric="precomputed", linkage="average",
-    distance_threshold=threshold)`` computes (the same SciPy linkage on the upper triangle,
-    undoing the merges at ``threshold`` or above), without its import and checks per call."""
-    from scipy.cluster.hierarchy import linkage
-
+    Two items need no tree: they are one cluster when closer than ``threshold``, as the
+    clustering would decide; most groups are that small, and each call costs a millisecond."""
     size = len(distances)
-    upper = distances[np.triu_indices(size, k=1)]
-    merges = linkage(upper, method="average")
-    kept = len(merges) - int(np.count_nonzero(merges[:, 2] >= threshold))
-    parent = list(range(2 * size - 1))  # merge k makes node size + k
+    if size <= 2:
+        return [list(range(size))] if size < 2 or distances[0, 1] < threshold else [[0], [1]]
+    from sklearn.cluster import AgglomerativeClustering
 
-    def root(node: int) -> int:
-        top = node
-        while parent[top] != top:
-            top = parent[top]
-        while parent[node] != top:
-            parent[node], node = top, parent[node]
-        return top
-
-    for k in range(kept):
-        left, right = int(merges[k, 0]), int(merges[k, 1])
-        parent[root(left)] = parent[root(right)] = size + k
+    labels = AgglomerativeClustering(
+        n_clusters=None, metric="precomputed", linkage="average", distance_threshold=threshold
+    ).fit_predict(distances)
     clusters: dict[int, list[int]] = {}
-    for leaf in range(size):
-        clusters.setdefault(root(leaf), []).append(leaf)
+    for leaf, label in enumerate(labels.tolist()):
+        clusters.setdefault(label, []).append(leaf)
     return list(clusters.values())
 
 
