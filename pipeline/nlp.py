@@ -179,7 +179,15 @@ def _compile_test(key: str, value):
     raise UnsupportedPattern(f"{key}: {value!r}")
 
 
-class CompiledAttributeRuler:
+class _DocByDoc:
+    """``pipe`` for a component that annotates one doc at a time."""
+
+    def pipe(self, docs, batch_size: int = 128):
+        for doc in docs:
+            yield self(doc)
+
+
+class CompiledAttributeRuler(_DocByDoc):
     """The same annotations as a spaCy ``AttributeRuler``, found without the Matcher.
 
     Matches are collected first and then applied in rule order, later rules winning,
@@ -217,6 +225,7 @@ class CompiledAttributeRuler:
             column, kind, operand = chosen
             for value in (operand,) if kind == "eq" else operand:
                 self.indexed.setdefault((column, value), []).append((rule_id, rest, offset))
+        self.indexed_columns = sorted({column for column, _ in self.indexed})
 
     def _passes(self, tests, row) -> bool:
         for column, kind, operand in tests:
@@ -240,8 +249,7 @@ class CompiledAttributeRuler:
 
     def __call__(self, doc):
         rows = doc.to_array(list(_RULE_ATTRS.values())).tolist()
-        columns = sorted({column for column, _ in self.indexed})
-        indexed, unindexed, passes, n = self.indexed, self.unindexed, self._passes, len(rows)
+        columns, indexed, unindexed, passes, n = self.indexed_columns, self.indexed, self.unindexed, self._passes, len(rows)
         matches = []
         for start, row in enumerate(rows):
             for column in columns:
@@ -263,13 +271,9 @@ class CompiledAttributeRuler:
             set_token_attrs(doc[index], self.ruler.attrs[rule_id])
         return doc
 
-    def pipe(self, docs, batch_size: int = 128):
-        for doc in docs:
-            yield self(doc)
 
 
-
-class CachedLemmatizer:
+class CachedLemmatizer(_DocByDoc):
     """The lemmas a spaCy rule or lookup ``Lemmatizer`` gives, each worked out once per
     word, part of speech and morphology (spaCy's own cache misses every word it finds
     already in its base form, most of them, and re-reads its morphology each time)."""
@@ -292,10 +296,6 @@ class CachedLemmatizer:
         if changed:
             doc.from_array([LEMMA], rows[:, 3:4])
         return doc
-
-    def pipe(self, docs, batch_size: int = 128):
-        for doc in docs:
-            yield self(doc)
 
 
 # Texts are parsed in pieces of at most this many characters, cut at paragraph breaks,
@@ -469,12 +469,10 @@ def analyze_texts(
     texts = list(texts)
     pieces = [(piece, (index, offset)) for index, text in enumerate(texts) for offset, piece in split_into_chunks(text, chunk_chars)]
     results = [ArticleAnalysis() for _ in texts]
-    if (
-        selective
-        and all(name in nlp.component_names for name in (*CHEAP_COMPONENTS, "ner", *FULL_COMPONENTS))
-        and receptive_field(nlp.get_pipe("ner")) is not None
-    ):
-        analyses = _analyze_selectively(nlp, [piece for piece, _ in pieces], batch_size)
+    has_components = all(name in nlp.component_names for name in (*CHEAP_COMPONENTS, "ner", *FULL_COMPONENTS))
+    reach = receptive_field(nlp.get_pipe("ner")) if selective and has_components else None
+    if reach is not None:
+        analyses = _analyze_selectively(nlp, [piece for piece, _ in pieces], batch_size, reach)
     else:
         docs = nlp.pipe((piece for piece, _ in pieces), batch_size=batch_size)
         analyses = (analyze_doc(doc) for doc in docs)
@@ -567,10 +565,11 @@ def recognise_names(ner, docs: list, batch_size: int, context: int = NAME_CONTEX
     """Run the entity recogniser ``ner`` on the :func:`name_windows` of ``docs`` and set
     the names it finds (:data:`ENTITY_LABELS`) on them, every other token outside any
     entity: the numeric labels, which the windows need not cover, belong to claims."""
-    windows = [(doc, start, end) for doc in docs for start, end in name_windows(doc, context)]
-    pieces = ner.pipe((piece for doc in docs for piece in span_docs(doc, name_windows(doc, context))), batch_size=batch_size)
+    ranges = [name_windows(doc, context) for doc in docs]
+    windows = [(doc, start) for doc, doc_ranges in zip(docs, ranges) for start, _ in doc_ranges]
+    pieces = ner.pipe((piece for doc, doc_ranges in zip(docs, ranges) for piece in span_docs(doc, doc_ranges)), batch_size=batch_size)
     found: dict[int, list] = {id(doc): [] for doc in docs}
-    for (doc, start, _), piece in zip(windows, pieces):
+    for (doc, start), piece in zip(windows, pieces):
         found[id(doc)].extend(
             Span(doc, start + ent.start, start + ent.end, label=ent.label) for ent in piece.ents if ent.label_ in ENTITY_LABELS
         )
@@ -596,13 +595,12 @@ def _fast_equivalent(component):
     return _COMPILED[component]
 
 
-def _analyze_selectively(nlp: Language, texts: list[str], batch_size: int) -> list[ArticleAnalysis]:
+def _analyze_selectively(nlp: Language, texts: list[str], batch_size: int, reach: int) -> list[ArticleAnalysis]:
     cheap = [nlp.get_pipe(name) for name in CHEAP_COMPONENTS]
     full = [_fast_equivalent(nlp.get_pipe(name)) for name in FULL_COMPONENTS]
     cue = _report_cue_pattern()
     docs = list(_run(cheap, (nlp.make_doc(text) for text in texts), batch_size))
-    ner = nlp.get_pipe("ner")
-    recognise_names(ner, docs, batch_size, receptive_field(ner))
+    recognise_names(nlp.get_pipe("ner"), docs, batch_size, reach)
     segments = []  # (doc index, char offset of the segment, segment doc)
     for index, (doc, text) in enumerate(zip(docs, texts)):
         ranges = parse_segments(doc, cue, text)
