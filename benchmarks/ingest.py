@@ -106,9 +106,19 @@ BARE_BATCH_SIZES = (32, 128)
 
 
 _CHILD = """
-import json, resource, sys, time
+import json, re, resource, sys, time
+from pathlib import Path
 from pipeline.nlp import load_pipeline
 from pipeline.runner import ingest_paths
+
+def peak_rss_mb():
+    # VmHWM is this process's own peak. getrusage's ru_maxrss is not: Linux carries it
+    # over exec from the parent, which here has the bare-spaCy run's memory.
+    status = Path("/proc/self/status")
+    if status.exists():
+        return int(re.search(r"VmHWM:\\s*(\\d+)", status.read_text()).group(1)) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
 folder, db, workers = sys.argv[1], sys.argv[2], int(sys.argv[3])
 nlp = load_pipeline() if workers == 1 else None
 started = time.perf_counter()
@@ -116,7 +126,7 @@ summary = ingest_paths([folder], db, nlp=nlp, workers=workers)
 seconds = time.perf_counter() - started
 print(json.dumps({"seconds": seconds, "articles": summary.articles, "new": summary.new,
                   "figures": summary.figures, "errors": len(summary.errors),
-                  "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+                  "peak_rss_mb": peak_rss_mb()}))
 """
 
 
