@@ -30,7 +30,7 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -60,6 +60,13 @@ EXACT_KIND_PENALTY = 0.3
 SAME_ARTICLE_CONTEXT = 0.3
 # Claims compared at once while blocking (rows of one array computation).
 CHUNK_ROWS = 256
+# Pairs whose distances are computed at once while clustering a group.
+PAIR_CHUNK = 1 << 15
+# Claims clustered together at most. Clustering a candidate group takes memory growing with
+# its size squared (every pair's distance); in a large corpus long chains of close values
+# that share a word (daily market moves, say) make groups of thousands, which are cut at
+# their widest value gaps into parts of at most this many claims (~100 MB each).
+MAX_GROUP = 2000
 # Distance given to pairs that cannot be one figure, above any threshold.
 APART = 10.0
 # A trace query matches a claim whose value is within this relative tolerance, or rounds to it.
@@ -80,7 +87,7 @@ _RESTATEMENT_GAP = re.compile(
 )
 _FUNCTION_WORDS = frozenset("the a an of by and claim claims quoted referenced".split())
 
-@dataclass
+@dataclass(slots=True)  # one per stored claim, all held at once while figures are rebuilt
 class TracedClaim:
     """A stored claim with what tracing needs from its article and sentence."""
 
@@ -105,11 +112,11 @@ class TracedClaim:
     title: str | None = None
     published: str | None = None
     entities: list[str] = field(default_factory=list)
+    # Significant digits as written (compared for every pair: worked out once).
+    digits: int = field(init=False)
 
-    @cached_property
-    def digits(self) -> int:
-        """Significant digits as written (compared for every pair: computed once)."""
-        return significant_digits(self.surface, self.value)
+    def __post_init__(self):
+        self.digits = significant_digits(self.surface, self.value)
 
     @property
     def order_key(self) -> tuple:
@@ -371,10 +378,13 @@ class _Features:
         gap = np.where(plain, np.where(rounded, 0.0, drift), gap)
         return gap
 
-    def comparable_pairs(self, members: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def comparable_pairs(self, members: np.ndarray, chunk: int | None = None):
         """Positions (i, j) in ``members``, each pair once, of every pair whose distance may
         be under :data:`APART`: a superset (magnitudes within :data:`MAX_VALUE_RATIO` of each
-        other, both zero, or one a range); every other pair is :data:`APART`."""
+        other, both zero, or one a range); every other pair is :data:`APART`.
+
+        Yields ``(i, j)`` arrays of about ``chunk`` pairs each (all at once when None), so a
+        large group's pairs need not be held at once."""
         ranged = self.range[members]
         plain = np.flatnonzero(~ranged)
         magnitude = np.abs(self.value[members[plain]])
@@ -384,16 +394,23 @@ class _Features:
         # in value_gap's logarithms.
         stops = np.searchsorted(ordered, ordered * (MAX_VALUE_RATIO * (1 + 1e-6)), side="right")
         counts = np.maximum(stops - np.arange(len(order)) - 1, 0)
-        starts = np.repeat(np.arange(len(order)) + 1 - np.cumsum(counts) + counts, counts)
-        first = np.repeat(order, counts)
-        second = order[starts + np.arange(len(first))] if len(first) else first
+        ends = np.cumsum(counts)
+        # Slices of ``order`` holding about ``chunk`` pairs each (at least one position).
+        cuts = [0, len(order)] if chunk is None else sorted(
+            {0, len(order), *np.searchsorted(ends, np.arange(chunk, int(ends[-1]) if len(ends) else 0, chunk)).tolist()}
+        )
+        for low, high in zip(cuts, cuts[1:]):
+            part = counts[low:high]
+            starts = np.repeat(np.arange(low, high) + 1 - np.cumsum(part) + part, part)
+            first = np.repeat(order[low:high], part)
+            second = order[starts + np.arange(len(first))] if len(first) else first
+            if len(first):
+                yield first.astype(np.int64), second.astype(np.int64)
         # A range may hold any value: it is paired with every other claim.
-        firsts, seconds = [first], [second]
         for r in np.flatnonzero(ranged):
             others = np.concatenate([np.flatnonzero(~ranged[:r]), np.arange(r + 1, len(members))])
-            firsts.append(np.full(len(others), r))
-            seconds.append(others)
-        return np.concatenate(firsts).astype(np.int64), np.concatenate(seconds).astype(np.int64)
+            if len(others):
+                yield np.full(len(others), r, dtype=np.int64), others.astype(np.int64)
 
 
 def _round_significant(values: np.ndarray, digits: np.ndarray) -> np.ndarray:
@@ -514,13 +531,29 @@ def _atom_distances(pairs: np.ndarray, atoms: list[list[int]]) -> np.ndarray:
     ``pairs[i, j]`` with i's atom before j's: the other entries may hold anything finite."""
     if len(atoms) == len(pairs):  # every atom one claim, in order
         return pairs
-    membership = np.zeros((len(atoms), len(pairs)))
-    for row, atom in enumerate(atoms):
-        membership[row, atom] = 1.0
-    comparable = pairs < APART
-    sums = membership @ np.where(comparable, pairs, 0.0) @ membership.T
-    counts = membership @ comparable.astype(float) @ membership.T
-    distances = np.where(counts > 0, sums / np.maximum(counts, 1), APART)
+    # Between one-claim atoms the mean is the pair itself (or APART): copied whole, then
+    # the rows and columns of the few atoms of several claims are averaged.
+    firsts = np.array([atom[0] for atom in atoms])
+    distances = pairs[np.ix_(firsts, firsts)]
+    atom_of = np.empty(len(pairs), dtype=np.int64)
+    for a, atom in enumerate(atoms):
+        atom_of[atom] = a
+
+    def by_atom(sums: np.ndarray, counts: np.ndarray) -> np.ndarray:
+        """Per atom, the mean of the comparable pairs summed into ``sums`` and ``counts``
+        (indexed by claim), APART where there is none."""
+        sums, counts = np.bincount(atom_of, sums, len(atoms)), np.bincount(atom_of, counts, len(atoms))
+        return np.where(counts > 0, sums / np.maximum(counts, 1), APART)
+
+    for a, atom in enumerate(atoms):
+        if len(atom) == 1:
+            continue
+        rows, cols = pairs[atom, :], pairs[:, atom]
+        rows_comparable, cols_comparable = rows < APART, cols < APART
+        after = by_atom(np.where(rows_comparable, rows, 0.0).sum(axis=0), rows_comparable.sum(axis=0))
+        before = by_atom(np.where(cols_comparable, cols, 0.0).sum(axis=1), cols_comparable.sum(axis=1))
+        distances[a, a + 1 :] = after[a + 1 :]
+        distances[:a, a] = before[:a]
     np.fill_diagonal(distances, 0.0)
     return distances
 
@@ -556,28 +589,70 @@ def cluster_claims(
         if len(atoms) == 1:
             figures.append(group)
             continue
-        sub = vectors[group]
-        product = (sub @ sub.T).toarray()
-        members = np.array(group)
-        # Only the distances the clustering reads are computed: pairs in two atoms, from the
-        # claim in the earlier atom to the one in the later (see _atom_distances), and not
-        # those too far apart in value, which are APART.
-        atom_of = np.empty(len(group), dtype=np.int64)
-        for a, atom in enumerate(atoms):
-            atom_of[atom] = a
-        row, col = features.comparable_pairs(members)
+        for part in bounded_parts([[group[i] for i in atom] for atom in atoms], features.value):
+            members = [i for atom in part for i in atom]
+            if len(part) == 1:
+                figures.append(members)
+                continue
+            local_atoms, start = [], 0
+            for atom in part:
+                local_atoms.append(list(range(start, start + len(atom))))
+                start += len(atom)
+            pairs = _group_distances(features, vectors, np.array(members), local_atoms)
+            for cluster in average_linkage(_atom_distances(pairs, local_atoms), threshold):
+                figures.append([i for a in cluster for i in part[a]])
+    return [sorted(f, key=lambda i: claims[i].order_key) for f in figures]
+
+
+def bounded_parts(atoms: list[list[int]], values: np.ndarray, limit: int | None = None) -> list[list[list[int]]]:
+    """``atoms`` (lists of claim indices that stay together) in parts of at most ``limit``
+    claims (:data:`MAX_GROUP`), each cut made at the widest gap between the values (by
+    ratio) of the atoms sorted by value, or, where all values are equal, in the middle.
+    One part, ``atoms`` as given, when they are few enough; parts keep the atoms' order."""
+    limit = limit or MAX_GROUP
+    sizes = np.array([len(atom) for atom in atoms])
+    if sizes.sum() <= limit:
+        return [atoms]
+    keys = np.array([values[atom[0]] for atom in atoms])
+    order = np.argsort(keys, kind="stable")
+    parts, pending = [], [order]
+    while pending:
+        run = pending.pop()
+        counts = np.cumsum(sizes[run])
+        if counts[-1] <= limit or len(run) == 1:
+            parts.append(sorted(run.tolist()))
+            continue
+        low, high = keys[run[:-1]], keys[run[1:]]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            gaps = np.where((low != 0) & (high != 0) & (np.sign(low) == np.sign(high)), np.abs(np.log(high / low)), np.inf)
+        gaps = np.where(low == high, 0.0, gaps)
+        cut = int(np.argmax(gaps)) + 1 if gaps.max() > 0 else int(np.searchsorted(counts, counts[-1] / 2)) + 1
+        cut = min(max(cut, 1), len(run) - 1)
+        pending.extend([run[cut:], run[:cut]])
+    return [[atoms[a] for a in part] for part in sorted(parts)]
+
+
+def _group_distances(features: _Features, vectors, members: np.ndarray, atoms: list[list[int]]) -> np.ndarray:
+    """The pair distances of one candidate group that the clustering reads (see
+    :func:`_atom_distances`): for each pair in two atoms, from the claim in the earlier atom
+    to the one in the later; pairs too far apart in value to be one figure stay
+    :data:`APART` without being computed. Worked out a chunk of pairs at a time, so
+    memory beyond the matrix itself stays bounded however large the group."""
+    size = len(members)
+    atom_of = np.empty(size, dtype=np.int64)
+    for a, atom in enumerate(atoms):
+        atom_of[atom] = a
+    sub = vectors[members]
+    pairs = np.full((size, size), APART)
+    for row, col in features.comparable_pairs(members, chunk=PAIR_CHUNK):
         earlier = atom_of[row] < atom_of[col]
         row, col = np.where(earlier, row, col), np.where(earlier, col, row)
         keep = atom_of[row] != atom_of[col]
         row, col = row[keep], col[keep]
-        pairs = np.full((len(group), len(group)), APART)
-        pairs[row, col] = features.pair_distances(
-            members[row], members[col], np.clip(1.0 - product[row, col], 0.0, 1.0)
-        )
-        np.fill_diagonal(pairs, 0.0)
-        for cluster in average_linkage(_atom_distances(pairs, atoms), threshold):
-            figures.append([group[i] for a in cluster for i in atoms[a]])
-    return [sorted(f, key=lambda i: claims[i].order_key) for f in figures]
+        cosine = np.asarray(sub[row].multiply(sub[col]).sum(axis=1)).ravel()
+        pairs[row, col] = features.pair_distances(members[row], members[col], np.clip(1.0 - cosine, 0.0, 1.0))
+    np.fill_diagonal(pairs, 0.0)
+    return pairs
 
 
 def average_linkage(distances: np.ndarray, threshold: float) -> list[list[int]]:
@@ -790,11 +865,12 @@ def build_figures(claims: list[TracedClaim], threshold: float = DISTANCE_THRESHO
 def load_claims(db: sqlite_utils.Database) -> list[TracedClaim]:
     """Every stored claim with its sentence, article date and path, and sentence entities."""
     entities: dict[str, list[str]] = {}
-    for sentence_id, entity_id in db.execute(
-        "select sentence_id, entity_id from entity_mentions order by start_char"
-    ).fetchall():
+    for sentence_id, entity_id in db.execute("select sentence_id, entity_id from entity_mentions order by start_char"):
         if sentence_id and entity_id not in entities.setdefault(sentence_id, []):
             entities[sentence_id].append(entity_id)
+    # Rows read one at a time, and the strings that repeat (an article's path, title and
+    # date; a sentence shared by its claims) kept once: every claim is held at once.
+    shared: dict[str, str] = {}
     rows = db.execute(
         """
         select c.id, c.article_id, c.surface, c.start_char, c.value, c.value_low, c.value_high,
@@ -805,10 +881,10 @@ def load_claims(db: sqlite_utils.Database) -> list[TracedClaim]:
         join articles a on a.id = c.article_id
         left join sentences s on s.id = c.sentence_id
         """
-    ).fetchall()
+    )
     claims = []
     for row in rows:  # the columns of TracedClaim, in order
-        claim = TracedClaim(*row)
+        claim = TracedClaim(*(shared.setdefault(v, v) if type(v) is str else v for v in row))
         claim.entities = entities.get(claim.sentence_id, [])
         claims.append(claim)
     return claims

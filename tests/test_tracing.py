@@ -381,7 +381,8 @@ def test_comparable_pairs_hold_every_pair_closer_than_apart(demo_db):
     features = _Features(claims)
     index = np.arange(len(claims))
     dense = features.distances(index, index, np.zeros((len(claims), len(claims))))
-    rows, cols = features.comparable_pairs(index)
+    chunks = list(features.comparable_pairs(index))
+    rows, cols = (np.concatenate(parts) for parts in zip(*chunks))
     listed = set(zip(rows.tolist(), cols.tolist()))
     assert len(listed) == len(rows)  # each pair once
     assert not any((j, i) in listed for i, j in listed)
@@ -390,6 +391,11 @@ def test_comparable_pairs_hold_every_pair_closer_than_apart(demo_db):
     assert all((i, j) in listed or (j, i) in listed for i, j in near)
     # Pairs computed as lists give what the matrix gives, bit for bit.
     assert np.array_equal(features.pair_distances(rows, cols, np.zeros(len(rows))), dense[rows, cols])
+    # In small chunks: the same pairs, each chunk about as large as asked.
+    small = list(features.comparable_pairs(index, chunk=50))
+    assert len(small) > len(chunks) + 10
+    assert sorted(zip(*(np.concatenate(parts).tolist() for parts in zip(*small)))) == sorted(listed)
+    assert max(len(r) for r, _ in small) <= max(50, len(claims))
 
 
 def test_average_linkage_cuts_as_scikit_learn_does():
@@ -409,6 +415,28 @@ def test_average_linkage_cuts_as_scikit_learn_does():
             ).fit_predict(distances)
             expected = [[i for i in range(size) if labels[i] == label] for label in dict.fromkeys(labels)]
             assert average_linkage(distances, 1.0) == expected
+
+
+def test_atom_distances_are_the_means_over_comparable_member_pairs():
+    """Upper triangle (what the linkage reads) against the definition: for atoms A before
+    B, the mean of pairs[i, j], i in A and j in B, over the pairs closer than APART."""
+    import numpy as np
+
+    from pipeline.tracing import APART, _atom_distances
+
+    rng = np.random.default_rng(7)
+    for size in (5, 12, 40):
+        claims = list(range(size))
+        cuts = sorted(rng.choice(np.arange(1, size), size=size // 3, replace=False).tolist())
+        atoms = [part.tolist() for part in np.split(np.array(claims), cuts)]
+        pairs = rng.uniform(0, 2, size=(size, size))
+        pairs[rng.uniform(size=(size, size)) < 0.3] = APART
+        got = _atom_distances(pairs, atoms)
+        assert any(len(atom) > 1 for atom in atoms)
+        for a in range(len(atoms)):
+            for b in range(a + 1, len(atoms)):
+                close = [pairs[i, j] for i in atoms[a] for j in atoms[b] if pairs[i, j] < APART]
+                assert got[a, b] == pytest.approx(np.mean(close) if close else APART), (a, b)
 
 
 def test_clustering_is_the_dense_average_linkage_of_each_group(demo_db):
@@ -444,6 +472,39 @@ def test_clustering_is_the_dense_average_linkage_of_each_group(demo_db):
         expected = [sorted(f, key=lambda i: claims[i].order_key) for f in expected]
         assert cluster_claims(claims) == expected
         assert any(len(f) > 1 for f in expected)
+
+
+def test_large_groups_are_cut_at_their_widest_value_gaps():
+    import numpy as np
+
+    from pipeline.tracing import bounded_parts
+
+    values = np.array([1.0, 1.1, 1.2, 5.0, 5.5, 6.0, 6.1, 30.0, 31.0])
+    atoms = [[0], [1, 2], [3], [4], [5], [6], [7], [8]]  # [1, 2]: a restatement, kept whole
+    assert bounded_parts(atoms, values, limit=20) == [atoms]
+    # 9 claims, at most 4 a part: first cut between 6.1 and 30 (the widest ratio), then 1.2 | 5.0.
+    assert bounded_parts(atoms, values, limit=4) == [[[0], [1, 2]], [[3], [4], [5], [6]], [[7], [8]]]
+    # Equal values cannot be told apart by value: cut in the middle.
+    same = np.full(8, 6e6)
+    parts = bounded_parts([[i] for i in range(8)], same, limit=3)
+    assert [len(p) for p in parts] == [2, 2, 2, 2]
+    assert sorted(a for p in parts for [a] in p) == list(range(8))
+
+
+def test_clustering_in_bounded_parts_changes_only_the_groups_too_large(monkeypatch):
+    import pipeline.tracing as tracing
+
+    claims = sorted(corner_claims(5, 40), key=lambda c: (c.article_id, c.start_char))
+    whole = tracing.cluster_claims(claims)
+    groups = tracing.candidate_groups(claims, tracing.context_vectors(claims))
+    limit = 5
+    assert max(map(len, whole)) > limit and any(len(g) <= limit for g in groups if len(g) > 1)
+    monkeypatch.setattr(tracing, "MAX_GROUP", limit)
+    parts = tracing.cluster_claims(claims)
+    assert max(map(len, parts)) <= limit
+    assert sorted(i for f in parts for i in f) == list(range(len(claims)))
+    small = {i for g in groups if len(g) <= limit for i in g}
+    assert sorted(f for f in whole if f[0] in small) == sorted(f for f in parts if f[0] in small)
 
 
 def test_rebuild_writes_the_same_figures_again_and_clears_figures_of_claims_left_out(demo_db, tmp_path):
