@@ -14,8 +14,9 @@ How claims are grouped (scikit-learn's TF-IDF vectors and agglomerative clusteri
    becomes a TF-IDF vector; the distance of a pair is the cosine distance of those vectors
    plus penalties for a value gap and a unit mismatch.
 3. Average-linkage agglomerative clustering with a distance threshold cuts each group of
-   candidates into figures. Inputs are sorted first, so the same claims always give the
-   same figures with the same ids.
+   candidates into figures (a group larger than :data:`MAX_GROUP` is first cut at its
+   widest value gaps, which bounds the memory the clustering takes). Inputs are sorted
+   first, so the same claims always give the same figures with the same ids.
 
 Lineage order (documented, stable): claims with a known publication date first, oldest
 first; then claims from undated articles, by article path; within an article, by position.
@@ -522,6 +523,14 @@ def _components(size: int, rows: list[np.ndarray], cols: list[np.ndarray]) -> li
     return sorted(groups)
 
 
+def _atom_of(atoms: list[list[int]], size: int) -> np.ndarray:
+    """For each of ``size`` claims, the index of its atom."""
+    atom_of = np.empty(size, dtype=np.int64)
+    for a, atom in enumerate(atoms):
+        atom_of[atom] = a
+    return atom_of
+
+
 def _atom_distances(pairs: np.ndarray, atoms: list[list[int]]) -> np.ndarray:
     """Distances between atoms (claims restating one figure in one sentence): the mean of
     their members' pair distances (``pairs``), leaving out pairs whose units cannot be
@@ -535,9 +544,7 @@ def _atom_distances(pairs: np.ndarray, atoms: list[list[int]]) -> np.ndarray:
     # the rows and columns of the few atoms of several claims are averaged.
     firsts = np.array([atom[0] for atom in atoms])
     distances = pairs[np.ix_(firsts, firsts)]
-    atom_of = np.empty(len(pairs), dtype=np.int64)
-    for a, atom in enumerate(atoms):
-        atom_of[atom] = a
+    atom_of = _atom_of(atoms, len(pairs))
 
     def by_atom(sums: np.ndarray, counts: np.ndarray) -> np.ndarray:
         """Per atom, the mean of the comparable pairs summed into ``sums`` and ``counts``
@@ -638,12 +645,9 @@ def _group_distances(features: _Features, vectors, members: np.ndarray, atoms: l
     to the one in the later; pairs too far apart in value to be one figure stay
     :data:`APART` without being computed. Worked out a chunk of pairs at a time, so
     memory beyond the matrix itself stays bounded however large the group."""
-    size = len(members)
-    atom_of = np.empty(size, dtype=np.int64)
-    for a, atom in enumerate(atoms):
-        atom_of[atom] = a
+    atom_of = _atom_of(atoms, len(members))
     sub = vectors[members]
-    pairs = np.full((size, size), APART)
+    pairs = np.full((len(members), len(members)), APART)
     for row, col in features.comparable_pairs(members, chunk=PAIR_CHUNK):
         earlier = atom_of[row] < atom_of[col]
         row, col = np.where(earlier, row, col), np.where(earlier, col, row)
