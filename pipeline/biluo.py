@@ -4,10 +4,9 @@ spaCy's ``EntityRecognizer`` reads a doc one token at a time: each step scores e
 BILUO action (Begin, In, Last, Unit, Out for each label) from three token vectors, keeps
 the actions the state allows and takes the best. The network's heavy part (token vectors
 and their projection onto the hidden layer) is computed up front for all tokens; the
-steps themselves are cheap arithmetic. Yet in the compiled spaCy 3.8 wheels each step
-re-enters the interpreter's lock whenever a state looks at a token (``perf`` shows a third
-of the recogniser's time in ``pthread_mutex_lock``/``unlock`` called from the validity
-checks), so the steps cost more than the network.
+steps themselves are cheap arithmetic, yet on the short windows that
+:func:`~pipeline.nlp.recognise_names` reads they cost more than the network (measured:
+4,613 windows of 300 generated articles, 5.0 s through spaCy, 2.4 s here).
 
 :class:`BiluoDecoder` takes the same steps with the same weights, as array operations over
 all documents of a batch at once (every action moves one token on, so the documents walk
