@@ -591,14 +591,10 @@ def cluster_claims(
         if len(group) == 1:
             figures.append(group)
             continue
-        local = [claims[i] for i in group]
-        atoms = _restatement_atoms(local)
-        if len(atoms) == 1:
-            figures.append(group)
-            continue
+        atoms = _restatement_atoms([claims[i] for i in group])
         for part in bounded_parts([[group[i] for i in atom] for atom in atoms], features.value):
             members = [i for atom in part for i in atom]
-            if len(part) == 1:
+            if len(part) == 1:  # one atom: one figure, nothing to cluster
                 figures.append(members)
                 continue
             local_atoms, start = [], 0
