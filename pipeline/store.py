@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
+import sqlite3
 from collections import Counter
 from collections.abc import Iterable
 from datetime import datetime, timezone
@@ -134,6 +136,60 @@ def content_hash(raw: bytes) -> str:
 
 def article_id_for(hash_hex: str) -> str:
     return hash_hex[:ARTICLE_ID_LENGTH]
+
+
+class StoreError(Exception):
+    """A database that cannot be opened, read or written. ``str(error)`` is one line that
+    names the file and says what to do; the CLI prints it instead of a traceback."""
+
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def check_database_file(path: str | Path, *, must_exist: bool = False, writable: bool = False) -> None:
+    """Raise :class:`StoreError` unless ``path`` can be used as a figtrace database.
+
+    Looks without opening it through SQLite (which would create a missing file, or write a
+    journal next to a file that is not a database): a missing file (when ``must_exist``),
+    a directory, a file that does not start with SQLite's header, and, when ``writable``,
+    a file or folder this process cannot write. An empty file is an empty database.
+    """
+    path = Path(path)
+    if not path.exists():
+        if must_exist:
+            raise StoreError(f"{path}: no such database; run `analyze ingest` first")
+        if writable and path.parent.exists() and not os.access(path.parent, os.W_OK):
+            raise StoreError(f"{path}: cannot create the database: folder {path.parent} is read-only")
+        return
+    if path.is_dir():
+        raise StoreError(f"{path}: is a directory, not a database file")
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(len(SQLITE_HEADER))
+    except OSError as exc:
+        raise StoreError(f"{path}: cannot read the database: {exc.strerror or exc}") from None
+    if head and head != SQLITE_HEADER:
+        raise StoreError(f"{path}: not a SQLite database (left untouched); give another --db")
+    if writable:
+        folder = path.parent
+        if not os.access(path, os.W_OK) or not os.access(folder, os.W_OK):
+            where = path if not os.access(path, os.W_OK) else f"its folder {folder}"
+            raise StoreError(f"{path}: read-only ({where} cannot be written); give a writable --db")
+
+
+def describe_database_error(path: str | Path, exc: sqlite3.Error) -> str:
+    """One line for a SQLite error met while using the database at ``path``."""
+    message = str(exc)
+    lowered = message.lower()
+    if "disk is full" in lowered or "database or disk is full" in lowered:
+        return f"disk full while writing {path}"
+    if "readonly" in lowered or "read-only" in lowered:
+        return f"{path}: read-only; give a writable --db"
+    if "not a database" in lowered or "malformed" in lowered:
+        return f"{path}: not a usable SQLite database ({message}); give another --db"
+    if "unable to open" in lowered:
+        return f"{path}: cannot open the database ({message})"
+    return f"{path}: database error: {message}"
 
 
 def open_db(path: str | Path = DEFAULT_DB) -> sqlite_utils.Database:
