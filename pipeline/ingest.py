@@ -19,6 +19,7 @@ import stat
 from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 from functools import partial
+from html.parser import HTMLParser
 from pathlib import Path
 
 import trafilatura
@@ -79,6 +80,7 @@ _MD_EM_STAR = re.compile(r"(?<![\w*])\*(?=[^\s*])(.+?)(?<=[^\s*])\*(?![\w*])")
 _MD_EM_UNDERSCORE = re.compile(r"(?<![\w_])_(?=[^\s_])(.+?)(?<=[^\s_])_(?![\w_])")
 
 _BROKEN_LINK = "broken symbolic link (missing target or a loop)"
+_NOT_REGULAR = "not a regular file or directory (a FIFO, socket or device?)"
 
 _TEXT_FIELDS = ("text", "content", "body")
 _DATE_FIELDS = ("date", "published")
@@ -111,7 +113,7 @@ def iter_input_files(paths: Iterable[str | Path]) -> Iterator[Path | InputError]
         elif os.path.islink(path):
             yield InputError(str(path), _BROKEN_LINK)
         elif os.path.lexists(path):
-            yield InputError(str(path), "not a regular file or directory")
+            yield InputError(str(path), _NOT_REGULAR)
         else:
             yield InputError(str(path), "no such file or directory")
 
@@ -139,6 +141,9 @@ def _walk_dir(
                 yield child
         elif os.path.islink(child):
             yield InputError(str(child), _BROKEN_LINK)
+        elif os.path.lexists(child):
+            # A FIFO, socket or device with an article's name: reported as when named.
+            yield InputError(str(child), _NOT_REGULAR)
 
 
 def _first_visit(path: Path, seen: set[str]) -> bool:
@@ -400,7 +405,12 @@ def _parse_html(key: str, raw: bytes, html: str) -> ParsedFile:
     document = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False)
     text = (document.text or "").strip() if document else ""
     if not text:
-        raise InputError(key, "no article text found in HTML")
+        # trafilatura gives up on some documents that hold text (lxml refuses nesting
+        # deeper than it allows, or no block looks like an article): keep their plain text.
+        fallback = _HTMLText.of(html)
+        if not fallback.text:
+            raise InputError(key, "no article text found in HTML")
+        return ParsedFile(key, [Article(key, fallback.text, raw, title=fallback.title or title_from_text(fallback.text))])
     article = Article(
         path=key,
         text=text,
@@ -412,6 +422,62 @@ def _parse_html(key: str, raw: bytes, html: str) -> ParsedFile:
         author=document.author or None,
     )
     return ParsedFile(key, [article])
+
+
+class _HTMLText(HTMLParser):
+    """The visible text of an HTML document, a paragraph per block element, and its
+    ``<title>``: a flat tag stream, so no nesting depth is too deep for it."""
+
+    _HIDDEN = frozenset({"script", "style", "noscript", "template", "head", "svg"})
+    _BLOCKS = frozenset(
+        "p div br li ul ol h1 h2 h3 h4 h5 h6 blockquote pre tr table section article header footer"
+        " aside nav figure figcaption dd dt hr main".split()
+    )
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.hidden = 0
+        self.in_title = False
+        self.parts: list[str] = []
+        self.title_parts: list[str] = []
+
+    @classmethod
+    def of(cls, html: str) -> _HTMLText:
+        parser = cls()
+        parser.feed(html)
+        parser.close()
+        return parser
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "title":
+            self.in_title = True
+        elif tag in self._HIDDEN:
+            self.hidden += 1
+        elif tag in self._BLOCKS:
+            self.parts.append("\n\n")
+
+    def handle_endtag(self, tag):
+        if tag == "title":
+            self.in_title = False
+        elif tag in self._HIDDEN:
+            self.hidden = max(0, self.hidden - 1)
+        elif tag in self._BLOCKS:
+            self.parts.append("\n\n")
+
+    def handle_data(self, data):
+        if self.in_title:
+            self.title_parts.append(data)
+        elif not self.hidden:
+            self.parts.append(data)
+
+    @property
+    def text(self) -> str:
+        paragraphs = (" ".join(block.split()) for block in "".join(self.parts).split("\n\n"))
+        return "\n\n".join(p for p in paragraphs if p)
+
+    @property
+    def title(self) -> str | None:
+        return " ".join("".join(self.title_parts).split()) or None
 
 
 class _BadRecord(ValueError):

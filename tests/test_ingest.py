@@ -409,6 +409,18 @@ def test_html_without_text(tmp_path):
     assert only_error(path) == f"{path}: no article text found in HTML"
 
 
+def test_html_too_deep_for_the_extractor_keeps_its_plain_text(tmp_path):
+    depth = 10000
+    html = (
+        "<html><head><title>Deep page</title><style>p {color: red}</style></head><body>"
+        + "<div>" * depth + "<p>Acme hired 40 engineers &amp; 3 chemists.</p><script>var x = 1;</script>"
+        + "<p>Beta sold 7 cars.</p>" + "</div>" * depth + "</body></html>"
+    )  # fmt: skip
+    article = only_article(write(tmp_path / "deep.html", html))
+    assert article.text == "Acme hired 40 engineers & 3 chemists.\n\nBeta sold 7 cars."
+    assert article.title == "Deep page"
+
+
 # --- JSON Lines and JSON -------------------------------------------------------------------
 
 
@@ -681,6 +693,17 @@ def test_walk_reports_broken_and_looping_file_symlinks(tmp_path):
         f"{root / 'dangling.txt'}: {message}",
         f"{root / 'self.txt'}: {message}",
     ]
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+def test_a_fifo_is_reported_the_same_named_or_inside_a_folder(tmp_path):
+    root = tmp_path / "root"
+    write(root / "a.txt", BODY)
+    os.mkfifo(root / "pipe.txt")
+    os.mkfifo(root / "pipe.bin")  # not an article's name: skipped like any other such file
+    message = "not a regular file or directory (a FIFO, socket or device?)"
+    assert walked([root]) == [str(root / "a.txt"), f"{root / 'pipe.txt'}: {message}"]
+    assert walked([root / "pipe.txt"]) == [f"{root / 'pipe.txt'}: {message}"]
 
 
 def test_walk_unreadable_directory_is_reported_and_walk_continues(tmp_path, monkeypatch):
