@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -13,12 +14,16 @@ from .parallel import make_backend
 from .records import Article, ArticleAnalysis, InputError
 from .store import (
     DEFAULT_DB,
+    StoreError,
     article_status,
+    describe_database_error,
     finish_run,
+    needs_analysis,
     open_db,
     set_run_model,
     start_run,
     store_articles,
+    write_transaction,
 )
 from .tracing import figures_are_stale, rebuild_figures
 
@@ -35,6 +40,7 @@ class IngestSummary:
     new: int = 0
     unchanged: int = 0
     updated: int = 0
+    duplicate: int = 0  # inputs whose bytes another input already holds: one article
     claims: int = 0
     entities: int = 0
     figures: int | None = None  # None when nothing changed and figures were not rebuilt
@@ -46,7 +52,9 @@ class IngestSummary:
         """The one-line summary printed at the end of ``analyze ingest``."""
         return (
             f"{self.files} files, {self.articles} articles "
-            f"({self.new} new, {self.unchanged} unchanged, {self.updated} updated), "
+            f"({self.new} new, {self.unchanged} unchanged, {self.updated} updated"
+            + (f", {self.duplicate} duplicate" if self.duplicate else "")
+            + "), "
             f"{self.claims} claims, {self.entities} entity mentions, "
             + (f"{self.figures} figures, " if self.figures is not None else "")
             + f"{len(self.errors)} errors in {self.seconds:.1f}s"
@@ -55,11 +63,13 @@ class IngestSummary:
 
 @dataclass
 class _Batch:
-    """Articles to analyse together, and the files whose articles are all in this or an
-    earlier batch (done, for progress, once this batch is stored)."""
+    """Articles to store together (those whose content is not stored yet are analysed),
+    and the files whose articles are all in this or an earlier batch (done, for progress,
+    once this batch is stored)."""
 
     articles: list[Article]
     files: list[Path]
+    analyse: list[bool] = field(default_factory=list)
 
 
 def ingest_paths(
@@ -75,6 +85,7 @@ def ingest_paths(
     on_error: Callable[[InputError], None] | None = None,
     on_start: Callable[[int], None] | None = None,
     on_file: Callable[[Path, IngestSummary], None] | None = None,
+    on_lock_wait: Callable[[], None] | None = None,
 ) -> IngestSummary:
     """Ingest files and folders into the database at ``db_path``.
 
@@ -85,41 +96,81 @@ def ingest_paths(
     process alone writes the database, each batch of articles in one transaction, so a
     crash leaves no half-stored article (nor half a batch). A bad input is reported through ``on_error`` and the
     run goes on. ``on_start`` receives the number of files found and ``on_file`` is
-    called as each file's articles are stored, for progress display.
+    called as each file's articles are stored, for progress display; ``on_lock_wait``
+    when a write waits for another process's (a concurrent ingest).
+
+    Raises :class:`~pipeline.store.StoreError` (one line) when the database cannot be
+    used: not SQLite, read-only, or a disk that filled up mid-run (what was committed
+    stays, the run is marked failed, and a rerun continues).
     """
     started = time.perf_counter()
     summary = IngestSummary()
-    db = open_db(db_path)
+    db = open_db(db_path, on_lock_wait=on_lock_wait)
 
     def report(error: InputError) -> None:
         summary.errors.append(str(error))
         if on_error:
             on_error(error)
 
-    files = list(iter_input_files(paths))
-    if on_start:
-        on_start(sum(1 for item in files if not isinstance(item, InputError)))
-    summary.run_id = start_run(db, __version__)
-    # Backends start workers (and load the model) only when a batch needs analysing.
-    backend = make_backend(workers, dask, model, nlp)
+    status, failure = "failed", None
+    backend = None
     try:
+        files = list(iter_input_files(paths))
+        if on_start:
+            on_start(sum(1 for item in files if not isinstance(item, InputError)))
+        summary.run_id = start_run(db, __version__)
+        # Backends start workers (and load the model) only when a batch needs analysing.
+        backend = make_backend(workers, dask, model, nlp)
         batches = _batches(files, db, summary, report, batch_size, max_bytes)
         for batch, analyses in backend.map_ordered(batches, _texts):
-            if batch.articles and summary.model is None:
+            if batch.articles and summary.model is None and any(batch.analyse):
                 summary.model, version = backend.model_info()
                 set_run_model(db, summary.run_id, summary.model, version)
-            _store_batch(db, batch, analyses, summary)
+            _store_batch(db, batch, analyses, summary, backend)
             if on_file:
                 for path in batch.files:
                     on_file(path, summary)
-        if summary.new or summary.updated or figures_are_stale(db):
-            summary.figures = rebuild_figures(db)
+        if summary.new or summary.updated or summary.duplicate or figures_are_stale(db):
+            # Under the write lock from the first read: claims stored by a concurrent
+            # ingest meanwhile would otherwise be missing from, or break, the figures.
+            with write_transaction(db):
+                summary.figures = rebuild_figures(db)
+        status = "finished"
+    except KeyboardInterrupt:
+        status = "interrupted"
+        raise
+    except sqlite3.Error as exc:
+        failure = describe_database_error(db_path, exc)
+        stored = summary.new + summary.updated + summary.duplicate
+        raise StoreError(
+            f"{failure}: {stored} article{'s' if stored != 1 else ''} stored, rerun to continue"
+        ) from None
+    except StoreError as exc:
+        failure = str(exc)
+        raise
+    except BaseException as exc:
+        failure = f"{type(exc).__name__}: {exc}"
+        raise
     finally:
-        backend.close()
+        if backend is not None:
+            backend.close()
         summary.seconds = time.perf_counter() - started
+        _finish(db, summary, status, failure)
+        db.close()
+    return summary
+
+
+def _finish(db, summary: IngestSummary, status: str, failure: str | None) -> None:
+    """Record the run's end; when the database itself is failing (a full disk) the row
+    stays ``running`` and the next run marks it ``interrupted``."""
+    if summary.run_id is None:
+        return
+    try:
         finish_run(
             db,
             summary.run_id,
+            status=status,
+            error=failure,
             files=summary.files,
             articles=summary.articles,
             errors=len(summary.errors),
@@ -130,18 +181,21 @@ def ingest_paths(
             entities=summary.entities,
             seconds=round(summary.seconds, 3),
         )
-        db.close()
-    return summary
+    except (sqlite3.Error, StoreError):
+        pass
 
 
 def _texts(batch: _Batch) -> list[str]:
-    return [article.text for article in batch.articles]
+    return [article.text for article, analyse in zip(batch.articles, batch.analyse) if analyse]
 
 
 def _batches(files, db, summary: IngestSummary, report, batch_size: int, max_bytes: int):
-    """Parse files in order into batches of articles that need analysing; unchanged
-    articles are counted here and never analysed."""
+    """Parse files in order into batches of articles to store; unchanged articles are
+    counted here and never analysed, nor are articles whose content is stored already
+    (under another input, or earlier in the batch)."""
     pending: list[Article] = []
+    analyse: list[bool] = []
+    pending_raw: set[bytes] = set()
     done_files: list[Path] = []
     for item in files:
         if isinstance(item, InputError):
@@ -155,22 +209,40 @@ def _batches(files, db, summary: IngestSummary, report, batch_size: int, max_byt
             summary.articles += 1
             if article_status(db, article) == "unchanged":
                 summary.unchanged += 1
-            else:
-                pending.append(article)
+                continue
+            pending.append(article)
+            fresh = article.raw not in pending_raw and needs_analysis(db, article)
+            analyse.append(fresh)
+            if fresh:
+                pending_raw.add(article.raw)
         done_files.append(item)
         # Files with nothing to analyse pass straight through, so progress keeps moving.
         if len(pending) >= batch_size or not pending:
-            yield _Batch(pending, done_files)
-            pending, done_files = [], []
+            yield _Batch(pending, done_files, analyse)
+            pending, analyse, done_files = [], [], []
+            pending_raw = set()
     if pending or done_files:
-        yield _Batch(pending, done_files)
+        yield _Batch(pending, done_files, analyse)
 
 
-def _store_batch(db, batch: _Batch, analyses: list[ArticleAnalysis], summary: IngestSummary) -> None:
-    """Store a batch's articles in one transaction (entity names refreshed in it too)."""
-    statuses = store_articles(db, zip(batch.articles, analyses), run_id=summary.run_id)
-    for status, analysis in zip(statuses, analyses):
+def _store_batch(db, batch: _Batch, analyses: list[ArticleAnalysis], summary: IngestSummary, backend) -> None:
+    """Store a batch's articles in one transaction (entity names refreshed in it too).
+
+    An article sent without analysis because its content was stored may find it gone (a
+    file it was copied from changed in an earlier batch, or another ingest removed it):
+    it is analysed now and stored in a second transaction."""
+    found = iter(analyses)
+    items = [(article, next(found) if analyse else None) for article, analyse in zip(batch.articles, batch.analyse)]
+    statuses = store_articles(db, items, run_id=summary.run_id)
+    late = [i for i, status in enumerate(statuses) if status == "needs_analysis"]
+    if late:
+        articles = [items[i][0] for i in late]
+        ((_, analyses_late),) = backend.map_ordered([_Batch(articles, [], [True] * len(articles))], _texts)
+        late_statuses = store_articles(db, list(zip(articles, analyses_late)), run_id=summary.run_id)
+        for i, analysis, status in zip(late, analyses_late, late_statuses):
+            items[i], statuses[i] = (items[i][0], analysis), status
+    for status, (_, analysis) in zip(statuses, items):
         setattr(summary, status, getattr(summary, status) + 1)
-        if status != "unchanged":
+        if status in ("new", "updated") and analysis is not None:
             summary.claims += len(analysis.claims)
             summary.entities += len(analysis.mentions)

@@ -3,10 +3,17 @@
 The tables and columns created here are a public contract: users write SQL against
 them. Add columns freely; do not rename these.
 
-Identity: an article is its content hash (of the exact input it came from), so
-re-ingesting an unchanged input stores nothing. An input whose hash changed but whose
-path is already stored is an edit: the old version and everything derived from it is
-removed in the same transaction that stores the new one.
+Identity: an article is its content hash (of the exact input it came from); an input is
+its key (a file's path, or ``file.jsonl#N`` for a record), and the ``inputs`` table says
+which article each input holds now. Re-ingesting an unchanged input stores nothing. Two
+inputs with identical bytes are one article (both are in ``inputs``; ``articles.path`` is
+the smallest of them). An input whose content changed is re-pointed to the article of its
+new content (analysed if it is not stored yet); an article no input holds any more is removed
+with everything derived from it, in the same transaction, so no row keeps text that is no
+longer in its file.
+
+Writers take SQLite's write lock up front (``BEGIN IMMEDIATE``, :func:`write_transaction`),
+so concurrent ingests wait their turn instead of failing with "database is locked".
 """
 
 from __future__ import annotations
@@ -15,9 +22,13 @@ import hashlib
 import json
 import os
 import re
+import socket
 import sqlite3
+import time
+import weakref
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -106,10 +117,19 @@ MUTATION_COLUMNS = {
 }
 
 
+# One row per input (a file, or a record of a JSON file): the article it holds now.
+INPUT_COLUMNS = {"path": str, "article_id": str, "run_id": int}
+
 RUN_COLUMNS = {
     "id": int,
     "started_at": str,
     "finished_at": str,
+    # running, finished, failed (error says why) or interrupted (killed or stopped: found
+    # by a later run, whose host saw the process gone)
+    "status": str,
+    "error": str,
+    "host": str,
+    "pid": int,
     "model": str,
     "model_version": str,
     "package_version": str,
@@ -192,25 +212,105 @@ def describe_database_error(path: str | Path, exc: sqlite3.Error) -> str:
     return f"{path}: database error: {message}"
 
 
-def open_db(path: str | Path = DEFAULT_DB) -> sqlite_utils.Database:
-    """Open (creating if needed) the database at ``path`` with the schema in place.
+def open_db(path: str | Path = DEFAULT_DB, on_lock_wait: Callable[[], None] | None = None) -> sqlite_utils.Database:
+    """Open (creating if needed) the database at ``path`` for writing, with the schema in place.
 
-    WAL mode lets ``analyze serve`` read while an ingest writes.
+    WAL mode lets ``analyze serve`` read while an ingest writes. ``on_lock_wait`` is
+    called when a write has to wait for another process's (see :func:`write_transaction`).
+    Raises :class:`StoreError` (one line naming the file) for a file that is not a SQLite
+    database, cannot be written, or fails to open; such a file is left untouched.
     """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    db = sqlite_utils.Database(path)
-    db.enable_wal()
-    db.execute("PRAGMA synchronous = NORMAL")
-    db.execute("PRAGMA foreign_keys = ON")
-    ensure_schema(db)
+    check_database_file(path, writable=True)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StoreError(f"{path}: cannot create folder {path.parent}: {exc.strerror or exc}") from None
+    db = None
+    try:
+        # Every statement waits for the write lock as long as BEGIN IMMEDIATE would.
+        connection = sqlite3.connect(str(path), timeout=LOCK_WAIT_LIMIT_S)
+        db = sqlite_utils.Database(connection)
+        if on_lock_wait is not None:
+            _LOCK_WAIT_NOTICES[db] = on_lock_wait
+        db.enable_wal()
+        db.execute("PRAGMA synchronous = NORMAL")
+        db.execute("PRAGMA foreign_keys = ON")
+        ensure_schema(db)
+    except sqlite3.Error as exc:
+        if db is not None:
+            db.close()
+        raise StoreError(describe_database_error(path, exc)) from None
     return db
+
+
+# How long a writer waits quietly for another's write lock, then how long in all, noisily.
+LOCK_NOTICE_AFTER_S = 2.0
+LOCK_WAIT_LIMIT_S = 30 * 60.0
+_LOCK_WAIT_NOTICES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _is_locked(exc: sqlite3.Error) -> bool:
+    message = str(exc).lower()
+    return "locked" in message or "busy" in message
+
+
+@contextmanager
+def write_transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
+    """A transaction that holds SQLite's write lock from its first statement.
+
+    A plain ``BEGIN`` reads first and asks for the lock at its first write; if another
+    process committed in between, SQLite refuses at once ("database is locked") whatever
+    the busy timeout. ``BEGIN IMMEDIATE`` waits for the lock instead: quietly for
+    :data:`LOCK_NOTICE_AFTER_S`, then after calling the ``on_lock_wait`` given to
+    :func:`open_db` (one line for the user), up to :data:`LOCK_WAIT_LIMIT_S`. Nested
+    inside an open transaction it is a no-op (sqlite-utils' ``atomic`` nests as savepoints).
+    """
+    if db.conn.in_transaction:
+        yield db
+        return
+    _begin_immediate(db)
+    try:
+        yield db
+    except BaseException:
+        db.rollback()
+        raise
+    try:
+        db.conn.execute("COMMIT")
+    except BaseException:
+        db.rollback()
+        raise
+
+
+def _begin_immediate(db: sqlite_utils.Database) -> None:
+    db.execute(f"PRAGMA busy_timeout = {int(LOCK_NOTICE_AFTER_S * 1000)}")
+    try:
+        db.conn.execute("BEGIN IMMEDIATE")
+        return
+    except sqlite3.OperationalError as exc:
+        if not _is_locked(exc):
+            raise
+    finally:
+        db.execute(f"PRAGMA busy_timeout = {int(LOCK_WAIT_LIMIT_S * 1000)}")
+    notice = _LOCK_WAIT_NOTICES.get(db)
+    if notice is not None:
+        notice()
+    try:
+        db.conn.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as exc:
+        if _is_locked(exc):
+            raise StoreError(
+                f"another process has held the write lock for over {LOCK_WAIT_LIMIT_S / 60:.0f} minutes; "
+                "is an ingest stuck?"
+            ) from None
+        raise
 
 
 # Each table: its columns and its foreign keys, in creation order (referenced tables first).
 TABLES = {
     "runs": (RUN_COLUMNS, []),
     "articles": (ARTICLE_COLUMNS, [("run_id", "runs", "id")]),
+    "inputs": (INPUT_COLUMNS, [("article_id", "articles", "id"), ("run_id", "runs", "id")]),
     "sentences": (SENTENCE_COLUMNS, [("article_id", "articles", "id")]),
     "claims": (
         CLAIM_COLUMNS,
@@ -247,14 +347,25 @@ FTS_COLUMNS = {"articles": ["title", "text"], "sentences": ["text"], "claims": [
 def ensure_schema(db: sqlite_utils.Database) -> None:
     """Create the tables, foreign keys, indexes and full-text indexes that are missing.
 
-    A database made by an earlier version gains the columns added since.
+    A database made by an earlier version gains the columns and tables added since (its
+    ``inputs`` filled from ``articles.path``). All in one write transaction, so concurrent
+    ingests on a new database create it once.
     """
+    with write_transaction(db):
+        _ensure_schema(db)
+
+
+def _ensure_schema(db: sqlite_utils.Database) -> None:
+    had_inputs = db["inputs"].exists()
     for table, (columns, foreign_keys) in TABLES.items():
-        db[table].create(columns, pk="id", foreign_keys=foreign_keys, if_not_exists=True)
+        pk = "path" if table == "inputs" else "id"
+        db[table].create(columns, pk=pk, foreign_keys=foreign_keys, if_not_exists=True)
         existing = db[table].columns_dict
         for name, kind in columns.items():
             if name not in existing:
                 db[table].add_column(name, kind)
+    if not had_inputs:
+        db.execute("insert or ignore into inputs (path, article_id, run_id) select path, id, run_id from articles")
     # claims and figures point at each other: the claims side is added once both exist.
     if "figure_id" not in db["claims"].columns_dict:
         db["claims"].add_column("figure_id", fk="figures", fk_col="id")
@@ -265,6 +376,7 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
         # (entity_id, surface, label) covers refresh_entity_names' read.
         "entity_mentions": [["entity_id"], ["article_id"], ["sentence_id"], ["entity_id", "surface", "label"]],
         "mutations": [["figure_id"], ["claim_id"]],
+        "inputs": [["article_id"]],
     }
     for table, column_sets in indexes.items():
         for columns in column_sets:
@@ -296,18 +408,28 @@ def find_article_by_hash(db: sqlite_utils.Database, hash_hex: str) -> dict | Non
     return {"id": row[0], "path": row[1]} if row else None
 
 
-def find_articles_by_path(db: sqlite_utils.Database, path: str) -> list[str]:
-    return [row[0] for row in db.execute("select id from articles where path = ?", [path]).fetchall()]
+def input_article(db: sqlite_utils.Database, path: str) -> str | None:
+    """The id of the article the input ``path`` holds now, or None when it was never stored."""
+    row = db.execute("select article_id from inputs where path = ?", [path]).fetchone()
+    return row[0] if row else None
 
 
 def article_status(db: sqlite_utils.Database, article: Article) -> str:
-    """``unchanged`` (this exact input is stored), ``updated`` (an earlier version of
-    this path is stored) or ``new``."""
-    if find_article_by_hash(db, content_hash(article.raw)):
+    """What storing ``article`` would do: ``unchanged`` (its input holds this exact content
+    already), ``updated`` (its input held other content), ``duplicate`` (a new input whose
+    content another input already holds: one article, linked) or ``new``."""
+    held = input_article(db, article.path)
+    hash_hex = content_hash(article.raw)
+    if held == article_id_for(hash_hex):
         return "unchanged"
-    if find_articles_by_path(db, article.path):
+    if held is not None:
         return "updated"
-    return "new"
+    return "duplicate" if find_article_by_hash(db, hash_hex) else "new"
+
+
+def needs_analysis(db: sqlite_utils.Database, article: Article) -> bool:
+    """Whether storing ``article`` needs its NLP analysis: its content is not stored yet."""
+    return find_article_by_hash(db, content_hash(article.raw)) is None
 
 
 def delete_article(db: sqlite_utils.Database, article_id: str) -> None:
@@ -325,9 +447,24 @@ def delete_article(db: sqlite_utils.Database, article_id: str) -> None:
     db.execute("delete from mutations where figure_id in (select value from json_each(?))", [figure_ids])
     db.execute("update claims set figure_id = null where figure_id in (select value from json_each(?))", [figure_ids])
     db.execute("delete from figures where id in (select value from json_each(?))", [figure_ids])
-    for table in ("entity_mentions", "claims", "sentences"):
+    for table in ("entity_mentions", "claims", "sentences", "inputs"):
         db.execute(f"delete from [{table}] where article_id = ?", [article_id])
     db.execute("delete from articles where id = ?", [article_id])
+
+
+def _settle_articles(db: sqlite_utils.Database, article_ids: Iterable[str]) -> bool:
+    """After inputs were linked or re-pointed: delete the articles no input holds any more,
+    and give each other one the first (smallest) of its inputs' paths, whatever order they
+    were stored in. Returns whether any article was deleted."""
+    deleted = False
+    for article_id in sorted(set(article_ids)):
+        first = db.execute("select min(path) from inputs where article_id = ?", [article_id]).fetchone()[0]
+        if first is None:
+            delete_article(db, article_id)
+            deleted = True
+        else:
+            db.execute("update articles set path = ? where id = ? and path != ?", [first, article_id, first])
+    return deleted
 
 
 def delete_orphan_entities(db: sqlite_utils.Database) -> int:
@@ -385,6 +522,8 @@ _INSERTS = {
     "claims": insert_sql("claims", ["id", "article_id", "sentence_id", *_CLAIM_FIELDS]),
     "entities": insert_sql("entities", list(ENTITY_COLUMNS), "INSERT OR IGNORE"),
     "entity_mentions": insert_sql("entity_mentions", list(MENTION_COLUMNS)),
+    # An input re-pointed to another article replaces its row.
+    "inputs": insert_sql("inputs", list(INPUT_COLUMNS), "INSERT OR REPLACE"),
 }
 
 
@@ -424,6 +563,9 @@ class _Rows:
             for m in analysis.mentions
         )  # fmt: skip
 
+    def add_input(self, path: str, article_id: str, run_id: int | None) -> None:
+        self.tables["inputs"].append((path, article_id, run_id))
+
     def flush(self, db: sqlite_utils.Database) -> None:
         for table, rows in self.tables.items():
             if not rows:
@@ -462,64 +604,75 @@ def _suspend_fts_insert_triggers(db: sqlite_utils.Database) -> dict[str, str]:
 
 def store_articles(
     db: sqlite_utils.Database,
-    items: Iterable[tuple[Article, ArticleAnalysis]],
+    items: Iterable[tuple[Article, ArticleAnalysis | None]],
     run_id: int | None = None,
     refresh_entities: bool = True,
 ) -> list[str]:
-    """Store analysed articles in one transaction; returns each one's status, ``new``,
-    ``updated`` or ``unchanged``, in order.
+    """Store analysed articles in one transaction; returns each one's status, in order:
+    ``new``, ``updated``, ``duplicate``, ``unchanged`` (see :func:`article_status`) or
+    ``needs_analysis`` (its analysis is None but its content is not stored: nothing was
+    written for it; analyse it and store it again).
 
-    The same rows as :func:`store_article` on each in turn (an article stored earlier in
-    the batch counts as stored), but all or nothing: an interrupted batch leaves none of
-    its articles. Stored hashes and paths are looked up once, rows go in with one
-    ``executemany`` per table, and the full-text indexes are filled per table (see
-    :func:`_suspend_fts_insert_triggers`). Entity names are refreshed
-    (:func:`refresh_entity_names`) in the same transaction unless ``refresh_entities=False``.
+    The analysis may be None for an article whose content is already stored (only its
+    input is linked). The same rows as :func:`store_article` on each in turn (an article
+    stored earlier in the batch counts as stored), but all or nothing: an interrupted
+    batch leaves none of its articles. Articles that no input holds any more are deleted
+    at the end of the batch (so content that moved from one file to another within it is
+    kept, not analysed again). Rows go in with one ``executemany`` per table, and the
+    full-text indexes are filled per table (see :func:`_suspend_fts_insert_triggers`).
+    Entity names are refreshed (:func:`refresh_entity_names`) in the same transaction
+    unless ``refresh_entities=False``.
     """
     items = list(items)
     if not items:
         return []
     hashes = [content_hash(article.raw) for article, _ in items]
+    ids = [article_id_for(hash_hex) for hash_hex in hashes]
+    paths = [article.path for article, _ in items]
     statuses: list[str] = []
     touched: set[str] = set()
-    with db.atomic():
+    settle: list[str] = []  # articles whose inputs changed
+    with write_transaction(db):
+        held = dict(
+            db.execute(
+                "select path, article_id from inputs where path in (select value from json_each(?))",
+                [json.dumps(paths)],
+            ).fetchall()
+        )
+        if all(held.get(path) == article_id for path, article_id in zip(paths, ids)):
+            return ["unchanged"] * len(items)
         stored = {
             row[0]
             for row in db.execute(
-                "select content_hash from articles where content_hash in (select value from json_each(?))",
-                [json.dumps(hashes)],
+                "select id from articles where id in (select value from json_each(?))", [json.dumps(ids)]
             ).fetchall()
         }
-        if stored.issuperset(hashes):
-            return ["unchanged"] * len(items)
-        by_path: dict[str, list[tuple[str, str]]] = {}
-        for article_id, path, hash_hex in db.execute(
-            "select id, path, content_hash from articles where path in (select value from json_each(?))",
-            [json.dumps([article.path for article, _ in items])],
-        ).fetchall():
-            by_path.setdefault(path, []).append((article_id, hash_hex))
         triggers = _suspend_fts_insert_triggers(db)
         rows = _Rows(frozenset(triggers))
-        for (article, analysis), hash_hex in zip(items, hashes):
-            if hash_hex in stored:
+        for (article, analysis), hash_hex, article_id in zip(items, hashes, ids):
+            previous = held.get(article.path)
+            if previous == article_id:
                 statuses.append("unchanged")
                 continue
-            previous = by_path.get(article.path, [])
+            if article_id not in stored:
+                if analysis is None:
+                    statuses.append("needs_analysis")
+                    continue
+                rows.add_article(article, analysis, hash_hex, run_id)
+                stored.add(article_id)
+                touched.update(m.key for m in analysis.mentions)
+                status = "updated" if previous else "new"
+            else:
+                status = "updated" if previous else "duplicate"
+            rows.add_input(article.path, article_id, run_id)
+            held[article.path] = article_id
+            settle.append(article_id)
             if previous:
-                # An edit: delete and insert in the order of storing one article at a time.
-                rows.flush(db)
-                for old_id, old_hash in previous:
-                    delete_article(db, old_id)
-                    stored.discard(old_hash)
-            rows.add_article(article, analysis, hash_hex, run_id)
-            stored.add(hash_hex)
-            by_path[article.path] = [(article_id_for(hash_hex), hash_hex)]
-            touched.update(m.key for m in analysis.mentions)
-            if previous:
-                rows.flush(db)
-                delete_orphan_entities(db)
-            statuses.append("updated" if previous else "new")
+                settle.append(previous)
+            statuses.append(status)
         rows.flush(db)
+        if _settle_articles(db, settle):
+            delete_orphan_entities(db)
         for sql in triggers.values():
             db.execute(sql)
         if refresh_entities and touched:
@@ -560,19 +713,47 @@ def _most_frequent(counts: Counter) -> str | None:
 
 
 def start_run(db: sqlite_utils.Database, package_version: str) -> int:
-    """Record the start of an ingest run; returns its id."""
-    with db.atomic():
-        table = db["runs"].insert({"started_at": utc_now(), "package_version": package_version})
+    """Record the start of an ingest run; returns its id.
+
+    Runs on this host still marked running whose process is gone (killed, or the machine
+    stopped) are marked ``interrupted`` first, so every run row ends finished, failed or
+    interrupted.
+    """
+    host = socket.gethostname()
+    with write_transaction(db):
+        stale = [
+            run_id
+            for run_id, run_host, pid in db.execute(
+                "select id, host, pid from runs where finished_at is null and coalesce(status, 'running') = 'running'"
+            ).fetchall()
+            if pid is None or (run_host == host and not _process_alive(pid))
+        ]
+        db.conn.executemany("update runs set status = 'interrupted' where id = ?", [(run_id,) for run_id in stale])
+        table = db["runs"].insert(
+            {"started_at": utc_now(), "package_version": package_version, "status": "running",
+             "host": host, "pid": os.getpid()}
+        )  # fmt: skip
     return table.last_pk
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # alive, someone else's
+        return True
+    return True
 
 
 def set_run_model(db: sqlite_utils.Database, run_id: int, model: str, model_version: str) -> None:
     """Record the spaCy model a run loaded (a run that analysed nothing loads none)."""
-    with db.atomic():
+    with write_transaction(db):
         db["runs"].update(run_id, {"model": model, "model_version": model_version})
 
 
-def finish_run(db: sqlite_utils.Database, run_id: int, **counts) -> None:
-    """Record a run's end and its counts (files, articles, errors, claims, ...)."""
-    with db.atomic():
-        db["runs"].update(run_id, {"finished_at": utc_now(), **counts})
+def finish_run(db: sqlite_utils.Database, run_id: int, status: str = "finished", error: str | None = None, **counts) -> None:
+    """Record a run's end, how it ended (``finished``, ``failed`` with ``error``, or
+    ``interrupted``) and its counts (files, articles, errors, claims, ...)."""
+    with write_transaction(db):
+        db["runs"].update(run_id, {"finished_at": utc_now(), "status": status, "error": error, **counts})

@@ -2,7 +2,9 @@
 
 import json
 import shutil
+from pathlib import Path
 
+import pytest
 import sqlite_utils
 
 from pipeline.runner import ingest_paths
@@ -182,3 +184,156 @@ def test_each_format_is_stored_with_its_metadata(nlp, tmp_path):
     assert rows["Wheat"]["published"] == "2025-02-03"
     surfaces = {r["surface"] for r in db.query("select surface from claims")}
     assert {"12%", "$4.2 billion", "14 aircraft", "8%"} <= surfaces
+
+
+# --- identity follows the input -------------------------------------------------------------
+
+
+def test_a_file_overwritten_by_a_copy_of_another_is_reanalysed_as_that_copy(nlp, tmp_path):
+    corpus = tmp_path / "in"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text("Acme hired 40 engineers in Ohio.\n")
+    (corpus / "b.txt").write_text("Beta sold 7 cars in March.\n")
+    db_path = tmp_path / "news.db"
+    ingest_paths([corpus], db_path, nlp=nlp)
+    shutil.copy(corpus / "a.txt", corpus / "b.txt")
+    again = ingest_paths([corpus], db_path, nlp=nlp)
+    assert (again.new, again.unchanged, again.updated) == (0, 1, 1)
+    db = sqlite_utils.Database(db_path)
+    assert [r["text"] for r in db.query("select text from articles")] == ["Acme hired 40 engineers in Ohio."]
+    assert db.execute("select count(*) from claims where surface like '7 cars%'").fetchone()[0] == 0
+    assert dict(db.execute("select path, article_id from inputs").fetchall()).keys() == {
+        str(corpus / "a.txt"), str(corpus / "b.txt")}  # fmt: skip
+
+    (corpus / "b.txt").write_text("Beta sold 8 cars in April.\n")
+    edited = ingest_paths([corpus], db_path, nlp=nlp)
+    assert (edited.new, edited.unchanged, edited.updated) == (0, 1, 1)
+    texts = dict(db.execute("select path, text from articles").fetchall())
+    assert texts == {str(corpus / "a.txt"): "Acme hired 40 engineers in Ohio.",
+                     str(corpus / "b.txt"): "Beta sold 8 cars in April."}  # fmt: skip
+
+
+def test_two_files_with_identical_bytes_are_one_article(nlp, tmp_path):
+    corpus = tmp_path / "in"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text("Acme hired 40 engineers in Ohio.\n")
+    shutil.copy(corpus / "a.txt", corpus / "copy.txt")
+    summary = ingest_paths([corpus], tmp_path / "news.db", nlp=nlp)
+    assert (summary.new, summary.duplicate, summary.claims) == (1, 1, 1)
+    assert "1 duplicate" in summary.line()
+    db = sqlite_utils.Database(tmp_path / "news.db")
+    assert db["articles"].count == 1 and db["inputs"].count == 2
+
+
+# --- runs and the database under faults -----------------------------------------------------
+
+
+def test_a_run_row_is_finished_or_marked(nlp, tmp_path, monkeypatch):
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text("Acme hired 40 engineers in Ohio.\n")
+    db_path = tmp_path / "news.db"
+    ingest_paths([tmp_path / "in"], db_path, nlp=nlp)
+    db = sqlite_utils.Database(db_path)
+    # A run whose process died without finishing (kill -9): the next run marks it.
+    db["runs"].insert({"started_at": "2026-01-01T00:00:00+00:00", "status": "running", "host": __import__("socket").gethostname(), "pid": 2**22 + 12345})
+    db.conn.commit()
+    ingest_paths([tmp_path / "in"], db_path, nlp=nlp)
+    statuses = [r["status"] for r in db.query("select status from runs order by id")]
+    assert statuses == ["finished", "interrupted", "finished"]
+
+
+def disk_full_after(monkeypatch, extra_pages):
+    """Make the database "full" a few pages past its size when opened (SQLite's
+    max_page_count gives the same SQLITE_FULL a full disk does)."""
+    import pipeline.runner as runner
+
+    real_open = runner.open_db
+
+    def open_small(path, **kwargs):
+        db = real_open(path, **kwargs)
+        pages = db.execute("pragma page_count").fetchone()[0]
+        db.execute(f"pragma max_page_count = {pages + extra_pages}")
+        return db
+
+    monkeypatch.setattr(runner, "open_db", open_small)
+
+
+def test_disk_full_stops_with_one_line_keeps_what_was_stored_and_a_rerun_completes(
+    nlp, tmp_path, demo_corpus, monkeypatch, fingerprint
+):
+    from pipeline.store import StoreError
+
+    db_path = tmp_path / "news.db"
+    disk_full_after(monkeypatch, 0)
+    ingest_paths([], db_path, nlp=nlp)  # creates the schema at its full size
+    disk_full_after(monkeypatch, 60)
+    with pytest.raises(StoreError) as raised:
+        ingest_paths([demo_corpus], db_path, nlp=nlp, batch_size=1)
+    message = str(raised.value)
+    assert message.startswith(f"disk full while writing {db_path}: ") and message.endswith("stored, rerun to continue")
+    assert "\n" not in message
+    db = sqlite_utils.Database(db_path)
+    stored = db["articles"].count
+    assert f": {stored} article" in message and stored < 5
+    monkeypatch.undo()
+    rerun = ingest_paths([demo_corpus], db_path, nlp=nlp)
+    assert (rerun.unchanged, rerun.new) == (stored, 5 - stored)
+    statuses = [r["status"] for r in db.query("select status from runs order by id")]
+    assert statuses[-1] == "finished" and statuses[1] in ("failed", "interrupted")
+    reference = tmp_path / "reference.db"
+    ingest_paths([demo_corpus], reference, nlp=nlp)
+    assert fingerprint(db_path) == fingerprint(reference)
+
+
+@pytest.mark.parametrize("content", [bytes(range(256)) * 8, b"just some notes\n", b"SQLite format 2\x00garbage"])
+def test_a_database_path_that_is_not_sqlite_is_refused_and_left_untouched(tmp_path, content):
+    from pipeline.store import StoreError
+
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text("Acme hired 40 engineers in Ohio.\n")
+    db_path = tmp_path / "notes.db"
+    db_path.write_bytes(content)
+    with pytest.raises(StoreError, match=r"not a SQLite database"):
+        ingest_paths([tmp_path / "in"], db_path, model="no_such_model_anywhere")
+    assert db_path.read_bytes() == content
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in", "notes.db"]
+
+
+def test_a_read_only_database_is_refused_with_one_line(tmp_path, monkeypatch):
+    import pipeline.store as store
+
+    db_path = tmp_path / "news.db"
+    ingest_paths([], db_path)
+    before = db_path.read_bytes()
+    # Root writes whatever the mode says: ask as a user who may not.
+    monkeypatch.setattr(store.os, "access", lambda path, mode: Path(path) != db_path)
+    with pytest.raises(store.StoreError, match=r"read-only"):
+        ingest_paths([], db_path)
+    assert db_path.read_bytes() == before
+
+
+def test_concurrent_writers_wait_their_turn_with_one_notice(nlp, tmp_path, monkeypatch):
+    import sqlite3
+    import threading
+
+    import pipeline.store as store
+
+    monkeypatch.setattr(store, "LOCK_NOTICE_AFTER_S", 0.2)
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text("Acme hired 40 engineers in Ohio.\n")
+    db_path = tmp_path / "news.db"
+    ingest_paths([], db_path)
+    holder = sqlite3.connect(db_path, isolation_level=None)
+    holder.execute("begin immediate")  # another ingest writing a batch
+    notices, results = [], []
+    worker = threading.Thread(
+        target=lambda: results.append(ingest_paths([tmp_path / "in"], db_path, nlp=nlp, on_lock_wait=lambda: notices.append(1)))
+    )
+    worker.start()
+    worker.join(1.5)
+    assert worker.is_alive() and notices, "the ingest should be waiting, having said so"
+    holder.execute("commit")
+    holder.close()
+    worker.join(60)
+    assert results and results[0].new == 1
+    assert sqlite_utils.Database(db_path)["articles"].count == 1

@@ -122,10 +122,65 @@ def test_entity_takes_its_most_frequent_spelling_and_label(db):
     assert list(db.query("select name, label from entities")) == [{"name": "Acme", "label": "ORG"}]
 
 
-def test_same_content_under_another_path_is_one_article(db):
+def inputs(db):
+    return dict(db.execute("select path, article_id from inputs order by path").fetchall())
+
+
+def test_same_content_under_another_path_is_one_article_held_by_both_inputs(db):
     store_article(db, make_article(path="a.txt"), analysis_for(TEXT))
-    assert store_article(db, make_article(path="copy/a.txt"), analysis_for(TEXT)) == "unchanged"
+    assert article_status(db, make_article(path="copy/a.txt")) == "duplicate"
+    assert store_article(db, make_article(path="copy/a.txt"), None) == "duplicate"
     assert db["articles"].count == 1
+    (article_id,) = {row["id"] for row in db["articles"].rows}
+    assert inputs(db) == {"a.txt": article_id, "copy/a.txt": article_id}
+    assert store_article(db, make_article(path="copy/a.txt"), None) == "unchanged"
+
+
+def test_a_file_overwritten_by_a_copy_of_another_loses_its_old_text(db):
+    """cp a.txt b.txt after both were stored: b's old article goes, b now holds a's."""
+    other = "Beta raised $7 million. Beta hired 20 engineers."
+    store_article(db, make_article(path="a.txt"), analysis_for(TEXT))
+    store_article(db, make_article(other, path="b.txt"), analysis_for(other))
+    assert article_status(db, make_article(path="b.txt")) == "updated"
+    assert store_article(db, make_article(path="b.txt"), None) == "updated"
+    assert [row["text"] for row in db["articles"].rows] == [TEXT]
+    assert db.execute("select count(*) from claims where surface = '$7 million'").fetchone()[0] == 0
+    assert set(inputs(db)) == {"a.txt", "b.txt"} and len(set(inputs(db).values())) == 1
+
+
+def test_the_article_keeps_a_path_that_still_holds_it(db):
+    store_article(db, make_article(path="a.txt"), analysis_for(TEXT))
+    store_article(db, make_article(path="b.txt"), None)
+    edited = "Acme raised $7 million. Acme hired 20 engineers."
+    assert store_article(db, make_article(edited, path="a.txt"), analysis_for(edited)) == "updated"
+    paths = dict(db.execute("select text, path from articles").fetchall())
+    assert paths == {TEXT: "b.txt", edited: "a.txt"}
+
+
+def test_contents_swapped_between_two_files_in_one_batch_need_no_analysis(db):
+    other = "Beta raised $7 million. Beta hired 20 engineers."
+    store_articles(db, [(make_article(path="a.txt"), analysis_for(TEXT)),
+                        (make_article(other, path="b.txt"), analysis_for(other))])  # fmt: skip
+    before = counts(db)
+    statuses = store_articles(db, [(make_article(other, path="a.txt"), None), (make_article(path="b.txt"), None)])
+    assert statuses == ["updated", "updated"]
+    assert counts(db) == before
+    assert dict(db.execute("select path, text from articles").fetchall()) == {"a.txt": other, "b.txt": TEXT}
+
+
+def test_content_not_stored_without_an_analysis_is_left_for_the_caller(db):
+    assert store_articles(db, [(make_article(), None)]) == ["needs_analysis"]
+    assert counts(db)["articles"] == 0 and inputs(db) == {}
+
+
+def test_an_older_database_gets_inputs_from_its_articles(tmp_path):
+    db = open_db(tmp_path / "news.db")
+    store_article(db, make_article(), analysis_for(TEXT))
+    db["inputs"].drop()
+    db.close()
+    db = open_db(tmp_path / "news.db")
+    assert list(inputs(db)) == ["a.txt"]
+    assert article_status(db, make_article()) == "unchanged"
 
 
 def test_failure_mid_store_keeps_previous_version_whole(db):
@@ -164,15 +219,15 @@ def test_a_batch_stores_what_one_at_a_time_stores(tmp_path):
     other = "Beta raised $5 million. Acme hired 20 engineers."
     batch = [
         (make_article(path="a.txt"), analysis_for(TEXT)),
-        (make_article(path="copy/a.txt"), analysis_for(TEXT)),  # same content: unchanged
+        (make_article(path="copy/a.txt"), analysis_for(TEXT)),  # same content: one article
         (make_article(edited, path="a.txt"), analysis_for(edited)),  # edits the first
-        (make_article(TEXT, path="b.txt"), analysis_for(TEXT)),  # the content a.txt gave up
+        (make_article(TEXT, path="b.txt"), analysis_for(TEXT)),  # the content a.txt gave up, still held
         (make_article(other, path="c.txt"), analysis_for(other)),
     ]
     one_by_one = open_db(tmp_path / "one.db")
     expected = [store_article(one_by_one, article, analysis) for article, analysis in batch]
     batched = open_db(tmp_path / "batch.db")
-    assert store_articles(batched, batch) == expected == ["new", "unchanged", "updated", "new", "new"]
+    assert store_articles(batched, batch) == expected == ["new", "duplicate", "updated", "duplicate", "new"]
     for table in ("articles", "sentences", "claims", "entities", "entity_mentions"):
         columns = "*" if table != "articles" else "id, path, content_hash, text"
         query = f"select rowid, {columns} from [{table}] order by rowid"
@@ -182,7 +237,8 @@ def test_a_batch_stores_what_one_at_a_time_stores(tmp_path):
         assert hits == [r["rowid"] for r in one_by_one.query(f"select rowid from [{table}_fts] where [{table}_fts] match ?", [term])]
         assert hits, table
         batched.execute(f"insert into [{table}_fts]([{table}_fts], rank) values('integrity-check', 1)")
-    assert store_articles(batched, batch) == ["unchanged", "unchanged", "unchanged", "unchanged", "unchanged"]
+    # Each input as it now is (a.txt edited): nothing to store.
+    assert store_articles(batched, batch[1:]) == ["unchanged", "unchanged", "unchanged", "unchanged"]
     assert store_articles(batched, []) == []
 
 
