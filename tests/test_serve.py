@@ -16,7 +16,7 @@ import pytest
 import sqlite_utils
 import yaml
 from datasette.app import Datasette
-from datasette.utils import parse_metadata
+from datasette.utils import parse_metadata, tilde_encode
 
 from pipeline import datasette_plugin
 from pipeline.datasette_plugin import (
@@ -310,6 +310,118 @@ def test_cells_link_to_claims_in_articles_and_figures(datasette, db):
     assert '<a href="/news/entities/' in page.text
 
 
+# --------------------------------------------------------------------------- hostile input
+
+XSS = "<script>figtrace_xss()</script>"
+XSS_IMG = "<img src=x onerror=figtrace_xss()>"
+
+
+@pytest.fixture(scope="module")
+def hostile(nlp, tmp_path_factory):
+    """A database ingested from articles whose every stored text field carries markup and
+    whose URLs are javascript: (from a text header and a JSON record; trafilatura drops an
+    HTML canonical link that is not http), then the NLP-made fields overwritten with markup.
+    Returns (Datasette, sqlite_utils.Database)."""
+    from pipeline.runner import ingest_paths
+
+    corpus = tmp_path_factory.mktemp("hostile")
+    (corpus / "a.txt").write_text(
+        f"title: {XSS} title\nurl: javascript:alert(1)\nsource: {XSS} source\nauthor: {XSS_IMG}\ndate: 2025-01-02\n\n"
+        f"Acme {XSS} spent $6 million on new chips, the company said.\n"
+    )
+    (corpus / "b.html").write_text(
+        f'<html><head><title>{XSS}</title><link rel="canonical" href="javascript:alert(2)"></head><body><article>'
+        "<h1>Chips</h1><p>Acme spent $6.2 million on new chips last year, according to filings reviewed by "
+        "reporters who cover the semiconductor industry.</p><p>It also hired 40 engineers.</p></article></body></html>"
+    )
+    records = [
+        {"title": f"JSON {XSS}", "url": "JaVaScRiPt:alert(3)", "source": XSS_IMG, "text": "Acme spent about $6 million on chips."},
+        {"title": "Fine", "url": "https://example.com/fine?a=1&b=2", "text": "Acme spent $6 million on chips, it said."},
+        {"title": "Data", "url": " data:text/html,<script>alert(4)</script>", "text": "Acme spent $6 million on GPUs."},
+    ]
+    (corpus / "c.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records))
+    db_path = tmp_path_factory.mktemp("hostile-db") / "news.db"
+    ingest_paths([corpus], db_path, nlp=nlp)
+    db = sqlite_utils.Database(db_path)
+    with db.conn:  # the fields the NLP fills: markup in each
+        db.execute("update claims set subject = ?, attributed_to = ?, qualifier_cue = ?", [XSS, XSS_IMG, XSS])
+        db.execute("update claims set surface = ? where rowid = (select min(rowid) from claims)", [XSS])
+        db.execute("update mutations set detail = ?", [XSS])
+        db.execute("update figures set subject = ?, attributed_origin = ?", [XSS, XSS_IMG])
+        db.execute("update sentences set text = text || ?", [XSS])
+    db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # served immutable: no rows left in the log
+    ds = Datasette(immutables=[str(db_path)], metadata=METADATA)
+    return ds, db
+
+
+def figtrace_pages(ds, db) -> list[str]:
+    """Every page figtrace draws or configures for this database."""
+    claims = [r[0] for r in db.execute("select id from claims")]
+    figures = [r[0] for r in db.execute("select id from figures")]
+    articles = [r[0] for r in db.execute("select id from articles")]
+    assert claims and figures and db["mutations"].count
+    pages = [f"/-/figtrace/claim/news/{tilde_encode(c)}" for c in claims]
+    pages += [f"/news/figures/{tilde_encode(f)}" for f in figures] + [f"/news/claims/{tilde_encode(c)}" for c in claims]
+    pages += [f"/news/articles/{tilde_encode(a)}" for a in articles]
+    pages += [f"/news/{t}" for t in ("articles", "claims", "figures", "mutations", "sentences", "entities", "runs")]
+    pages += ["/", "/news", "/-/figtrace/about", "/news?sql=select+*+from+articles", "/news/articles?_search=Acme"]
+    pages += [f"/news/{name}" for name in QUERIES]  # the canned query forms
+    pages += ["/news/trace_figure?figure=%246M", "/news/first_appearance", "/news/most_mutated",
+              "/news/claims_credited_to?source=script", "/news/outlet_claims?outlet=c.jsonl",
+              f"/news/entities_around_figure?figure={tilde_encode(figures[0])}", "/news/claims_in_unit?unit=USD"]  # fmt: skip
+    return pages
+
+
+def test_markup_in_stored_text_is_escaped_on_every_page(hostile):
+    ds, db = hostile
+    for path in figtrace_pages(ds, db):
+        page = get(ds, path)
+        assert page.status_code == 200, path
+        raw = page.text.lower()
+        assert "<script>figtrace_xss" not in raw and "<img src=x" not in raw, path
+    claim_page = get(ds, f"/-/figtrace/claim/news/{db.execute('select min(id) from claims').fetchone()[0]}").text
+    assert "&lt;script&gt;figtrace_xss()&lt;/script&gt;" in claim_page  # shown, as text
+
+
+def links(html_text: str) -> list[str]:
+    return [html.unescape(h) for h in re.findall(r"""(?:href|src|action|formaction)\s*=\s*["']?([^"'\s>]+)""", html_text, re.I)]
+
+
+def test_only_http_urls_become_links(hostile):
+    """A javascript: (or data:) URL is stored as given and shown as text, never as a link:
+    on figtrace's claim page, and in Datasette's cells (it links only http:// and https://)."""
+    ds, db = hostile
+    stored = {r["path"].rsplit("/", 1)[-1]: r["url"] for r in db["articles"].rows}
+    assert stored["a.txt"] == "javascript:alert(1)"  # kept as the input gave it
+    assert stored["c.jsonl#1"] == "JaVaScRiPt:alert(3)"
+    assert not stored["b.html"] or stored["b.html"].startswith("http")  # the HTML's canonical link
+    for path in figtrace_pages(ds, db):
+        for target in links(get(ds, path).text):
+            scheme = re.match(r"\s*([a-z][a-z0-9+.-]*):", target, re.I)
+            assert scheme is None or scheme.group(1).lower() in ("http", "https"), (path, target)
+    claim_of = {url: claim for claim, url in db.execute(
+        "select min(c.id), a.url from claims c join articles a on a.id = c.article_id group by a.url")}  # fmt: skip
+    page = get(ds, f"/-/figtrace/claim/news/{tilde_encode(claim_of['javascript:alert(1)'])}").text
+    assert '<code class="figtrace-url">javascript:alert(1)</code>' in page  # the URL, as text
+    page = get(ds, f"/-/figtrace/claim/news/{tilde_encode(claim_of['https://example.com/fine?a=1&b=2'])}").text
+    assert 'href="https://example.com/fine?a=1&amp;b=2" rel="noopener noreferrer nofollow">original</a>' in page
+    # Datasette's own cells: the http URL is linked, the others are text
+    table = get(ds, "/news/articles").text
+    assert '<a href="https://example.com/fine?a=1&amp;b=2">' in table and "javascript:alert(1)" in table
+
+
+@pytest.mark.parametrize(
+    "url, linked",
+    [("https://example.com/a", True), ("http://example.com", True), ("HTTPS://EXAMPLE.COM/", True),
+     ("  https://example.com/a  ", True), ("javascript:alert(1)", False), ("JaVaScRiPt:alert(1)", False),
+     (" javascript:alert(1)", False), ("java\tscript:alert(1)", False), ("data:text/html,x", False),
+     ("vbscript:x", False), ("//evil.example/x", False), ("/news", False), ("https://", False),
+     ("https:/evil", False), ("https://a b", False), ("https://a\nb", False), (None, False), (42, False)],
+)  # fmt: skip
+def test_web_url_links_only_http_and_https(url, linked):
+    assert (datasette_plugin.web_url(url) is not None) == linked
+
+
 # --------------------------------------------------------------------------- read-only
 
 
@@ -325,11 +437,99 @@ def test_writes_are_refused(datasette):
 def test_canned_queries_cannot_write(datasette):
     count = "/news.json?sql=select+count(*)+as+n+from+claims&_shape=objects"
     before = get(datasette, count).json()["rows"]
-    # Datasette 0.65 answers a POST to a read-only canned query with an error (a 500, its own
-    # bug); what matters is that nothing is accepted and nothing changes.
     response = asyncio.run(datasette.client.post("/news/trace_figure", data={"figure": "$6M"}))
-    assert response.status_code >= 400
+    assert response.status_code == 405  # refused before Datasette's table view (see below)
     assert get(datasette, count).json()["rows"] == before
+
+
+@pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
+@pytest.mark.parametrize(
+    "path",
+    ["/news/trace_figure", "/news/articles/-/insert", "/news/articles", "/news/claims/x", "/news", "/news.json",
+     "/-/figtrace/about", "/news/no/such/path"],
+)  # fmt: skip
+def test_write_methods_are_refused_with_405_not_500(datasette, path, method):
+    """Datasette 0.65 answered a POST to a canned query with a 500 ('tuple' object has no
+    attribute 'asgi_send': its table view returns the query view's data tuple), a POST to a
+    table with a failed assertion, and unknown paths with a 500 (see the 404 test)."""
+    count = "/news.json?sql=select+count(*)+as+n+from+claims&_shape=objects"
+    before = get(datasette, count).json()["rows"]
+    response = asyncio.run(datasette.client.request(method.upper(), path, data={"figure": "$6M", "sql": "delete from claims"}))
+    assert response.status_code == 405, response.text
+    assert "read-only" in response.text and response.headers["allow"] == "GET, HEAD, OPTIONS"
+    assert get(datasette, count).json()["rows"] == before
+
+
+def test_datasette_instance_pages_keep_their_methods(datasette):
+    # /-/ pages touch no database: they answer their own methods (logout redirects).
+    assert asyncio.run(datasette.client.post("/-/logout")).status_code == 302
+    assert asyncio.run(datasette.client.post("/-/no-such-page")).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/-/figtrace/claim/news", "/-/figtrace/claim/news/a/b", "/-/figtrace/claim", "/foo/bar/baz/qux", "/nope",
+     "/news/nope", "/news/claims/nope", "/news/claims/nope.json", "/-/figtrace/nope", "/-/figtrace/claim/news/nope"],
+)  # fmt: skip
+def test_unmatched_paths_are_404(datasette, path):
+    # Datasette's default error handler failed on a path no route matches (rich refuses to
+    # print a traceback outside an except block), so these were 500s.
+    response = get(datasette, path)
+    assert response.status_code == 404, response.text
+    if path.endswith(".json"):
+        assert response.json()["ok"] is False and response.json()["status"] == 404
+    else:
+        assert "<h1>" in response.text and "Not found" in response.text
+
+
+def test_error_pages_never_call_rich(datasette, monkeypatch):
+    """Datasette's default handler prints every exception with rich's local variables
+    (about a second of CPU each); the plugin's handler answers instead, rich untouched."""
+    import datasette.handle_exception as default_handler
+
+    calls = []
+
+    class Rich:
+        @staticmethod
+        def get_console():
+            calls.append("rich")
+            raise AssertionError("Datasette's default exception handler ran")
+
+    monkeypatch.setattr(default_handler, "rich", Rich)
+    for path in ("/nope", "/foo/bar/baz/qux", "/-/figtrace/claim/news/nope", "/news/claims/nope",
+                 "/news/figures/fig-doesnotexist", "/news.json?sql=select+nope", "/news.json?sql=delete+from+claims"):  # fmt: skip
+        assert get(datasette, path).status_code in (400, 404), path
+    assert calls == []
+
+
+def test_the_exception_hook_answers_with_figtrace_s_handler(datasette):
+    from datasette.plugins import pm
+    from datasette.utils.asgi import NotFound, Request
+
+    request = Request.fake("/nope")
+    answers = pm.hook.handle_exception(datasette=datasette, request=request, exception=NotFound("gone"))
+    assert [a.__module__ for a in answers] == ["pipeline.datasette_plugin"]  # the default's is dropped
+    response = asyncio.run(answers[0]())
+    assert response.status == 404 and "gone" in response.body
+
+
+def test_a_500_is_a_short_page_and_a_plain_traceback(datasette, capsys):
+    from datasette.utils.asgi import Request
+
+    response = asyncio.run(datasette_plugin.error_response(datasette, Request.fake("/x"), RuntimeError("<boom>")))
+    assert response.status == 500 and "&lt;boom&gt;" in response.body and "<boom>" not in response.body
+    logged = capsys.readouterr().err
+    assert "RuntimeError: <boom>" in logged and "locals" not in logged
+    response = asyncio.run(datasette_plugin.error_response(datasette, Request.fake("/x.json"), RuntimeError("boom")))
+    assert response.status == 500 and json.loads(response.body)["error"] == "boom"
+
+
+def test_error_messages_are_escaped(datasette):
+    from datasette.utils import tilde_encode
+
+    page = get(datasette, "/-/figtrace/claim/news/" + tilde_encode("<script>figtrace_xss()</script>"))
+    assert page.status_code == 404
+    assert "&lt;script&gt;figtrace_xss()" in page.text and "<script>figtrace_xss" not in page.text
 
 
 # --------------------------------------------------------------------------- serve
@@ -444,3 +644,44 @@ def test_live_server_reads_while_an_ingest_writes(tmp_path, nlp, demo_corpus):
     with pytest.raises(Exception, match="readonly|read-only|query_only|attempt to write"):
         asyncio.run(live.databases["news"].execute_write("delete from claims"))
     assert get(live, "/news.json?sql=select+count(*)+as+n+from+claims&_shape=objects").json()["rows"][0]["n"] > 0
+
+
+# --------------------------------------------------------------------------- serving while an ingest writes
+
+def copy_of(demo_db, tmp_path):
+    db_path = tmp_path / "news.db"
+    shutil.copy(demo_db[0], db_path)
+    return db_path
+
+
+def test_an_immutable_server_answers_503_once_an_ingest_writes(demo_db, tmp_path, capsys):
+    import sqlite3
+
+    db_path = copy_of(demo_db, tmp_path)
+    ds = Datasette(immutables=[str(db_path)], metadata=METADATA)
+    assert get(ds, "/news").status_code == 200
+    writer = sqlite3.connect(db_path)  # an ingest started after the server
+    writer.execute("pragma journal_mode=wal")
+    writer.execute("insert into runs (package_version) values ('later')")
+    writer.commit()
+    page = get(ds, "/news/claims")
+    assert page.status_code == 503 and "analyze serve --live" in page.text and str(db_path) in page.text
+    data = get(ds, "/news.json")
+    assert data.status_code == 503 and "--live" in data.json()["error"]
+    writer.close()  # folds the log into the file: still 503, the server's view is stale
+    assert get(ds, "/-/figtrace/about").status_code == 503
+    assert capsys.readouterr().err.count("changed on disk") == 1  # one line on stderr, once
+
+
+def test_a_live_server_keeps_answering_after_writes(demo_db, tmp_path):
+    import sqlite3
+
+    db_path = copy_of(demo_db, tmp_path)
+    live = Datasette([str(db_path)], metadata=METADATA)
+    count = "/news.json?sql=select+count(*)+as+n+from+runs&_shape=objects"
+    before = get(live, count).json()["rows"][0]["n"]
+    writer = sqlite3.connect(db_path)
+    writer.execute("insert into runs (package_version) values ('later')")
+    writer.commit()
+    writer.close()
+    assert get(live, count).json()["rows"][0]["n"] == before + 1
