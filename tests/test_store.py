@@ -5,6 +5,7 @@ import sqlite3
 import pytest
 
 from pipeline.records import Article, ArticleAnalysis, Claim, EntityMention, SentenceRecord
+from pipeline import store
 from pipeline.store import article_status, content_hash, open_db, store_article, store_articles
 
 TEXT = "Acme raised $5 million. Acme hired 20 engineers."
@@ -296,3 +297,34 @@ def test_fts_follows_updates_of_indexed_columns_only(tmp_path):
         db.execute(f"insert into [{table}_fts]([{table}_fts], rank) values('integrity-check', 1)")
     db.close()
     assert open_db(tmp_path / "old.db").execute("select sql from sqlite_master where name = 'claims_au'").fetchone()[0] == trigger["sql"]
+
+
+def _store_in_another_process(db_path, number, start):
+    start.wait()
+    db = open_db(db_path)
+    run_id = store.start_run(db, "test")
+    for copy in range(5):
+        text = f"Acme raised $5 million. Acme hired {number}{copy} engineers."
+        store_articles(db, [(make_article(text, path=f"p{number}/{copy}.txt"), analysis_for(text))], run_id)
+    store.set_run_model(db, run_id, "model", "1")
+    store.finish_run(db, run_id, articles=5)
+    db.close()
+
+
+def test_three_processes_create_and_write_one_new_database_in_turn(tmp_path):
+    """The race the store must survive: three ingests open a database nobody created yet."""
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
+    start = context.Event()
+    db_path = tmp_path / "new" / "news.db"
+    workers = [context.Process(target=_store_in_another_process, args=(db_path, n, start)) for n in range(3)]
+    for worker in workers:
+        worker.start()
+    start.set()
+    for worker in workers:
+        worker.join(60)
+    assert [worker.exitcode for worker in workers] == [0, 0, 0]
+    db = open_db(db_path)
+    assert db["articles"].count == 15 and db["inputs"].count == 15
+    assert [r["status"] for r in db.query("select status from runs")] == ["finished"] * 3
