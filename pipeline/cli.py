@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -121,9 +122,16 @@ def serve(db_path, port, host, metadata_path, live):
     """Browse and query the database with Datasette, read-only.
 
     The database is opened immutable: nothing can be written through the web
-    interface. With --live it is opened read-only instead, so pages show what a
-    running `analyze ingest` has committed so far. Canned queries, descriptions
-    and facets come from metadata.yml.
+    interface. With --live it is opened read-only instead (PRAGMA query_only), so
+    pages show what a running `analyze ingest` has committed so far. Canned
+    queries, descriptions and facets come from metadata.yml.
+
+    When another process has the database open (an ingest writing to it), serve
+    switches to --live by itself and says so on one line. If an ingest starts
+    writing after an immutable server started, its pages answer 503 asking for
+    a restart with --live. A file that is not a SQLite database is refused on
+    one line (exit status 2) and left untouched; a read-only file is served
+    immutable. POST and other write methods get 405.
 
     \b
     Examples:
@@ -131,12 +139,13 @@ def serve(db_path, port, host, metadata_path, live):
       analyze serve --db db/january.db --port 8080
       analyze serve --live &  analyze ingest archive/
     """
-    from .serve import checkpoint, datasette_args, run_datasette
+    from .serve import choose_mode, datasette_args, run_datasette
 
-    _open_existing(db_path).close()
-    if not live:  # a live server leaves the log to the writer that owns it
-        checkpoint(db_path)
-    run_datasette(datasette_args(db_path, host=host, port=port, metadata=metadata_path, live=live))
+    with _database_errors(db_path):
+        mode = choose_mode(db_path, live=live)
+    if mode.notice:
+        click.echo(mode.notice, err=True)
+    run_datasette(datasette_args(db_path, host=host, port=port, metadata=metadata_path, live=mode.live))
 
 
 @cli.command()
@@ -164,7 +173,8 @@ def trace(query, db_path, subject, as_json):
 
     db = _open_existing(db_path)
     try:
-        result = trace_figure(db, query, subject)
+        with _database_errors(db_path):
+            result = trace_figure(db, query, subject)
     except ValueError as error:
         raise click.ClickException(str(error)) from error
     if as_json:
@@ -188,7 +198,9 @@ def figures(db_path, limit):
     """
     from .tracing import most_mutated
 
-    for row in most_mutated(_open_existing(db_path), limit):
+    with _database_errors(db_path):
+        found = most_mutated(_open_existing(db_path), limit)
+    for row in found:
         kinds = ", ".join(json.loads(row["kinds_seen"] or "[]")) or "unchanged"
         click.echo(
             f"{row['id']}  {row['n_claims']} claims in {row['n_articles']} "
@@ -197,13 +209,36 @@ def figures(db_path, limit):
         )
 
 
+@contextmanager
+def _database_errors(db_path):
+    """Turn a database that cannot be read (:class:`StoreError`, a SQLite error) into one
+    line on stderr, ``error: <the file>: <why>``, and exit status 2 (no traceback)."""
+    import sqlite3
+
+    from .store import StoreError, describe_database_error
+
+    try:
+        yield
+    except StoreError as error:
+        message = str(error)
+    except sqlite3.Error as error:
+        message = describe_database_error(db_path, error)
+    else:
+        return
+    click.echo(f"error: {message}", err=True)
+    sys.exit(2)
+
+
 def _open_existing(db_path):
-    """The database at ``db_path``, or a clear error when there is none yet."""
+    """The database at ``db_path``, or one clear line (exit 2) when it is missing or is not
+    a SQLite database; the file is looked at before SQLite opens it, so it stays untouched."""
     import sqlite_utils
 
-    if not Path(db_path).exists():
-        raise click.ClickException(f"{db_path}: no such database; run `analyze ingest` first")
-    return sqlite_utils.Database(db_path)
+    from .store import check_database_file
+
+    with _database_errors(db_path):
+        check_database_file(db_path, must_exist=True)
+        return sqlite_utils.Database(db_path)
 
 
 @cli.command()

@@ -9,7 +9,12 @@ checkout on ``sys.path``).
 from __future__ import annotations
 
 import json
+import os
+import sqlite3
+from dataclasses import dataclass
 from pathlib import Path
+
+from .store import describe_database_error
 
 PROJECT_METADATA = Path(__file__).resolve().parent.parent / "metadata.yml"
 # metadata.yml describes the database under the stem of the default db/news.db.
@@ -105,6 +110,98 @@ def checkpoint(db_path: str | Path) -> None:
         connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     finally:
         connection.close()
+
+
+@dataclass(frozen=True)
+class ServeMode:
+    """How :func:`choose_mode` decided to serve a database: ``live`` (read-only, follows
+    writes) or immutable, and the one line to print about a switch to live (or None)."""
+
+    live: bool
+    notice: str | None = None
+
+
+def _wal(db_path: Path) -> Path:
+    return db_path.with_name(db_path.name + "-wal")
+
+
+def _writable(db_path: Path) -> bool:
+    """Whether this process may write the database file and create its journal beside it."""
+    return os.access(db_path, os.W_OK) and os.access(db_path.parent, os.W_OK)
+
+
+def open_elsewhere(db_path: str | Path) -> bool:
+    """Whether another connection (an ingest, most likely) has the database open.
+
+    SQLite deletes a database's write-ahead log when its last connection closes, and only
+    then: so this opens a connection, folds the log into the file (``wal_checkpoint
+    (TRUNCATE)``: what a killed ingest left becomes visible to immutable readers) and
+    closes it; a ``-wal`` file still there means someone else holds the file open. The
+    checkpoint's own answer cannot tell: it succeeds whenever the writer is between
+    transactions, which an ingest is most of the time (it is running the NLP). Works
+    across processes and within one. Needs write access (the caller checks).
+    """
+    import sqlite3
+
+    db_path = Path(db_path)
+    connection = sqlite3.connect(str(db_path))
+    try:
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        connection.close()
+    return _wal(db_path).exists()
+
+
+def _unfinished_run(db_path: Path) -> int | None:
+    """The id of the latest ingest run with no finish time, if any (for the notice)."""
+    import sqlite3
+
+    connection = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+    try:
+        row = connection.execute("select max(id) from runs where finished_at is null").fetchone()
+    except sqlite3.Error:  # no runs table: not written by figtrace's ingest
+        return None
+    finally:
+        connection.close()
+    return row[0] if row else None
+
+
+def choose_mode(db_path: str | Path, live: bool = False) -> ServeMode:
+    """Check the database and decide how to serve it; raises :class:`~pipeline.store.StoreError`
+    (one line naming the file) for a file that cannot be served.
+
+    - not SQLite, missing, a folder: refused, the file untouched;
+    - ``live`` asked: served live (read-only, ``PRAGMA query_only``);
+    - open in another process (an ingest writing to it): served live instead of immutable,
+      with a one-line notice, since an immutable reader of a file being written reads
+      ``database disk image is malformed`` and stale counts;
+    - else: a write-ahead log left by a killed ingest is folded in, and served immutable;
+    - read-only for this process: served immutable as it is (nothing to fold), or refused
+      when it holds a write-ahead log it cannot fold.
+    """
+    from .store import StoreError, check_database_file
+
+    db_path = Path(db_path)
+    check_database_file(db_path, must_exist=True)
+    if live:
+        return ServeMode(live=True)
+    if not _writable(db_path):
+        wal = _wal(db_path)
+        if wal.exists() and wal.stat().st_size > 0:
+            raise StoreError(
+                f"{db_path}: read-only, with writes not yet folded into it ({wal.name}); "
+                "make it writable once, or copy it with its -wal file somewhere writable, to serve it"
+            )
+        return ServeMode(live=False)
+    try:
+        busy = open_elsewhere(db_path)
+    except sqlite3.Error as exc:
+        raise StoreError(describe_database_error(db_path, exc)) from None
+    if not busy:
+        return ServeMode(live=False)
+    run = _unfinished_run(db_path)
+    who = f"being written by an ingest (run {run} is not finished)" if run else "open in another process (an ingest writing to it?)"
+    return ServeMode(live=True, notice=f"{db_path} is {who}: serving it live (read-only) instead of immutable")
 
 
 def run_datasette(args: list[str]) -> None:

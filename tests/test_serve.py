@@ -9,6 +9,7 @@ import asyncio
 import html
 import importlib.metadata
 import json
+import os
 import re
 import shutil
 
@@ -646,12 +647,164 @@ def test_live_server_reads_while_an_ingest_writes(tmp_path, nlp, demo_corpus):
     assert get(live, "/news.json?sql=select+count(*)+as+n+from+claims&_shape=objects").json()["rows"][0]["n"] > 0
 
 
+# --------------------------------------------------------------------------- what serve opens
+
+def run_cli(*args):
+    from click.testing import CliRunner
+
+    from pipeline.cli import cli
+
+    return CliRunner().invoke(cli, list(args), prog_name="analyze")
+
+
+@pytest.fixture
+def no_server(monkeypatch):
+    """`analyze serve` up to starting Datasette: the arguments it would start it with."""
+    import pipeline.serve
+
+    started = []
+    monkeypatch.setattr(pipeline.serve, "run_datasette", started.append)
+    return started
+
+
+def near(path):
+    """The files beside a database SQLite may create: journal, log, shared memory."""
+    return {p.name for p in path.parent.iterdir()} - {path.name}
+
+
+@pytest.mark.parametrize(
+    "content",
+    [bytes(range(256)) * 20, b"hello, this is not a database\n" * 10, b"SQLite format 3\x00" + b"\xff" * 5000],
+    ids=["random bytes", "a text file", "a SQLite header then garbage"],
+)
+@pytest.mark.parametrize("command", [["serve"], ["trace", "$6M"], ["figures"]])
+def test_a_file_that_is_not_sqlite_gets_one_line_and_exit_2(tmp_path, no_server, command, content):
+    db_path = tmp_path / "news.db"
+    db_path.write_bytes(content)
+    stat = db_path.stat()
+    result = run_cli(*command, "--db", str(db_path))
+    assert result.exit_code == 2, result.output
+    [line] = result.output.strip().splitlines()  # no traceback
+    assert str(db_path) in line and "database" in line
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert db_path.read_bytes() == content and db_path.stat().st_mtime_ns == stat.st_mtime_ns
+    assert near(db_path) == set() and no_server == []
+
+
+def test_a_missing_database_gets_one_line_and_exit_2(tmp_path, no_server):
+    for command in (["serve"], ["trace", "$6M"], ["figures"]):
+        result = run_cli(*command, "--db", str(tmp_path / "none.db"))
+        assert result.exit_code == 2 and "no such database" in result.output
+        assert not (tmp_path / "none.db").exists()
+
+
+def read_only(monkeypatch, *paths):
+    """Deny this process write access to ``paths`` (the tests run as root, whom chmod does
+    not stop, so os.access is what is faked; SQLite itself is not)."""
+    real_access = os.access
+    denied = {str(p) for p in paths}
+    monkeypatch.setattr(os, "access", lambda p, mode, **kw: False if str(p) in denied and mode & os.W_OK else real_access(p, mode, **kw))
+
+
+def test_a_read_only_database_is_served_immutable_untouched(demo_db, tmp_path, monkeypatch, no_server):
+    from pipeline.serve import choose_mode
+
+    db_path = tmp_path / "news.db"
+    shutil.copy(demo_db[0], db_path)
+    db_path.chmod(0o444)
+    read_only(monkeypatch, db_path, tmp_path)
+    before = (db_path.read_bytes(), db_path.stat().st_mtime_ns)
+    assert choose_mode(db_path) == choose_mode(db_path, live=False)
+    assert not choose_mode(db_path).live
+    result = run_cli("serve", "--db", str(db_path))
+    assert result.exit_code == 0 and result.output == ""
+    [args] = no_server
+    assert args[:3] == ["serve", "-i", str(db_path)]
+    assert (db_path.read_bytes(), db_path.stat().st_mtime_ns) == before and near(db_path) == set()  # nothing folded, nothing created
+    ds = Datasette(immutables=[str(db_path)], metadata=METADATA)
+    assert rows(ds, "/news/trace_figure.json?figure=%246M")
+
+
+def test_a_read_only_database_with_unfolded_writes_gets_one_line(demo_db, tmp_path, monkeypatch, no_server):
+    db_path = tmp_path / "news.db"
+    shutil.copy(demo_db[0], db_path)
+    (tmp_path / "news.db-wal").write_bytes(b"\0" * 100)
+    read_only(monkeypatch, db_path, tmp_path)
+    result = run_cli("serve", "--db", str(db_path))
+    assert result.exit_code == 2 and no_server == []
+    [line] = result.output.strip().splitlines()
+    assert str(db_path) in line and "read-only" in line
+
+
 # --------------------------------------------------------------------------- serving while an ingest writes
 
 def copy_of(demo_db, tmp_path):
     db_path = tmp_path / "news.db"
     shutil.copy(demo_db[0], db_path)
     return db_path
+
+
+def test_serve_switches_to_live_while_an_ingest_holds_the_database(demo_db, tmp_path, no_server):
+    from pipeline.serve import choose_mode
+    from pipeline.store import open_db
+
+    db_path = copy_of(demo_db, tmp_path)
+    writer = open_db(db_path)  # an ingest between two batches: open, idle, a run not finished
+    writer["runs"].insert({"package_version": "x", "started_at": "2025-01-01T00:00:00"})
+    mode = choose_mode(db_path)
+    assert mode.live and str(db_path) in mode.notice and "serving it live (read-only) instead of immutable" in mode.notice
+    assert "ingest" in mode.notice
+    result = run_cli("serve", "--db", str(db_path))
+    assert result.exit_code == 0
+    assert result.output.strip() == mode.notice  # one line
+    [args] = no_server
+    assert "-i" not in args and str(db_path) in args
+    writer.close()
+    assert not choose_mode(db_path).live  # the ingest is done: immutable again
+    assert choose_mode(db_path, live=True).live and choose_mode(db_path, live=True).notice is None
+
+
+def test_serve_sees_an_ingest_in_another_process(demo_db, tmp_path):
+    import subprocess
+    import sys
+
+    from pipeline.serve import choose_mode
+
+    db_path = copy_of(demo_db, tmp_path)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); c.execute('pragma journal_mode=wal');"
+         "c.execute('select count(*) from articles').fetchone(); print('open', flush=True); sys.stdin.read()", str(db_path)],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        assert holder.stdout.readline().strip() == "open"
+        assert choose_mode(db_path).live
+    finally:
+        holder.communicate("")
+    assert not choose_mode(db_path).live
+
+
+def test_a_killed_ingest_s_log_is_folded_and_served_immutable(demo_db, tmp_path):
+    import sqlite3
+    import subprocess
+    import sys
+
+    from pipeline.serve import choose_mode
+
+    db_path = copy_of(demo_db, tmp_path)
+    # A writer killed before it closed: its commits only in the -wal file.
+    subprocess.run(
+        [sys.executable, "-c", "import sqlite3, os, sys; c = sqlite3.connect(sys.argv[1]); c.execute('pragma journal_mode=wal');"
+         "c.execute('pragma wal_autocheckpoint=0'); c.execute(\"insert into runs (package_version) values ('killed')\"); c.commit();"
+         "os._exit(9)", str(db_path)], check=False,
+    )  # fmt: skip
+    assert (tmp_path / "news.db-wal").stat().st_size > 0
+    mode = choose_mode(db_path)
+    assert not mode.live and mode.notice is None
+    assert not (tmp_path / "news.db-wal").exists()
+    reader = sqlite3.connect(f"file:{db_path}?immutable=1", uri=True)
+    assert reader.execute("select count(*) from runs where package_version = 'killed'").fetchone() == (1,)
+    reader.close()
 
 
 def test_an_immutable_server_answers_503_once_an_ingest_writes(demo_db, tmp_path, capsys):
