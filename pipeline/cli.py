@@ -230,15 +230,15 @@ def _database_errors(db_path):
 
 
 def _open_existing(db_path):
-    """The database at ``db_path``, or one clear line (exit 2) when it is missing or is not
-    a SQLite database; the file is looked at before SQLite opens it, so it stays untouched."""
-    import sqlite_utils
-
+    """The database at ``db_path`` to read (immutable when it is read-only), or one clear
+    line (exit 2) when it is missing or is not a SQLite database; the file is looked at
+    before SQLite opens it, so it stays untouched."""
+    from .serve import open_for_reading
     from .store import check_database_file
 
     with _database_errors(db_path):
         check_database_file(db_path, must_exist=True)
-        return sqlite_utils.Database(db_path)
+        return open_for_reading(db_path)
 
 
 @cli.command()

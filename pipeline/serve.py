@@ -166,6 +166,29 @@ def _unfinished_run(db_path: Path) -> int | None:
     return row[0] if row else None
 
 
+def open_for_reading(db_path: str | Path):
+    """The database at ``db_path`` as a :class:`sqlite_utils.Database` to read from
+    (``analyze trace``, ``analyze figures``); check it with
+    :func:`~pipeline.store.check_database_file` first.
+
+    A file this process may write is opened as usual. One it cannot write (a read-only
+    file or folder, a read-only mount) is opened immutable: SQLite reads a database in WAL
+    mode by creating a ``-shm`` file beside it, which a read-only folder refuses (``unable
+    to open database file``); nothing can be writing a file nobody may write. With a
+    write-ahead log it cannot fold, it is opened ``mode=ro`` to read that log too.
+    """
+    import sqlite_utils
+
+    db_path = Path(db_path)
+    if _writable(db_path):
+        return sqlite_utils.Database(db_path)
+    wal = _wal(db_path)
+    flag = "mode=ro" if wal.exists() and wal.stat().st_size > 0 else "immutable=1"
+    connection = sqlite3.connect(f"{db_path.resolve().as_uri()}?{flag}", uri=True)
+    # recursive_triggers off: sqlite-utils would otherwise set a pragma on the connection
+    return sqlite_utils.Database(connection, recursive_triggers=False)
+
+
 def choose_mode(db_path: str | Path, live: bool = False) -> ServeMode:
     """Check the database and decide how to serve it; raises :class:`~pipeline.store.StoreError`
     (one line naming the file) for a file that cannot be served.

@@ -838,3 +838,16 @@ def test_a_live_server_keeps_answering_after_writes(demo_db, tmp_path):
     writer.commit()
     writer.close()
     assert get(live, count).json()["rows"][0]["n"] == before + 1
+
+
+def test_trace_and_figures_read_a_read_only_database_without_touching_it(demo_db, tmp_path, monkeypatch):
+    """On a read-only folder SQLite cannot create the -shm file a WAL database is normally
+    read with ("unable to open database file"): such a file is read immutable."""
+    db_path = copy_of(demo_db, tmp_path)
+    read_only(monkeypatch, db_path, tmp_path)
+    before = (db_path.read_bytes(), db_path.stat().st_mtime_ns)
+    for command in (["trace", "$6M"], ["figures"]):
+        result = run_cli(*command, "--db", str(db_path))
+        assert result.exit_code == 0 and "claims" in result.output, result.output
+    assert near(db_path) == set()  # no -wal or -shm created beside it: read immutable
+    assert (db_path.read_bytes(), db_path.stat().st_mtime_ns) == before
