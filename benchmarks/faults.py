@@ -432,7 +432,8 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def request(url: str, method: str = "GET", data: bytes | None = None, timeout: float = 30) -> tuple[int, str, float]:
+def request(url: str, method: str = "GET", data: bytes | None = None, timeout: float = 30, answer_required: bool = True) -> tuple[int, str, float]:
+    """(status, body, seconds) of one request; status 0 when the server did not answer."""
     started = time.perf_counter()
     req = urllib.request.Request(url, data=data, method=method)
     try:
@@ -441,6 +442,10 @@ def request(url: str, method: str = "GET", data: bytes | None = None, timeout: f
             status = response.status
     except urllib.error.HTTPError as error:
         body, status = error.read().decode("utf-8", "replace"), error.code
+    except (TimeoutError, ConnectionError, urllib.error.URLError) as error:
+        if not answer_required:
+            raise
+        body, status = f"no answer: {error}", 0  # counted as broke by the caller
     return status, body, time.perf_counter() - started
 
 
@@ -458,7 +463,7 @@ class Server:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             try:
-                request(self.base + "/-/versions.json", timeout=2)
+                request(self.base + "/-/versions.json", timeout=2, answer_required=False)
                 return self
             except (urllib.error.URLError, ConnectionError, TimeoutError):
                 if self.process.poll() is not None:

@@ -60,8 +60,11 @@ def ingest(paths, db_path, model, batch_size, max_bytes, workers, dask_local, da
     `text` and optional title, url, date, source).
 
     Re-ingesting unchanged files changes nothing; an edited file replaces its
-    earlier version. A bad file is reported on one line and the run goes on; the
-    exit status is 1 when any input failed.
+    earlier version; files with identical bytes are one article. A bad file is
+    reported on one line and the run goes on; the exit status is 1 when any input
+    failed, 2 when the database cannot be used (not SQLite, read-only, disk full:
+    what was stored stays, rerun to continue). Ingests into one database at once
+    take turns writing.
 
     \b
     Examples:
@@ -90,24 +93,30 @@ def ingest(paths, db_path, model, batch_size, max_bytes, workers, dask_local, da
     def on_error(error):
         click.echo(f"error: {error}", err=True)
 
-    try:
-        summary = ingest_paths(
-            paths,
-            db_path,
-            model=model,
-            batch_size=batch_size,
-            max_bytes=max_bytes,
-            workers=workers,
-            dask=dask_scheduler or dask_local,
-            on_error=on_error,
-            on_start=on_start,
-            on_file=on_file,
-        )
-    except (ModelNotFoundError, BackendUnavailable) as error:
-        raise click.ClickException(str(error)) from error
-    finally:
-        if bar is not None:
-            bar.__exit__(None, None, None)
+    def on_lock_wait():
+        click.echo(f"waiting for another ingest to finish writing {db_path} ...", err=True)
+
+    # Outside the try: the progress bar is closed before a database error's line.
+    with _database_errors(db_path):
+        try:
+            summary = ingest_paths(
+                paths,
+                db_path,
+                model=model,
+                batch_size=batch_size,
+                max_bytes=max_bytes,
+                workers=workers,
+                dask=dask_scheduler or dask_local,
+                on_error=on_error,
+                on_start=on_start,
+                on_file=on_file,
+                on_lock_wait=on_lock_wait,
+            )
+        except (ModelNotFoundError, BackendUnavailable) as error:
+            raise click.ClickException(str(error)) from error
+        finally:
+            if bar is not None:
+                bar.__exit__(None, None, None)
     click.echo(f"{summary.line()} -> {db_path}", err=True)
     sys.exit(1 if summary.errors else 0)
 

@@ -111,3 +111,13 @@ def test_trace_explains_a_query_it_cannot_read(demo_db):
     result = run("trace", "nothing numeric", "--db", str(demo_db[0]))
     assert result.exit_code == 1
     assert "cannot read a figure in 'nothing numeric'" in result.output
+
+
+def test_ingest_into_a_file_that_is_not_sqlite_says_so_in_one_line_and_exits_2(tmp_path):
+    (tmp_path / "ok.txt").write_text("Acme hired 40 engineers.\n")
+    db_path = tmp_path / "notes.db"
+    db_path.write_text("my notes, not a database\n")
+    result = run("ingest", str(tmp_path / "ok.txt"), "--db", str(db_path))
+    assert result.exit_code == 2
+    assert result.output.strip() == f"error: {db_path}: not a SQLite database (left untouched); give another --db"
+    assert db_path.read_text() == "my notes, not a database\n"
