@@ -224,7 +224,7 @@ def _database_errors(db_path):
     line on stderr, ``error: <the file>: <why>``, and exit status 2 (no traceback)."""
     import sqlite3
 
-    from .store import StoreError, describe_database_error
+    from .database import StoreError, describe_database_error
 
     try:
         yield
@@ -243,7 +243,7 @@ def _open_existing(db_path):
     line (exit 2) when it is missing or is not a SQLite database; the file is looked at
     before SQLite opens it, so it stays untouched."""
     from .serve import open_for_reading
-    from .store import check_database_file
+    from .database import check_database_file
 
     with _database_errors(db_path):
         check_database_file(db_path, must_exist=True)

@@ -12,18 +12,16 @@ from . import __version__
 from .ingest import DEFAULT_MAX_BYTES, iter_input_files, parse_file
 from .parallel import make_backend
 from .records import Article, ArticleAnalysis, InputError
+from .database import StoreError, describe_database_error, write_transaction
 from .store import (
     DEFAULT_DB,
-    StoreError,
     article_status,
-    describe_database_error,
     finish_run,
     needs_analysis,
     open_db,
     set_run_model,
     start_run,
     store_articles,
-    write_transaction,
 )
 from .tracing import figures_are_stale, rebuild_figures
 
@@ -99,7 +97,7 @@ def ingest_paths(
     called as each file's articles are stored, for progress display; ``on_lock_wait``
     when a write waits for another process's (a concurrent ingest).
 
-    Raises :class:`~pipeline.store.StoreError` (one line) when the database cannot be
+    Raises :class:`~pipeline.database.StoreError` (one line) when the database cannot be
     used: not SQLite, read-only, or a disk that filled up mid-run (what was committed
     stays, the run is marked failed, and a rerun continues).
     """

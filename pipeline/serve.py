@@ -14,7 +14,7 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from .store import describe_database_error
+from .database import describe_database_error
 
 PROJECT_METADATA = Path(__file__).resolve().parent.parent / "metadata.yml"
 # metadata.yml describes the database under the stem of the default db/news.db.
@@ -169,7 +169,7 @@ def _unfinished_run(db_path: Path) -> int | None:
 def open_for_reading(db_path: str | Path):
     """The database at ``db_path`` as a :class:`sqlite_utils.Database` to read from
     (``analyze trace``, ``analyze figures``); check it with
-    :func:`~pipeline.store.check_database_file` first.
+    :func:`~pipeline.database.check_database_file` first.
 
     A file this process may write is opened as usual. One it cannot write (a read-only
     file or folder, a read-only mount) is opened immutable: SQLite reads a database in WAL
@@ -190,7 +190,7 @@ def open_for_reading(db_path: str | Path):
 
 
 def choose_mode(db_path: str | Path, live: bool = False) -> ServeMode:
-    """Check the database and decide how to serve it; raises :class:`~pipeline.store.StoreError`
+    """Check the database and decide how to serve it; raises :class:`~pipeline.database.StoreError`
     (one line naming the file) for a file that cannot be served.
 
     - not SQLite, missing, a folder: refused, the file untouched;
@@ -202,7 +202,7 @@ def choose_mode(db_path: str | Path, live: bool = False) -> ServeMode:
     - read-only for this process: served immutable as it is (nothing to fold), or refused
       when it holds a write-ahead log it cannot fold.
     """
-    from .store import StoreError, check_database_file
+    from .database import StoreError, check_database_file
 
     db_path = Path(db_path)
     check_database_file(db_path, must_exist=True)

@@ -24,16 +24,20 @@ import os
 import re
 import socket
 import sqlite3
-import time
-import weakref
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable
 from datetime import datetime, timezone
 from pathlib import Path
 
 import sqlite_utils
 
+from .database import (
+    StoreError,
+    check_database_file,
+    connect_for_writing,
+    describe_database_error,
+    write_transaction,
+)
 from .records import Article, ArticleAnalysis, SentenceRecord
 
 DEFAULT_DB = "db/news.db"
@@ -158,60 +162,6 @@ def article_id_for(hash_hex: str) -> str:
     return hash_hex[:ARTICLE_ID_LENGTH]
 
 
-class StoreError(Exception):
-    """A database that cannot be opened, read or written. ``str(error)`` is one line that
-    names the file and says what to do; the CLI prints it instead of a traceback."""
-
-
-SQLITE_HEADER = b"SQLite format 3\x00"
-
-
-def check_database_file(path: str | Path, *, must_exist: bool = False, writable: bool = False) -> None:
-    """Raise :class:`StoreError` unless ``path`` can be used as a figtrace database.
-
-    Looks without opening it through SQLite (which would create a missing file, or write a
-    journal next to a file that is not a database): a missing file (when ``must_exist``),
-    a directory, a file that does not start with SQLite's header, and, when ``writable``,
-    a file or folder this process cannot write. An empty file is an empty database.
-    """
-    path = Path(path)
-    if not path.exists():
-        if must_exist:
-            raise StoreError(f"{path}: no such database; run `analyze ingest` first")
-        if writable and path.parent.exists() and not os.access(path.parent, os.W_OK):
-            raise StoreError(f"{path}: cannot create the database: folder {path.parent} is read-only")
-        return
-    if path.is_dir():
-        raise StoreError(f"{path}: is a directory, not a database file")
-    try:
-        with path.open("rb") as handle:
-            head = handle.read(len(SQLITE_HEADER))
-    except OSError as exc:
-        raise StoreError(f"{path}: cannot read the database: {exc.strerror or exc}") from None
-    if head and head != SQLITE_HEADER:
-        raise StoreError(f"{path}: not a SQLite database (left untouched); give another --db")
-    if writable:
-        folder = path.parent
-        if not os.access(path, os.W_OK) or not os.access(folder, os.W_OK):
-            where = path if not os.access(path, os.W_OK) else f"its folder {folder}"
-            raise StoreError(f"{path}: read-only ({where} cannot be written); give a writable --db")
-
-
-def describe_database_error(path: str | Path, exc: sqlite3.Error) -> str:
-    """One line for a SQLite error met while using the database at ``path``."""
-    message = str(exc)
-    lowered = message.lower()
-    if "disk is full" in lowered or "database or disk is full" in lowered:
-        return f"disk full while writing {path}"
-    if "readonly" in lowered or "read-only" in lowered:
-        return f"{path}: read-only; give a writable --db"
-    if "not a database" in lowered or "malformed" in lowered:
-        return f"{path}: not a usable SQLite database ({message}); give another --db"
-    if "unable to open" in lowered:
-        return f"{path}: cannot open the database ({message})"
-    return f"{path}: database error: {message}"
-
-
 def open_db(path: str | Path = DEFAULT_DB, on_lock_wait: Callable[[], None] | None = None) -> sqlite_utils.Database:
     """Open (creating if needed) the database at ``path`` for writing, with the schema in place.
 
@@ -228,11 +178,7 @@ def open_db(path: str | Path = DEFAULT_DB, on_lock_wait: Callable[[], None] | No
         raise StoreError(f"{path}: cannot create folder {path.parent}: {exc.strerror or exc}") from None
     db = None
     try:
-        # Every statement waits for the write lock as long as BEGIN IMMEDIATE would.
-        connection = sqlite3.connect(str(path), timeout=LOCK_WAIT_LIMIT_S)
-        db = sqlite_utils.Database(connection)
-        if on_lock_wait is not None:
-            _LOCK_WAIT_NOTICES[db] = on_lock_wait
+        db = connect_for_writing(path, on_lock_wait)
         db.enable_wal()
         db.execute("PRAGMA synchronous = NORMAL")
         db.execute("PRAGMA foreign_keys = ON")
@@ -242,68 +188,6 @@ def open_db(path: str | Path = DEFAULT_DB, on_lock_wait: Callable[[], None] | No
             db.close()
         raise StoreError(describe_database_error(path, exc)) from None
     return db
-
-
-# How long a writer waits quietly for another's write lock, then how long in all, noisily.
-LOCK_NOTICE_AFTER_S = 2.0
-LOCK_WAIT_LIMIT_S = 30 * 60.0
-_LOCK_WAIT_NOTICES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-
-
-def _is_locked(exc: sqlite3.Error) -> bool:
-    message = str(exc).lower()
-    return "locked" in message or "busy" in message
-
-
-@contextmanager
-def write_transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
-    """A transaction that holds SQLite's write lock from its first statement.
-
-    A plain ``BEGIN`` reads first and asks for the lock at its first write; if another
-    process committed in between, SQLite refuses at once ("database is locked") whatever
-    the busy timeout. ``BEGIN IMMEDIATE`` waits for the lock instead: quietly for
-    :data:`LOCK_NOTICE_AFTER_S`, then after calling the ``on_lock_wait`` given to
-    :func:`open_db` (one line for the user), up to :data:`LOCK_WAIT_LIMIT_S`. Nested
-    inside an open transaction it is a no-op (sqlite-utils' ``atomic`` nests as savepoints).
-    """
-    if db.conn.in_transaction:
-        yield db
-        return
-    _begin_immediate(db)
-    try:
-        yield db
-    except BaseException:
-        db.rollback()
-        raise
-    try:
-        db.conn.execute("COMMIT")
-    except BaseException:
-        db.rollback()
-        raise
-
-
-def _begin_immediate(db: sqlite_utils.Database) -> None:
-    db.execute(f"PRAGMA busy_timeout = {int(LOCK_NOTICE_AFTER_S * 1000)}")
-    try:
-        db.conn.execute("BEGIN IMMEDIATE")
-        return
-    except sqlite3.OperationalError as exc:
-        if not _is_locked(exc):
-            raise
-    finally:
-        db.execute(f"PRAGMA busy_timeout = {int(LOCK_WAIT_LIMIT_S * 1000)}")
-    notice = _LOCK_WAIT_NOTICES.get(db)
-    if notice is not None:
-        notice()
-    try:
-        db.conn.execute("BEGIN IMMEDIATE")
-    except sqlite3.OperationalError as exc:
-        if _is_locked(exc):
-            raise StoreError(
-                f"another process has held the write lock for over {LOCK_WAIT_LIMIT_S / 60:.0f} minutes; "
-                "is an ingest stuck?"
-            ) from None
-        raise
 
 
 # Each table: its columns and its foreign keys, in creation order (referenced tables first).

@@ -300,14 +300,14 @@ def test_a_database_path_that_is_not_sqlite_is_refused_and_left_untouched(tmp_pa
 
 
 def test_a_read_only_database_is_refused_with_one_line(tmp_path, monkeypatch):
-    import pipeline.store as store
+    import pipeline.database as database
 
     db_path = tmp_path / "news.db"
     ingest_paths([], db_path)
     before = db_path.read_bytes()
     # Root writes whatever the mode says: ask as a user who may not.
-    monkeypatch.setattr(store.os, "access", lambda path, mode: Path(path) != db_path)
-    with pytest.raises(store.StoreError, match=r"read-only"):
+    monkeypatch.setattr(database.os, "access", lambda path, mode: Path(path) != db_path)
+    with pytest.raises(database.StoreError, match=r"read-only"):
         ingest_paths([], db_path)
     assert db_path.read_bytes() == before
 
@@ -316,9 +316,9 @@ def test_concurrent_writers_wait_their_turn_with_one_notice(nlp, tmp_path, monke
     import sqlite3
     import threading
 
-    import pipeline.store as store
+    import pipeline.database as database
 
-    monkeypatch.setattr(store, "LOCK_NOTICE_AFTER_S", 0.2)
+    monkeypatch.setattr(database, "LOCK_NOTICE_AFTER_S", 0.2)
     (tmp_path / "in").mkdir()
     (tmp_path / "in" / "a.txt").write_text("Acme hired 40 engineers in Ohio.\n")
     db_path = tmp_path / "news.db"
