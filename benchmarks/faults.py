@@ -119,34 +119,22 @@ def problems(db_path: Path) -> list[str]:
     found = []
     if connection.execute("pragma integrity_check").fetchone()[0] != "ok":
         found.append("integrity_check failed")
-    for table in ("sentences", "claims", "entity_mentions", "inputs"):
-        orphans = connection.execute(
-            f"select count(*) from [{table}] where article_id not in (select id from articles)"
-        ).fetchone()[0]
-        if orphans:
-            found.append(f"{orphans} orphan {table}")
-    unheld = connection.execute("select count(*) from articles where id not in (select article_id from inputs)").fetchone()[0]
-    if unheld:
-        found.append(f"{unheld} articles no input holds")
-    duplicates = connection.execute("select count(*) - count(distinct content_hash) from articles").fetchone()[0]
-    if duplicates:
-        found.append(f"{duplicates} duplicate articles")
-    bare = connection.execute("select count(*) from articles where id not in (select article_id from sentences)").fetchone()[0]
-    if bare:
-        found.append(f"{bare} articles without sentences")
-    loose = connection.execute("select count(*) from claims where figure_id is null").fetchone()[0]
-    if loose:
-        found.append(f"{loose} claims in no figure")
-    infinite = connection.execute(
-        "select count(*) from claims where abs(value) > 1e300 or abs(value_low) > 1e300 or abs(value_high) > 1e300"
-    ).fetchone()[0]
-    if infinite:
-        found.append(f"{infinite} claims with a non-finite value")
-    running = connection.execute(
-        "select count(*) from runs where finished_at is null and coalesce(status, 'running') = 'running'"
-    ).fetchone()[0]
-    if running:
-        found.append(f"{running} runs still marked running")
+    checks = [(f"orphan {table}", f"select count(*) from [{table}] where article_id not in (select id from articles)")
+              for table in ("sentences", "claims", "entity_mentions", "inputs")]  # fmt: skip
+    checks += [
+        ("articles no input holds", "select count(*) from articles where id not in (select article_id from inputs)"),
+        ("duplicate articles", "select count(*) - count(distinct content_hash) from articles"),
+        ("articles without sentences", "select count(*) from articles where id not in (select article_id from sentences)"),
+        ("claims in no figure", "select count(*) from claims where figure_id is null"),
+        ("claims with a non-finite value",
+         "select count(*) from claims where abs(value) > 1e300 or abs(value_low) > 1e300 or abs(value_high) > 1e300"),
+        ("runs still marked running",
+         "select count(*) from runs where finished_at is null and coalesce(status, 'running') = 'running'"),
+    ]  # fmt: skip
+    for what, sql in checks:
+        n = connection.execute(sql).fetchone()[0]
+        if n:
+            found.append(f"{n} {what}")
     connection.close()
     return found
 
