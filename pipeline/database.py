@@ -9,8 +9,12 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import time
 import weakref
 from collections.abc import Callable, Iterator
+from typing import TypeVar
+
+T = TypeVar("T")
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -141,3 +145,22 @@ def _begin_immediate(db: sqlite_utils.Database) -> None:
                 "is an ingest stuck?"
             ) from None
         raise
+
+
+def retry_when_locked(step: Callable[[], T]) -> T:
+    """Run ``step``, again after a short wait while SQLite answers "database is locked".
+
+    SQLite skips the busy timeout when waiting could deadlock: two connections that both
+    read a new database in rollback mode and both switch it to WAL. One of them is refused
+    at once; once the other has switched, the same step goes through.
+    """
+    deadline = time.monotonic() + LOCK_WAIT_LIMIT_S
+    pause = 0.01
+    while True:
+        try:
+            return step()
+        except sqlite3.OperationalError as exc:
+            if not _is_locked(exc) or time.monotonic() > deadline:
+                raise
+        time.sleep(pause)
+        pause = min(pause * 2, 0.5)

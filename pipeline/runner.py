@@ -11,7 +11,7 @@ from pathlib import Path
 from . import __version__
 from .ingest import DEFAULT_MAX_BYTES, iter_input_files, parse_file
 from .parallel import make_backend
-from .records import Article, ArticleAnalysis, InputError
+from .records import Article, ArticleAnalysis, InputError, ParsedFile
 from .database import StoreError, describe_database_error, write_transaction
 from .store import (
     DEFAULT_DB,
@@ -19,6 +19,7 @@ from .store import (
     finish_run,
     needs_analysis,
     open_db,
+    records_gone,
     set_run_model,
     start_run,
     store_articles,
@@ -39,6 +40,7 @@ class IngestSummary:
     unchanged: int = 0
     updated: int = 0
     duplicate: int = 0  # inputs whose bytes another input already holds: one article
+    removed: int = 0  # records their JSON file no longer holds
     claims: int = 0
     entities: int = 0
     figures: int | None = None  # None when nothing changed and figures were not rebuilt
@@ -52,6 +54,7 @@ class IngestSummary:
             f"{self.files} files, {self.articles} articles "
             f"({self.new} new, {self.unchanged} unchanged, {self.updated} updated"
             + (f", {self.duplicate} duplicate" if self.duplicate else "")
+            + (f", {self.removed} removed" if self.removed else "")
             + "), "
             f"{self.claims} claims, {self.entities} entity mentions, "
             + (f"{self.figures} figures, " if self.figures is not None else "")
@@ -68,6 +71,7 @@ class _Batch:
     articles: list[Article]
     files: list[Path]
     analyse: list[bool] = field(default_factory=list)
+    gone: list[str] = field(default_factory=list)  # records no longer in their file
 
 
 def ingest_paths(
@@ -128,7 +132,7 @@ def ingest_paths(
             if on_file:
                 for path in batch.files:
                     on_file(path, summary)
-        if summary.new or summary.updated or summary.duplicate or figures_are_stale(db):
+        if summary.new or summary.updated or summary.duplicate or summary.removed or figures_are_stale(db):
             # Under the write lock from the first read: claims stored by a concurrent
             # ingest meanwhile would otherwise be missing from, or break, the figures.
             with write_transaction(db):
@@ -195,6 +199,7 @@ def _batches(files, db, summary: IngestSummary, report, batch_size: int, max_byt
     analyse: list[bool] = []
     pending_raw: set[bytes] = set()
     done_files: list[Path] = []
+    gone: list[str] = []
     for item in files:
         if isinstance(item, InputError):
             report(item)
@@ -203,6 +208,7 @@ def _batches(files, db, summary: IngestSummary, report, batch_size: int, max_byt
         parsed = parse_file(item, max_bytes=max_bytes)
         for error in parsed.errors:
             report(error)
+        gone.extend(_records_gone(db, parsed))
         for article in parsed.articles:
             summary.articles += 1
             if article_status(db, article) == "unchanged":
@@ -216,11 +222,24 @@ def _batches(files, db, summary: IngestSummary, report, batch_size: int, max_byt
         done_files.append(item)
         # Files with nothing to analyse pass straight through, so progress keeps moving.
         if len(pending) >= batch_size or not pending:
-            yield _Batch(pending, done_files, analyse)
-            pending, analyse, done_files = [], [], []
+            yield _Batch(pending, done_files, analyse, gone)
+            pending, analyse, done_files, gone = [], [], [], []
             pending_raw = set()
     if pending or done_files:
-        yield _Batch(pending, done_files, analyse)
+        yield _Batch(pending, done_files, analyse, gone)
+
+
+def _records_gone(db, parsed: ParsedFile) -> list[str]:
+    """Records a JSON / JSON Lines file held when last stored and holds no longer (it lost
+    lines). A record that is now broken keeps its stored version, as a broken file does."""
+    if not parsed.path.lower().endswith((".json", ".jsonl")):
+        return []
+    present = {article.path for article in parsed.articles}
+    present.update(f"{parsed.path}#{error.line}" for error in parsed.errors if error.line)
+    present.update(error.path for error in parsed.errors if "#" in error.path)
+    if any(not error.line and error.path == parsed.path for error in parsed.errors):
+        return []  # the whole file failed: keep what it held
+    return records_gone(db, parsed.path, present)
 
 
 def _store_batch(db, batch: _Batch, analyses: list[ArticleAnalysis], summary: IngestSummary, backend) -> None:
@@ -231,7 +250,8 @@ def _store_batch(db, batch: _Batch, analyses: list[ArticleAnalysis], summary: In
     it is analysed now and stored in a second transaction."""
     found = iter(analyses)
     items = [(article, next(found) if analyse else None) for article, analyse in zip(batch.articles, batch.analyse)]
-    statuses = store_articles(db, items, run_id=summary.run_id)
+    statuses = store_articles(db, items, run_id=summary.run_id, gone=batch.gone)
+    summary.removed += len(batch.gone)
     late = [i for i, status in enumerate(statuses) if status == "needs_analysis"]
     if late:
         articles = [items[i][0] for i in late]

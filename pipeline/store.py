@@ -36,6 +36,7 @@ from .database import (
     check_database_file,
     connect_for_writing,
     describe_database_error,
+    retry_when_locked,
     write_transaction,
 )
 from .records import Article, ArticleAnalysis, SentenceRecord
@@ -179,7 +180,7 @@ def open_db(path: str | Path = DEFAULT_DB, on_lock_wait: Callable[[], None] | No
     db = None
     try:
         db = connect_for_writing(path, on_lock_wait)
-        db.enable_wal()
+        retry_when_locked(db.enable_wal)
         db.execute("PRAGMA synchronous = NORMAL")
         db.execute("PRAGMA foreign_keys = ON")
         ensure_schema(db)
@@ -351,6 +352,25 @@ def _settle_articles(db: sqlite_utils.Database, article_ids: Iterable[str]) -> b
     return deleted
 
 
+def records_gone(db: sqlite_utils.Database, file_key: str, present: Iterable[str]) -> list[str]:
+    """The stored records of the JSON / JSON Lines file ``file_key`` (inputs ``file_key#N``)
+    that are not among ``present``: the file no longer holds them."""
+    present = set(present)
+    # "#" sorts just before "$": the range holds exactly the keys starting "file_key#".
+    rows = db.execute("select path from inputs where path >= ? and path < ?", [f"{file_key}#", f"{file_key}$"])
+    return [path for (path,) in rows if path not in present]
+
+
+def _drop_inputs(db: sqlite_utils.Database, paths: list[str]) -> list[str]:
+    """Delete these inputs; returns the articles they held (to settle)."""
+    if not paths:
+        return []
+    chosen = json.dumps(paths)
+    held = [row[0] for row in db.execute("select article_id from inputs where path in (select value from json_each(?))", [chosen])]
+    db.execute("delete from inputs where path in (select value from json_each(?))", [chosen])
+    return held
+
+
 def delete_orphan_entities(db: sqlite_utils.Database) -> int:
     """Drop entities no mention points to any more (after an edited article lost them)."""
     cursor = db.execute(
@@ -491,6 +511,7 @@ def store_articles(
     items: Iterable[tuple[Article, ArticleAnalysis | None]],
     run_id: int | None = None,
     refresh_entities: bool = True,
+    gone: Iterable[str] = (),
 ) -> list[str]:
     """Store analysed articles in one transaction; returns each one's status, in order:
     ``new``, ``updated``, ``duplicate``, ``unchanged`` (see :func:`article_status`) or
@@ -505,10 +526,12 @@ def store_articles(
     kept, not analysed again). Rows go in with one ``executemany`` per table, and the
     full-text indexes are filled per table (see :func:`_suspend_fts_insert_triggers`).
     Entity names are refreshed (:func:`refresh_entity_names`) in the same transaction
-    unless ``refresh_entities=False``.
+    unless ``refresh_entities=False``. The inputs in ``gone`` (records no longer in their
+    file, see :func:`records_gone`) are dropped in the same transaction.
     """
     items = list(items)
-    if not items:
+    gone = sorted(set(gone))
+    if not items and not gone:
         return []
     hashes = [content_hash(article.raw) for article, _ in items]
     ids = [article_id_for(hash_hex) for hash_hex in hashes]
@@ -523,8 +546,9 @@ def store_articles(
                 [json.dumps(paths)],
             ).fetchall()
         )
-        if all(held.get(path) == article_id for path, article_id in zip(paths, ids)):
+        if not gone and all(held.get(path) == article_id for path, article_id in zip(paths, ids)):
             return ["unchanged"] * len(items)
+        settle.extend(_drop_inputs(db, gone))
         stored = {
             row[0]
             for row in db.execute(

@@ -337,3 +337,30 @@ def test_concurrent_writers_wait_their_turn_with_one_notice(nlp, tmp_path, monke
     worker.join(60)
     assert results and results[0].new == 1
     assert sqlite_utils.Database(db_path)["articles"].count == 1
+
+
+def test_records_a_json_lines_file_lost_are_removed_and_broken_ones_kept(nlp, tmp_path):
+    feed = tmp_path / "feed.jsonl"
+    records = [{"text": f"Acme hired {n} engineers in Ohio."} for n in (40, 50, 60, 70)]
+    feed.write_text("".join(json.dumps(r) + "\n" for r in records))
+    db_path = tmp_path / "news.db"
+    ingest_paths([feed], db_path, nlp=nlp)
+    # The second record is deleted (the rest move up a line) and the last becomes broken.
+    feed.write_text(json.dumps(records[0]) + "\n" + json.dumps(records[2]) + "\n" + "{broken\n" + json.dumps(records[3]) + "\n")
+    again = ingest_paths([feed], db_path, nlp=nlp)
+    assert (again.removed, again.unchanged, again.updated) == (0, 2, 1)
+    db = sqlite_utils.Database(db_path)
+    held = dict(db.execute("select i.path, a.text from inputs i join articles a on a.id = i.article_id").fetchall())
+    assert held == {
+        f"{feed}#1": "Acme hired 40 engineers in Ohio.",
+        f"{feed}#2": "Acme hired 60 engineers in Ohio.",
+        f"{feed}#3": "Acme hired 60 engineers in Ohio.",  # broken now: its stored version stays
+        f"{feed}#4": "Acme hired 70 engineers in Ohio.",
+    }
+    assert db.execute("select count(*) from articles where text like '%50 engineers%'").fetchone()[0] == 0
+
+    feed.write_text(json.dumps(records[0]) + "\n")
+    shrunk = ingest_paths([feed], db_path, nlp=nlp)
+    assert shrunk.removed == 3 and "3 removed" in shrunk.line()
+    assert [r["text"] for r in db.query("select text from articles")] == ["Acme hired 40 engineers in Ohio."]
+    assert db.execute("select count(*) from claims where figure_id is null").fetchone()[0] == 0
