@@ -141,15 +141,8 @@ def open_elsewhere(db_path: str | Path) -> bool:
     transactions, which an ingest is most of the time (it is running the NLP). Works
     across processes and within one. Needs write access (the caller checks).
     """
-    import sqlite3
-
-    db_path = Path(db_path)
-    connection = sqlite3.connect(str(db_path))
-    try:
-        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    finally:
-        connection.close()
-    return _wal(db_path).exists()
+    checkpoint(db_path)
+    return _wal(Path(db_path)).exists()
 
 
 def _unfinished_run(db_path: Path) -> int | None:
