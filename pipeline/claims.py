@@ -17,6 +17,7 @@ set the bound they give ("over $5m": ``value_low`` = 5e6; "up to $70k": ``value_
 
 from __future__ import annotations
 
+import math
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
@@ -193,7 +194,24 @@ REPORT_VERBS = frozenset(
 # --------------------------------------------------------------------------- figure grammar
 
 _CUR = "|".join(re.escape(s) for s in sorted(CURRENCY_SYMBOLS, key=len, reverse=True))
-_NUM = r"(?:\d{1,3}(?:,\d{2,3})+(?![\d,])|\d+)(?:\.\d+)?|\.\d+"
+# A number is read whole or not at all. Its digits, with their group and decimal marks,
+# are one run ("5,000,", "1,5 million" and "1.2.3" are not "5", "1" and "1.2"), and a power
+# of ten written after it belongs to it: "1e9", "10^9", "10**9", "10⁹", "1.5 x 10^9". A run
+# that goes on, or a power the grammar does not read ("2^10", "5²"), makes no figure, so
+# "10^100" is never 10 with a unit "^".
+_MANTISSA = r"(?:\d{1,3}(?:,\d{2,3})+|\d+)(?:\.\d+)?|\.\d+"
+_SUPERSCRIPT_DIGITS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
+_TEN_POWER = rf"10(?:(?:\^|\*\*)[-−+]?\d{{1,3}}|[⁻⁺]?[{_SUPERSCRIPT_DIGITS}]{{1,3}})"
+_EXPONENT = rf"[eE][-−+]?\d{{1,3}}|\s?[x×*·]\s?{_TEN_POWER}"
+# ("**" only before a word: "**5** people" is Markdown bold.)
+_NUMBER_GOES_ON = rf"(?![.,]?\d|\^|\*\*[-−+]?\w|[eE][-−+]?\d|[{_SUPERSCRIPT_DIGITS}⁻⁺])"
+_NUM = rf"(?:{_TEN_POWER}|(?:{_MANTISSA})(?:{_EXPONENT})?){_NUMBER_GOES_ON}"
+# More digits than any real figure has (counting the digits of one number across its group
+# and decimal marks): a serial number, a hash or junk, never a figure, nor is any part of it.
+MAX_FIGURE_DIGITS = 30
+# (Found by its first digits, then taken to its last digit with a plain character class:
+# a repeated group over a 5 MB run is ten times slower.)
+_OVERLONG_DIGITS_RE = re.compile(rf"\d(?:[.,]?\d){{{MAX_FIGURE_DIGITS}}}[\d.,]*(?<=\d)")
 _SCALE_ATTACHED = r"(?:mn|bn|tn|trn|bln|mln|mil|MM|[kKmMbBT])(?![A-Za-z])"
 _SCALE_WORD = r"(?:\s?(?:hundred|thousand|million|billion|trillion|lakh|crore|mn|bn|tn)\b)+"
 _SYMBOLS = sorted(set(UNIT_SYMBOLS) | set(MEASURE_UNITS), key=len, reverse=True)
@@ -209,7 +227,7 @@ _UNIT_WORD = r"\s?(?:per\s?cent|percent|pc|percentage points?)\b"
 # counts only when glued to the number ("-1.3%", "$-50bn"); "5 - 10" is a range.
 FIGURE_RE = re.compile(
     rf"""
-    (?<![\w.,$€£¥₹+−])
+    (?<![\w.,$€£¥₹+−])(?<!\d\^)(?<!\d\*\*)  # (nor the power of a number: "2^10")
     (?:(?P<sym>sub-|~|≈|≥|≤|>|<)\s?)?
     (?P<sign>[-−+](?=[\d.$€£¥])|minus[\s-](?=[\d.$€£¥]))?
     (?:(?P<cur>{_CUR})\s?)?
@@ -239,7 +257,8 @@ _CURRENCY_WORD_RE = re.compile(
 )
 # "1.2m tons", "35m of its devices": "m" before "of" or a plural noun is millions, not metres.
 _MILLIONS_AFTER_M_RE = re.compile(r"\s+(?:of\b|(?:[a-z-]+\s+){0,3}?[a-z-]+[^sui\W']s\b)")
-_DIGIT_ORDINAL_RE = re.compile(r"(?<![\w.])\d+(?:st|nd|rd|th)\b")
+# Neither these nor the fractions below start inside a number ("1,000th" is not "000th").
+_DIGIT_ORDINAL_RE = re.compile(r"(?<![\w.])(?<!\d,)\d+(?:st|nd|rd|th)\b")
 _WORD_NUMBER = "|".join(
     sorted(list(NUMBER_WORDS) + ["hundred", "dozen", "thousand", "million", "billion", "trillion"],
            key=len, reverse=True)
@@ -260,17 +279,17 @@ _SMALL = "|".join(_ONES[1:] + _TENS)
 # "a third of", "two-thirds", "one fourth of", "one in five", "one out of three"; the whole
 # has at most three digits, so "Fire-Flyer 1 in 2019" is a name and a year, not 1/2019.
 FRACTION_RE = re.compile(
-    rf"(?i)\b(?P<num>an?|{_SMALL}|\d+)(?:[\s-]+(?P<den>"
+    rf"(?i)(?<!\d[.,])\b(?P<num>an?|{_SMALL}|\d+)(?:[\s-]+(?P<den>"
     + "|".join(_FRACTION_DENOMINATORS)
     + rf")s?\b(?=-|\s+of\b|$)|\s+(?:out\s+of|in)\s+(?P<whole>{_SMALL}|\d{{1,3}})\b(?!\s*(?:%|per))(?![.,]\d))"
 )
 # "1/16 of a pint", "1⁄2 pound": a proper fraction with a usual denominator ("9/11", "24/7"
 # and day-level dates are not fractions).
-SLASH_FRACTION_RE = re.compile(r"(?<![\w/.⁄])(?P<num>\d{1,3})\s?[/⁄]\s?(?P<den>\d{1,3})(?![\w/⁄.,]\d?)")
+SLASH_FRACTION_RE = re.compile(r"(?<![\w/.⁄])(?<!\d,)(?P<num>\d{1,3})\s?[/⁄]\s?(?P<den>\d{1,3})(?![\w/⁄.,]\d?)")
 _SLASH_DENOMINATORS = frozenset({2, 3, 4, 5, 6, 8, 10, 12, 16, 32, 64, 100, 128})
 _ORDINAL_WORD_RE = re.compile(r"(?i)\b(?:" + "|".join(_ORDINAL_WORDS) + r")\b")
 _MULTIPLIER_VERB_RE = re.compile(r"(?i)\b(?:doubl|tripl|quadrupl|halv)(?:e|es|ed|ing)\b")
-_FOLD_RE = re.compile(rf"(?i)\b(?:\d+(?:\.\d+)?|{_WORD_NUMBER})-?fold\b")
+_FOLD_RE = re.compile(rf"(?i)(?<!\d[.,])\b(?:\d+(?:\.\d+)?|{_WORD_NUMBER})-?fold\b")
 
 _MONTH = (
     r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
@@ -320,15 +339,40 @@ class ParsedFigure:
 
 
 def parse_number(text: str) -> float | None:
-    """A number written in digits or words: "5,576,000", "7,00,000", "2.788", "ten thousand".
+    """A number written in digits or words: "5,576,000", "7,00,000", "2.788", "ten thousand",
+    or with a power of ten: "1e9", "10^9", "10**9", "10⁹", "1.5 x 10^9".
 
     Commas are grouping marks in any position (so Indian lakh grouping works);
-    "a"/"an" count as one ("a hundred"). Returns None when the text is not a number.
+    "a"/"an" count as one ("a hundred"). Returns None when the text is not a number, and
+    when it is not a finite one or has more than :data:`MAX_FIGURE_DIGITS` digits: such a
+    number is no figure, and an infinite value would poison every comparison made with it.
     """
     text = text.strip().lower()
-    if re.fullmatch(r"[\d,]*\.?\d+", text):
-        return float(text.replace(",", ""))
-    return _parse_number_words(text)
+    if _OVERLONG_DIGITS_RE.search(text):
+        return None
+    m = _DIGIT_NUMBER_RE.fullmatch(_SUPERSCRIPT_POWER_RE.sub(_caret_power, text))
+    if m is None:
+        value = _parse_number_words(text)
+    else:
+        mantissa = (m.group("mantissa") or "1").replace(",", "")
+        exponent = (m.group("exponent") or m.group("times") or m.group("power") or "0").replace("−", "-")
+        # Python reads "1.5e9" exactly; a huge exponent gives inf here, never an error.
+        value = float(f"{mantissa}e{exponent}")
+    return value if value is None or math.isfinite(value) else None
+
+
+# Digits, then at most one power of ten: "e9", "x 10^9", or the number is the power: "10^9".
+_DIGIT_NUMBER_RE = re.compile(
+    r"(?P<mantissa>[\d,]*\.?\d+)(?:e(?P<exponent>[-−+]?\d+)|\s?[x×*·]\s?10(?:\^|\*\*)(?P<times>[-−+]?\d+))?"
+    r"|10(?:\^|\*\*)(?P<power>[-−+]?\d+)"
+)
+_SUPERSCRIPT_POWER_RE = re.compile(rf"[⁻⁺]?[{_SUPERSCRIPT_DIGITS}]+")
+_SUPERSCRIPTS = str.maketrans(_SUPERSCRIPT_DIGITS + "⁻⁺", "0123456789-+")
+
+
+def _caret_power(m: re.Match) -> str:
+    """A superscript exponent written with a caret: "⁻³" -> "^-3"."""
+    return "^" + m.group().translate(_SUPERSCRIPTS)
 
 
 def _parse_number_words(text: str) -> float | None:
@@ -444,10 +488,13 @@ def vague_range(text: str) -> tuple[float, float] | None:
     return base, base * 10
 
 
-def _figure_value(m: re.Match, suffix: str = "") -> tuple[float, str | None, str | None, int]:
+def _figure_value(m: re.Match, suffix: str = "") -> tuple[float | None, str | None, str | None, int]:
     """(value, unit, kind, characters of ``suffix`` taken by a unit word) of one FIGURE_RE
-    match; ``suffix`` is the text after it."""
+    match; ``suffix`` is the text after it. The value is None when the match is no finite
+    number ("1e999", thirty-odd digits, "10 trillion trillion ..." past the float range)."""
     number = parse_number(m.group("num"))
+    if number is None:
+        return None, None, None, 0
     if m.group("sign") and m.group("sign")[0] in "-−m" or m.group("sign2"):
         number = -number
     cur = currency_code(m.group("cur"))
@@ -457,6 +504,8 @@ def _figure_value(m: re.Match, suffix: str = "") -> tuple[float, str | None, str
         # Without a currency, "100m" is more often metres than millions.
         return number, "m", "size", 0
     value = number * scale_factor(scale_text)
+    if not math.isfinite(value):
+        return None, None, None, 0
     if cur:
         return value, cur, "money", 0
     if suffix[:1] in _TRAILING_CURRENCY and not unit_text:  # "1,200€", as much of Europe writes it
@@ -519,8 +568,13 @@ def parse_figure(text: str) -> ParsedFigure | None:
     "$600+ million", "about 50"), ranges ("$0.14–$0.55", "40GB–80GB",
     "between 5 and 10"), percentages, multipliers ("45x", "a hundred times"),
     vague plurals ("billions", "hundreds of millions") and counted nouns
-    ("50,000 GPUs" -> unit "GPU"). Returns None when no figure is found.
+    ("50,000 GPUs" -> unit "GPU"), powers of ten ("1e9", "10^9", "1.5 x 10⁹"). Returns
+    None when no figure is found, and when the text holds a digit run longer than any
+    figure (:data:`MAX_FIGURE_DIGITS`) or reads as a value that is not finite: a query
+    or a claim never carries ``inf`` or ``nan``.
     """
+    if _OVERLONG_DIGITS_RE.search(text):
+        return None  # not even a part of it: "1234...(40 digits) GPUs" is no "GPU" figure
     text = " ".join(text.split())
     qualifier_cue, text = _strip_leading_cue(text)
     trailing = next((c for c in TRAILING_CUES if text.lower().endswith(" " + c)), None)
@@ -533,7 +587,7 @@ def parse_figure(text: str) -> ParsedFigure | None:
         or _parse_vague(text)
         or _parse_word_figure(text)
     )
-    if parsed is None:
+    if parsed is None or not finite_values(parsed.value, parsed.value_low, parsed.value_high):
         return None
     if qualifier_cue and parsed.qualifier == "exact":
         parsed.qualifier = qualifier_for(qualifier_cue)
@@ -542,6 +596,12 @@ def parse_figure(text: str) -> ParsedFigure | None:
     elif qualifier_cue:
         parsed.qualifier_cue = qualifier_cue
     return parsed
+
+
+def finite_values(*values: float | None) -> bool:
+    """Whether every value is finite or None: the invariant of every figure and claim
+    (``value``, ``value_low``, ``value_high``); ``inf`` and ``nan`` are not amounts."""
+    return all(v is None or math.isfinite(v) for v in values)
 
 
 def _strip_leading_cue(text: str) -> tuple[str | None, str]:
@@ -561,6 +621,8 @@ def _parse_digit_figure(text: str) -> ParsedFigure | None:
     if not m:
         return None
     value, unit, kind, taken = _figure_value(m, text[m.end():])
+    if value is None:
+        return None
     rest = text[m.end() + taken:].strip()
     symbol = m.group("sym") or ("+" if _has_plus(m) else None)
     parsed = ParsedFigure(value, unit=unit, kind=kind or "count")
@@ -752,8 +814,11 @@ def extract_claims(doc: Doc, all_quantities: bool = False) -> list[Claim]:
     "one of the people" (as quantity benchmarks annotate them).
     """
     text = doc.text  # a property that rebuilds the string: read it once
-    blocked = [m.span() for m in DATE_RE.finditer(text)]
-    candidates = _merge_ranges(text, _scan(text, blocked))
+    overlong = [m.span() for m in _OVERLONG_DIGITS_RE.finditer(text)]
+    scanned = _mask(text, overlong)
+    segments = _unmasked(len(text), overlong)
+    blocked = [m.span() for m in _finditer(DATE_RE, scanned, segments)]
+    candidates = _merge_ranges(text, _scan(scanned, blocked, segments))
     sents = list(doc.sents)
     sent_starts = [s.start_char for s in sents]
     quotes = _quoted_blocks(doc, text)
@@ -766,6 +831,12 @@ def extract_claims(doc: Doc, all_quantities: bool = False) -> list[Claim]:
             continue
         sent = sents[bisect_right(sent_starts, cand.start) - 1]
         claim = _build_claim(text, cand, span, sent)
+        # The one gate every claim passes: finite values only, and no part of a digit run
+        # too long to be a figure (a counted phrase can reach over one: "5 1234...9 units").
+        if not finite_values(claim.value, claim.value_low, claim.value_high) or _overlaps(
+            overlong, claim.start_char, claim.end_char
+        ):
+            continue
         if claim.attributed_to is None:
             claim.attributed_to = next((who for s, e, who in quotes if s <= cand.start < e), None)
         if claim.attributed_to is None:
@@ -781,6 +852,53 @@ def extract_claims(doc: Doc, all_quantities: bool = False) -> list[Claim]:
                 claim.change = None
         claims.append(claim)
     return claims
+
+
+def _mask(text: str, spans: list[tuple[int, int]]) -> str:
+    """``text`` with each span overwritten by "_", so no pattern reads a figure in it.
+
+    "_" is a word character like the digits it covers, so word boundaries, and with them
+    every other match, stay as they were; the offsets do not move.
+    """
+    if not spans:
+        return text
+    pieces, previous = [], 0
+    for start, end in spans:
+        pieces += [text[previous:start], "_" * (end - start)]
+        previous = end
+    pieces.append(text[previous:])
+    return "".join(pieces)
+
+
+def _unmasked(length: int, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """``(pos, endpos)`` of the text between masked spans, for ``Pattern.finditer``.
+
+    Scanning a 5 MB masked run costs each pattern about 0.1 s for nothing, so it is
+    skipped. Each piece keeps the first "_" of the next span: a lookahead at the piece's
+    end then sees a word character, as it would in the whole text (a lookbehind sees
+    before ``pos`` anyway), and no pattern matches "_" itself.
+    """
+    pieces, pos = [], 0
+    for start, end in spans:
+        pieces.append((pos, start + 1))
+        pos = end
+    pieces.append((pos, length))
+    return pieces
+
+
+def _finditer(regex: re.Pattern, text: str, segments: list[tuple[int, int]] | None):
+    """``regex.finditer`` over ``segments`` of ``text`` (all of it when None)."""
+    if segments is None:
+        yield from regex.finditer(text)
+        return
+    for pos, endpos in segments:
+        yield from regex.finditer(text, pos, endpos)
+
+
+def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
+    """Whether ``[start, end)`` overlaps one of the sorted, disjoint ``spans``."""
+    i = bisect_right(spans, (start, float("inf"))) - 1  # the last span starting at or before start
+    return any(s < end and start < e for s, e in spans[max(0, i):i + 2])
 
 
 # Between a movement's amount and the level it reached: "up 10.4 cents to $2.24".
@@ -845,13 +963,18 @@ def _quoted_blocks(doc: Doc, text: str) -> list[tuple[int, int, str]]:
     return blocks
 
 
-def _scan(text: str, blocked: list[tuple[int, int]]) -> list[_Candidate]:
-    """Figure candidates from the text patterns, leftmost-longest, outside blocked spans."""
+def _scan(
+    text: str, blocked: list[tuple[int, int]], segments: list[tuple[int, int]] | None = None
+) -> list[_Candidate]:
+    """Figure candidates from the text patterns, leftmost-longest, outside blocked spans,
+    looking only in ``segments`` (see :func:`_unmasked`) when given."""
     found: list[_Candidate] = []
-    for m in FIGURE_RE.finditer(text):
+    for m in _finditer(FIGURE_RE, text, segments):
         if not _money_shaped(m) or (m.group("unit") == "p" and _is_resolution(m)):
             continue
         value, unit, kind, taken = _figure_value(m, text[m.end():m.end() + 60])
+        if value is None:
+            continue
         parsed = ParsedFigure(value, unit=unit, kind=kind or "count")
         symbol = m.group("sym") or ("+" if _has_plus(m) else None)
         if symbol:
@@ -861,18 +984,18 @@ def _scan(text: str, blocked: list[tuple[int, int]]) -> list[_Candidate]:
         bare = not (m.group("cur") or m.group("unit") or symbol or m.group("scaleword") or taken)
         bare = bare and not (m.group("sign") or m.group("sign2"))
         found.append(_Candidate(m.start(), m.end() + taken, parsed, bare))
-    for m in SLASH_FRACTION_RE.finditer(text):
+    for m in _finditer(SLASH_FRACTION_RE, text, segments):
         num, den = int(m.group("num")), int(m.group("den"))
         if den in _SLASH_DENOMINATORS and 0 < num < den:
             word = unit_after(text[m.end():m.end() + 60])
             parsed = ParsedFigure(num / den, unit=word[1] if word else None, kind=word[2] if word else "fraction")
             found.append(_Candidate(m.start(), m.end() + (word[0] if word else 0), parsed, False))
-    for m in VAGUE_PLURAL_RE.finditer(text):
+    for m in _finditer(VAGUE_PLURAL_RE, text, segments):
         low, high = vague_range(m.group(0))
         parsed = ParsedFigure(low, low, high, None, "range", None, "count")
         found.append(_Candidate(m.start(), m.end(), parsed, False, True))
     for regex in (FRACTION_RE, WORD_NUMBER_RE, _ORDINAL_WORD_RE, _DIGIT_ORDINAL_RE, _MULTIPLIER_VERB_RE, _FOLD_RE):
-        for m in regex.finditer(text):
+        for m in _finditer(regex, text, segments):
             parsed = _parse_word_figure(m.group(0))
             if parsed is None or parsed.value is None:
                 continue

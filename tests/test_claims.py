@@ -1,10 +1,17 @@
 """Tests of the figure normalisers and the numeric_claims component."""
 
 import math
+import time
 
 import pytest
 
-from pipeline.claims import ParsedFigure, extract_claims, parse_figure, parse_number
+from pipeline.claims import (
+    ParsedFigure,
+    extract_claims,
+    finite_values,
+    parse_figure,
+    parse_number,
+)
 
 B, M, K = 1e9, 1e6, 1e3
 
@@ -551,3 +558,124 @@ def test_lower_case_names_and_capitalised_adjectives_before_counted_nouns(nlp, t
 )
 def test_one_letter_symbols_read_by_their_sentence(nlp, text, surface, unit):
     assert one_claim(nlp, text, surface).unit == unit
+
+
+# --------------------------------------------------------------------------- numbers that are not finite
+# (issue 11, defect 8: a 400-digit amount stored as inf, a 5 MB digit run read as claims,
+# "10^100 dollars" read as 10 with unit "^")
+
+
+def assert_finite(claim_or_figure):
+    for value in (claim_or_figure.value, claim_or_figure.value_low, claim_or_figure.value_high):
+        assert value is None or math.isfinite(value), claim_or_figure
+
+
+@pytest.mark.parametrize(
+    "text, value, unit",
+    [
+        ("10^9", 1e9, None),
+        ("10⁹", 1e9, None),
+        ("1e9", 1e9, None),
+        ("1E9 GPUs", 1e9, "GPU"),
+        ("10**9", 1e9, None),
+        ("1.5 x 10^9", 1.5e9, None),
+        ("1.5 x 10^9 dollars", 1.5e9, "USD"),
+        ("1.5×10⁻³ grams", 1.5e-3, "g"),
+        ("2.5e-3", 2.5e-3, None),
+        ("$1e9", 1e9, "USD"),
+        ("10^100 dollars", 1e100, "USD"),
+        ("10^-3", 1e-3, None),
+    ],
+)
+def test_parse_figure_reads_powers_of_ten_whole(text, value, unit):
+    parsed = parse_figure(text)
+    assert math.isclose(parsed.value, value, rel_tol=1e-12)
+    assert parsed.unit == unit
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "1" * 31,  # one more digit than any figure
+        "$" + "9" * 400,
+        "9" * 400 + " dollars",
+        "1,000,000,000,000,000,000,000,000,000,000",  # 31 digits with their group marks
+        "0.1234567890123456789012345678901",
+        "1," * 20 + "1",  # not one number, and no part of it is one
+        "1e999",  # beyond the float range: no infinite figure
+        "10^400 dollars",
+        "5 " + "trillion " * 40 + "dollars",
+        "one " + "hundred " * 200,
+        "2^10",  # a power of a base the grammar does not read: left out, not half-read
+        "5²",
+        "10^9.5",
+        "10^1000",
+    ],
+)
+def test_parse_figure_rejects_numbers_that_are_no_finite_figure(text):
+    assert parse_figure(text) is None
+
+
+def test_parse_figure_keeps_thirty_digits():
+    assert parse_figure("1" * 30).value == float("1" * 30)
+
+
+@pytest.mark.parametrize(
+    "text, value",
+    [("5,000,", 5000), ("$5,000,000,", 5e6)],
+)
+def test_parse_figure_reads_a_grouped_number_before_a_comma(text, value):
+    assert parse_figure(text).value == value  # was 5: the grouping stopped at the comma
+
+
+def test_parse_number_powers_and_limits():
+    assert parse_number("1.5 x 10^9") == 1.5e9
+    assert parse_number("10⁹") == 1e9
+    assert parse_number("1e9") == 1e9
+    assert parse_number("1" * 31) is None
+    assert parse_number("1e999") is None
+
+
+def test_finite_values():
+    assert finite_values(1.0, None, 2.0)
+    assert not finite_values(1.0, math.inf)
+    assert not finite_values(math.nan)
+
+
+def test_parse_figure_on_five_megabytes_of_digits_is_quick():
+    for text in ("1" * 5_000_000, "1," * 1_000_000):
+        started = time.perf_counter()
+        assert parse_figure(text) is None
+        assert time.perf_counter() - started < 2
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("It would cost 10^100 dollars.", [("10^100 dollars", 1e100, "USD")]),
+        ("It would cost 1e9 dollars, or 10⁹ dollars, or 10**9 dollars.",
+         [("1e9 dollars", 1e9, "USD"), ("10⁹ dollars", 1e9, "USD"), ("10**9 dollars", 1e9, "USD")]),
+        ("A dose of 1.5×10⁻³ grams was enough.", [("1.5×10⁻³ grams", 1.5e-3, "g")]),
+        ("The fee was $5,000, the court said.", [("$5,000", 5000, "USD")]),
+        ("They paid " + "9" * 400 + " dollars.", []),
+        ("Account 12345678901234567890123456789012345 holds $40 million.", [("$40 million", 40e6, "USD")]),
+        ("Officials counted 1,2,3,4 people and 1,5 million euros.", []),
+        ("The universe holds 2^10 atoms or 5² atoms.", []),
+        ("The 10^9.5 figure, 10^1000 and 1e999 are not figures.", []),
+        ("It costs 5 " + "trillion " * 40 + "dollars.", []),
+        ("They owe one " + "hundred " * 200 + "dollars.", []),
+    ],
+)  # fmt: skip
+def test_component_reads_numbers_whole_or_not_at_all(nlp, text, expected):
+    claims = claims_of(nlp, text)
+    for claim in claims:
+        assert_finite(claim)
+        assert claim.unit not in ("^", "**")
+    assert [(c.surface, c.value, c.unit) for c in claims] == expected
+
+
+def test_component_on_long_digit_runs(nlp):
+    # No claim from a run, nor from a part of it; the figure beside it is kept.
+    for run in ("1" * 200_000, "1," * 100_000 + "1"):
+        assert claims_of(nlp, run) == []
+        assert [c.surface for c in claims_of(nlp, f"It cost $5 million, ref {run} in total.")] == ["$5 million"]
