@@ -322,6 +322,67 @@ _RATE_WORDS = {"annually": "year", "yearly": "year", "monthly": "month", "daily"
                "hourly": "hour", "weekly": "week"}  # fmt: skip
 
 
+def figure_safe_cut(text: str, start: int, cut: int) -> int:
+    """Where to cut ``text`` near ``cut`` (a position after ``start``) so that no figure is
+    split between the pieces: ``cut`` itself, or an earlier position after ``start``.
+
+    Texts are parsed in pieces; a piece ending in "...$5,0" or starting "00 million" would
+    read part of a number as a figure. A cut inside a figure or a digit run moves to where
+    it starts. A digit run too long to be a figure (more than :data:`MAX_FIGURE_DIGITS`
+    digits) may have to be cut inside; the cut then leaves more than that many digits on
+    both sides, so neither piece holds a part short enough to read.
+    """
+    if _splits_digit_run(text, cut):
+        cut = _cut_outside_run(text, start, cut)
+        if _splits_digit_run(text, cut):
+            return cut  # inside a run too long to be a figure, with enough digits either side
+    lo = max(start, cut - _FIGURE_REACH)
+    for m in FIGURE_RE.finditer(text, lo, min(len(text), cut + _FIGURE_REACH)):
+        if m.start() >= cut:
+            break
+        if cut < m.end() and m.start() > start:
+            return m.start()  # "$5 | million", "$|5,000": the piece ends before the "$"
+    return cut
+
+
+def _cut_outside_run(text: str, start: int, cut: int) -> int:
+    """A cut inside a digit run moved to its start, or (in a run too long to be a figure that
+    fills the piece) to where both sides keep more than :data:`MAX_FIGURE_DIGITS` digits."""
+    left = _RUN_EDGE_RE.match(text[start:cut][::-1]).group()  # the run's part in this piece
+    if len(left) < cut - start:
+        return cut - len(left)  # the run starts in this piece: cut before it
+    # The run fills the piece: only a run longer than any figure does, in pieces of any size.
+    reach = 2 * MAX_FIGURE_DIGITS + 2  # a run this long holds more than MAX_FIGURE_DIGITS digits
+    right = _RUN_EDGE_RE.match(text, cut, min(len(text), cut + reach)).group()
+    left_digits = sum(c.isdecimal() for c in left)
+    right_digits = sum(c.isdecimal() for c in right)
+    # Move the cut back until the rest of the run holds enough digits, if the piece still does.
+    position, missing = cut, MAX_FIGURE_DIGITS + 1 - right_digits
+    while missing > 0 and position > start:
+        position -= 1
+        missing -= text[position].isdecimal()
+    moved = sum(c.isdecimal() for c in text[position:cut])
+    if missing <= 0 and left_digits - moved > MAX_FIGURE_DIGITS:
+        return position
+    return cut  # (pieces shorter than two such runs cannot keep both sides whole)
+
+
+# A figure is far shorter than this; the pieces are far longer.
+_FIGURE_REACH = 200
+_DIGIT_PAIR_RE = re.compile(r"\d[.,]?\d")
+# The digits and marks of a run from its edge (read reversed for the left side).
+_RUN_EDGE_RE = re.compile(r"[.,]?(?:\d[.,]?)*")
+
+
+def _splits_digit_run(text: str, cut: int) -> bool:
+    """Whether a cut before ``text[cut]`` falls inside a run of digits ("5,0|00", "12|3")."""
+    for i in (cut - 2, cut - 1):
+        m = _DIGIT_PAIR_RE.match(text, i) if i >= 0 else None
+        if m is not None and m.end() > cut:
+            return True
+    return False
+
+
 @dataclass
 class ParsedFigure:
     """A figure normalised to base units (6000000, not 6 with "million")."""

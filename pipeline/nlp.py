@@ -17,7 +17,7 @@ from spacy.tokens import Doc, Span
 from spacy.tokens._retokenize import set_token_attrs
 
 from .biluo import BiluoDecoder, UnsupportedRecogniser
-from .claims import REPORT_VERBS, quote_blocks  # importing claims registers the numeric_claims factory
+from .claims import REPORT_VERBS, figure_safe_cut, quote_blocks  # importing claims registers the numeric_claims factory
 from .records import ArticleAnalysis, EntityMention, SentenceRecord
 
 # Preferred first: the official package when a user has it, then the PyPI re-upload of the
@@ -308,7 +308,9 @@ def split_into_chunks(text: str, limit: int = CHUNK_CHARS) -> list[tuple[int, st
     """Cut ``text`` into ``(offset, piece)`` pieces of at most ``limit`` characters.
 
     Cuts fall after a paragraph break in the second half of the window when there is one,
-    else after a line break, else after a space, so ordinary prose keeps its sentences whole.
+    else after a line break, else after a space, so ordinary prose keeps its sentences whole;
+    never inside a figure or a run of digits (:func:`~pipeline.claims.figure_safe_cut`), so
+    no piece reads part of a number ("$5 | million", a 5 MB run of digits) as a figure.
     """
     chunks = []
     start = 0
@@ -320,6 +322,7 @@ def split_into_chunks(text: str, limit: int = CHUNK_CHARS) -> list[tuple[int, st
             if found > limit // 2:
                 cut = found + len(separator)
                 break
+        cut = figure_safe_cut(text, start, start + cut) - start
         chunks.append((start, text[start : start + cut]))
         start += cut
     chunks.append((start, text[start:]))

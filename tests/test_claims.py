@@ -8,10 +8,12 @@ import pytest
 from pipeline.claims import (
     ParsedFigure,
     extract_claims,
+    figure_safe_cut,
     finite_values,
     parse_figure,
     parse_number,
 )
+from pipeline.nlp import analyze_texts, split_into_chunks
 
 B, M, K = 1e9, 1e6, 1e3
 
@@ -679,3 +681,34 @@ def test_component_on_long_digit_runs(nlp):
     for run in ("1" * 200_000, "1," * 100_000 + "1"):
         assert claims_of(nlp, run) == []
         assert [c.surface for c in claims_of(nlp, f"It cost $5 million, ref {run} in total.")] == ["$5 million"]
+
+
+def test_ingest_pipeline_on_five_megabytes_of_digits(nlp):
+    """Through the chunked analysis an ingest runs: no claim, no partial claim from a chunk
+    cut inside the run, and quick (the claim scan skips the run instead of reading it)."""
+    for text in ("1" * 5_000_000, "1," * 1_000_000, "Revenue: " + "1" * 5_000_010 + " dollars."):
+        started = time.perf_counter()
+        [analysis] = analyze_texts(nlp, [text])
+        assert analysis.claims == []
+        assert time.perf_counter() - started < 10
+
+
+def test_chunks_never_split_a_figure_or_a_digit_run():
+    text = "a" * 30 + " costs $5 million today"
+    assert [piece for _, piece in split_into_chunks(text, limit=40)] == ["a" * 30 + " costs ", "$5 million today"]
+    text = "x" * 35 + "12,345,678 units"
+    assert [piece for _, piece in split_into_chunks(text, limit=40)][1].startswith("12,345,678")
+    # A run longer than any figure may be cut, but leaves more than 30 digits either side.
+    for text in ("1" * 100, "1" * 5_010, "abc " + "1" * 5_000 + " dollars"):
+        chunks = split_into_chunks(text, limit=80)
+        assert "".join(piece for _, piece in chunks) == text
+        for (_, piece), (_, following) in zip(chunks, chunks[1:]):
+            if piece[-1:].isdigit() and following[:1].isdigit():
+                assert sum(c.isdigit() for c in piece) > 30 and following[:31].isdigit()
+
+
+def test_figure_safe_cut():
+    assert figure_safe_cut("pay $5,000 now", 0, 7) == 4  # inside "$5,000": before it
+    assert figure_safe_cut("pay $5 million now", 0, 7) == 4
+    assert figure_safe_cut("pay 5 now", 0, 6) == 6  # between words: as asked
+    assert figure_safe_cut("1" * 100, 0, 80) == 69  # 69 digits | 31 digits
