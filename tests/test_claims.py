@@ -712,3 +712,23 @@ def test_figure_safe_cut():
     assert figure_safe_cut("pay $5 million now", 0, 7) == 4
     assert figure_safe_cut("pay 5 now", 0, 6) == 6  # between words: as asked
     assert figure_safe_cut("1" * 100, 0, 80) == 69  # 69 digits | 31 digits
+
+
+def test_spacy_finds_the_component_through_its_entry_point_without_an_import(tmp_path):
+    """A fresh interpreter, nothing of figtrace imported: spaCy's factory lookup loads it."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys, spacy\n"
+        "assert 'pipeline.claims' not in sys.modules\n"
+        "nlp = spacy.blank('en')\n"
+        "nlp.add_pipe('sentencizer')\n"
+        "nlp.add_pipe('numeric_claims')\n"
+        "doc = nlp('Acme raised $5 million in May.')\n"
+        "print([(c.surface, c.value, c.unit) for c in doc._.numeric_claims])\n"
+        "print(nlp.get_pipe_meta('numeric_claims').assigns)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=tmp_path, timeout=120)
+    assert result.returncode == 0, result.stderr[-500:]
+    assert result.stdout.splitlines() == ["[('$5 million', 5000000.0, 'USD')]", "['doc._.numeric_claims']"]
