@@ -38,7 +38,7 @@ import numpy as np
 import sqlite_utils
 
 from .claims import ParsedFigure, parse_figure
-from .store import FIGURE_COLUMNS, MUTATION_COLUMNS, insert_sql
+from .store import FIGURE_COLUMNS, replace_figures
 
 # Values further apart than this are different figures. It holds for figures stated to one
 # significant digit; with n digits the allowance is divided by n (see value_gap).
@@ -896,7 +896,8 @@ def figures_are_stale(db: sqlite_utils.Database) -> bool:
 
 
 def rebuild_figures(db: sqlite_utils.Database) -> int:
-    """Recompute every figure and mutation from the stored claims, in one transaction.
+    """Recompute every figure and mutation from the stored claims; the store replaces them
+    in one transaction (:func:`~pipeline.store.replace_figures`).
 
     Returns the number of figures. Run after each ingest, so a new article joins the
     figures it belongs to.
@@ -915,21 +916,7 @@ def rebuild_figures(db: sqlite_utils.Database) -> int:
         row["kinds_seen"] = json.dumps(sorted(kinds_seen - {"same"}))
         figure_rows.append(tuple(row[column] for column in FIGURE_COLUMNS))
         assignments.extend((figure.id, claim.id) for claim in figure.claims)
-    with db.atomic():
-        # Figures are replaced whole while claims still point at them: checked at commit.
-        db.execute("PRAGMA defer_foreign_keys = ON")
-        stored = dict(db.execute("select id, figure_id from claims").fetchall())
-        db.execute("delete from mutations")
-        db.execute("delete from figures")
-        db.conn.executemany(insert_sql("figures", FIGURE_COLUMNS), figure_rows)
-        db.conn.executemany(insert_sql("mutations", MUTATION_COLUMNS), mutation_rows)
-        # Only the claims whose figure changed are written.
-        assigned = {claim_id: figure_id for figure_id, claim_id in assignments}
-        db.conn.executemany(
-            "update claims set figure_id = ? where id = ?",
-            [(assigned.get(claim_id), claim_id) for claim_id, figure_id in stored.items()
-             if assigned.get(claim_id) != figure_id],
-        )  # fmt: skip
+    replace_figures(db, figure_rows, mutation_rows, assignments)
     return len(figures)
 
 
