@@ -499,7 +499,7 @@ def test_clustering_in_bounded_parts_changes_only_the_groups_too_large(monkeypat
     groups = tracing.candidate_groups(claims, tracing.context_vectors(claims))
     limit = 5
     assert max(map(len, whole)) > limit and any(len(g) <= limit for g in groups if len(g) > 1)
-    monkeypatch.setattr(tracing, "MAX_GROUP", limit)
+    monkeypatch.setattr(tracing.clustering, "MAX_GROUP", limit)
     parts = tracing.cluster_claims(claims)
     assert max(map(len, parts)) <= limit
     assert sorted(i for f in parts for i in f) == list(range(len(claims)))

@@ -1,0 +1,106 @@
+"""Tracing: grouping claims about one quantity into figures, lineage and mutations.
+
+A *figure* is one real-world quantity about one subject as reported across sources
+("DeepSeek-V3 training cost"), whatever each source wrote ("$5,576,000", "around $6
+million", "a little under $6mn").
+
+How claims are grouped (scikit-learn's TF-IDF vectors and agglomerative clustering):
+
+1. Two claims can be the same figure only when their units agree (counted nouns such as
+   "card" and "GPU" agree at a cost) and their values agree within rounding or within
+   :data:`MAX_VALUE_RATIO`; or when one sentence restates a figure in another unit
+   ("lost 17% of its market cap, or nearly $600 billion").
+2. Each claim's context (its subject, the words of its sentence, the entities named there)
+   becomes a TF-IDF vector; the distance of a pair is the cosine distance of those vectors
+   plus penalties for a value gap and a unit mismatch.
+3. Average-linkage agglomerative clustering with a distance threshold cuts each group of
+   candidates into figures (a group larger than :data:`MAX_GROUP` is first cut at its
+   widest value gaps, which bounds the memory the clustering takes). Inputs are sorted
+   first, so the same claims always give the same figures with the same ids.
+
+Lineage order (documented, stable): claims with a known publication date first, oldest
+first; then claims from undated articles, by article path; within an article, by position.
+The first claim is the figure's origin in this corpus.
+
+What lives where (each module imports only those above it):
+
+- ``values``: the claim record (:class:`TracedClaim`), the tuning constants, rounding and
+  significant digits, when two values or two units can be one figure, restatements;
+- ``distance``: the distance of two claims, for one pair and as arrays over many;
+- ``clustering``: candidate groups (blocking), TF-IDF contexts, average-linkage clustering
+  of each group in bounded memory;
+- ``mutations``: what changed from a figure's origin to each later claim;
+- ``figures``: figures, their subjects and ids, and the rebuild after each ingest (its rows
+  go to :func:`pipeline.store.replace_figures`);
+- ``queries``: ``analyze trace``, a figure's lineage, the most mutated figures;
+- ``render``: lineage tables and figures written as news writes them.
+"""
+
+from .values import (  # noqa: F401
+    agree_within_rounding,
+    APART,
+    DISTANCE_THRESHOLD,
+    EXACT_KIND_PENALTY,
+    EXACT_KINDS,
+    GENERIC_DENOMINATORS,
+    is_counted_thing,
+    is_restatement,
+    is_vague,
+    MAX_VALUE_RATIO,
+    MEASURE_KINDS,
+    related_units,
+    round_significant,
+    rounds_to,
+    SAME_ARTICLE_CONTEXT,
+    significant_digits,
+    SMALL_COUNT,
+    TRACE_TOLERANCE,
+    TracedClaim,
+    UNIT_MISMATCH_PENALTY,
+    unit_penalty,
+    VAGUE_PENALTY,
+    value_gap,
+    VALUE_GAP_PENALTY,
+)
+from .distance import (  # noqa: F401
+    _Features,
+    context_document,
+    pair_distance,
+)
+from .clustering import (  # noqa: F401
+    _restatement_atoms,
+    _atom_distances,
+    average_linkage,
+    bounded_parts,
+    candidate_groups,
+    CHUNK_ROWS,
+    cluster_claims,
+    context_vectors,
+    MAX_GROUP,
+    PAIR_CHUNK,
+)
+from .mutations import (  # noqa: F401
+    classify_mutation,
+    content_words,
+)
+from .figures import (  # noqa: F401
+    build_figures,
+    Figure,
+    figure_id_for,
+    figures_are_stale,
+    load_claims,
+    rebuild_figures,
+    representative_subject,
+)
+from .queries import (  # noqa: F401
+    figure_lineage,
+    FigureQuery,
+    find_figures,
+    most_mutated,
+    trace,
+)
+from .render import (  # noqa: F401
+    CURRENCY_SIGNS,
+    format_figure,
+    lineage_table,
+)

@@ -1,0 +1,286 @@
+"""Clustering: candidate groups by blocking, TF-IDF contexts, and average-linkage clustering of each group in bounded memory."""
+
+from __future__ import annotations
+
+
+import numpy as np
+from .values import APART, DISTANCE_THRESHOLD, MAX_VALUE_RATIO, MEASURE_KINDS, TracedClaim, is_restatement
+from .distance import _Features, context_document
+
+
+# Claims compared at once while blocking (rows of one array computation).
+CHUNK_ROWS = 256
+# Pairs whose distances are computed at once while clustering a group.
+PAIR_CHUNK = 1 << 15
+# Claims clustered together at most. Clustering a candidate group takes memory growing with
+# its size squared (every pair's distance); in a large corpus long chains of close values
+# that share a word (daily market moves, say) make groups of thousands, which are cut at
+# their widest value gaps into parts of at most this many claims (~100 MB each).
+MAX_GROUP = 2000
+
+class _UnionFind:
+    """Disjoint sets over 0..n-1; the smallest index represents its set, for stable output."""
+
+    def __init__(self, size: int):
+        self.parent = list(range(size))
+
+    def find(self, i: int) -> int:
+        while self.parent[i] != i:
+            self.parent[i] = self.parent[self.parent[i]]
+            i = self.parent[i]
+        return i
+
+    def union(self, i: int, j: int) -> None:
+        ri, rj = self.find(i), self.find(j)
+        if ri != rj:
+            self.parent[max(ri, rj)] = min(ri, rj)
+
+    def groups(self) -> list[list[int]]:
+        found: dict[int, list[int]] = {}
+        for i in range(len(self.parent)):
+            found.setdefault(self.find(i), []).append(i)
+        return sorted(found.values())
+
+
+def candidate_groups(
+    claims: list[TracedClaim], vectors, threshold: float = DISTANCE_THRESHOLD, features: _Features | None = None
+) -> list[list[int]]:
+    """Groups of claims linked by pairs close enough to be one figure (blocking before
+    clustering): every average-linkage cluster lies inside one group, so clustering each
+    group alone gives the clustering of all claims.
+
+    Claims are bucketed by kind (counted nouns and unknown units share a bucket) and,
+    within one, sorted by value, so each claim is compared only with the values after it
+    within :data:`MAX_VALUE_RATIO`. Restatements in one sentence join across units.
+    ``features`` are the claims' arrays when the caller has them already.
+    """
+    features = features or _Features(claims)
+    linked_rows, linked_cols = [], []
+    buckets: dict[str, list[int]] = {}
+    for i, claim in enumerate(claims):
+        if claim.value is None:
+            continue
+        # Measures meet their own kind (any currency: related_units decides); counted
+        # nouns, and numbers with no unit, meet each other.
+        key = claim.kind if claim.kind in MEASURE_KINDS else "#count"
+        buckets.setdefault(key, []).append(i)
+    for members in buckets.values():
+        members.sort(key=lambda i: claims[i].value)
+        order = np.array(members)
+        values = features.value[order]
+        reach = np.where(np.isnan(features.high[order]), values, features.high[order]) * MAX_VALUE_RATIO
+        stops = np.searchsorted(values, reach, side="right")
+        # Rows in chunks, each against the span of values any of its rows can reach.
+        for first in range(0, len(order), CHUNK_ROWS):
+            rows = np.arange(first, min(first + CHUNK_ROWS, len(order)))
+            last = int(stops[rows].max())
+            if last <= first + 1:
+                continue
+            cols = np.arange(first + 1, last)
+            reachable = (cols[None, :] > rows[:, None]) & (cols[None, :] < stops[rows][:, None])
+            if not reachable.any():
+                continue
+            product = (vectors[order[rows]] @ vectors[order[cols]].T).toarray()
+            # Distances of the reachable pairs only, as a list of pairs.
+            row, col = np.nonzero(reachable)
+            a, b = order[rows[row]], order[cols[col]]
+            close = features.pair_distances(a, b, np.clip(1.0 - product[row, col], 0.0, 1.0)) < threshold
+            linked_rows.append(a[close])
+            linked_cols.append(b[close])
+    for i, j in _restatement_pairs(claims):
+        linked_rows.append(np.array([i]))
+        linked_cols.append(np.array([j]))
+    return _components(len(claims), linked_rows, linked_cols)
+
+
+def _components(size: int, rows: list[np.ndarray], cols: list[np.ndarray]) -> list[list[int]]:
+    """The connected components of 0..size-1 linked by the pairs (rows[k][n], cols[k][n]):
+    each sorted, ordered by their smallest member."""
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    rows_all = np.concatenate(rows).astype(np.int64) if rows else np.zeros(0, dtype=np.int64)
+    cols_all = np.concatenate(cols).astype(np.int64) if cols else np.zeros(0, dtype=np.int64)
+    graph = coo_matrix((np.ones(len(rows_all), dtype=np.int8), (rows_all, cols_all)), shape=(size, size))
+    _, labels = connected_components(graph, directed=False)
+    order = np.argsort(labels, kind="stable")
+    bounds = np.flatnonzero(np.diff(labels[order])) + 1
+    groups = [part.tolist() for part in np.split(order, bounds)] if size else []
+    return sorted(groups)
+
+
+def _atom_of(atoms: list[list[int]], size: int) -> np.ndarray:
+    """For each of ``size`` claims, the index of its atom."""
+    atom_of = np.empty(size, dtype=np.int64)
+    for a, atom in enumerate(atoms):
+        atom_of[atom] = a
+    return atom_of
+
+
+def _atom_distances(pairs: np.ndarray, atoms: list[list[int]]) -> np.ndarray:
+    """Distances between atoms (claims restating one figure in one sentence): the mean of
+    their members' pair distances (``pairs``), leaving out pairs whose units cannot be
+    compared.
+
+    Only the upper triangle is meant to be read (as the linkage does), and it reads only
+    ``pairs[i, j]`` with i's atom before j's: the other entries may hold anything finite."""
+    if len(atoms) == len(pairs):  # every atom one claim, in order
+        return pairs
+    # Between one-claim atoms the mean is the pair itself (or APART): copied whole, then
+    # the rows and columns of the few atoms of several claims are averaged.
+    firsts = np.array([atom[0] for atom in atoms])
+    distances = pairs[np.ix_(firsts, firsts)]
+    atom_of = _atom_of(atoms, len(pairs))
+
+    def by_atom(sums: np.ndarray, counts: np.ndarray) -> np.ndarray:
+        """Per atom, the mean of the comparable pairs summed into ``sums`` and ``counts``
+        (indexed by claim), APART where there is none."""
+        sums, counts = np.bincount(atom_of, sums, len(atoms)), np.bincount(atom_of, counts, len(atoms))
+        return np.where(counts > 0, sums / np.maximum(counts, 1), APART)
+
+    for a, atom in enumerate(atoms):
+        if len(atom) == 1:
+            continue
+        rows, cols = pairs[atom, :], pairs[:, atom]
+        rows_comparable, cols_comparable = rows < APART, cols < APART
+        after = by_atom(np.where(rows_comparable, rows, 0.0).sum(axis=0), rows_comparable.sum(axis=0))
+        before = by_atom(np.where(cols_comparable, cols, 0.0).sum(axis=1), cols_comparable.sum(axis=1))
+        distances[a, a + 1 :] = after[a + 1 :]
+        distances[:a, a] = before[:a]
+    np.fill_diagonal(distances, 0.0)
+    return distances
+
+
+def context_vectors(claims: list[TracedClaim]):
+    """The claims' contexts (:func:`context_document`) as TF-IDF rows of unit length (a
+    sparse matrix): the cosine similarity of two claims is the product of their rows."""
+    # Imported here: scikit-learn takes a second to import, and only tracing needs it.
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    return TfidfVectorizer(
+        stop_words="english",
+        token_pattern=r"(?u)\b[^\W\d][\w-]+\b",
+        sublinear_tf=True,
+    ).fit_transform([context_document(c) for c in claims])
+
+
+def cluster_claims(
+    claims: list[TracedClaim], threshold: float = DISTANCE_THRESHOLD
+) -> list[list[int]]:
+    """Indices of ``claims`` grouped into figures, each group in lineage order."""
+    if not claims:
+        return []
+    vectors = context_vectors(claims)
+    figures: list[list[int]] = []
+    features = _Features(claims)
+    for group in candidate_groups(claims, vectors, threshold, features):
+        if len(group) == 1:
+            figures.append(group)
+            continue
+        atoms = _restatement_atoms([claims[i] for i in group])
+        for part in bounded_parts([[group[i] for i in atom] for atom in atoms], features.value):
+            members = [i for atom in part for i in atom]
+            if len(part) == 1:  # one atom: one figure, nothing to cluster
+                figures.append(members)
+                continue
+            local_atoms, start = [], 0
+            for atom in part:
+                local_atoms.append(list(range(start, start + len(atom))))
+                start += len(atom)
+            pairs = _group_distances(features, vectors, np.array(members), local_atoms)
+            for cluster in average_linkage(_atom_distances(pairs, local_atoms), threshold):
+                figures.append([i for a in cluster for i in part[a]])
+    return [sorted(f, key=lambda i: claims[i].order_key) for f in figures]
+
+
+def bounded_parts(atoms: list[list[int]], values: np.ndarray, limit: int | None = None) -> list[list[list[int]]]:
+    """``atoms`` (lists of claim indices that stay together) in parts of at most ``limit``
+    claims (:data:`MAX_GROUP`), each cut made at the widest gap between the values (by
+    ratio) of the atoms sorted by value, or, where all values are equal, in the middle.
+    One part, ``atoms`` as given, when they are few enough; parts keep the atoms' order."""
+    limit = limit or MAX_GROUP
+    sizes = np.array([len(atom) for atom in atoms])
+    if sizes.sum() <= limit:
+        return [atoms]
+    keys = np.array([values[atom[0]] for atom in atoms])
+    order = np.argsort(keys, kind="stable")
+    parts, pending = [], [order]
+    while pending:
+        run = pending.pop()
+        counts = np.cumsum(sizes[run])
+        if counts[-1] <= limit or len(run) == 1:
+            parts.append(sorted(run.tolist()))
+            continue
+        low, high = keys[run[:-1]], keys[run[1:]]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            gaps = np.where((low != 0) & (high != 0) & (np.sign(low) == np.sign(high)), np.abs(np.log(high / low)), np.inf)
+        gaps = np.where(low == high, 0.0, gaps)
+        cut = int(np.argmax(gaps)) + 1 if gaps.max() > 0 else int(np.searchsorted(counts, counts[-1] / 2)) + 1
+        cut = min(max(cut, 1), len(run) - 1)
+        pending.extend([run[cut:], run[:cut]])
+    return [[atoms[a] for a in part] for part in sorted(parts)]
+
+
+def _group_distances(features: _Features, vectors, members: np.ndarray, atoms: list[list[int]]) -> np.ndarray:
+    """The pair distances of one candidate group that the clustering reads (see
+    :func:`_atom_distances`): for each pair in two atoms, from the claim in the earlier atom
+    to the one in the later; pairs too far apart in value to be one figure stay
+    :data:`APART` without being computed. Worked out a chunk of pairs at a time, so
+    memory beyond the matrix itself stays bounded however large the group."""
+    atom_of = _atom_of(atoms, len(members))
+    sub = vectors[members]
+    pairs = np.full((len(members), len(members)), APART)
+    for row, col in features.comparable_pairs(members, chunk=PAIR_CHUNK):
+        earlier = atom_of[row] < atom_of[col]
+        row, col = np.where(earlier, row, col), np.where(earlier, col, row)
+        keep = atom_of[row] != atom_of[col]
+        row, col = row[keep], col[keep]
+        cosine = np.asarray(sub[row].multiply(sub[col]).sum(axis=1)).ravel()
+        pairs[row, col] = features.pair_distances(members[row], members[col], np.clip(1.0 - cosine, 0.0, 1.0))
+    np.fill_diagonal(pairs, 0.0)
+    return pairs
+
+
+def average_linkage(distances: np.ndarray, threshold: float) -> list[list[int]]:
+    """Average-linkage agglomerative clustering (scikit-learn's ``AgglomerativeClustering``)
+    of a precomputed distance matrix, cut at ``threshold``: the clusters, each sorted,
+    ordered by their first member. Only the upper triangle is read.
+
+    Two items need no tree: they are one cluster when closer than ``threshold``, as the
+    clustering would decide; most groups are that small, and each call costs a millisecond."""
+    size = len(distances)
+    if size <= 2:
+        return [list(range(size))] if size < 2 or distances[0, 1] < threshold else [[0], [1]]
+    from sklearn.cluster import AgglomerativeClustering
+
+    labels = AgglomerativeClustering(
+        n_clusters=None, metric="precomputed", linkage="average", distance_threshold=threshold
+    ).fit_predict(distances)
+    clusters: dict[int, list[int]] = {}
+    for leaf, label in enumerate(labels.tolist()):
+        clusters.setdefault(label, []).append(leaf)
+    return list(clusters.values())
+
+
+def _restatement_pairs(claims: list[TracedClaim]) -> list[tuple[int, int]]:
+    """Pairs of claims that restate one figure in one sentence (only claims that share a
+    sentence are compared)."""
+    by_sentence: dict[str, list[int]] = {}
+    for i, claim in enumerate(claims):
+        if claim.sentence_id:
+            by_sentence.setdefault(claim.sentence_id, []).append(i)
+    return [
+        (i, j)
+        for members in by_sentence.values()
+        for pos, i in enumerate(members)
+        for j in members[pos + 1 :]
+        if is_restatement(claims[i], claims[j])
+    ]
+
+
+def _restatement_atoms(claims: list[TracedClaim]) -> list[list[int]]:
+    """Claims that restate one figure in one sentence, kept together through clustering."""
+    sets = _UnionFind(len(claims))
+    for i, j in _restatement_pairs(claims):
+        sets.union(i, j)
+    return sets.groups()

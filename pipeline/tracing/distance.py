@@ -1,0 +1,175 @@
+"""Distance: how far apart two claims are (context, value gap, units), for one pair and as array computations over many."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from .values import APART, EXACT_KINDS, EXACT_KIND_PENALTY, MAX_VALUE_RATIO, SAME_ARTICLE_CONTEXT, SMALL_COUNT, TracedClaim, VAGUE_PENALTY, VALUE_GAP_PENALTY, _is_range, is_restatement, is_vague, related_units, unit_penalty, value_gap
+
+
+def context_document(claim: TracedClaim) -> str:
+    """The words that say what a claim is about: its context lemmas and the entities named
+    in its sentence (twice: names are the strongest sign of what a figure is about)."""
+    entities = " ".join(e.replace(" ", "_") for e in claim.entities)
+    return f"{claim.context or claim.sentence} {entities} {entities}"
+
+
+def pair_distance(a: TracedClaim, b: TracedClaim, context: float) -> float:
+    """Distance of two claims given the cosine distance of their contexts; :data:`APART` when
+    their units or values rule out one figure.
+
+    This is the rule written out for one pair, as a reader would check it; clustering uses
+    :meth:`_Features.distances`, the same rule over arrays, and a test holds the two equal
+    on every pair of the demo corpus's claims."""
+    if is_restatement(a, b):
+        return 0.0
+    unit = unit_penalty(a, b)
+    gap = value_gap(a, b)
+    if unit is None or gap is None:
+        return APART
+    if a.kind in EXACT_KINDS or b.kind in EXACT_KINDS:
+        # The same year in two sentences often dates two events: ask for more context.
+        return context + EXACT_KIND_PENALTY
+    if is_vague(a) or is_vague(b):
+        # "billions" here and "billions" there say little about being one figure.
+        context += VAGUE_PENALTY
+    if a.article_id == b.article_id and a.value == b.value:
+        # A writer who repeats a figure means the same one: "$6mn" twice in one article.
+        context = min(context, SAME_ARTICLE_CONTEXT)
+    return context + unit + VALUE_GAP_PENALTY * gap
+
+
+class _Features:
+    """Per-claim arrays for computing many pair distances at once (see :func:`pair_distance`,
+    the reference these must match)."""
+
+    def __init__(self, claims: list[TracedClaim]):
+        self.claims = claims
+        self.value = np.array([c.value if c.value is not None else np.nan for c in claims], dtype=float)
+        self.low = np.array([c.value_low if c.value_low is not None else np.nan for c in claims], dtype=float)
+        self.high = np.array([c.value_high if c.value_high is not None else np.nan for c in claims], dtype=float)
+        self.digits = np.array([c.digits for c in claims], dtype=float)
+        self.exact = np.array([c.kind in EXACT_KINDS for c in claims])
+        self.vague = np.array([is_vague(c) for c in claims])
+        self.range = np.array([_is_range(c) for c in claims])
+        self.small = np.array(
+            [c.value is not None and float(c.value).is_integer() and abs(c.value) <= SMALL_COUNT for c in claims]
+        )
+        self.article = np.unique([c.article_id for c in claims], return_inverse=True)[1]
+        units = [(c.unit or "", c.kind) for c in claims]
+        self._unit_keys = sorted(set(units))
+        code = {key: n for n, key in enumerate(self._unit_keys)}
+        self.unit = np.array([code[key] for key in units])
+        # related_units of each pair of unit keys, by key pair (inf: not computed yet).
+        self._unit_penalties = np.full(len(self._unit_keys) ** 2, np.inf)
+
+    def unit_penalties(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+        """:func:`related_units` for every pair (NaN: unrelated), one call per pair of units;
+        ``rows`` and ``cols`` are claim indices that broadcast together."""
+        size = len(self._unit_keys)
+        pairs = self.unit[rows] * size + self.unit[cols]
+        needed = np.unique(pairs)
+        for pair in needed[np.isinf(self._unit_penalties[needed])]:
+            a, b = self._unit_keys[pair // size], self._unit_keys[pair % size]
+            penalty = related_units(a[0], a[1], b[0], b[1])
+            self._unit_penalties[pair] = np.nan if penalty is None else penalty
+        return self._unit_penalties[pairs]
+
+    def distances(self, rows: np.ndarray, cols: np.ndarray, cosine: np.ndarray) -> np.ndarray:
+        """:func:`pair_distance` of every (row, col) pair, restatements aside: a matrix."""
+        return self.pair_distances(rows[:, None], cols[None, :], cosine)
+
+    def pair_distances(self, rows: np.ndarray, cols: np.ndarray, cosine: np.ndarray) -> np.ndarray:
+        """:func:`pair_distance` of claims ``rows`` and ``cols`` (index arrays that broadcast
+        together: a matrix of pairs, or two lists of pairs), restatements aside. Each pair's
+        distance is computed from that pair alone, whatever else is computed with it."""
+        with np.errstate(divide="ignore", invalid="ignore"):
+            gap = self._value_gaps(rows, cols)
+            unit = self.unit_penalties(rows, cols)
+            exact = self.exact[rows] | self.exact[cols]
+            vague = self.vague[rows] | self.vague[cols]
+            context = cosine + np.where(vague, VAGUE_PENALTY, 0.0)
+            repeated = (self.article[rows] == self.article[cols]) & (self.value[rows] == self.value[cols])
+            context = np.where(repeated, np.minimum(context, SAME_ARTICLE_CONTEXT), context)
+            distance = np.where(exact, cosine + EXACT_KIND_PENALTY, context + unit + VALUE_GAP_PENALTY * gap)
+            return np.where(np.isnan(gap) | np.isnan(unit), APART, distance)
+
+    def _value_gaps(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+        """:func:`value_gap` of every pair (NaN where it is None)."""
+        a, b = self.value[rows], self.value[cols]
+        da, db = self.digits[rows], self.digits[cols]
+        equal = np.isclose(a, b, rtol=1e-9, atol=0.0)
+        gap = np.full(np.broadcast(a, b).shape, np.nan)
+        exact = self.exact[rows] | self.exact[cols]
+        gap[exact & equal] = 0.0
+        # A range against a single value: only a magnitude in words, holding the value.
+        range_a, range_b = self.range[rows], self.range[cols]
+        mixed = ~exact & (range_a != range_b)
+        span_low = np.where(range_a, self.low[rows], self.low[cols])
+        span_high = np.where(range_a, self.high[rows], self.high[cols])
+        span_vague = np.where(range_a, self.vague[rows], self.vague[cols])
+        point = np.where(range_a, b, a)
+        gap[mixed & span_vague & (span_low <= point) & (point <= span_high)] = 1.0
+        plain = ~exact & ~mixed & (a != 0) & (b != 0) & (np.sign(a) == np.sign(b)) & ~np.isnan(a) & ~np.isnan(b)
+        small = self.small[rows] & self.small[cols] & (a != b)
+        plain &= ~small
+        ratio = np.abs(np.log(a / b))
+        plain &= ratio <= math.log(MAX_VALUE_RATIO) + 1e-12
+        rounded = equal | _rounds_to(a, da, b, db) | _rounds_to(b, db, a, da)
+        limit = np.log(1 + (MAX_VALUE_RATIO - 1) / np.minimum(da, db))
+        drift = np.where(ratio <= limit + 1e-12, ratio / limit, np.nan)
+        gap = np.where(plain, np.where(rounded, 0.0, drift), gap)
+        return gap
+
+    def comparable_pairs(self, members: np.ndarray, chunk: int | None = None):
+        """Positions (i, j) in ``members``, each pair once, of every pair whose distance may
+        be under :data:`APART`: a superset (magnitudes within :data:`MAX_VALUE_RATIO` of each
+        other, both zero, or one a range); every other pair is :data:`APART`.
+
+        Yields ``(i, j)`` arrays of about ``chunk`` pairs each (all at once when None), so a
+        large group's pairs need not be held at once."""
+        ranged = self.range[members]
+        plain = np.flatnonzero(~ranged)
+        magnitude = np.abs(self.value[members[plain]])
+        order = plain[np.argsort(magnitude, kind="stable")]  # NaN last
+        ordered = np.abs(self.value[members[order]])
+        # Each against the larger magnitudes it can reach, with a margin for the rounding
+        # in value_gap's logarithms.
+        stops = np.searchsorted(ordered, ordered * (MAX_VALUE_RATIO * (1 + 1e-6)), side="right")
+        counts = np.maximum(stops - np.arange(len(order)) - 1, 0)
+        ends = np.cumsum(counts)
+        # Slices of ``order`` holding about ``chunk`` pairs each (at least one position).
+        cuts = [0, len(order)] if chunk is None else sorted(
+            {0, len(order), *np.searchsorted(ends, np.arange(chunk, int(ends[-1]) if len(ends) else 0, chunk)).tolist()}
+        )
+        for low, high in zip(cuts, cuts[1:]):
+            part = counts[low:high]
+            starts = np.repeat(np.arange(low, high) + 1 - np.cumsum(part) + part, part)
+            first = np.repeat(order[low:high], part)
+            second = order[starts + np.arange(len(first))] if len(first) else first
+            if len(first):
+                yield first.astype(np.int64), second.astype(np.int64)
+        # A range may hold any value: it is paired with every other claim.
+        for r in np.flatnonzero(ranged):
+            others = np.concatenate([np.flatnonzero(~ranged[:r]), np.arange(r + 1, len(members))])
+            if len(others):
+                yield np.full(len(others), r, dtype=np.int64), others.astype(np.int64)
+
+
+def _round_significant(values: np.ndarray, digits: np.ndarray) -> np.ndarray:
+    """:func:`round_significant` over arrays."""
+    magnitude = np.floor(np.log10(np.abs(np.where(values == 0, 1, values))))
+    factor = 10.0 ** (magnitude - digits + 1)
+    return np.where(values == 0, 0.0, np.round(values / factor) * factor)
+
+
+def _rounds_to(precise, precise_digits, rounded, rounded_digits) -> np.ndarray:
+    """:func:`rounds_to` over arrays."""
+    shape = np.broadcast(precise, rounded).shape
+    return (rounded_digits <= precise_digits) & np.isclose(
+        _round_significant(np.broadcast_to(precise, shape), np.broadcast_to(rounded_digits, shape)),
+        np.broadcast_to(rounded, shape),
+        rtol=1e-9,
+        atol=0.0,
+    )

@@ -1,0 +1,92 @@
+"""Mutations: what changed from a figure's origin to each later claim, in kinds and in words."""
+
+from __future__ import annotations
+
+import math
+import re
+from functools import lru_cache
+
+from .values import TracedClaim, _FUNCTION_WORDS, rounds_to
+
+
+def _effective_qualifier(claim: TracedClaim) -> str | None:
+    """The qualifier as a reader meets it: "around", "under", or a cue such as "just"."""
+    if claim.qualifier != "exact":
+        return claim.qualifier_cue or claim.qualifier
+    return claim.qualifier_cue
+
+
+@lru_cache(maxsize=1 << 16)  # the same names and subjects recur across every figure
+def content_words(name: str | None) -> frozenset[str]:
+    """Lower-case content words: "DeepSeek's report" and "DeepSeek" share {"deepseek"}."""
+    if not name:
+        return frozenset()
+    return frozenset(w for w in re.findall(r"[a-z0-9]+", name.lower()) if w not in _FUNCTION_WORDS)
+
+
+def _percent_change(old: float, new: float) -> float:
+    return (new - old) / abs(old) * 100 if old else 0.0
+
+
+def classify_mutation(origin: TracedClaim, claim: TracedClaim) -> tuple[list[str], str]:
+    """What changed from ``origin`` to ``claim``: the kinds, and a sentence a journalist reads."""
+    kinds: list[str] = []
+    details: list[str] = []
+    if (origin.unit or "") != (claim.unit or ""):
+        kinds.append("unit_changed")
+        details.append(f"unit {origin.unit or 'none'} → {claim.unit or 'none'}")
+    elif origin.value is not None and claim.value is not None:
+        if math.isclose(origin.value, claim.value, rel_tol=1e-9):
+            if " ".join(origin.surface.split()) != " ".join(claim.surface.split()):
+                kinds.append("reformatted")
+                details.append(f"written {claim.surface!r} instead of {origin.surface!r}")
+        else:
+            change = _percent_change(origin.value, claim.value)
+            direction = "up" if change > 0 else "down"
+            so, sc = origin.digits, claim.digits
+            if rounds_to(origin.value, so, claim.value, sc):
+                kinds.append("rounded")
+                details.append(f"rounded {direction} {abs(change):.1f} %")
+            elif rounds_to(claim.value, sc, origin.value, so):
+                kinds.append("rounded")
+                details.append(f"stated more precisely ({change:+.1f} % from the rounded {origin.surface!r})")
+            else:
+                kinds.append("inflated" if change > 0 else "deflated")
+                details.append(f"{'inflated' if change > 0 else 'deflated'} {abs(change):.1f} %")
+    before, after = _effective_qualifier(origin), _effective_qualifier(claim)
+    if before != after:
+        if before is None:
+            kinds.append("qualifier_added")
+            details.append(f"qualifier {after!r} added")
+        elif after is None:
+            kinds.append("qualifier_dropped")
+            details.append(f"qualifier {before!r} dropped")
+        else:
+            kinds.append("qualifier_changed")
+            details.append(f"qualifier {before!r} → {after!r}")
+    credited_before, credited_after = content_words(origin.attributed_to), content_words(claim.attributed_to)
+    if credited_before and not credited_after:
+        kinds.append("attribution_dropped")
+        details.append(f"credit to {origin.attributed_to} dropped, stated as fact")
+    elif credited_before and credited_after and not (credited_before & credited_after):
+        kinds.append("attribution_changed")
+        details.append(f"credited to {claim.attributed_to} instead of {origin.attributed_to}")
+    elif credited_after and not credited_before:
+        kinds.append("attribution_added")
+        details.append(f"credited to {claim.attributed_to}")
+    if _subject_drifted(origin, claim):
+        kinds.append("subject_drift")
+        details.append(f"now about {claim.subject!r}, was {origin.subject!r}")
+    if not kinds:
+        return ["same"], "same figure, same wording"
+    return kinds, "; ".join(details)
+
+
+def _subject_drifted(origin: TracedClaim, claim: TracedClaim) -> bool:
+    """Both sentences name entities and no name shares a word ("DeepSeek V3" and "DeepSeek"
+    share one), and the subjects share no word either."""
+    names_before = content_words(" ".join(origin.entities))
+    names_after = content_words(" ".join(claim.entities))
+    if not names_before or not names_after or names_before & names_after:
+        return False
+    return not (content_words(origin.subject) & content_words(claim.subject))

@@ -1,0 +1,158 @@
+"""Queries: trace a typed figure, a figure's lineage, the figures that mutated most."""
+
+from __future__ import annotations
+
+import json
+import math
+from collections import Counter
+from dataclasses import dataclass
+
+import sqlite_utils
+
+from ..claims import ParsedFigure, parse_figure
+from .values import TRACE_TOLERANCE, related_units, rounds_to, significant_digits
+from .mutations import content_words
+
+
+@dataclass
+class FigureQuery:
+    """A figure as a person types it ("$6M", "50,000 GPUs"), read by the text normaliser,
+    that stored claims are matched against."""
+
+    text: str
+    figure: ParsedFigure
+    digits: int
+
+    @classmethod
+    def parse(cls, text: str) -> FigureQuery:
+        """Read ``text``; ValueError when it holds no figure."""
+        figure = parse_figure(text)
+        if figure is None or figure.value is None:
+            raise ValueError(f"cannot read a figure in {text!r} (try e.g. '$6M', '50,000 GPUs', '17%')")
+        return cls(text, figure, significant_digits(text, figure.value))
+
+    @property
+    def value_window(self) -> tuple[float, float]:
+        """A value range every matching claim falls in (for an indexed pre-filter)."""
+        low, high = self.figure.value, self.figure.value_high or self.figure.value
+        return tuple(sorted((low / 2, high * 2)))
+
+    def matches(self, value, surface, unit=None, kind=None, qualifier=None, value_low=None, value_high=None) -> bool:
+        """Whether a stored claim states this figure.
+
+        Values match when equal within :data:`TRACE_TOLERANCE` or when rounding the claim to
+        the query's precision gives the query ("$6M" finds "$5,576,000"); a range matches a
+        range with both ends equal. Units must agree or be related ("$0.14" finds "$0.14 per
+        million input tokens"); a query without a unit ("600 billion") finds any unit.
+        """
+        figure = self.figure
+        if value is None:
+            return False
+        if figure.unit and related_units(figure.unit, figure.kind, unit, kind) is None:
+            return False
+        if figure.qualifier == "range" and figure.value_high is not None:
+            return (
+                qualifier == "range"
+                and value_low is not None
+                and value_high is not None
+                and math.isclose(value_low, figure.value_low, rel_tol=TRACE_TOLERANCE)
+                and math.isclose(value_high, figure.value_high, rel_tol=TRACE_TOLERANCE)
+            )
+        if figure.value == 0:
+            return value == 0
+        if abs(value - figure.value) <= TRACE_TOLERANCE * abs(figure.value):
+            return True
+        return rounds_to(value, significant_digits(surface or "", value), figure.value, self.digits)
+
+
+def find_figures(db: sqlite_utils.Database, query: str, subject: str | None = None) -> list[str]:
+    """Ids of figures with a claim matching the typed figure ``query`` (see
+    :meth:`FigureQuery.matches`), and with all of the ``subject`` words when given.
+
+    Figures are ordered by how many of their claims match, then by size.
+    """
+    figure_query = FigureQuery.parse(query)
+    rows = db.query(
+        "select figure_id, value, surface, unit, kind, qualifier, value_low, value_high from claims "
+        "where figure_id is not null and value between ? and ?",
+        list(figure_query.value_window),
+    )
+    hits: Counter = Counter()
+    for row in rows:
+        figure_id = row.pop("figure_id")
+        if figure_query.matches(**row):
+            hits[figure_id] += 1
+    if subject:
+        wanted = content_words(subject)
+        hits = Counter({f: n for f, n in hits.items() if wanted <= _figure_words(db, f)})
+    sizes = {r["id"]: r["n_claims"] for r in db.query("select id, n_claims from figures")}
+    return sorted(hits, key=lambda f: (-hits[f], -sizes.get(f, 0), f))
+
+
+def _figure_words(db: sqlite_utils.Database, figure_id: str) -> frozenset[str]:
+    """Content words of a figure's subjects and sentences, for ``--subject`` filtering."""
+    rows = db.query(
+        "select coalesce(c.subject, '') || ' ' || coalesce(s.text, '') as words from claims c "
+        "left join sentences s on s.id = c.sentence_id where c.figure_id = ?",
+        [figure_id],
+    )
+    return content_words(" ".join(r["words"] for r in rows))
+
+
+def figure_lineage(db: sqlite_utils.Database, figure_id: str) -> dict:
+    """A figure with its claims in lineage order, each with article and mutation, as plain data."""
+    figure = next(iter(db.query("select * from figures where id = ?", [figure_id])), None)
+    if figure is None:
+        raise KeyError(f"no figure {figure_id!r}")
+    claims = list(
+        db.query(
+            """
+            select c.id, c.surface, c.value, c.value_low, c.value_high, c.unit, c.qualifier,
+                   c.qualifier_cue, c.subject, c.attributed_to, c.start_char, c.end_char,
+                   a.id as article_id, a.path, a.title, a.published, a.source,
+                   s.text as sentence, m.kinds, m.detail
+            from claims c
+            join articles a on a.id = c.article_id
+            left join sentences s on s.id = c.sentence_id
+            left join mutations m on m.claim_id = c.id
+            where c.figure_id = ?
+            """,
+            [figure_id],
+        )
+    )
+    claims.sort(key=lambda c: (c["published"] is None, c["published"] or "", c["path"], c["start_char"]))
+    for claim in claims:
+        kinds = claim.pop("kinds")
+        claim["mutation"] = json.loads(kinds) if kinds else ["origin"]
+        claim["is_origin"] = claim["id"] == figure["first_claim_id"]
+    origin = next(c for c in claims if c["is_origin"])
+    return {
+        "id": figure["id"],
+        "subject": figure["subject"],
+        "unit": figure["unit"],
+        "canonical_value": figure["canonical_value"],
+        "attributed_origin": figure["attributed_origin"],
+        "origin": origin,
+        "claims": claims,
+    }
+
+
+def trace(db: sqlite_utils.Database, query: str, subject: str | None = None) -> dict:
+    """``{"figures": [lineage, ...]}`` for every figure matching a typed figure."""
+    return {"figures": [figure_lineage(db, f) for f in find_figures(db, query, subject)]}
+
+
+def most_mutated(db: sqlite_utils.Database, limit: int = 20) -> list[dict]:
+    """Figures seen in more than one claim, those with the most kinds of mutation first."""
+    return list(
+        db.query(
+            """
+            select f.*, (select count(*) from mutations m where m.figure_id = f.id
+                         and m.kinds != '["same"]') as n_mutations
+            from figures f where f.n_claims > 1
+            order by json_array_length(f.kinds_seen) desc, n_mutations desc, f.n_articles desc, f.id
+            limit ?
+            """,
+            [limit],
+        )
+    )

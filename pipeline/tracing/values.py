@@ -1,0 +1,221 @@
+"""Values: the claim record tracing works on, rounding and significant digits, when two values and two units can be one figure, and the tuning constants."""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+
+
+# Values further apart than this are different figures. It holds for figures stated to one
+# significant digit; with n digits the allowance is divided by n (see value_gap).
+MAX_VALUE_RATIO = 1.25
+# Cut the average-linkage tree here. Distances are the cosine distance of contexts (0..1)
+# plus penalties, so claims that share no context word at all (distance 1) are never
+# merged on their value alone.
+DISTANCE_THRESHOLD = 1.0
+# Added to the distance of two counted nouns that differ ("card" vs "GPU").
+UNIT_MISMATCH_PENALTY = 0.25
+# Added at the largest value gap allowed; scaled down for closer values.
+VALUE_GAP_PENALTY = 0.30
+# Added when either claim is a magnitude in words ("billions").
+VAGUE_PENALTY = 0.3
+# Whole numbers up to this are counted exactly, never rounded: 6 and 7 are different figures.
+SMALL_COUNT = 20
+# Added for years and ranks, which match by value far more often than by meaning.
+EXACT_KIND_PENALTY = 0.3
+# Context distance at most, for one value in one unit repeated within an article.
+SAME_ARTICLE_CONTEXT = 0.3
+# Distance given to pairs that cannot be one figure, above any threshold.
+APART = 10.0
+# A trace query matches a claim whose value is within this relative tolerance, or rounds to it.
+TRACE_TOLERANCE = 0.05
+
+# Units that are not counted things: a mismatch between these is never bridged.
+MEASURE_KINDS = frozenset({"money", "percent", "multiplier", "year", "size", "duration", "ordinal"})
+
+# Denominators that name no particular thing: "per unit" may be per GPU, per car, per share.
+GENERIC_DENOMINATORS = frozenset({"unit", "piece", "item", "each"})
+# Kinds whose values are labels on a scale: only equal values can be one figure.
+EXACT_KINDS = frozenset({"year", "ordinal"})
+
+_NUMBER_IN_SURFACE = re.compile(r"\d[\d,]*(?:\.\d+)?")
+# Between two statements of one figure: ", or nearly", "(i.e.", "— that is,".
+_RESTATEMENT_GAP = re.compile(
+    r"^[\s,;:(–—-]*(?:or|i\.e\.|that is|equivalent to)\s*(?:about|around|roughly|nearly|almost|some)?[\s,;:(–—-]*$"
+)
+_FUNCTION_WORDS = frozenset("the a an of by and claim claims quoted referenced".split())
+
+
+@dataclass(slots=True)  # one per stored claim, all held at once while figures are rebuilt
+class TracedClaim:
+    """A stored claim with what tracing needs from its article and sentence."""
+
+    id: str
+    article_id: str
+    surface: str
+    start_char: int
+    value: float | None
+    value_low: float | None
+    value_high: float | None
+    unit: str | None
+    qualifier: str
+    qualifier_cue: str | None
+    kind: str | None
+    subject: str | None
+    attributed_to: str | None
+    context: str | None = None
+    sentence_id: str | None = None
+    sentence: str = ""
+    sentence_start: int = 0
+    path: str = ""
+    title: str | None = None
+    published: str | None = None
+    entities: list[str] = field(default_factory=list)
+    # Significant digits as written (compared for every pair: worked out once).
+    digits: int = field(init=False)
+
+    def __post_init__(self):
+        self.digits = significant_digits(self.surface, self.value)
+
+    @property
+    def order_key(self) -> tuple:
+        """Lineage order: dated articles first (oldest first), then undated by path, then position."""
+        return (self.published is None, self.published or "", self.path, self.start_char)
+
+
+# --------------------------------------------------------------------------- numbers
+
+
+def significant_digits(surface: str, value: float | None = None) -> int:
+    """How many significant digits the writer gave: "$6 million" 1, "5,576,000" 4, "$2.50" 3.
+
+    Trailing zeros of a whole number are taken as not significant ("600 billion": 1).
+    Number words count as exact as written ("two": 1).
+    """
+    match = _NUMBER_IN_SURFACE.search(surface)
+    if not match:
+        return len(str(int(abs(value)))) if value else 1
+    digits = match.group().replace(",", "")
+    if "." in digits:
+        return max(1, len(digits.replace(".", "").lstrip("0")))
+    return max(1, len(digits.lstrip("0").rstrip("0")))
+
+
+def round_significant(value: float, digits: int) -> float:
+    """``value`` rounded to ``digits`` significant digits."""
+    if value == 0:
+        return 0.0
+    return float(f"{value:.{digits}g}")
+
+
+def rounds_to(precise: float, precise_digits: int, rounded: float, rounded_digits: int) -> bool:
+    """Whether ``rounded`` is ``precise`` written with fewer significant digits."""
+    if rounded_digits > precise_digits:
+        return False
+    return math.isclose(round_significant(precise, rounded_digits), rounded, rel_tol=1e-9)
+
+
+def agree_within_rounding(a: TracedClaim, b: TracedClaim) -> bool:
+    """Equal values, or one is the other rounded ("$5,576,000" and "$6 million")."""
+    if a.value is None or b.value is None:
+        return False
+    if math.isclose(a.value, b.value, rel_tol=1e-9):
+        return True
+    sa, sb = a.digits, b.digits
+    return rounds_to(a.value, sa, b.value, sb) or rounds_to(b.value, sb, a.value, sa)
+
+
+def is_vague(claim: TracedClaim) -> bool:
+    """A magnitude in words ("billions", "hundreds of millions") rather than a figure."""
+    return claim.qualifier == "range" and not any(ch.isdigit() for ch in claim.surface)
+
+
+def _is_range(claim: TracedClaim) -> bool:
+    return claim.qualifier == "range" and claim.value_high is not None
+
+
+def value_gap(a: TracedClaim, b: TracedClaim) -> float | None:
+    """How far apart two values are: 0 when they agree within rounding, up to 1 at
+    :data:`MAX_VALUE_RATIO`; None beyond, when they cannot be one figure.
+
+    Years and ranks only agree when equal (2020 is not a rounded 2015). A range and a
+    single value agree, at the largest gap, only when the range holds the value
+    ("billions" and "$1.6 billion").
+    """
+    if a.value is None or b.value is None:
+        return None
+    if a.kind in EXACT_KINDS or b.kind in EXACT_KINDS:
+        return 0.0 if math.isclose(a.value, b.value, rel_tol=1e-9) else None
+    if _is_range(a) != _is_range(b):
+        span, point = (a, b) if _is_range(a) else (b, a)
+        # Only a magnitude in words ("billions") may stand for a figure inside it; a range
+        # written in digits ("$0.14–$0.55") is a statement of its own.
+        return 1.0 if is_vague(span) and span.value_low <= point.value <= span.value_high else None
+    if not a.value or not b.value or (a.value > 0) != (b.value > 0):
+        return None
+    if a.value != b.value and all(float(v).is_integer() and abs(v) <= SMALL_COUNT for v in (a.value, b.value)):
+        return None  # nobody rounds six to seven: small counts differ when they differ
+    ratio = abs(math.log(a.value / b.value))
+    if ratio > math.log(MAX_VALUE_RATIO) + 1e-12:
+        return None  # even rounding does not stretch this far: $140 million is not "$100 million"
+    if agree_within_rounding(a, b):
+        return 0.0
+    # Loosely stated figures drift far ("$500 billion" for "$600 billion"); figures stated to
+    # three digits drift little ("685B" for "671B"), so "$2.19" and "$2.50" are two figures.
+    digits = min(a.digits, b.digits)
+    limit = math.log(1 + (MAX_VALUE_RATIO - 1) / digits)
+    return ratio / limit if ratio <= limit + 1e-12 else None
+
+
+def is_counted_thing(claim) -> bool:
+    """Whether a claim (or a parsed figure) counts things ("GPU") rather than measures."""
+    return claim.kind not in MEASURE_KINDS and bool(claim.unit)
+
+
+def related_units(unit_a: str | None, kind_a: str | None, unit_b: str | None, kind_b: str | None) -> float | None:
+    """0 for the same unit; :data:`UNIT_MISMATCH_PENALTY` for units that may name one thing
+    (two counted nouns, "card" and "GPU"; a unit and a rate of it, "USD" and "USD per 1M
+    tokens"; "hour" and "GPU hour"; a counted noun or a currency left unsaid); None when
+    they cannot (two different rates, "USD per GPU hour" and "USD per 1M tokens"; USD and
+    percent). ``kind_*`` is the claim kind: money, percent, count, ..."""
+    unit_a, unit_b = unit_a or "", unit_b or ""
+    if unit_a == unit_b:
+        return 0.0
+    counted_a = bool(unit_a) and kind_a not in MEASURE_KINDS
+    counted_b = bool(unit_b) and kind_b not in MEASURE_KINDS
+    if counted_a and counted_b:
+        return UNIT_MISMATCH_PENALTY
+    if not unit_a or not unit_b:
+        known, unknown_kind = (kind_a, kind_b) if unit_a else (kind_b, kind_a)
+        if counted_a or counted_b:
+            return UNIT_MISMATCH_PENALTY
+        # "cost billions": money whose currency the text leaves unsaid.
+        return UNIT_MISMATCH_PENALTY if known == unknown_kind == "money" else None
+    rate_a, rate_b = " per " in unit_a, " per " in unit_b
+    if rate_a != rate_b:
+        base, rate = (unit_a, unit_b) if rate_b else (unit_b, unit_a)
+        return UNIT_MISMATCH_PENALTY if rate.startswith(base + " per ") else None
+    if not rate_a and unit_a.split()[-1] == unit_b.split()[-1]:
+        return UNIT_MISMATCH_PENALTY
+    if rate_a and rate_b:
+        (base_a, per_a), (base_b, per_b) = unit_a.split(" per ", 1), unit_b.split(" per ", 1)
+        if base_a == base_b and (per_a in GENERIC_DENOMINATORS or per_b in GENERIC_DENOMINATORS):
+            return UNIT_MISMATCH_PENALTY  # "$10,000/unit" is a price per GPU when GPUs are sold
+    return None
+
+
+def unit_penalty(a: TracedClaim, b: TracedClaim) -> float | None:
+    """:func:`related_units` for two claims."""
+    return related_units(a.unit, a.kind, b.unit, b.kind)
+
+
+def is_restatement(a: TracedClaim, b: TracedClaim) -> bool:
+    """One sentence giving one figure two ways: "17% of its market cap, or nearly $600 billion"."""
+    if a.sentence_id is None or a.sentence_id != b.sentence_id or a.unit == b.unit:
+        return False
+    first, second = sorted((a, b), key=lambda c: c.start_char)
+    gap = first.sentence[
+        first.start_char + len(first.surface) - first.sentence_start : second.start_char - first.sentence_start
+    ]
+    return bool(_RESTATEMENT_GAP.match(re.sub(r"\bof\s+\w+(?:\s+\w+){0,2}", "", gap)))
