@@ -151,7 +151,7 @@ def _unfinished_run(db_path: Path) -> int | None:
 
     connection = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
     try:
-        row = connection.execute("select max(id) from runs where finished_at is null").fetchone()
+        row = connection.execute("select max(id) from runs where finished_at is null and coalesce(status, 'running') = 'running'").fetchone()
     except sqlite3.Error:  # no runs table: not written by figtrace's ingest
         return None
     finally:
