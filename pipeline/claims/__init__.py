@@ -1,0 +1,91 @@
+"""Numeric claims: parsing figures as written and finding them in parsed text.
+
+Two layers share one grammar of figures (:data:`FIGURE_RE`):
+
+* pure normalisers (:func:`parse_number`, :func:`parse_figure`, the scale, currency and
+  unit tables) that turn "$600+ million" or "hundreds of millions" into a
+  :class:`ParsedFigure`; they are reused by tracing, the CLI and the SQL functions;
+* the ``numeric_claims`` spaCy component, which scans ``doc.text`` with the same
+  patterns, rejects what is not a claim (model names, versions, day-level dates,
+  footnote markers, pronoun "one") using the tagger and parser, and fills
+  ``Doc._.numeric_claims`` with :class:`~pipeline.records.Claim` records.
+
+Ranges keep both ends in ``value_low``/``value_high``; ``value`` is the low end, the
+figure as first stated, so "$0.14–$0.55" still traces to "$0.14". One-sided qualifiers
+set the bound they give ("over $5m": ``value_low`` = 5e6; "up to $70k": ``value_high``).
+
+What lives where (each module imports only those above it):
+
+- ``vocabulary``: scale words, number words, currencies, units, qualifier and change cues;
+- ``grammar``: the patterns of a figure as written, :class:`ParsedFigure`, a candidate;
+- ``normalise``: :func:`parse_number`, :func:`parse_figure` and their helpers;
+- ``subjects``: the noun phrase a figure measures, and who a sentence credits;
+- ``filters``: what is not a claim (names, versions, ranks, ages, dates, word counts);
+- ``measure``: a claim built from its candidate: unit in context, qualifier, change;
+- ``scan``: :func:`extract_claims` over a parsed doc (ranges, quoted passages, credit);
+- ``component``: the ``numeric_claims`` spaCy factory and ``Doc._.numeric_claims``.
+"""
+
+from .vocabulary import (  # noqa: F401
+    ATTACHED_UNIT_SYMBOLS,
+    CURRENCY_SYMBOLS,
+    CURRENCY_WORDS,
+    DOWN_WORDS,
+    MEASURE_UNITS,
+    NAME_LABELS,
+    NATIONAL_CURRENCIES,
+    NUMBER_WORDS,
+    QUALIFIER_CUES,
+    REPORT_VERBS,
+    SCALES,
+    SYMBOL_QUALIFIERS,
+    TIME_UNITS,
+    TRAILING_CUES,
+    TRANSLITERATED_SYMBOLS,
+    UNIT_SYMBOLS,
+    UNIT_WORDS,
+    UP_WORDS,
+    VIDEO_RESOLUTIONS,
+)
+from .grammar import (  # noqa: F401
+    DATE_RE,
+    FIGURE_RE,
+    figure_safe_cut,
+    FRACTION_RE,
+    MAX_FIGURE_DIGITS,
+    ParsedFigure,
+    SLASH_FRACTION_RE,
+    VAGUE_PLURAL_RE,
+    WORD_NUMBER_RE,
+)
+from .normalise import (  # noqa: F401
+    bounds,
+    cue_before,
+    currency_code,
+    finite_values,
+    fraction_value,
+    multiplier_value,
+    normalise_unit,
+    parse_figure,
+    parse_number,
+    per_unit,
+    qualifier_for,
+    scale_factor,
+    singular,
+    unit_after,
+    unit_of_symbol,
+    vague_range,
+)
+from .filters import (  # noqa: F401
+    MONEY_NOUNS,
+    MONEY_VERBS,
+    needs_entities,
+)
+from .scan import (  # noqa: F401
+    extract_claims,
+    quote_blocks,
+)
+from .component import (  # noqa: F401
+    create_numeric_claims,
+    NumericClaims,
+)
