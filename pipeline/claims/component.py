@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-
-
 from spacy.language import Language
 from spacy.tokens import Doc
+
 from .scan import extract_claims
 
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-
 import re
 
 from spacy.tokens import Doc, Span, Token
+
 from .vocabulary import NAME_LABELS, NUMBER_WORDS, TIME_UNITS
 from .grammar import _Candidate, _YEAR_LEAD_RE
 from .normalise import _looks_like_year, singular

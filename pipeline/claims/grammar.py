@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-
 import re
 from dataclasses import dataclass
+
 from .vocabulary import ATTACHED_UNIT_SYMBOLS, CURRENCY_SYMBOLS, CURRENCY_WORDS, MEASURE_UNITS, NATIONAL_CURRENCIES, NUMBER_WORDS, QUALIFIER_CUES, UNIT_SYMBOLS, UNIT_WORDS, _ONES, _ORDINAL_WORDS, _TENS
 
 

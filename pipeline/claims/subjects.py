@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-
-
 from spacy.tokens import Span, Token
+
 from .vocabulary import REPORT_VERBS
 from .normalise import _is_acronym
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-
 import numpy as np
+
 from .values import APART, DISTANCE_THRESHOLD, MAX_VALUE_RATIO, MEASURE_KINDS, TracedClaim, is_restatement
 from .distance import _Features, context_document
 
@@ -17,6 +17,7 @@ PAIR_CHUNK = 1 << 15
 # that share a word (daily market moves, say) make groups of thousands, which are cut at
 # their widest value gaps into parts of at most this many claims (~100 MB each).
 MAX_GROUP = 2000
+
 
 class _UnionFind:
     """Disjoint sets over 0..n-1; the smallest index represents its set, for stable output."""
