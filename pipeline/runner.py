@@ -15,10 +15,9 @@ from .records import Article, ArticleAnalysis, InputError, ParsedFile
 from .database import StoreError, describe_database_error, write_transaction
 from .store import (
     DEFAULT_DB,
-    article_status,
     finish_run,
-    needs_analysis,
     open_db,
+    plan_article,
     records_gone,
     set_run_model,
     start_run,
@@ -125,7 +124,7 @@ def ingest_paths(
         backend = make_backend(workers, dask, model, nlp)
         batches = _batches(files, db, summary, report, batch_size, max_bytes)
         for batch, analyses in backend.map_ordered(batches, _texts):
-            if batch.articles and summary.model is None and any(batch.analyse):
+            if summary.model is None and any(batch.analyse):
                 summary.model, version = backend.model_info()
                 set_run_model(db, summary.run_id, summary.model, version)
             _store_batch(db, batch, analyses, summary, backend)
@@ -197,7 +196,7 @@ def _batches(files, db, summary: IngestSummary, report, batch_size: int, max_byt
     (under another input, or earlier in the batch)."""
     pending: list[Article] = []
     analyse: list[bool] = []
-    pending_raw: set[bytes] = set()
+    pending_hashes: set[str] = set()  # content analysed earlier in this batch
     done_files: list[Path] = []
     gone: list[str] = []
     for item in files:
@@ -211,20 +210,21 @@ def _batches(files, db, summary: IngestSummary, report, batch_size: int, max_byt
         gone.extend(_records_gone(db, parsed))
         for article in parsed.articles:
             summary.articles += 1
-            if article_status(db, article) == "unchanged":
+            plan = plan_article(db, article)
+            if plan.status == "unchanged":
                 summary.unchanged += 1
                 continue
             pending.append(article)
-            fresh = article.raw not in pending_raw and needs_analysis(db, article)
+            fresh = plan.analyse and plan.hash_hex not in pending_hashes
             analyse.append(fresh)
             if fresh:
-                pending_raw.add(article.raw)
+                pending_hashes.add(plan.hash_hex)
         done_files.append(item)
         # Files with nothing to analyse pass straight through, so progress keeps moving.
         if len(pending) >= batch_size or not pending:
             yield _Batch(pending, done_files, analyse, gone)
             pending, analyse, done_files, gone = [], [], [], []
-            pending_raw = set()
+            pending_hashes = set()
     if pending or done_files:
         yield _Batch(pending, done_files, analyse, gone)
 

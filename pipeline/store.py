@@ -29,6 +29,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import NamedTuple
 
 import sqlite_utils
 
@@ -300,22 +301,31 @@ def input_article(db: sqlite_utils.Database, path: str) -> str | None:
     return row[0] if row else None
 
 
+class StorePlan(NamedTuple):
+    """What storing an article would do (:func:`plan_article`)."""
+
+    status: str  # unchanged, updated, duplicate or new (see article_status)
+    hash_hex: str  # its content hash
+    analyse: bool  # whether it needs its NLP analysis: its content is not stored yet
+
+
+def plan_article(db: sqlite_utils.Database, article: Article) -> StorePlan:
+    """What storing ``article`` would do and whether it needs analysing, from one hash of
+    its input and at most two indexed lookups."""
+    hash_hex = content_hash(article.raw)
+    held = input_article(db, article.path)
+    if held == article_id_for(hash_hex):
+        return StorePlan("unchanged", hash_hex, False)
+    stored = find_article_by_hash(db, hash_hex) is not None
+    status = "updated" if held is not None else "duplicate" if stored else "new"
+    return StorePlan(status, hash_hex, not stored)
+
+
 def article_status(db: sqlite_utils.Database, article: Article) -> str:
     """What storing ``article`` would do: ``unchanged`` (its input holds this exact content
     already), ``updated`` (its input held other content), ``duplicate`` (a new input whose
     content another input already holds: one article, linked) or ``new``."""
-    held = input_article(db, article.path)
-    hash_hex = content_hash(article.raw)
-    if held == article_id_for(hash_hex):
-        return "unchanged"
-    if held is not None:
-        return "updated"
-    return "duplicate" if find_article_by_hash(db, hash_hex) else "new"
-
-
-def needs_analysis(db: sqlite_utils.Database, article: Article) -> bool:
-    """Whether storing ``article`` needs its NLP analysis: its content is not stored yet."""
-    return find_article_by_hash(db, content_hash(article.raw)) is None
+    return plan_article(db, article).status
 
 
 def delete_article(db: sqlite_utils.Database, article_id: str) -> None:
@@ -539,7 +549,7 @@ def store_articles(
     paths = [article.path for article, _ in items]
     statuses: list[str] = []
     touched: set[str] = set()
-    settle: list[str] = []  # articles whose inputs changed
+    settle: list[str] = []  # stored articles whose inputs changed
     with write_transaction(db):
         held = dict(
             db.execute(
@@ -572,10 +582,11 @@ def store_articles(
                 touched.update(m.key for m in analysis.mentions)
                 status = "updated" if previous else "new"
             else:
+                # Another input holds it too: its path may have to become this one.
+                settle.append(article_id)
                 status = "updated" if previous else "duplicate"
             rows.add_input(article.path, article_id, run_id)
             held[article.path] = article_id
-            settle.append(article_id)
             if previous:
                 settle.append(previous)
             statuses.append(status)
