@@ -12,13 +12,13 @@ import sqlite3
 import time
 import weakref
 from collections.abc import Callable, Iterator
-from typing import TypeVar
-
-T = TypeVar("T")
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TypeVar
 
 import sqlite_utils
+
+T = TypeVar("T")
 
 
 class StoreError(Exception):
@@ -53,18 +53,22 @@ def check_database_file(path: str | Path, *, must_exist: bool = False, writable:
         raise StoreError(f"{path}: cannot read the database: {exc.strerror or exc}") from None
     if head and head != SQLITE_HEADER:
         raise StoreError(f"{path}: not a SQLite database (left untouched); give another --db")
-    if writable:
-        folder = path.parent
-        if not os.access(path, os.W_OK) or not os.access(folder, os.W_OK):
-            where = path if not os.access(path, os.W_OK) else f"its folder {folder}"
-            raise StoreError(f"{path}: read-only ({where} cannot be written); give a writable --db")
+    if writable and not is_writable(path):
+        where = path if not os.access(path, os.W_OK) else f"its folder {path.parent}"
+        raise StoreError(f"{path}: read-only ({where} cannot be written); give a writable --db")
+
+
+def is_writable(path: str | Path) -> bool:
+    """Whether this process may write the database file and create its journal beside it."""
+    path = Path(path)
+    return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
 
 
 def describe_database_error(path: str | Path, exc: sqlite3.Error) -> str:
     """One line for a SQLite error met while using the database at ``path``."""
     message = str(exc)
     lowered = message.lower()
-    if "disk is full" in lowered or "database or disk is full" in lowered:
+    if "disk is full" in lowered:
         return f"disk full while writing {path}"
     if "readonly" in lowered or "read-only" in lowered:
         return f"{path}: read-only; give a writable --db"

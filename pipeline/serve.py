@@ -9,12 +9,11 @@ checkout on ``sys.path``).
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from .database import describe_database_error
+from .database import describe_database_error, is_writable
 
 PROJECT_METADATA = Path(__file__).resolve().parent.parent / "metadata.yml"
 # metadata.yml describes the database under the stem of the default db/news.db.
@@ -125,9 +124,10 @@ def _wal(db_path: Path) -> Path:
     return db_path.with_name(db_path.name + "-wal")
 
 
-def _writable(db_path: Path) -> bool:
-    """Whether this process may write the database file and create its journal beside it."""
-    return os.access(db_path, os.W_OK) and os.access(db_path.parent, os.W_OK)
+def _unfolded_log(db_path: Path) -> bool:
+    """Whether a write-ahead log beside the database holds writes not yet in the file."""
+    wal = _wal(db_path)
+    return wal.exists() and wal.stat().st_size > 0
 
 
 def open_elsewhere(db_path: str | Path) -> bool:
@@ -147,8 +147,6 @@ def open_elsewhere(db_path: str | Path) -> bool:
 
 def _unfinished_run(db_path: Path) -> int | None:
     """The id of the latest ingest run with no finish time, if any (for the notice)."""
-    import sqlite3
-
     connection = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
     try:
         row = connection.execute("select max(id) from runs where finished_at is null and coalesce(status, 'running') = 'running'").fetchone()
@@ -173,10 +171,9 @@ def open_for_reading(db_path: str | Path):
     import sqlite_utils
 
     db_path = Path(db_path)
-    if _writable(db_path):
+    if is_writable(db_path):
         return sqlite_utils.Database(db_path)
-    wal = _wal(db_path)
-    flag = "mode=ro" if wal.exists() and wal.stat().st_size > 0 else "immutable=1"
+    flag = "mode=ro" if _unfolded_log(db_path) else "immutable=1"
     connection = sqlite3.connect(f"{db_path.resolve().as_uri()}?{flag}", uri=True)
     # recursive_triggers off: sqlite-utils would otherwise set a pragma on the connection
     return sqlite_utils.Database(connection, recursive_triggers=False)
@@ -201,11 +198,10 @@ def choose_mode(db_path: str | Path, live: bool = False) -> ServeMode:
     check_database_file(db_path, must_exist=True)
     if live:
         return ServeMode(live=True)
-    if not _writable(db_path):
-        wal = _wal(db_path)
-        if wal.exists() and wal.stat().st_size > 0:
+    if not is_writable(db_path):
+        if _unfolded_log(db_path):
             raise StoreError(
-                f"{db_path}: read-only, with writes not yet folded into it ({wal.name}); "
+                f"{db_path}: read-only, with writes not yet folded into it ({_wal(db_path).name}); "
                 "make it writable once, or copy it with its -wal file somewhere writable, to serve it"
             )
         return ServeMode(live=False)
