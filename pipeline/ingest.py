@@ -404,22 +404,28 @@ def _parse_text(key: str, raw: bytes, text: str, markdown: bool) -> ParsedFile:
 def _parse_html(key: str, raw: bytes, html: str) -> ParsedFile:
     document = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False)
     text = (document.text or "").strip() if document else ""
+    page_title = None
     if not text:
         # trafilatura gives up on some documents that hold text (lxml refuses nesting
-        # deeper than it allows, or no block looks like an article): keep their plain text.
+        # deeper than it allows, or no block looks like an article): keep their plain text,
+        # with whatever metadata it still found.
         fallback = _HTMLText.of(html)
-        if not fallback.text:
+        text, page_title = fallback.text, fallback.title
+        if not text:
             raise InputError(key, "no article text found in HTML")
-        return ParsedFile(key, [Article(key, fallback.text, raw, title=fallback.title or title_from_text(fallback.text))])
+
+    def meta(name: str) -> str | None:
+        return getattr(document, name, None) or None
+
     article = Article(
         path=key,
         text=text,
         raw=raw,
-        title=document.title or title_from_text(text),
-        source=document.sitename or None,
-        url=document.url or None,
-        published=parse_date(document.date),
-        author=document.author or None,
+        title=meta("title") or page_title or title_from_text(text),
+        source=meta("sitename"),
+        url=meta("url"),
+        published=parse_date(meta("date")),
+        author=meta("author"),
     )
     return ParsedFile(key, [article])
 
