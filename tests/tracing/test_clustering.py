@@ -1,0 +1,116 @@
+"""Clustering: average linkage as scikit-learn cuts it, atom distances, groups cut into bounded parts."""
+
+import pytest
+import sqlite_utils
+
+from .helpers import corner_claims
+
+
+def test_average_linkage_cuts_as_scikit_learn_does():
+    import numpy as np
+    from sklearn.cluster import AgglomerativeClustering
+
+    from pipeline.tracing import average_linkage
+
+    rng = np.random.default_rng(11)
+    for size in (2, 3, 7, 30, 120):
+        for _ in range(5):
+            upper = np.round(rng.uniform(0, 2.0, size=(size, size)), 1)  # ties, and exact 1.0s
+            upper[rng.uniform(size=(size, size)) < 0.3] = 10.0
+            distances = np.triu(upper, 1) + np.triu(upper, 1).T
+            labels = AgglomerativeClustering(
+                n_clusters=None, metric="precomputed", linkage="average", distance_threshold=1.0
+            ).fit_predict(distances)
+            expected = [[i for i in range(size) if labels[i] == label] for label in dict.fromkeys(labels)]
+            assert average_linkage(distances, 1.0) == expected
+
+
+def test_atom_distances_are_the_means_over_comparable_member_pairs():
+    """Upper triangle (what the linkage reads) against the definition: for atoms A before
+    B, the mean of pairs[i, j], i in A and j in B, over the pairs closer than APART."""
+    import numpy as np
+
+    from pipeline.tracing import APART, _atom_distances
+
+    rng = np.random.default_rng(7)
+    for size in (5, 12, 40):
+        claims = list(range(size))
+        cuts = sorted(rng.choice(np.arange(1, size), size=size // 3, replace=False).tolist())
+        atoms = [part.tolist() for part in np.split(np.array(claims), cuts)]
+        pairs = rng.uniform(0, 2, size=(size, size))
+        pairs[rng.uniform(size=(size, size)) < 0.3] = APART
+        got = _atom_distances(pairs, atoms)
+        assert any(len(atom) > 1 for atom in atoms)
+        for a in range(len(atoms)):
+            for b in range(a + 1, len(atoms)):
+                close = [pairs[i, j] for i in atoms[a] for j in atoms[b] if pairs[i, j] < APART]
+                assert got[a, b] == pytest.approx(np.mean(close) if close else APART), (a, b)
+
+
+def test_clustering_is_the_dense_average_linkage_of_each_group(demo_db):
+    """cluster_claims computes only the distances the clustering reads: the figures are
+    those of clustering each candidate group on all its pair distances with scikit-learn."""
+    import numpy as np
+    from sklearn.cluster import AgglomerativeClustering
+
+    from pipeline.tracing import (
+        DISTANCE_THRESHOLD, _atom_distances, _Features, _restatement_atoms, candidate_groups, cluster_claims,
+        context_vectors, load_claims,
+    )  # fmt: skip
+
+    for claims in (load_claims(sqlite_utils.Database(demo_db[0])), corner_claims(5, 40), corner_claims(8, 40)):
+        claims = sorted(claims, key=lambda c: (c.article_id, c.start_char))
+        vectors = context_vectors(claims)
+        features = _Features(claims)
+        expected = []
+        for group in candidate_groups(claims, vectors, DISTANCE_THRESHOLD, features):
+            atoms = _restatement_atoms([claims[i] for i in group])
+            if len(atoms) == 1:
+                expected.append(group)
+                continue
+            sub = vectors[group]
+            members = np.array(group)
+            pairs = features.distances(members, members, np.clip(1.0 - (sub @ sub.T).toarray(), 0.0, 1.0))
+            np.fill_diagonal(pairs, 0.0)
+            labels = AgglomerativeClustering(
+                n_clusters=None, metric="precomputed", linkage="average", distance_threshold=DISTANCE_THRESHOLD
+            ).fit_predict(_atom_distances(pairs, atoms))
+            for label in dict.fromkeys(labels):
+                expected.append([group[i] for a, atom in enumerate(atoms) if labels[a] == label for i in atom])
+        expected = [sorted(f, key=lambda i: claims[i].order_key) for f in expected]
+        assert cluster_claims(claims) == expected
+        assert any(len(f) > 1 for f in expected)
+
+
+def test_large_groups_are_cut_at_their_widest_value_gaps():
+    import numpy as np
+
+    from pipeline.tracing import bounded_parts
+
+    values = np.array([1.0, 1.1, 1.2, 5.0, 5.5, 6.0, 6.1, 30.0, 31.0])
+    atoms = [[0], [1, 2], [3], [4], [5], [6], [7], [8]]  # [1, 2]: a restatement, kept whole
+    assert bounded_parts(atoms, values, limit=20) == [atoms]
+    # 9 claims, at most 4 a part: first cut between 6.1 and 30 (the widest ratio), then 1.2 | 5.0.
+    assert bounded_parts(atoms, values, limit=4) == [[[0], [1, 2]], [[3], [4], [5], [6]], [[7], [8]]]
+    # Equal values cannot be told apart by value: cut in the middle.
+    same = np.full(8, 6e6)
+    parts = bounded_parts([[i] for i in range(8)], same, limit=3)
+    assert [len(p) for p in parts] == [2, 2, 2, 2]
+    assert sorted(a for p in parts for [a] in p) == list(range(8))
+
+
+def test_clustering_in_bounded_parts_changes_only_the_groups_too_large(monkeypatch):
+    import pipeline.tracing as tracing
+
+    claims = sorted(corner_claims(5, 40), key=lambda c: (c.article_id, c.start_char))
+    whole = tracing.cluster_claims(claims)
+    groups = tracing.candidate_groups(claims, tracing.context_vectors(claims))
+    limit = 5
+    assert max(map(len, whole)) > limit and any(len(g) <= limit for g in groups if len(g) > 1)
+    monkeypatch.setattr(tracing.clustering, "MAX_GROUP", limit)
+    parts = tracing.cluster_claims(claims)
+    assert max(map(len, parts)) <= limit
+    assert sorted(i for f in parts for i in f) == list(range(len(claims)))
+    small = {i for g in groups if len(g) <= limit for i in g}
+    assert sorted(f for f in whole if f[0] in small) == sorted(f for f in parts if f[0] in small)
+

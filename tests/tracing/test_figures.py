@@ -1,0 +1,133 @@
+"""Figures: claims grouped into figures with their lineage on small ingested corpora, subjects, and rebuilds."""
+
+import pytest
+import sqlite_utils
+
+from pipeline.runner import ingest_paths
+from pipeline.tracing import build_figures, rebuild_figures, trace
+
+from .helpers import FACTORY, claim, ingest_corpus, write_corpus
+
+
+def figures_by_surface(db):
+    rows = db.query(
+        "select c.surface, c.figure_id, a.title from claims c join articles a on a.id = c.article_id")
+    return {(r["title"], r["surface"]): r["figure_id"] for r in rows}
+
+
+def test_rounded_figure_is_one_figure_with_lineage_and_mutations(nlp, tmp_path):
+    db, _ = ingest_corpus(nlp, tmp_path, FACTORY)
+    figures = figures_by_surface(db)
+    assert figures[("wire", "$5,576,000")] == figures[("daily", "$6 million")] == figures[("blog", "$6M")]
+    [lineage] = trace(db, "$6M")["figures"]
+    assert [c["title"] for c in lineage["claims"]] == ["wire", "daily", "blog"]
+    assert lineage["origin"]["surface"] == "$5,576,000" and lineage["claims"][0]["is_origin"]
+    assert lineage["claims"][1]["mutation"] == ["rounded", "qualifier_changed", "attribution_dropped"]
+    assert "rounded up 7.6 %" in lineage["claims"][1]["detail"]
+    assert "rounded" in lineage["claims"][2]["mutation"]
+    [figure] = db.query("select * from figures where id = ?", [lineage["id"]])
+    assert figure["canonical_value"] == 5_576_000
+    assert (figure["n_claims"], figure["n_articles"], figure["unit"]) == (3, 3, "USD")
+    assert figure["value_min"] == 5_576_000 and figure["value_max"] == 6_000_000
+    assert figure["spread_pct"] == pytest.approx(7.6, abs=0.05)
+    assert figure["attributed_origin"] and "report" in figure["attributed_origin"]
+
+
+def test_same_value_different_subject_stays_apart(nlp, tmp_path):
+    db, _ = ingest_corpus(nlp, tmp_path, {
+        "roads": ("2025-01-02", "The government plans to invest $500 billion in new highways and bridges."),
+        "stocks": ("2025-01-03", "The sell-off knocked $500 billion off Tesla's market value on Monday."),
+        "stocks2": ("2025-01-04", "Monday's rout wiped nearly $600 billion off Tesla's market value."),
+    })
+    figures = figures_by_surface(db)
+    assert figures[("roads", "$500 billion")] != figures[("stocks", "$500 billion")]
+    assert figures[("stocks", "$500 billion")] == figures[("stocks2", "$600 billion")]
+    [lineage] = [f for f in trace(db, "$600 billion")["figures"] if len(f["claims"]) == 2]
+    assert lineage["claims"][1]["mutation"][0] == "inflated"
+    assert len(trace(db, "500 billion")["figures"]) == 2  # a query without unit finds both
+
+
+def test_different_values_for_different_products_stay_apart(nlp, tmp_path):
+    db, _ = ingest_corpus(nlp, tmp_path, {
+        "one": (None, "Training the Falcon chatbot cost Orbital Labs $5 million last year."),
+        "two": (None, "Training the Nimbus translation model cost Vega Systems $6 million."),
+    })
+    figures = figures_by_surface(db)
+    assert figures[("one", "$5 million")] != figures[("two", "$6 million")]
+
+
+def test_a_figure_restated_in_another_unit_joins_its_figure(nlp, tmp_path):
+    db, _ = ingest_corpus(nlp, tmp_path, {
+        "first": ("2025-01-02", "Tesla lost 12% of its market value, or nearly $100 billion, on Monday."),
+        "second": ("2025-01-03", "Tesla's market value fell by about $100 billion on Monday."),
+    })
+    figures = figures_by_surface(db)
+    assert figures[("first", "12%")] == figures[("first", "$100 billion")] == figures[("second", "$100 billion")]
+    [lineage] = trace(db, "12%")["figures"]
+    assert lineage["origin"]["surface"] == "12%"
+    assert all("unit_changed" in c["mutation"] for c in lineage["claims"][1:])
+
+
+def test_figures_are_deterministic_and_a_new_article_joins_them(nlp, tmp_path):
+    db, corpus = ingest_corpus(nlp, tmp_path, FACTORY)
+    before = figures_by_surface(db)
+    rebuild_figures(db)
+    assert figures_by_surface(db) == before
+    write_corpus(corpus, {"late": (None, "Acme's Ohio battery factory was built for about $6 million.")})
+    summary = ingest_paths([corpus], tmp_path / "news.db", nlp=nlp)
+    assert summary.new == 1 and summary.figures is not None
+    after = figures_by_surface(db)
+    assert after[("late", "$6 million")] == after[("wire", "$5,576,000")]
+    assert {k: v for k, v in after.items() if k[0] != "late"} == before
+
+
+def test_editing_an_article_keeps_figures_whole(nlp, tmp_path):
+    db, corpus = ingest_corpus(nlp, tmp_path, FACTORY)
+    write_corpus(corpus, {"daily": ("2025-01-05", "Acme spent roughly $6 million on the Ohio battery factory.")})
+    summary = ingest_paths([corpus], tmp_path / "news.db", nlp=nlp)
+    assert summary.updated == 1
+    assert db.execute("select count(*) from claims where figure_id is null").fetchone()[0] == 0
+    [lineage] = trace(db, "$6M")["figures"]
+    assert len(lineage["claims"]) == 3
+    orphans = db.execute("select count(*) from mutations where claim_id not in (select id from claims)")
+    assert orphans.fetchone()[0] == 0
+
+
+def test_lineage_orders_dated_articles_first_then_by_path():
+    claims = [
+        claim("$6M", 6e6, id="z", article_id="z", path="z.txt", published=None),
+        claim("$6M", 6e6, id="a", article_id="a", path="a.txt", published=None),
+        claim("$6M", 6e6, id="late", article_id="late", path="m.txt", published="2025-02-01"),
+        claim("$6M", 6e6, id="early", article_id="early", path="y.txt", published="2025-01-01"),
+    ]
+    for c in claims:
+        c.context = "acme factory cost"
+    [figure] = build_figures(claims)
+    assert [c.id for c in figure.claims] == ["early", "late", "a", "z"]
+
+
+def test_representative_subject_prefers_the_words_claims_share():
+    from pipeline.tracing import representative_subject
+
+    subjects = ["rival", "cost", "estimated cost", None, "sub-$6 M training cost", "train"]
+    assert representative_subject(subjects) in ("estimated cost", "training cost")
+    assert representative_subject([None, None]) is None
+
+
+def test_rebuild_writes_the_same_figures_again_and_clears_figures_of_claims_left_out(demo_db, tmp_path):
+    import shutil
+
+    db_path = tmp_path / "news.db"
+    shutil.copy(demo_db[0], db_path)
+    db = sqlite_utils.Database(db_path)
+    dump = lambda: [list(db.query(f"select * from {t} order by rowid")) for t in ("figures", "mutations", "claims")]  # noqa: E731
+    before = dump()
+    assert rebuild_figures(db) == len(before[0])
+    assert dump() == before
+    # A claim whose article is gone (as after a crash) keeps no figure.
+    db.execute("pragma foreign_keys = off")
+    db.execute("update claims set article_id = 'gone' where rowid = 1")
+    rebuild_figures(db)
+    assert db.execute("select figure_id from claims where rowid = 1").fetchone()[0] is None
+    assert db.execute("select count(*) from claims where figure_id is null").fetchone()[0] == 1
+
