@@ -114,7 +114,8 @@ def test_nothing_to_analyse_loads_no_model(tmp_path):
 def test_interrupted_ingest_leaves_no_half_article_and_rerun_completes(nlp, tmp_path, demo_corpus, monkeypatch):
     import pytest
 
-    import pipeline.store as store
+    # Patched where the batch's row writing reads it.
+    import pipeline.store.articles as store
 
     db_path = tmp_path / "news.db"
     real_index = store._sentence_index

@@ -1,0 +1,266 @@
+"""The store's schema: the tables and columns (a public contract: users write SQL against
+them; add columns freely, do not rename these), opening a database with the schema in
+place, the full-text indexes and their triggers, and the INSERT statements written from it.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from collections.abc import Callable, Iterable
+from datetime import datetime, timezone
+from pathlib import Path
+
+import sqlite_utils
+
+from ..database import (
+    StoreError,
+    check_database_file,
+    connect_for_writing,
+    describe_database_error,
+    retry_when_locked,
+    write_transaction,
+)
+
+DEFAULT_DB = "db/news.db"
+
+ARTICLE_COLUMNS = {
+    "id": str,
+    "path": str,
+    "title": str,
+    "source": str,
+    "url": str,
+    "published": str,
+    "author": str,
+    "content_hash": str,
+    "text": str,
+    "ingested_at": str,
+    "run_id": int,
+}
+SENTENCE_COLUMNS = {
+    "id": str,
+    "article_id": str,
+    "position": int,
+    "text": str,
+    "start_char": int,
+    "end_char": int,
+}
+CLAIM_COLUMNS = {
+    "id": str,
+    "article_id": str,
+    "sentence_id": str,
+    "surface": str,
+    "start_char": int,
+    "end_char": int,
+    "value": float,
+    "value_low": float,
+    "value_high": float,
+    "unit": str,
+    "qualifier": str,
+    "qualifier_cue": str,
+    "change": str,
+    "subject": str,
+    "attributed_to": str,
+    "kind": str,
+    "context": str,
+}
+ENTITY_COLUMNS = {"id": str, "name": str, "label": str}
+MENTION_COLUMNS = {
+    "id": str,
+    "entity_id": str,
+    "label": str,
+    "article_id": str,
+    "sentence_id": str,
+    "start_char": int,
+    "end_char": int,
+    "surface": str,
+}
+FIGURE_COLUMNS = {
+    "id": str,
+    "subject": str,
+    "unit": str,
+    "canonical_value": float,
+    "value_min": float,
+    "value_max": float,
+    "spread_pct": float,
+    "n_claims": int,
+    "n_articles": int,
+    "first_claim_id": str,
+    "first_article_id": str,
+    "attributed_origin": str,
+    "kinds_seen": str,
+}
+MUTATION_COLUMNS = {
+    "id": str,
+    "figure_id": str,
+    "claim_id": str,
+    "compared_to_claim_id": str,
+    "kinds": str,
+    "detail": str,
+}
+
+
+# One row per input (a file, or a record of a JSON file): the article it holds now.
+INPUT_COLUMNS = {"path": str, "article_id": str, "run_id": int}
+
+RUN_COLUMNS = {
+    "id": int,
+    "started_at": str,
+    "finished_at": str,
+    # running, finished, failed (error says why) or interrupted (killed or stopped: found
+    # by a later run, whose host saw the process gone)
+    "status": str,
+    "error": str,
+    "host": str,
+    "pid": int,
+    "model": str,
+    "model_version": str,
+    "package_version": str,
+    "files": int,
+    "articles": int,
+    "errors": int,
+    "articles_new": int,
+    "articles_unchanged": int,
+    "articles_updated": int,
+    "claims": int,
+    "entities": int,
+    "seconds": float,
+}
+
+
+def utc_now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def open_db(path: str | Path = DEFAULT_DB, on_lock_wait: Callable[[], None] | None = None) -> sqlite_utils.Database:
+    """Open (creating if needed) the database at ``path`` for writing, with the schema in place.
+
+    WAL mode lets ``analyze serve`` read while an ingest writes. ``on_lock_wait`` is
+    called when a write has to wait for another process's (see :func:`write_transaction`).
+    Raises :class:`StoreError` (one line naming the file) for a file that is not a SQLite
+    database, cannot be written, or fails to open; such a file is left untouched.
+    """
+    path = Path(path)
+    check_database_file(path, writable=True)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StoreError(f"{path}: cannot create folder {path.parent}: {exc.strerror or exc}") from None
+    db = None
+    try:
+        db = connect_for_writing(path, on_lock_wait)
+        retry_when_locked(db.enable_wal)
+        db.execute("PRAGMA synchronous = NORMAL")
+        db.execute("PRAGMA foreign_keys = ON")
+        ensure_schema(db)
+    except sqlite3.Error as exc:
+        if db is not None:
+            db.close()
+        raise StoreError(describe_database_error(path, exc)) from None
+    return db
+
+
+# Each table: its columns and its foreign keys, in creation order (referenced tables first).
+TABLES = {
+    "runs": (RUN_COLUMNS, []),
+    "articles": (ARTICLE_COLUMNS, [("run_id", "runs", "id")]),
+    "inputs": (INPUT_COLUMNS, [("article_id", "articles", "id"), ("run_id", "runs", "id")]),
+    "sentences": (SENTENCE_COLUMNS, [("article_id", "articles", "id")]),
+    "claims": (
+        CLAIM_COLUMNS,
+        [("article_id", "articles", "id"), ("sentence_id", "sentences", "id")],
+    ),
+    "entities": (ENTITY_COLUMNS, []),
+    "figures": (
+        FIGURE_COLUMNS,
+        [("first_claim_id", "claims", "id"), ("first_article_id", "articles", "id")],
+    ),
+    "mutations": (
+        MUTATION_COLUMNS,
+        [
+            ("figure_id", "figures", "id"),
+            ("claim_id", "claims", "id"),
+            ("compared_to_claim_id", "claims", "id"),
+        ],
+    ),
+    "entity_mentions": (
+        MENTION_COLUMNS,
+        [
+            ("entity_id", "entities", "id"),
+            ("article_id", "articles", "id"),
+            ("sentence_id", "sentences", "id"),
+        ],
+    ),
+}
+
+
+# Full-text indexes (FTS5, porter stemming), kept in step by sqlite-utils' triggers.
+FTS_COLUMNS = {"articles": ["title", "text"], "sentences": ["text"], "claims": ["surface", "subject"]}
+
+
+def ensure_schema(db: sqlite_utils.Database) -> None:
+    """Create the tables, foreign keys, indexes and full-text indexes that are missing.
+
+    A database made by an earlier version gains the columns and tables added since (its
+    ``inputs`` filled from ``articles.path``). All in one write transaction, so concurrent
+    ingests on a new database create it once.
+    """
+    with write_transaction(db):
+        _ensure_schema(db)
+
+
+def _ensure_schema(db: sqlite_utils.Database) -> None:
+    had_inputs = db["inputs"].exists()
+    for table, (columns, foreign_keys) in TABLES.items():
+        pk = "path" if table == "inputs" else "id"
+        db[table].create(columns, pk=pk, foreign_keys=foreign_keys, if_not_exists=True)
+        existing = db[table].columns_dict
+        for name, kind in columns.items():
+            if name not in existing:
+                db[table].add_column(name, kind)
+    if not had_inputs:
+        db.execute("insert or ignore into inputs (path, article_id, run_id) select path, id, run_id from articles")
+    # claims and figures point at each other: the claims side is added once both exist.
+    if "figure_id" not in db["claims"].columns_dict:
+        db["claims"].add_column("figure_id", fk="figures", fk_col="id")
+    indexes = {
+        "articles": [["content_hash"], ["path"], ["published"]],
+        "sentences": [["article_id", "position"]],
+        "claims": [["article_id"], ["sentence_id"], ["unit", "value"], ["attributed_to"], ["figure_id"]],
+        # (entity_id, surface, label) covers refresh_entity_names' read.
+        "entity_mentions": [["entity_id"], ["article_id"], ["sentence_id"], ["entity_id", "surface", "label"]],
+        "mutations": [["figure_id"], ["claim_id"]],
+        "inputs": [["article_id"]],
+    }
+    for table, column_sets in indexes.items():
+        for columns in column_sets:
+            db[table].create_index(columns, if_not_exists=True, unique=columns == ["content_hash"])
+    for table, columns in FTS_COLUMNS.items():
+        if not db[table].detect_fts():
+            db[table].enable_fts(columns, create_triggers=True, tokenize="porter")
+        _narrow_fts_update_trigger(db, table, columns)
+
+
+def _narrow_fts_update_trigger(db: sqlite_utils.Database, table: str, columns: list[str]) -> None:
+    """Make sqlite-utils' full-text update trigger fire only when an indexed column (or
+    the rowid) changes: otherwise writing ``claims.figure_id`` re-indexes every claim."""
+    row = db.execute(
+        "select sql from sqlite_master where type = 'trigger' and name = ? and tbl_name = ?", [f"{table}_au", table]
+    ).fetchone()
+    if not row:
+        return
+    of = ", ".join(["rowid", *(f'"{c}"' for c in columns)])
+    narrowed, found = re.subn(r"\bAFTER\s+UPDATE\s+ON\b", f"AFTER UPDATE OF {of} ON", row[0], count=1, flags=re.I)
+    if found:
+        with db.atomic():
+            db.execute(f"drop trigger [{table}_au]")
+            db.execute(narrowed)
+
+
+# Row inserts of the hot path: plain executemany through sqlite-utils' connection (the
+# schema is sqlite-utils'; its per-row conversions cost more than the writes here).
+def insert_sql(table: str, columns: Iterable[str], verb: str = "INSERT") -> str:
+    """An INSERT of one row into ``table``'s ``columns``, with ``?`` placeholders."""
+    columns = list(columns)
+    names = ", ".join(f"[{c}]" for c in columns)
+    return f"{verb} INTO [{table}] ({names}) VALUES ({', '.join('?' for _ in columns)})"
