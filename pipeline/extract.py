@@ -24,7 +24,7 @@ from itertools import islice
 from spacy.language import Language
 from spacy.tokens import Doc, Token
 
-from .claims import DOWN_WORDS, SCALES, UNIT_SYMBOLS, UP_WORDS, cue_before, extract_claims, needs_entities, qualifier_for, unit_after  # noqa: F401  (needs_entities: re-exported)
+from .claims import CQE_NAMES, DOWN_WORDS, SCALES, UNIT_SYMBOLS, UP_WORDS, cue_before, extract_claims, needs_entities, qualifier_for, unit_after  # noqa: F401  (needs_entities: re-exported)
 from .records import Claim
 
 JSONL_FIELDS = (
@@ -32,69 +32,6 @@ JSONL_FIELDS = (
     "qualifier", "change", "subject", "attributed_to",
 )  # fmt: skip
 FORMATS = ("jsonl", "newsquant")
-
-# ISO currency codes -> CQE's currency names.
-CQE_CURRENCIES = {
-    "USD": "dollar", "EUR": "euro", "GBP": "pound sterling", "JPY": "japanese yen",
-    "CNY": "chinese yuan", "INR": "indian rupee", "AUD": "australian dollar",
-    "CAD": "canadian dollar", "HKD": "hong kong dollar", "NZD": "new zealand dollar",
-    "SGD": "singapore dollar", "BRL": "brazilian real", "KRW": "south korean won",
-    "RUB": "russian ruble", "MYR": "malaysian ringgit", "ILS": "shekel", "CHF": "swiss franc",
-    "ZAR": "south african rand", "MXN": "mexican peso", "SEK": "swedish krona",
-    "NOK": "norwegian krone", "DKK": "danish krone", "PHP": "philippine peso",
-    "THB": "thai baht", "IDR": "indonesian rupiah", "TRY": "turkish lira",
-    "PKR": "pakistani rupee", "NGN": "nigerian naira", "KES": "kenyan shilling",
-    "EGP": "egyptian pound", "SAR": "saudi riyal", "AED": "united arab emirates dirham",
-    "PLN": "polish zloty", "TWD": "new taiwan dollar", "VND": "vietnamese dong",
-    "USX": "cent", "GBX": "penny", "HRK": "croatian kuna",
-}  # fmt: skip
-
-# Our unit symbols and short forms -> CQE's unit names.
-CQE_UNITS = {
-    "percent": "percentage", "percentage point": "percentage point", "x": "count",
-    # CQE counts occasions ("3200 times") like multipliers, reads "p" as an index point
-    # (London prices "down 68 p at 1112 p") and "PS" as metric horsepower
-    "time": "count", "p": "point", "PS": "horsepower", "mmBTU": "mega british thermal unit",
-    "MMBtu": "mega british thermal unit",
-    "G": "generation wireless", "lb-ft": "foot pound-force", "Nm": "newton metre", "dB": "decibel",
-    "year of age": "year of age", "month of age": "month of age", "week of age": "week of age",
-    "basis point": "basis point",
-    # length, area, volume
-    "WAR": "win above replacement", "fraction": "-",
-    "km": "kilometre", "m": "metre", "cm": "centimetre", "mm": "millimetre",
-    "µm": "micrometre", "nm": "nanometre", "mi": "mile", "ft": "foot", "in": "inch",
-    "yd": "yard", "sq ft": "square foot", "m²": "square metre", "km²": "square kilometre",
-    "sq mi": "square mile", "acre": "acre", "ha": "hectare",
-    "l": "litre", "ml": "millilitre", "gal": "gallon", "pint": "pint", "bbl": "barrel",
-    "fl oz": "fluid ounce", "m³": "cubic metre",
-    # mass
-    "kg": "kilogram", "g": "gram", "mg": "milligram", "lb": "pound-mass", "oz": "ounce",
-    "t": "metric ton", "ton": "ton", "st": "stone", "ct": "carat",
-    # time
-    "s": "second", "ms": "millisecond", "min": "minute", "h": "hour",
-    # speed, rates
-    "mph": "mile per hour", "km/h": "kilometre per hour", "m/s": "metre per second",
-    "mpg": "mile per gallon", "rpm": "revolutions per minute", "kn": "knot",
-    # energy, power, electricity
-    "Wh": "watt hour", "kWh": "kilowatt hour", "MWh": "megawatt hour",
-    "GWh": "gigawatt hour", "TWh": "terawatt hour", "J": "joule", "kJ": "kilojoule",
-    "MJ": "megajoule", "cal": "calorie", "kcal": "kilocalorie", "W": "watt",
-    "kW": "kilowatt", "MW": "megawatt", "GW": "gigawatt", "hp": "horsepower",
-    "bhp": "brake horsepower", "V": "volt", "kV": "kilovolt", "A": "ampere",
-    "mAh": "milliampere-hour", "Btu": "british thermal unit",
-    # frequency, data
-    "Hz": "hertz", "kHz": "kilohertz", "MHz": "megahertz", "GHz": "gigahertz",
-    "B": "byte", "KB": "kilobyte", "MB": "megabyte", "GB": "gigabyte", "TB": "terabyte",
-    "PB": "petabyte", "Mbps": "megabit per second", "Gbps": "gigabit per second",
-    "MB/s": "megabyte per second", "GB/s": "gigabyte per second",
-    "TB/s": "terabyte per second",
-    # temperature, angle, pressure
-    "°C": "celsius", "°F": "fahrenheit", "°": "degree", "K": "kelvin",
-    "psi": "pound-force per square inch", "ksi": "kilopound per square inch",
-    "Pa": "pascal", "kPa": "kilopascal", "MPa": "megapascal", "GPa": "gigapascal",
-    "bar": "bar", "ppm": "part per million", "ppb": "parts-per-billion",
-    "Gt": "gigaton", "Mt": "megaton",
-}  # fmt: skip
 
 # Our qualifiers -> NewsQuant's change labels (a movement, up/down, wins over them).
 CQE_CHANGE = {
@@ -311,7 +248,7 @@ def _cqe_counted(doc: Doc, claim: Claim) -> str | None:
     if claim.kind == "fraction" or claim.surface.lower() in ("half", "a half"):
         whole = _of_object(span.root) or _fraction_whole(span)
         return "% " + ((_unit_phrase(_phrase_tokens(whole), span) if whole is not None else "") or "-")
-    if claim.kind != "count" or " per " in (claim.unit or "") or claim.unit in CQE_UNITS:
+    if claim.kind != "count" or " per " in (claim.unit or "") or claim.unit in CQE_NAMES:
         return claim.unit  # ("300 PS": a unit symbol, not a counted phrase)
     of_noun = _of_object(span.root)
     if of_noun is not None and any(c.dep_ == "nummod" for c in of_noun.children):
@@ -463,11 +400,7 @@ def cqe_unit(unit: str | None) -> str:
         denominator = re.sub(r"^1[KMB]\s+", "", denominator)  # "per 1M tokens": the noun
         denominator = UNIT_SYMBOLS.get(denominator.rstrip("."), denominator)  # "per sq m." 
         return f"{cqe_unit(numerator)} per {cqe_unit(denominator)}"
-    if unit in CQE_CURRENCIES:
-        return CQE_CURRENCIES[unit]
-    if unit in CQE_UNITS:
-        return CQE_UNITS[unit]
-    return unit
+    return CQE_NAMES.get(unit, unit)
 
 
 def concept_words(claim: Claim) -> list[str]:

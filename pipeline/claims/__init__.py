@@ -28,10 +28,11 @@ What lives where (each module imports only those above it):
 
 from .vocabulary import (  # noqa: F401
     ATTACHED_UNIT_SYMBOLS,
+    CQE_NAMES,
+    CURRENCY_SIGNS,
     CURRENCY_SYMBOLS,
     CURRENCY_WORDS,
     DOWN_WORDS,
-    MEASURE_UNITS,
     NAME_LABELS,
     NATIONAL_CURRENCIES,
     NUMBER_WORDS,

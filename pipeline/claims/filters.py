@@ -6,7 +6,7 @@ import re
 
 from spacy.tokens import Doc, Span, Token
 
-from .vocabulary import NAME_LABELS, NUMBER_WORDS, TIME_UNITS
+from .vocabulary import MONEY_NOUNS, MONEY_VERBS, NAME_LABELS, NUMBER_WORDS, TIME_UNITS
 from .grammar import _Candidate, _YEAR_LEAD_RE
 from .normalise import _looks_like_year, singular
 
@@ -215,17 +215,6 @@ def _is_person_complement(root: Token) -> bool:
         return False
     subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
     return subject is not None and (subject.lower_ in _PERSON_PRONOUNS or subject.ent_type_ == "PERSON")
-
-
-MONEY_VERBS = frozenset(
-    "cost spend invest raise pay earn fund charge save owe borrow lend donate budget".split()
-)
-
-
-MONEY_NOUNS = frozenset(
-    "budget funding revenue investment spending sale profit loss debt capital fee subsidy "
-    "wage damage cash financing".split()
-)
 
 
 def _is_spent(span: Span) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .vocabulary import ATTACHED_UNIT_SYMBOLS, CURRENCY_SYMBOLS, CURRENCY_WORDS, MEASURE_UNITS, NATIONAL_CURRENCIES, NUMBER_WORDS, QUALIFIER_CUES, UNIT_SYMBOLS, UNIT_WORDS, _ONES, _ORDINAL_WORDS, _TENS
+from .vocabulary import ATTACHED_UNIT_SYMBOLS, CURRENCY_SYMBOLS, CURRENCY_WORDS, FRACTION_DENOMINATORS, GROUP_WORDS, MULTIPLIER_VERBS, NATIONAL_CURRENCIES, NUMBER_WORDS, QUALIFIER_CUES, SCALE_ATTACHED, SCALE_WORDS, SCALES, SLASH_DENOMINATORS, UNIT_SYMBOLS, UNIT_WORDS, _ONES, _ORDINAL_WORDS, _TENS
 
 
 _CUR = "|".join(re.escape(s) for s in sorted(CURRENCY_SYMBOLS, key=len, reverse=True))
@@ -27,9 +27,14 @@ MAX_FIGURE_DIGITS = 30
 # (Found by its first digits, then taken to its last digit with a plain character class:
 # a repeated group over a 5 MB run is ten times slower.)
 _OVERLONG_DIGITS_RE = re.compile(rf"\d(?:[.,]?\d){{{MAX_FIGURE_DIGITS}}}[\d.,]*(?<=\d)")
-_SCALE_ATTACHED = r"(?:mn|bn|tn|trn|bln|mln|mil|MM|[kKmMbBT])(?![A-Za-z])"
-_SCALE_WORD = r"(?:\s?(?:hundred|thousand|million|billion|trillion|lakh|crore|mn|bn|tn)\b)+"
-_SYMBOLS = sorted(set(UNIT_SYMBOLS) | set(MEASURE_UNITS), key=len, reverse=True)
+def _alternatives(words) -> str:
+    """A regex alternation of words, longest first (so "mln" is tried before "m")."""
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+_SCALE_ATTACHED = rf"(?:{_alternatives(SCALE_ATTACHED)})(?![A-Za-z])"
+_SCALE_WORD = rf"(?:\s?(?:{_alternatives(SCALE_WORDS)})\b)+"
+_SYMBOLS = sorted(UNIT_SYMBOLS, key=len, reverse=True)
 _UNIT_ATTACHED = (
     "|".join(re.escape(u) for u in sorted(ATTACHED_UNIT_SYMBOLS, key=len, reverse=True))
     + r"|%|×|x(?![A-Za-z])"
@@ -74,22 +79,19 @@ _CURRENCY_WORD_RE = re.compile(
 _MILLIONS_AFTER_M_RE = re.compile(r"\s+(?:of\b|(?:[a-z-]+\s+){0,3}?[a-z-]+[^sui\W']s\b)")
 # Neither these nor the fractions below start inside a number ("1,000th" is not "000th").
 _DIGIT_ORDINAL_RE = re.compile(r"(?<![\w.])(?<!\d,)\d+(?:st|nd|rd|th)\b")
-_WORD_NUMBER = "|".join(
-    sorted(list(NUMBER_WORDS) + ["hundred", "dozen", "thousand", "million", "billion", "trillion"],
-           key=len, reverse=True)
-)  # fmt: skip
+# Words a number in words is made of: "two hundred and fifty thousand", "five dozen", "two
+# lakh" (the scales written as words, not the abbreviations "mn", "bn").
+_MULTIPLYING_WORDS = [*GROUP_WORDS, *(w for w in SCALES if len(w) > 3)]
+_WORD_NUMBER = _alternatives([*NUMBER_WORDS, *_MULTIPLYING_WORDS])
 WORD_NUMBER_RE = re.compile(
-    rf"(?i)\b(?:an?\s+(?=(?:hundred|thousand|million|billion|trillion|dozen)\b))?"
+    rf"(?i)\b(?:an?\s+(?=(?:{_alternatives(_MULTIPLYING_WORDS)})\b))?"
     rf"(?:{_WORD_NUMBER})(?:(?:\s+and\s+|[\s-])(?:{_WORD_NUMBER}))*\b(?!-)"
 )
 VAGUE_PLURAL_RE = re.compile(
-    r"(?i)\b(?:dozens|tens|hundreds|thousands|millions|billions|trillions)"
-    r"(?:\s+of\s+(?:thousands|millions|billions|trillions))?\b"
+    rf"(?i)\b(?:tens|{_alternatives(w + 's' for w in _MULTIPLYING_WORDS)})"
+    rf"(?:\s+of\s+(?:{_alternatives(w + 's' for w in SCALES if len(w) > 3)}))?\b"
 )
-_FRACTION_DENOMINATORS = {
-    "half": 2, "halve": 2, "third": 3, "quarter": 4, "fourth": 4, "fifth": 5, "sixth": 6,
-    "seventh": 7, "eighth": 8, "ninth": 9, "tenth": 10,
-}  # fmt: skip
+_FRACTION_DENOMINATORS = FRACTION_DENOMINATORS
 _SMALL = "|".join(_ONES[1:] + _TENS)
 # "a third of", "two-thirds", "one fourth of", "one in five", "one out of three"; the whole
 # has at most three digits, so "Fire-Flyer 1 in 2019" is a name and a year, not 1/2019.
@@ -101,9 +103,9 @@ FRACTION_RE = re.compile(
 # "1/16 of a pint", "1⁄2 pound": a proper fraction with a usual denominator ("9/11", "24/7"
 # and day-level dates are not fractions).
 SLASH_FRACTION_RE = re.compile(r"(?<![\w/.⁄])(?<!\d,)(?P<num>\d{1,3})\s?[/⁄]\s?(?P<den>\d{1,3})(?![\w/⁄.,]\d?)")
-_SLASH_DENOMINATORS = frozenset({2, 3, 4, 5, 6, 8, 10, 12, 16, 32, 64, 100, 128})
+_SLASH_DENOMINATORS = SLASH_DENOMINATORS
 _ORDINAL_WORD_RE = re.compile(r"(?i)\b(?:" + "|".join(_ORDINAL_WORDS) + r")\b")
-_MULTIPLIER_VERB_RE = re.compile(r"(?i)\b(?:doubl|tripl|quadrupl|halv)(?:e|es|ed|ing)\b")
+_MULTIPLIER_VERB_RE = re.compile(rf"(?i)\b(?:{_alternatives(MULTIPLIER_VERBS)})(?:e|es|ed|ing)\b")
 _FOLD_RE = re.compile(rf"(?i)(?<!\d[.,])\b(?:\d+(?:\.\d+)?|{_WORD_NUMBER})-?fold\b")
 
 _MONTH = (
@@ -133,8 +135,6 @@ _RANGE_SEP_RE = re.compile(r"^\s?[–—-]\s?$|^\s+to\s+$")
 _PER_RE = re.compile(
     r"(?i)^\s*(?:(?:per|an?)\b|/)\s*(?:(?P<scale>million|thousand|billion|M|K)\s+)?"
 )
-_RATE_WORDS = {"annually": "year", "yearly": "year", "monthly": "month", "daily": "day",
-               "hourly": "hour", "weekly": "week"}  # fmt: skip
 
 
 def figure_safe_cut(text: str, start: int, cut: int) -> int:

@@ -7,8 +7,8 @@ import re
 from spacy.tokens import Span, Token
 
 from ..records import Claim
-from .vocabulary import DOWN_WORDS, TIME_UNITS, TRAILING_CUES, UP_WORDS
-from .grammar import ParsedFigure, _CUE_RE, _Candidate, _ESTIMATED_OF_RE, _PER_RE, _RATE_WORDS
+from .vocabulary import DOWN_WORDS, LEVEL_VERBS, PRICE_WORDS, RATE_WORDS, TEMPERATURE_WORDS, TIME_UNITS, TRAILING_CUES, UP_WORDS
+from .grammar import ParsedFigure, _CUE_RE, _Candidate, _ESTIMATED_OF_RE, _PER_RE
 from .normalise import _is_acronym, bounds, normalise_unit, per_unit, qualifier_for, singular
 from .filters import _counted_head, _is_age, _is_spent, _of_unit
 from .subjects import _attribution, _subject
@@ -60,16 +60,6 @@ def _build_claim(text: str, cand: _Candidate, span: Span, sent: Span) -> Claim:
     )
 
 
-_TEMPERATURE_WORDS = frozenset(
-    "temperature temperatures degree degrees melting boiling freezing weather forecast warm "
-    "hot cold heat cool thermometer".split()
-)
-_PRICE_WORDS = frozenset(
-    "cost costs costing price prices priced pay paid pays ticket fee fare budget pricey cheap "
-    "expensive spend spent salary wage rent currency".split()
-)
-
-
 def _context_unit(surface: str, sent: Span, unit: str | None, kind: str | None) -> tuple[str | None, str | None]:
     """A one- or two-letter symbol read by its sentence: "12 C" is Celsius and "50 F"
     Fahrenheit among temperature words; "150 kn" is Croatian kuna and "18 R" South African
@@ -79,9 +69,9 @@ def _context_unit(surface: str, sent: Span, unit: str | None, kind: str | None) 
         return unit, kind
     words = {t.lower_ for t in sent}
     symbol = m.group(1)
-    if symbol in ("C", "F") and words & _TEMPERATURE_WORDS:
+    if symbol in ("C", "F") and words & TEMPERATURE_WORDS:
         return ("°C" if symbol == "C" else "°F"), "size"
-    if symbol in ("kn", "R") and words & _PRICE_WORDS:
+    if symbol in ("kn", "R") and words & PRICE_WORDS:
         return ("HRK" if symbol == "kn" else "ZAR"), "money"
     return unit, kind
 
@@ -145,8 +135,8 @@ def _extend_rate(text: str, span: Span, end: int, unit: str | None) -> tuple[int
     """Take "per million input tokens" into a price's surface and unit; "annually" into its unit."""
     following = text[end:end + 60]
     word = re.match(r"\s+(\w+)", following)
-    if word and word.group(1).lower() in _RATE_WORDS and unit:
-        return end, f"{unit} per {_RATE_WORDS[word.group(1).lower()]}"
+    if word and word.group(1).lower() in RATE_WORDS and unit:
+        return end, f"{unit} per {RATE_WORDS[word.group(1).lower()]}"
     m = _PER_RE.match(following)
     if not m or not unit or " per " in unit:
         return end, unit
@@ -209,13 +199,12 @@ def _change(span: Span, surface: str = "", kind: str | None = None) -> str | Non
 
 # Verbs whose "up"/"down" says where a level moved ("trending up", "ended down", "were up");
 # in other phrasal verbs the particle means something else ("gave up 517 yards").
-_LEVEL_VERBS = frozenset("be trend move go edge tick inch creep head shoot end close open finish trade".split())
 
 
 def _particle_direction(verb: Token, span: Span) -> str | None:
     """up/down from a particle or adverb before the figure on its verb: "trending up 0.2%",
     "they were up 5pc" (not "up from 2.4 million", where "up" heads the figure's phrase)."""
-    if verb.lemma_.lower() not in _LEVEL_VERBS:
+    if verb.lemma_.lower() not in LEVEL_VERBS:
         return None
     for child in verb.children:
         if child.dep_ in ("prt", "advmod") and child.lower_ in ("up", "down") and child.i < span.start:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import re
 
-from .vocabulary import ATTACHED_UNIT_SYMBOLS, CURRENCY_SYMBOLS, CURRENCY_WORDS, NATIONAL_CURRENCIES, NUMBER_WORDS, QUALIFIER_CUES, SCALES, SYMBOL_QUALIFIERS, TIME_UNITS, TRAILING_CUES, TRANSLITERATED_SYMBOLS, UNIT_SYMBOLS, UNIT_WORDS, VIDEO_RESOLUTIONS, _ORDINAL_WORDS
+from .vocabulary import ATTACHED_UNIT_SYMBOLS, CURRENCY_SYMBOLS, CURRENCY_WORDS, GROUP_WORDS, MULTIPLIER_VERBS, NATIONAL_CURRENCIES, NUMBER_WORDS, PERCENT_UNITS, QUALIFIER_CUES, SCALES, SYMBOL_QUALIFIERS, TIME_UNITS, TRAILING_CUES, TRANSLITERATED_SYMBOLS, UNIT_SYMBOLS, UNIT_WORDS, VIDEO_RESOLUTIONS, _ORDINAL_WORDS
 from .grammar import FIGURE_RE, FRACTION_RE, ParsedFigure, VAGUE_PLURAL_RE, WORD_NUMBER_RE, _AGE_RE, _CUE_RE, _CURRENCY_WORD_RE, _DIGIT_ORDINAL_RE, _FOLD_RE, _FRACTION_DENOMINATORS, _MILLIONS_AFTER_M_RE, _MULTIPLIER_VERB_RE, _ORDINAL_WORD_RE, _OVERLONG_DIGITS_RE, _SUPERSCRIPT_DIGITS, _UNIT_WORD_RE
 
 
@@ -48,7 +48,7 @@ def _caret_power(m: re.Match) -> str:
 
 def _parse_number_words(text: str) -> float | None:
     words = [w for w in re.split(r"[\s-]+", text) if w and w != "and"]
-    if not words or words[0] in SCALES or words[0] in ("hundred", "dozen"):
+    if not words or words[0] in SCALES or words[0] in GROUP_WORDS:
         return None  # a bare "million" ("per million tokens") is a denominator, not a figure
     total, group = 0.0, 0.0
     for i, word in enumerate(words):
@@ -58,8 +58,8 @@ def _parse_number_words(text: str) -> float | None:
             if group % 100 and not (group % 10 == 0 and group % 100 >= 20 and NUMBER_WORDS[word] < 10):
                 return None  # "one-two", "five six": a sequence, not one number
             group += NUMBER_WORDS[word]
-        elif word in ("hundred", "dozen"):
-            group = (group or 1) * (100 if word == "hundred" else 12)
+        elif word in GROUP_WORDS:
+            group = (group or 1) * GROUP_WORDS[word]
         elif word in SCALES and len(word) > 3:
             total += (group or 1) * SCALES[word]
             group = 0
@@ -76,7 +76,7 @@ def scale_factor(word: str | None) -> float:
         return 1.0
     factor = 1.0
     for part in word.split():
-        factor *= 100.0 if part.lower() == "hundred" else SCALES.get(part.lower(), 1.0)
+        factor *= GROUP_WORDS.get(part.lower()) or SCALES.get(part.lower(), 1.0)
     return factor
 
 
@@ -145,6 +145,9 @@ def bounds(value: float, qualifier: str) -> tuple[float | None, float | None]:
     return None, None
 
 
+_VAGUE_GROUPS = {"tens": 10} | {word + "s": factor for word, factor in GROUP_WORDS.items()}
+
+
 def vague_range(text: str) -> tuple[float, float] | None:
     """Order-of-magnitude range of a vague plural: "billions" -> (1e9, 1e10)."""
     words = text.lower().split()
@@ -152,7 +155,7 @@ def vague_range(text: str) -> tuple[float, float] | None:
     for word in words:
         if word == "of":
             continue
-        unit = {"tens": 10, "hundreds": 100, "dozens": 12}.get(word) or SCALES.get(word[:-1])
+        unit = _VAGUE_GROUPS.get(word) or SCALES.get(word[:-1])
         if unit is None:
             return None
         base *= unit
@@ -189,7 +192,8 @@ def _figure_value(m: re.Match, suffix: str = "") -> tuple[float | None, str | No
     return value, None, None, 0
 
 
-_TRAILING_CURRENCY = frozenset("€£¥₹")
+# Currency signs of one character other than "$" may follow the number.
+_TRAILING_CURRENCY = frozenset(s for s in CURRENCY_SYMBOLS if len(s) == 1 and not s.isascii())
 
 
 def unit_of_symbol(symbol: str) -> tuple[str, str]:
@@ -218,7 +222,7 @@ def unit_after(following: str, scaled: bool = False) -> tuple[int, str, str] | N
     m = _UNIT_WORD_RE.match(following)
     if m:
         unit = UNIT_WORDS[m.group("word").lower()]
-        return m.end(), unit, "percent" if unit in ("percentage point", "basis point") else "size"
+        return m.end(), unit, "percent" if unit in PERCENT_UNITS else "size"
     m = _CURRENCY_WORD_RE.match(following)
     if m:
         word = m.group("word").lower()
@@ -449,7 +453,7 @@ def _parse_multiplier_word(text: str) -> ParsedFigure | None:
 def multiplier_value(word: str) -> float | None:
     """The factor of "doubles", "tripled", "halved", "10-fold", "three-fold"."""
     lower = word.lower()
-    for stem, factor in (("doubl", 2.0), ("tripl", 3.0), ("quadrupl", 4.0), ("halv", 0.5)):
+    for stem, factor in MULTIPLIER_VERBS.items():
         if lower.startswith(stem):
             return factor
     if lower.endswith("fold"):

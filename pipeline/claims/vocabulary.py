@@ -1,166 +1,117 @@
-"""Vocabulary: the words and signs figures are written with (scales, number words, currencies, units, qualifier and change cues, report verbs)."""
+"""Vocabulary: the words and signs figures are written with, read from ``vocabulary.toml``.
+
+The data file holds scale words, number words, currencies, units, qualifier and change
+cues and reporting verbs, each written once; this module turns it into the lookup tables
+the grammar, the normaliser, the claim filters and the scorer's output read. Dimensions
+and conversions of physical units come from pint (:mod:`.units`), not from here.
+"""
 
 from __future__ import annotations
 
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10
+    import tomli as tomllib
+from importlib.resources import files
 
-SCALES = {
-    "k": 1e3, "thousand": 1e3, "lakh": 1e5, "crore": 1e7,
-    "m": 1e6, "mm": 1e6, "mn": 1e6, "mln": 1e6, "mil": 1e6, "million": 1e6,
-    "b": 1e9, "bn": 1e9, "bln": 1e9, "billion": 1e9,
-    "t": 1e12, "tn": 1e12, "trn": 1e12, "trillion": 1e12,
-}  # fmt: skip
+DATA = tomllib.loads(files(__package__).joinpath("vocabulary.toml").read_text(encoding="utf-8"))
 
-_ONES = (
-    "zero one two three four five six seven eight nine ten eleven twelve thirteen "
-    "fourteen fifteen sixteen seventeen eighteen nineteen"
-).split()
-_TENS = "twenty thirty forty fifty sixty seventy eighty ninety".split()
+
+def _checked_union(pairs, what: str) -> dict:
+    """A mapping from (key, value) pairs, refusing a key given two values: the data file
+    must say each thing once."""
+    table: dict = {}
+    for key, value in pairs:
+        if table.get(key, value) != value:
+            raise ValueError(f"vocabulary.toml: {what} {key!r} is given twice ({table[key]!r}, {value!r})")
+        table[key] = value
+    return table
+
+
+# --- scales: "6 million", "6m", "five hundred thousand"
+_SCALES = DATA["scale"]
+# Scales of a whole number ("thousand" and up), by every spelling, lower-case: "bn", "million".
+SCALES = _checked_union(
+    ((spelling.lower(), scale["factor"]) for scale in _SCALES if scale["factor"] >= 1e3
+     for spelling in scale.get("words", []) + scale.get("attached", [])),
+    "scale",
+)  # fmt: skip
+SCALE_WORDS = [w for scale in _SCALES for w in scale.get("words", [])]  # after a space
+SCALE_ATTACHED = [w for scale in _SCALES for w in scale.get("attached", [])]  # glued to digits
+# Below a thousand a scale multiplies within a group of a number in words, as "dozen" does.
+GROUP_WORDS = {w: scale["factor"] for scale in _SCALES if scale["factor"] < 1e3 for w in scale["words"]}
+GROUP_WORDS |= DATA["numbers"]["groups"]
+# How figures are written back: (factor, word) and (factor, letter), largest first.
+SCALE_NAMES = sorted(((s["factor"], s["name"]) for s in _SCALES if "name" in s), reverse=True)
+SCALE_LETTERS = sorted(((s["factor"], s["short"]) for s in _SCALES if "short" in s), reverse=True)
+
+# --- numbers in words
+_NUMBERS = DATA["numbers"]
+_ONES = _NUMBERS["ones"]
+_TENS = _NUMBERS["tens"]
 NUMBER_WORDS = {w: i for i, w in enumerate(_ONES)} | {w: 20 + 10 * i for i, w in enumerate(_TENS)}
 NUMBER_WORDS |= {"half": 0.5}
+_ORDINAL_WORDS = _NUMBERS["ordinals"]
+FRACTION_DENOMINATORS = _NUMBERS["fractions"]
+SLASH_DENOMINATORS = frozenset(_NUMBERS["slash_denominators"])
+MULTIPLIER_VERBS = _NUMBERS["multiplier_verbs"]
+VIDEO_RESOLUTIONS = frozenset(_NUMBERS["video_resolutions"])
 
-_ORDINAL_WORDS = {
-    "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8, "ninth": 9,
-    "tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13, "fourteenth": 14,
-    "fifteenth": 15, "sixteenth": 16, "seventeenth": 17, "eighteenth": 18,
-    "nineteenth": 19, "twentieth": 20, "thirtieth": 30, "fortieth": 40, "fiftieth": 50,
-    "hundredth": 100,
-}  # fmt: skip  ("first", "second" and "last" are mostly discourse markers, not ranks)
-
-# Longest symbols first so "US$" wins over "$". "PS" and "Y" are the ASCII transliterations
-# of "£" and "¥" (as unidecode writes them); they count only before money-shaped numbers.
-CURRENCY_SYMBOLS = {
-    "US$": "USD", "US $": "USD", "$US": "USD", "HK$": "HKD", "HK $": "HKD", "NZ$": "NZD",
-    "NZ $": "NZD", "A$": "AUD", "$A": "AUD", "AU$": "AUD", "AU $": "AUD", "C$": "CAD", "C $": "CAD",
-    "CA$": "CAD",
-    "S$": "SGD", "R$": "BRL", "$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "₹": "INR",
-    "₩": "KRW", "₽": "RUB", "₪": "ILS", "Rs": "INR", "Rs.": "INR", "RM": "MYR", "Rp": "IDR",
-    "USD ": "USD", "EUR ": "EUR", "GBP ": "GBP", "JPY ": "JPY", "CNY ": "CNY", "CHF ": "CHF",
-    "USD": "USD", "EUR": "EUR", "GBP": "GBP", "JPY": "JPY", "CNY": "CNY", "CHF": "CHF",
-    "INR": "INR", "AUD": "AUD", "CAD": "CAD",  # glued codes: "USD10m", "EUR50m"
-    "INR ": "INR", "AUD ": "AUD", "CAD ": "CAD", "PS": "GBP", "Y=": "JPY", "Y": "JPY",
-}  # fmt: skip
-TRANSLITERATED_SYMBOLS = frozenset({"PS", "Y", "Y="})
-CURRENCY_WORDS = {
-    "dollar": "USD", "usd": "USD", "buck": "USD", "euro": "EUR", "eur": "EUR",
-    "pound": "GBP", "sterling": "GBP", "gbp": "GBP", "yen": "JPY", "jpy": "JPY",
-    "yuan": "CNY", "rmb": "CNY", "renminbi": "CNY", "cny": "CNY", "rupee": "INR", "inr": "INR",
-    "shekel": "ILS", "ringgit": "MYR", "won": "KRW", "rouble": "RUB", "ruble": "RUB",
-    "franc": "CHF", "rand": "ZAR", "peso": "MXN", "lira": "TRY", "baht": "THB",
-    "rupiah": "IDR", "naira": "NGN", "dirham": "AED", "riyal": "SAR", "zloty": "PLN",
-}  # fmt: skip
+# --- currencies
+_CURRENCIES = DATA["currency"]
+# Symbols as written before a number -> ISO code; codes themselves count too, spaced or
+# glued ("USD 10m", "USD10m").
+CURRENCY_SYMBOLS = _checked_union(
+    [(symbol, c["code"]) for c in _CURRENCIES for symbol in c.get("symbols", []) + c.get("transliterated", [])]
+    + [(code, c["code"]) for c in _CURRENCIES if c.get("code_written") for code in (c["code"], c["code"] + " ")],
+    "currency symbol",
+)
+TRANSLITERATED_SYMBOLS = frozenset(s for c in _CURRENCIES for s in c.get("transliterated", []))
+CURRENCY_WORDS = _checked_union(((w, c["code"]) for c in _CURRENCIES for w in c.get("words", [])), "currency word")
 # "Australian dollars", "Danish crowns": a nationality adjective picks the currency.
-NATIONAL_CURRENCIES = {
-    ("australian", "dollar"): "AUD", ("canadian", "dollar"): "CAD", ("us", "dollar"): "USD",
-    ("u.s.", "dollar"): "USD", ("american", "dollar"): "USD", ("new zealand", "dollar"): "NZD",
-    ("hong kong", "dollar"): "HKD", ("singapore", "dollar"): "SGD", ("taiwan", "dollar"): "TWD",
-    ("danish", "crown"): "DKK", ("danish", "krone"): "DKK", ("swedish", "crown"): "SEK",
-    ("swedish", "krona"): "SEK", ("norwegian", "crown"): "NOK", ("norwegian", "krone"): "NOK",
-    ("swiss", "franc"): "CHF", ("mexican", "peso"): "MXN", ("philippine", "peso"): "PHP",
-    ("indian", "rupee"): "INR", ("pakistani", "rupee"): "PKR", ("south african", "rand"): "ZAR",
-    ("turkish", "lira"): "TRY", ("chinese", "yuan"): "CNY", ("japanese", "yen"): "JPY",
-    ("russian", "rouble"): "RUB", ("russian", "ruble"): "RUB", ("brazilian", "real"): "BRL",
-    ("british", "pound"): "GBP", ("egyptian", "pound"): "EGP",
-}  # fmt: skip
+NATIONAL_CURRENCIES = _checked_union(
+    ((tuple(name.rsplit(" ", 1)), c["code"]) for c in _CURRENCIES for name in c.get("national", [])),
+    "national currency",
+)
+# How an amount in a currency is written back ("$", "CN¥"); each reads back as its code.
+CURRENCY_SIGNS = {c["code"]: c["sign"] for c in _CURRENCIES if "sign" in c}
 
-# Units written straight after a number; the value is the number as written.
-MEASURE_UNITS = (
-    "GB/s TB/s MB/s Gbps Mbps GB TB MB KB PB GHz MHz kWh MWh GWh kW MW GW nm ms km kg mph"
-).split()
-
-# Unit symbols, as written -> canonical symbol. They may follow the number directly or
-# after one space ("155mph", "300 Hz"); case matters ("mm" is not "Mm").
-UNIT_SYMBOLS = {
-    "km": "km", "cm": "cm", "mm": "mm", "µm": "µm", "μm": "µm", "nm": "nm", "mi": "mi",
-    "ft": "ft", "yd": "yd", "kg": "kg", "mg": "mg", "lb": "lb", "lbs": "lb", "oz": "oz",
-    "ml": "ml", "mL": "ml", "gal": "gal", "bbl": "bbl",
-    "Wh": "Wh", "kWh": "kWh", "MWh": "MWh", "GWh": "GWh", "TWh": "TWh", "kJ": "kJ",
-    "MJ": "MJ", "kcal": "kcal", "kW": "kW", "MW": "MW", "GW": "GW", "hp": "hp", "HP": "hp",
-    "bhp": "bhp", "kV": "kV", "mAh": "mAh", "Nm": "Nm", "lb-ft": "lb-ft",
-    "Hz": "Hz", "HZ": "Hz", "hz": "Hz", "kHz": "kHz", "KHz": "kHz", "khz": "kHz",
-    "MHz": "MHz", "Mhz": "MHz", "mhz": "MHz", "GHz": "GHz", "Ghz": "GHz", "ghz": "GHz",
-    "GB": "GB", "TB": "TB", "MB": "MB", "KB": "KB", "PB": "PB", "Gbps": "Gbps",
-    "Mbps": "Mbps", "GB/s": "GB/s", "TB/s": "TB/s", "MB/s": "MB/s",
-    "mph": "mph", "m.p.h.": "mph", "km/h": "km/h", "km/hr": "km/h", "kph": "km/h",
-    "m/s": "m/s", "mpg": "mpg", "rpm": "rpm", "psi": "psi", "ksi": "ksi", "kPa": "kPa",
-    "MPa": "MPa", "GPa": "GPa", "ppm": "ppm", "ppb": "ppb", "sqm": "m²", "sq m": "m²",
-    "m2": "m²", "m²": "m²", "km2": "km²", "km²": "km²", "sq ft": "sq ft", "sq mi": "sq mi",
-    "°C": "°C", "°F": "°F", "degC": "°C", "degF": "°F", "deg C": "°C", "deg F": "°F",
-    "°": "°", "kt": "kn", "kn": "kn", "Gt": "Gt", "Mt": "Mt", "ms": "ms",
-    "ppg": "point per game", "rpg": "rebound per game", "apg": "assist per game",
-    "bps": "basis point", "WAR": "WAR",
-}  # fmt: skip
-# ("s" is not among them: "1990s" is a decade, "Model 3s" a plural.)
+# --- units
+_UNITS = DATA["units"]["known"]
+# Unit symbols, as written -> canonical symbol: after the number, glued or after a space.
+UNIT_SYMBOLS = _checked_union(((w, u["symbol"]) for u in _UNITS for w in u.get("written", [])), "unit symbol")
 # Single letters are units only when glued to the number ("45g", "1.5L", "5-10W", "5G").
-ATTACHED_UNIT_SYMBOLS = {
-    "g": "g", "l": "l", "L": "l", "W": "W", "V": "V", "A": "A", "J": "J", "t": "t",
-    "h": "h", "min": "min", "in": "in", "G": "G", "p": "p",
-}  # fmt: skip
-# "1080p", "4320p": display resolutions, labels rather than prices in pence.
-VIDEO_RESOLUTIONS = frozenset({240, 360, 480, 576, 720, 1080, 1440, 2160, 4320})
+ATTACHED_UNIT_SYMBOLS = _checked_union(((w, u["symbol"]) for u in _UNITS for w in u.get("glued", [])), "unit symbol")
 # Unit words (any case, singular or plural, after a space or hyphen) -> canonical symbol.
-UNIT_WORDS = {
-    "mile": "mi", "kilometre": "km", "kilometer": "km", "metre": "m", "meter": "m",
-    "centimetre": "cm", "centimeter": "cm", "millimetre": "mm", "millimeter": "mm",
-    "micrometre": "µm", "micrometer": "µm", "micron": "µm", "nanometre": "nm",
-    "nanometer": "nm", "foot": "ft", "feet": "ft", "inch": "in", "yard": "yd",
-    "acre": "acre", "hectare": "ha", "square metre": "m²", "square meter": "m²",
-    "square foot": "sq ft", "square feet": "sq ft", "square mile": "sq mi",
-    "square kilometre": "km²", "square kilometer": "km²", "cubic metre": "m³",
-    "cubic meter": "m³", "litre": "l", "liter": "l", "millilitre": "ml", "milliliter": "ml",
-    "gallon": "gal", "pint": "pint", "barrel": "bbl", "fluid ounce": "fl oz",
-    "kilogram": "kg", "kilo": "kg", "gram": "g", "milligram": "mg", "ounce": "oz",
-    "tonne": "t", "ton": "ton", "gigatonne": "Gt", "gigaton": "Gt", "megatonne": "Mt",
-    "megaton": "Mt", "stone": "st", "carat": "ct",
-    "horsepower": "hp", "brake horsepower": "bhp", "watt": "W", "kilowatt": "kW",
-    "megawatt": "MW", "gigawatt": "GW", "watt-hour": "Wh", "watt hour": "Wh",
-    "kilowatt-hour": "kWh", "kilowatt hour": "kWh", "megawatt-hour": "MWh",
-    "megawatt hour": "MWh", "gigawatt-hour": "GWh", "gigawatt hour": "GWh",
-    "terawatt-hour": "TWh", "terawatt hour": "TWh", "joule": "J", "kilojoule": "kJ",
-    "megajoule": "MJ", "calorie": "cal", "kilocalorie": "kcal", "volt": "V",
-    "kilovolt": "kV", "amp": "A", "ampere": "A", "hertz": "Hz", "kilohertz": "kHz",
-    "megahertz": "MHz", "gigahertz": "GHz", "byte": "B", "kilobyte": "KB",
-    "megabyte": "MB", "gigabyte": "GB", "terabyte": "TB", "petabyte": "PB",
-    "degree celsius": "°C", "degrees celsius": "°C", "degree fahrenheit": "°F",
-    "degrees fahrenheit": "°F", "celsius": "°C", "fahrenheit": "°F", "degree": "°", "knot": "kn", "decibel": "dB",
-    "pound-foot": "lb-ft", "pound-feet": "lb-ft", "newton metre": "Nm", "newton meter": "Nm",
-    "miles per hour": "mph", "mile per hour": "mph", "kilometres per hour": "km/h",
-    "kilometers per hour": "km/h", "metres per second": "m/s", "meters per second": "m/s",
-    "miles per gallon": "mpg", "parts per million": "ppm", "parts per billion": "ppb",
-    "basis point": "basis point", "percentage point": "percentage point",
-}  # fmt: skip
+UNIT_WORDS = _checked_union(((w, u["symbol"]) for u in _UNITS for w in u.get("words", [])), "unit word")
+# Units whose claims are shares, not sizes: "25 basis points" is a percent claim.
+PERCENT_UNITS = frozenset(u["symbol"] for u in _UNITS if u.get("kind") == "percent")
+# Canonical symbol -> pint's unit expression, for physical units.
+PINT_UNITS = {u["symbol"]: u["pint"] for u in _UNITS if "pint" in u}
+PINT_DEFINITIONS = tuple(DATA["pint"]["definitions"])
+# Our units and currency codes -> the NewsQuant (CQE) scorer's unit names.
+CQE_NAMES = _checked_union(
+    [(u["symbol"], u["cqe"]) for u in _UNITS if "cqe" in u] + [(c["code"], c["cqe"]) for c in _CURRENCIES if "cqe" in c],
+    "CQE name of",
+)
+
 # Entity labels of names a number can start ("404 Media", "Two Sigma").
 NAME_LABELS = frozenset({"ORG", "PERSON", "GPE", "PRODUCT", "FAC", "WORK_OF_ART", "EVENT", "LAW"})
 
-TIME_UNITS = frozenset(
-    "second minute hour day week month quarter year decade century".split()
-)
+TIME_UNITS = frozenset(DATA["time"]["units"])
+RATE_WORDS = DATA["time"]["rate_words"]
 
-QUALIFIER_CUES = {
-    "about": "approx", "around": "approx", "roughly": "approx", "approximately": "approx",
-    "some": "approx", "nearly": "approx", "almost": "approx", "close to": "approx",
-    "circa": "approx", "an estimated": "exact", "estimated": "exact",
-    "under": "under", "less than": "under", "fewer than": "under", "below": "under",
-    "over": "over", "more than": "over", "above": "over", "exceeding": "over",
-    "upwards of": "over", "in excess of": "over", "north of": "over",
-    "at least": "at_least", "no fewer than": "at_least", "no less than": "at_least",
-    "up to": "at_most", "at most": "at_most", "no more than": "at_most",
-    "as many as": "at_most", "as much as": "at_most",
-    "just": "exact", "only": "exact", "effectively": "exact", "exactly": "exact",
-}  # fmt: skip
-SYMBOL_QUALIFIERS = {
-    "~": "approx", "≈": "approx", "≥": "at_least", ">": "over", "<": "under",
-    "≤": "at_most", "sub-": "under", "+": "at_least",
-}  # fmt: skip
-TRAILING_CUES = {"or more": "at_least", "or so": "approx", "or less": "at_most", "or fewer": "at_most"}
+# --- qualifiers and cues
+QUALIFIER_CUES = DATA["qualifiers"]["before"]
+SYMBOL_QUALIFIERS = DATA["qualifiers"]["symbols"]
+TRAILING_CUES = DATA["qualifiers"]["after"]
 
-UP_WORDS = frozenset(
-    "rise climb gain jump soar surge increase grow rally up add boost advance spike".split()
-)
-DOWN_WORDS = frozenset(
-    "fall drop lose cut decline plunge slide sink tumble knock shed wipe slash down reduce "
-    "shrink erase decrease plummet slump dip slip dive".split()
-)
-REPORT_VERBS = frozenset(
-    "say claim estimate report suggest quip show find tell note write argue believe announce "
-    "state insist admit reckon reveal disclose indicate calculate predict warn".split()
-)
+_CUES = DATA["cues"]
+UP_WORDS = frozenset(_CUES["up"])
+DOWN_WORDS = frozenset(_CUES["down"])
+LEVEL_VERBS = frozenset(_CUES["level"])
+REPORT_VERBS = frozenset(_CUES["report"])
+MONEY_VERBS = frozenset(_CUES["money_verbs"])
+MONEY_NOUNS = frozenset(_CUES["money_nouns"])
+PRICE_WORDS = frozenset(_CUES["price"])
+TEMPERATURE_WORDS = frozenset(_CUES["temperature"])
