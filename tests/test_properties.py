@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from pipeline.claims import parse_figure
 from pipeline.tracing import FigureQuery, format_figure, significant_digits
 
-UNITS = ["USD", "EUR", "GBP", "JPY", "percent", "x", "GPU", "employee", "parameter", "token", None]
+UNITS = ["USD", "EUR", "GBP", "JPY", "CNY", "INR", "percent", "x", "GPU", "employee", "parameter", "token", None]
 
 
 @st.composite

@@ -100,7 +100,7 @@ from .queries import (  # noqa: F401
     trace,
 )
 from .render import (  # noqa: F401
-    CURRENCY_SIGNS,
     format_figure,
     lineage_table,
 )
+from ..claims.vocabulary import CURRENCY_SIGNS  # noqa: F401

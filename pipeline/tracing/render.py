@@ -1,8 +1,10 @@
-"""Render: lineages as terminal tables and figures written as news writes them."""
+"""Render: lineages as terminal tables (figures in words come from :mod:`pipeline.claims.display`)."""
 
 from __future__ import annotations
 
 from pathlib import Path
+
+from ..claims.display import format_figure  # noqa: F401  (re-exported: figures in words)
 
 
 def _cell(value, width: int) -> str:
@@ -31,32 +33,3 @@ def lineage_table(lineage: dict) -> str:
                  claim["attributed_to"] or "", mutation]  # fmt: skip
         lines.append("  ".join(_cell(c, w).ljust(w) for c, (_, w) in zip(cells, columns)).rstrip())
     return "\n".join(lines)
-
-
-CURRENCY_SIGNS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥"}
-_SCALE_WORDS = ((1e12, "trillion"), (1e9, "billion"), (1e6, "million"))
-
-
-def format_figure(value: float | None, unit: str | None = None) -> str:
-    """A value in base units written the way news writes it, readable back by
-    :func:`~pipeline.claims.parse_figure`: (6e6, "USD") -> "$6 million",
-    (17, "percent") -> "17%", (50000, "GPU") -> "50,000 GPU"."""
-    if value is None:
-        return ""
-    number = abs(value)
-    # Scale words go with amounts and counts; "17%" and "45x" keep their digits.
-    scale = None if unit in ("percent", "x") else next((s for s in _SCALE_WORDS if number >= s[0]), None)
-    if scale:
-        digits = f"{number / scale[0]:.6g} {scale[1]}"
-    elif float(number).is_integer():
-        digits = f"{int(number):,}"
-    else:
-        digits = f"{number:.6g}"
-    sign = "-" if value < 0 else ""
-    if unit in CURRENCY_SIGNS:
-        return f"{sign}{CURRENCY_SIGNS[unit]}{digits}"
-    if unit == "percent":
-        return f"{sign}{digits}%"
-    if unit == "x":
-        return f"{sign}{digits}x"
-    return f"{sign}{digits} {unit}" if unit else f"{sign}{digits}"
