@@ -24,7 +24,8 @@ from itertools import islice
 from spacy.language import Language
 from spacy.tokens import Doc, Token
 
-from .claims import CQE_NAMES, DOWN_WORDS, SCALES, UNIT_SYMBOLS, UP_WORDS, cue_before, extract_claims, needs_entities, qualifier_for, unit_after  # noqa: F401  (needs_entities: re-exported)
+from .claims import CQE_NAMES, DOWN_WORDS, SCALES, UNIT_SYMBOLS, UP_WORDS, concept_words, cue_before, extract_claims, needs_entities, qualifier_for, referred_concepts, unit_after  # noqa: F401  (needs_entities: re-exported)
+from .claims.subjects import phrase_tokens
 from .records import Claim
 
 JSONL_FIELDS = (
@@ -38,12 +39,6 @@ CQE_CHANGE = {
     "exact": "=", "range": "=", "approx": "~", "over": ">", "at_least": ">",
     "under": "<", "at_most": "<",
 }  # fmt: skip
-
-# Words that carry no concept: determiners, pronouns, auxiliaries.
-_CONCEPT_STOP = frozenset(
-    "the a an of this that these those its his her their our my your it he she they we i "
-    "be is are was were been per".split()
-)
 
 
 def read_texts(lines: Iterable[str]) -> Iterator[str]:
@@ -247,7 +242,7 @@ def _cqe_counted(doc: Doc, claim: Claim) -> str | None:
         return whole.lemma_.lower() if whole is not None else "-"
     if claim.kind == "fraction" or claim.surface.lower() in ("half", "a half"):
         whole = _of_object(span.root) or _fraction_whole(span)
-        return "% " + ((_unit_phrase(_phrase_tokens(whole), span) if whole is not None else "") or "-")
+        return "% " + ((_unit_phrase(phrase_tokens(whole), span) if whole is not None else "") or "-")
     if claim.kind != "count" or " per " in (claim.unit or "") or claim.unit in CQE_NAMES:
         return claim.unit  # ("300 PS": a unit symbol, not a counted phrase)
     of_noun = _of_object(span.root)
@@ -266,7 +261,7 @@ def _cqe_counted(doc: Doc, claim: Claim) -> str | None:
     tokens = [t for c in head.lefts if c.dep_ != "det" for t in c.subtree] + [head]
     of_noun = _of_object(head)
     if of_noun is not None and of_noun.pos_ == "NOUN":
-        tokens += _phrase_tokens(of_noun)
+        tokens += phrase_tokens(of_noun)
     return _unit_phrase(tokens, span) or claim.unit
 
 
@@ -403,199 +398,7 @@ def cqe_unit(unit: str | None) -> str:
     return CQE_NAMES.get(unit, unit)
 
 
-def concept_words(claim: Claim) -> list[str]:
-    """The words of what the quantity refers to (its subject), without function words."""
-    words = re.findall(r"[\w'’-]+", claim.subject or "")
-    return [w for w in words if w.lower() not in _CONCEPT_STOP]
-
-
 def format_record(doc: Doc, claims: list[Claim], fmt: str) -> str:
     """One output line (JSON, no trailing newline) in the chosen format."""
     record = newsquant_record(doc, claims) if fmt == "newsquant" else jsonl_record(doc.text, claims)
     return json.dumps(record, ensure_ascii=False)
-
-
-# Dependencies that lead from a figure up to the verb of its clause.
-_CLIMB_DEPS = frozenset(
-    "pobj prep dobj attr npadvmod advmod nummod quantmod appos conj acomp oprd dative "
-    "pcomp amod compound nmod nsubj nsubjpass agent".split()
-)
-# Dependencies by which a figure modifies a noun: "$800 stone pizza oven", "5kW system".
-_MODIFIER_DEPS = frozenset("nummod compound amod quantmod nmod npadvmod".split())
-_PHRASE_DEPS = frozenset("compound amod poss nmod".split())
-# Clauses without a subject of their own take their head clause's ("X rose 5%, taking it
-# to $8"; "X has 40 staff and plans to hire 10").
-_BORROWING_DEPS = frozenset("conj advcl xcomp pcomp ccomp acl".split())
-_RELATIVE_PRONOUNS = frozenset("who which that whom whose".split())
-_SUBJECT_DEPS = ("nsubj", "nsubjpass")
-
-
-def referred_concepts(doc: Doc, claim: Claim, figures: frozenset[int] = frozenset()) -> list[str]:
-    """What a quantity refers to, as words from the parse (CQE's "referred concepts").
-
-    The noun phrases the quantity is about, in this order: the noun the figure modifies
-    ("a $800 pizza oven" -> pizza oven) or whose prepositional phrase it sits in ("sales
-    of 5835 units" -> sales); an "of"/"for" phrase on the figure ("$12m of claims"); the
-    subject of the figure's clause ("the DAX fell 0.4%" -> DAX), with pronouns resolved to
-    the noun they stand for ("Ford, which has 13000 workers" -> Ford; "the company said it
-    has 1000 customers" -> company); and the verb's direct object ("paid $35 for a roof"
-    has none; "bought a notebook for 1,200€" -> notebook). The counted thing that is the
-    unit itself ("one man", "ten users") is not a concept.
-    """
-    span = doc.char_span(claim.start_char, claim.end_char, alignment_mode="expand")
-    if span is None:
-        return []
-    inside = set(range(span.start, span.end)) | figures
-    anchor = span.root
-    if claim.kind == "count" and _of_counted(anchor, claim.unit) is not None:
-        return []  # "one of the founders": a pronoun-like count refers to its own phrase
-    phrases: list[Token] = []
-    noun, verb = _governors(anchor, inside)
-    if verb is not None and _fronted_adverbial(anchor, verb):
-        return []  # "Nine days later Skaggs was found", "At 118.5p, its shares have climbed": a frame
-    if noun is not None:
-        phrases.append(noun)
-    phrases += [c for c in anchor.children if c.dep_ == "prep" and c.lower_ in ("of", "for") and c.i not in inside]
-    if verb is not None:
-        subject = _clause_subject(verb)
-        if subject is not None and subject.i not in inside:
-            phrases.append(subject)
-        if not (subject is not None and _dominates(subject, anchor)):  # a figure in the subject has no object
-            phrases += [c for c in verb.children if c.i not in inside and (
-                (c.dep_ == "dobj" and c.pos_ != "PRON") or (c.dep_ == "prep" and c.lower_ == "for" and c.i > anchor.i)
-            ) and not _dominates(c, anchor)]  # fmt: skip
-    if not phrases:
-        fallback = _nearest_subject(span, inside)
-        phrases += [fallback] if fallback is not None else []
-    unit = (claim.unit or "").lower()
-    words: list[str] = []
-    for head in phrases:
-        for tok in _noun_phrase_tokens(head):
-            # Numbers outside figures belong to names ("S&P 500"); figures were excluded.
-            if tok.i in inside or tok.is_punct or tok.lower_ in _CONCEPT_STOP:
-                continue
-            if tok.lemma_.lower() == unit:
-                continue  # "one of the founders": the counted thing is the unit, not a concept
-            if tok.text not in words:
-                words.append(tok.text)
-    return words
-
-
-def _fronted_adverbial(anchor: Token, verb: Token) -> bool:
-    """The figure sits in an adverbial put before its clause's subject ("In the last three
-    months the firm has ...", "With eight more picks the team ..."): it frames the clause
-    rather than measuring something in it."""
-    subject = next((c for c in verb.children if c.dep_ in _SUBJECT_DEPS), None)
-    if subject is None or anchor.i > subject.left_edge.i or _dominates(subject, anchor):
-        return False
-    node = anchor  # the figure itself or the object of the fronted preposition or adverb;
-    if node.head.i != verb.i and node.head.pos_ in ("ADP", "ADV"):  # not a noun inside it
-        node = node.head  # ("In a survey of 6,000 employers, ...": the survey is the concept)
-    return node.head.i == verb.i and node.dep_ in ("prep", "npadvmod", "advmod", "advcl") and node.i < subject.i
-
-
-def _governors(anchor: Token, inside: set[int]) -> tuple[Token | None, Token | None]:
-    """(the nearest noun above the figure, the verb of its clause), either may be None.
-
-    The noun is the one the figure modifies ("$800 pizza oven") or whose prepositional
-    phrase holds it ("a speed of 15 mph"); climbing stops at the first verb.
-    """
-    noun = None
-    node = anchor
-    for _ in range(8):
-        if node.i not in inside and node.pos_ in ("NOUN", "PROPN") and noun is None:
-            noun = node
-        if node.pos_ in ("VERB", "AUX"):
-            return noun, node
-        if node.dep_ not in _CLIMB_DEPS or node.head.i == node.i:
-            break
-        node = node.head
-    return noun, None
-
-
-def _nearest_subject(span, inside: set[int]) -> Token | None:
-    """When the parse links the figure to no noun or clause (verbless fragments such as
-    "Blackmores up 9.4 per cent to $84", misparsed clauses): the nearest subject before
-    the figure in its sentence, else the nearest noun phrase before it."""
-    before = span.doc[span.sent.start:span.start]
-    for tok in reversed(before):
-        if tok.dep_ in _SUBJECT_DEPS and tok.i not in inside:
-            resolved = _resolve_pronoun(tok)
-            if resolved is not None:
-                return resolved
-    for tok in reversed(before):
-        if tok.pos_ in ("NOUN", "PROPN") and tok.i not in inside and tok.dep_ not in _PHRASE_DEPS:
-            return tok
-    return None
-
-
-def _of_counted(anchor: Token, unit: str | None) -> Token | None:
-    """The noun of "one of the founders" when it is the count's unit."""
-    for prep in anchor.children:
-        if prep.dep_ == "prep" and prep.lower_ == "of":
-            for pobj in prep.children:
-                if pobj.dep_ == "pobj" and unit and pobj.lemma_.lower() == unit.lower():
-                    return pobj
-    return None
-
-
-def _dominates(top: Token, tok: Token) -> bool:
-    """``tok`` is in ``top``'s subtree."""
-    return top.left_edge.i <= tok.i <= top.right_edge.i and (tok.i == top.i or top in tok.ancestors)
-
-
-def _clause_subject(verb: Token) -> Token | None:
-    """The subject of a verb's clause, pronouns resolved; a clause without one borrows its
-    head clause's ("rose 8% and added $3", "plans to hire 400")."""
-    node = verb
-    for _ in range(4):
-        subject = next((c for c in node.children if c.dep_ in _SUBJECT_DEPS), None)
-        if subject is not None:
-            return _resolve_pronoun(subject)
-        if node.dep_ not in _BORROWING_DEPS or node.head.i == node.i:
-            return None
-        node = node.head
-        if node.pos_ == "ADP" and node.head.i != node.i:  # "rose 5% before easing to 4%"
-            node = node.head
-    return None
-
-
-def _resolve_pronoun(subject: Token) -> Token | None:
-    """A subject pronoun's noun: a relative pronoun's is the noun its clause modifies
-    ("Ford, which has ..."); "it"/"they" take the nearest earlier non-pronoun subject in
-    the doc (the head clause's, or the previous sentence's)."""
-    if subject.pos_ != "PRON":
-        return subject
-    if subject.lower_ in _RELATIVE_PRONOUNS:
-        clause = subject.head
-        if clause.dep_ == "relcl" and clause.head.pos_ in ("NOUN", "PROPN"):
-            return clause.head
-        return None
-    if subject.lower_ not in ("it", "they", "its", "their"):
-        return None  # "I", "we", "you": the speaker is not what a figure is about
-    for tok in reversed(subject.doc[:subject.i]):
-        if tok.dep_ in _SUBJECT_DEPS and tok.pos_ in ("NOUN", "PROPN"):
-            return tok
-    return None
-
-
-def _phrase_tokens(head: Token) -> list[Token]:
-    """A noun and its compounds, adjectives and possessor; for "of" the object's phrase."""
-    if head.dep_ == "prep":
-        objects = [c for c in head.children if c.dep_ == "pobj"]
-        return [t for o in objects for t in _phrase_tokens(o)]
-    left = [t for c in head.lefts if c.dep_ in _PHRASE_DEPS for t in c.subtree]
-    return sorted([*left, head], key=lambda t: t.i)
-
-
-def _noun_phrase_tokens(head: Token, depth: int = 1) -> list[Token]:
-    """A noun phrase with its prepositional modifiers, ``depth`` levels deep: "the average
-    life expectancy for men in Glasgow" is about the men of Glasgow too."""
-    tokens = _phrase_tokens(head)
-    if depth and head.dep_ != "prep":
-        for prep in head.rights:
-            if prep.dep_ == "prep":
-                for pobj in prep.children:
-                    if pobj.dep_ == "pobj" and pobj.pos_ in ("NOUN", "PROPN"):
-                        tokens += _noun_phrase_tokens(pobj, depth - 1)
-    return tokens

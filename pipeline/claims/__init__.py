@@ -16,10 +16,14 @@ set the bound they give ("over $5m": ``value_low`` = 5e6; "up to $70k": ``value_
 
 What lives where (each module imports only those above it):
 
-- ``vocabulary``: scale words, number words, currencies, units, qualifier and change cues;
+- ``vocabulary``: the tables built from ``vocabulary.toml`` (scale words, number words,
+  currencies, units, qualifier and change cues, reporting verbs);
+- ``units``: dimensions and conversions of physical units (pint);
+- ``display``: :func:`format_figure`, figures written back as news writes them;
 - ``grammar``: the patterns of a figure as written, :class:`ParsedFigure`, a candidate;
 - ``normalise``: :func:`parse_number`, :func:`parse_figure` and their helpers;
-- ``subjects``: the noun phrase a figure measures, and who a sentence credits;
+- ``subjects``: the noun phrase a figure measures, the concepts it refers to, and who a
+  sentence credits;
 - ``filters``: what is not a claim (names, versions, ranks, ages, dates, word counts);
 - ``measure``: a claim built from its candidate: unit in context, qualifier, change;
 - ``scan``: :func:`extract_claims` over a parsed doc (ranges, quoted passages, credit);
@@ -76,6 +80,10 @@ from .normalise import (  # noqa: F401
     unit_after,
     unit_of_symbol,
     vague_range,
+)
+from .subjects import (  # noqa: F401
+    concept_words,
+    referred_concepts,
 )
 from .filters import (  # noqa: F401
     MONEY_NOUNS,
