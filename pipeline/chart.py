@@ -1,7 +1,8 @@
 """The lineage chart of a figure page, drawn on the server as inline SVG (no script, no
 CDN): one column per claim in lineage order, each at its value and coloured by its mutation
 class (:data:`MUTATION_CLASSES`), with its layout, article bands, value axis, legend,
-markers and column labels; and the value formatting its labels use (``format_figure``).
+markers and column labels. Its labels are written by the one figure writer,
+:func:`pipeline.claims.display.format_figure` (compact).
 :mod:`pipeline.pages` and the hooks of :mod:`pipeline.datasette_plugin` draw with it.
 """
 
@@ -12,31 +13,7 @@ from pathlib import Path
 
 from markupsafe import Markup, escape
 
-# --------------------------------------------------------------------------- formatting
-
-_SCALES = ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "K"))
-_CURRENCY_SIGNS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "CNY": "¥", "INR": "₹"}
-
-
-def format_figure(value: float | None, unit: str | None, digits: int = 3) -> str:
-    """A value for a chart label: ``5576000, 'USD'`` → ``$5.58M``; ``17, 'percent'`` → ``17%``;
-    ``50000, 'GPU'`` → ``50K GPU``."""
-    if value is None:
-        return "?"
-    number = f"{value:.{digits}g}"
-    for size, suffix in _SCALES:
-        if abs(value) >= size:
-            number = f"{value / size:.{digits}g}{suffix}"
-            break
-    if "e" in number:  # tiny values: keep them readable rather than scientific
-        number = f"{value:.{digits}f}".rstrip("0").rstrip(".")
-    if unit in _CURRENCY_SIGNS:
-        return _CURRENCY_SIGNS[unit] + number
-    if unit == "percent":
-        return number + "%"
-    if unit == "x":
-        return number + "×"
-    return f"{number} {unit}" if unit else number
+from .claims.display import format_figure  # noqa: F401  (re-exported: the one writer of figures)
 
 
 def _truncate(text: str | None, width: int) -> str:
@@ -180,7 +157,7 @@ def _svg_axis(layout: _Layout, unit: str | None) -> list[str]:
         parts.append(f'<line x1="{layout.left}" x2="{layout.width - 8}" y1="{y:.1f}" y2="{y:.1f}" stroke="#dde1e6"/>')
         parts.append(
             f'<text x="{layout.left - 6}" y="{y + 4:.1f}" text-anchor="end" class="tick">'
-            f"{escape(format_figure(value, unit))}</text>"
+            f"{escape(format_figure(value, unit, compact=True))}</text>"
         )
     return parts
 
@@ -281,7 +258,7 @@ def lineage_chart(lineage: dict) -> Markup:
         parts.append(
             f'<line x1="{layout.left}" x2="{layout.width - 8}" y1="{y:.1f}" y2="{y:.1f}" '
             f'stroke="#2e7d32" stroke-dasharray="5 4"><title>most precise statement: '
-            f"{escape(format_figure(lineage['canonical_value'], unit, 7))}</title></line>"
+            f"{escape(format_figure(lineage['canonical_value'], unit, compact=True, digits=7))}</title></line>"
         )
     parts += _svg_legend(layout)
     for index, claim in enumerate(claims):

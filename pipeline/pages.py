@@ -52,7 +52,7 @@ async def figure_page_vars(datasette, database: str, figure_id: str) -> dict | N
     return {
         "lineage": lineage,
         "chart": lineage_chart(lineage),
-        "canonical": format_figure(lineage["canonical_value"], lineage["unit"], 7),
+        "canonical": format_figure(lineage["canonical_value"], lineage["unit"], compact=True, digits=7),
         "n_articles": len({c["article_id"] for c in lineage["claims"]}),
         "entities_url": datasette.urls.path(
             f"{datasette.urls.database(database)}/entities_around_figure?figure={tilde_encode(figure_id)}"

@@ -595,8 +595,8 @@ def test_mutation_class_takes_the_most_telling_change():
     [(5_576_000, "USD", "$5.58M"), (17, "percent", "17%"), (50_000, "GPU", "50K GPU"),
      (45, "x", "45×"), (0.14, "USD", "$0.14"), (6e11, None, "600B"), (None, "USD", "?")],
 )  # fmt: skip
-def test_format_figure(value, unit, expected):
-    assert format_figure(value, unit) == expected
+def test_chart_labels_write_figures_compactly(value, unit, expected):
+    assert format_figure(value, unit, compact=True) == expected
 
 
 def test_highlight_claim_marks_sentence_and_figure_and_escapes():
