@@ -716,7 +716,7 @@ def test_walk_unreadable_directory_is_reported_and_walk_continues(tmp_path, monk
             raise PermissionError(13, "Permission denied", str(path))
         return real_listdir(path)
 
-    monkeypatch.setattr(ingest.os, "listdir", listdir)
+    monkeypatch.setattr(ingest.files.os, "listdir", listdir)  # where the walk reads it
     assert walked([tmp_path]) == [
         f"{tmp_path / 'a'}: cannot read directory: Permission denied",
         str(tmp_path / "b" / "y.txt"),

@@ -1,0 +1,126 @@
+"""Finding input files (walking folders, refusing unsupported, broken and special files)
+and reading one file's bytes within the size cap."""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from ..records import InputError
+
+DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+SUPPORTED_EXTENSIONS = (".txt", ".md", ".markdown", ".html", ".htm", ".jsonl", ".json")
+
+_MB = 1024 * 1024
+
+_BROKEN_LINK = "broken symbolic link (missing target or a loop)"
+_NOT_REGULAR = "not a regular file or directory (a FIFO, socket or device?)"
+
+
+def iter_input_files(paths: Iterable[str | Path]) -> Iterator[Path | InputError]:
+    """Yield the input files under ``paths``, or an :class:`InputError` for each bad path.
+
+    Arguments are taken in the order given; folders are walked recursively with entries
+    sorted by name, keeping only supported extensions and skipping hidden names (leading
+    ``.``). A file named explicitly must still have a supported extension. Symlinks are
+    followed, but each real directory is walked and each real file yielded at most once, so
+    symlink loops terminate. Yielded paths keep the spelling of the argument they came from.
+    """
+    seen_dirs: set[str] = set()
+    seen_files: set[str] = set()
+    for arg in paths:
+        path = Path(arg)
+        # os.path's tests treat every OSError (a symlink loop included) as "no".
+        if os.path.isdir(path):
+            yield from _walk_dir(path, seen_dirs, seen_files)
+        elif os.path.isfile(path):
+            if not _is_supported(path):
+                yield InputError(str(path), _unsupported_message(path))
+            elif _first_visit(path, seen_files):
+                yield path
+        elif os.path.islink(path):
+            yield InputError(str(path), _BROKEN_LINK)
+        elif os.path.lexists(path):
+            yield InputError(str(path), _NOT_REGULAR)
+        else:
+            yield InputError(str(path), "no such file or directory")
+
+
+def _walk_dir(
+    directory: Path, seen_dirs: set[str], seen_files: set[str]
+) -> Iterator[Path | InputError]:
+    if not _first_visit(directory, seen_dirs):
+        return
+    try:
+        names = sorted(os.listdir(directory))
+    except OSError as exc:
+        yield InputError(str(directory), f"cannot read directory: {_os_reason(exc)}")
+        return
+    for name in names:
+        if name.startswith("."):
+            continue
+        child = directory / name
+        if os.path.isdir(child):
+            yield from _walk_dir(child, seen_dirs, seen_files)
+        elif not _is_supported(child):
+            continue
+        elif os.path.isfile(child):
+            if _first_visit(child, seen_files):
+                yield child
+        elif os.path.islink(child):
+            yield InputError(str(child), _BROKEN_LINK)
+        elif os.path.lexists(child):
+            # A FIFO, socket or device with an article's name: reported as when named.
+            yield InputError(str(child), _NOT_REGULAR)
+
+
+def _first_visit(path: Path, seen: set[str]) -> bool:
+    real = os.path.realpath(path)
+    if real in seen:
+        return False
+    seen.add(real)
+    return True
+
+
+def _is_supported(path: Path) -> bool:
+    return path.suffix.lower() in SUPPORTED_EXTENSIONS
+
+
+def _unsupported_message(path: Path) -> str:
+    kind = repr(path.suffix) if path.suffix else "(no extension)"
+    return f"unsupported file type {kind} (supported: {', '.join(SUPPORTED_EXTENSIONS)})"
+
+
+def _os_reason(exc: OSError) -> str:
+    return exc.strerror or str(exc)
+
+
+def _read_bytes(path: Path, key: str, max_bytes: int) -> bytes:
+    try:
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            raise InputError(key, "not a regular file")
+        if info.st_size > max_bytes:
+            raise InputError(key, _too_large(info.st_size, max_bytes))
+        with path.open("rb") as handle:
+            # Bounded even if the file grew after the stat.
+            raw = handle.read(max_bytes + 1)
+            if len(raw) > max_bytes:
+                raise InputError(key, _too_large(os.fstat(handle.fileno()).st_size, max_bytes))
+    except OSError as exc:
+        raise InputError(key, f"cannot read file: {_os_reason(exc)}") from None
+    return raw
+
+
+def _too_large(size: int, max_bytes: int) -> str:
+    return (
+        f"file too large ({_human_size(size)} > {_human_size(max_bytes)} limit); "
+        "split it or raise --max-bytes"
+    )
+
+
+def _human_size(size: int) -> str:
+    # Below 0.1 MB the one-decimal MB figure would read "0.0 MB".
+    return f"{size / _MB:.1f} MB" if size >= _MB // 10 else f"{size} bytes"

@@ -1,0 +1,45 @@
+"""One input file into its articles: the parser chosen by extension (``_PARSERS``), the
+file read within its size cap and decoded, every problem an :class:`InputError`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+from pathlib import Path
+
+from ..records import InputError, ParsedFile
+from .files import DEFAULT_MAX_BYTES, _read_bytes, _unsupported_message
+from .html import _parse_html
+from .json_records import _parse_json, _parse_jsonl
+from .plaintext import _parse_text
+from .text import decode_text
+
+# Each parser gets the article key, the file bytes and their decoded text.
+_PARSERS: dict[str, Callable[[str, bytes, str], ParsedFile]] = {
+    ".txt": partial(_parse_text, markdown=False),
+    ".md": partial(_parse_text, markdown=True),
+    ".markdown": partial(_parse_text, markdown=True),
+    ".html": _parse_html,
+    ".htm": _parse_html,
+    ".jsonl": _parse_jsonl,
+    ".json": _parse_json,
+}
+
+
+def parse_file(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> ParsedFile:
+    """Read one input file into its articles, choosing the format by extension.
+
+    Never raises for bad input: a problem with the whole file gives a ParsedFile with no
+    articles and one error; broken records of a JSON / JSON Lines file give one error each
+    next to the good records. Files over ``max_bytes`` are refused before being read.
+    """
+    path = Path(path)
+    key = str(path)
+    parser = _PARSERS.get(path.suffix.lower())
+    try:
+        if parser is None:
+            raise InputError(key, _unsupported_message(path))
+        raw = _read_bytes(path, key, max_bytes)
+        return parser(key, raw, decode_text(raw, key))
+    except InputError as error:
+        return ParsedFile(key, errors=[error])

@@ -1,0 +1,28 @@
+"""Plain text (``.txt``) and Markdown (``.md``, ``.markdown``) files: one article each,
+after an optional header."""
+
+from __future__ import annotations
+
+from ..records import Article, InputError, ParsedFile
+from .text import _markdown_heading, split_header, strip_markdown, title_from_text
+
+
+def _parse_text(key: str, raw: bytes, text: str, markdown: bool) -> ParsedFile:
+    meta, body = split_header(text, key)
+    heading = _markdown_heading(body) if markdown else None
+    if markdown:
+        body = strip_markdown(body)
+    body = body.strip()
+    if not body:
+        raise InputError(key, "no article text found")
+    article = Article(
+        path=key,
+        text=body,
+        raw=raw,
+        title=meta.get("title") or heading or title_from_text(body),
+        source=meta.get("source"),
+        url=meta.get("url"),
+        published=meta.get("date"),
+        author=meta.get("author"),
+    )
+    return ParsedFile(key, [article])
