@@ -16,7 +16,7 @@ from spacy.attrs import DEP, ENT_IOB, HEAD, IS_STOP, ORTH, SHAPE, SPACY
 from spacy.tokens import Doc, Span
 
 from .biluo import BiluoDecoder, UnsupportedRecogniser
-from .claims import REPORT_VERBS, quote_blocks
+from .claims import FIGURE_HINT_RE, REPORT_VERBS, quote_blocks
 from .names import ENTITY_LABELS
 
 # Components that every text needs (sentences; entities come from recognise_names over
@@ -26,14 +26,7 @@ CHEAP_COMPONENTS = ("senter", "paragraph_breaks")
 FULL_COMPONENTS = ("tok2vec", "tagger", "paragraph_breaks", "parser", "attribute_ruler", "lemmatizer", "numeric_claims")
 
 # A figure candidate: digits, number words, magnitudes in words, multiplier verbs.
-_FIGURE_HINT = re.compile(
-    r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
-    r"fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|"
-    r"eighty|ninety|hundreds?|thousands?|millions?|billions?|trillions?|dozens?|half|halves|"
-    r"third|quarter|fourth|fifth|sixth|seventh|eighth|ninth|tenth|twice|doubl\w*|tripl\w*|"
-    r"quadrupl\w*|halv\w*|\w+fold)\b",
-    re.IGNORECASE,
-)
+_FIGURE_HINT = FIGURE_HINT_RE
 
 
 @lru_cache(maxsize=1)

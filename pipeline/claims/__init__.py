@@ -54,6 +54,7 @@ from .vocabulary import (  # noqa: F401
 )
 from .grammar import (  # noqa: F401
     DATE_RE,
+    FIGURE_HINT_RE,
     FIGURE_RE,
     figure_safe_cut,
     FRACTION_RE,

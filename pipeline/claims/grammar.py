@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .vocabulary import ATTACHED_UNIT_SYMBOLS, CURRENCY_SYMBOLS, CURRENCY_WORDS, FRACTION_DENOMINATORS, GROUP_WORDS, MULTIPLIER_VERBS, NATIONAL_CURRENCIES, NUMBER_WORDS, QUALIFIER_CUES, SCALE_ATTACHED, SCALE_WORDS, SCALES, SLASH_DENOMINATORS, UNIT_SYMBOLS, UNIT_WORDS, _ONES, _ORDINAL_WORDS, _TENS
+from .vocabulary import ATTACHED_UNIT_SYMBOLS, CURRENCY_SYMBOLS, CURRENCY_WORDS, FRACTION_DENOMINATORS, GROUP_WORDS, MULTIPLIER_VERBS, MULTIPLIER_WORDS, NATIONAL_CURRENCIES, NUMBER_WORDS, QUALIFIER_CUES, SCALE_ATTACHED, SCALE_WORDS, SCALES, SLASH_DENOMINATORS, UNIT_SYMBOLS, UNIT_WORDS, _ONES, _ORDINAL_WORDS, _TENS
 
 
 _CUR = "|".join(re.escape(s) for s in sorted(CURRENCY_SYMBOLS, key=len, reverse=True))
@@ -105,6 +105,14 @@ FRACTION_RE = re.compile(
 SLASH_FRACTION_RE = re.compile(r"(?<![\w/.⁄])(?<!\d,)(?P<num>\d{1,3})\s?[/⁄]\s?(?P<den>\d{1,3})(?![\w/⁄.,]\d?)")
 _SLASH_DENOMINATORS = SLASH_DENOMINATORS
 _ORDINAL_WORD_RE = re.compile(r"(?i)\b(?:" + "|".join(_ORDINAL_WORDS) + r")\b")
+# Whether a text may hold a figure at all: digits, number words, magnitudes and fractions in
+# words (singular or plural), multiplier verbs and words, "-fold". A cheap test that picks the
+# sentences worth a full parse.
+FIGURE_HINT_RE = re.compile(
+    rf"(?i)\d|\b(?:{_alternatives([*NUMBER_WORDS, *MULTIPLIER_WORDS])}"
+    rf"|(?:{_alternatives([*_MULTIPLYING_WORDS, *FRACTION_DENOMINATORS])})s?"
+    rf"|(?:{_alternatives(MULTIPLIER_VERBS)})\w*|\w+fold)\b"
+)
 _MULTIPLIER_VERB_RE = re.compile(rf"(?i)\b(?:{_alternatives(MULTIPLIER_VERBS)})(?:e|es|ed|ing)\b")
 _FOLD_RE = re.compile(rf"(?i)(?<!\d[.,])\b(?:\d+(?:\.\d+)?|{_WORD_NUMBER})-?fold\b")
 

@@ -55,6 +55,7 @@ _ORDINAL_WORDS = _NUMBERS["ordinals"]
 FRACTION_DENOMINATORS = _NUMBERS["fractions"]
 SLASH_DENOMINATORS = frozenset(_NUMBERS["slash_denominators"])
 MULTIPLIER_VERBS = _NUMBERS["multiplier_verbs"]
+MULTIPLIER_WORDS = _NUMBERS["multiplier_words"]
 VIDEO_RESOLUTIONS = frozenset(_NUMBERS["video_resolutions"])
 
 # --- currencies
