@@ -36,15 +36,15 @@ def dimension(unit: str | None) -> str | None:
 
 
 def convert(value: float, unit: str, to_unit: str) -> float | None:
-    """``value`` in ``unit`` expressed in ``to_unit`` (3 "gal" -> 11.356... "l"); None when
-    the two do not measure the same thing. Temperatures convert as temperatures (0 °C ->
-    32 °F)."""
+    """``value`` in ``unit`` expressed in ``to_unit`` (3 "gal" -> 11.356... "l"), to twelve
+    significant digits; None when the two do not measure the same thing. Temperatures
+    convert as temperatures (0 °C -> 32 °F)."""
     if unit == to_unit:
         return value
     if dimension(unit) is None or dimension(unit) != dimension(to_unit):
         return None
-    registry = _registry()
-    return float(registry.Quantity(value, PINT_UNITS[unit]).to(PINT_UNITS[to_unit]).magnitude)
+    converted = _registry().Quantity(value, PINT_UNITS[unit]).to(PINT_UNITS[to_unit]).magnitude
+    return float(f"{converted:.12g}")  # (pint's factors carry float noise: 1 TWh is 1000.0000000000001 GWh)
 
 
 def same_dimension(unit_a: str | None, unit_b: str | None) -> bool:
