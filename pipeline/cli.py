@@ -11,6 +11,7 @@ import click
 
 from . import __version__
 from .ingest import DEFAULT_MAX_BYTES
+from .ingest.dates import DATE_ORDERS, DEFAULT_DATE_ORDER
 from .nlp import MODEL_ENV_VAR, ModelNotFoundError
 from .store import DEFAULT_DB
 
@@ -50,14 +51,19 @@ def cli():
 @click.option("--workers", default=1, show_default=True, type=click.IntRange(1), help="Processes running the NLP (1: all in this process).")
 @click.option("--dask", "dask_local", type=click.Choice(["local"]), help="Run the NLP on a local Dask cluster of --workers processes (at least 2).")
 @click.option("--dask-scheduler", metavar="ADDRESS", help="Run the NLP on the Dask cluster at ADDRESS (tcp://host:8786); this process still writes the database.")
+@click.option("--date-order", type=click.Choice(DATE_ORDERS, case_sensitive=False), default=DEFAULT_DATE_ORDER, show_default=True, help="How to read a date in digits whose day and month could swap (04/03/2025): month first (MDY) or day first (DMY).")
 @click.option("--progress/--no-progress", default=None, help="Show a progress bar (default: when stderr is a terminal).")
-def ingest(paths, db_path, model, batch_size, max_bytes, workers, dask_local, dask_scheduler, progress):
+def ingest(paths, db_path, model, batch_size, max_bytes, workers, dask_local, dask_scheduler, date_order, progress):
     """Parse, analyse and store articles from files and folders.
 
     Folders are walked recursively. Formats: .txt and .md (optional `key: value`
     header ended by a blank line: title, url, date, source, author), .html/.htm
     (main text and metadata extracted), .jsonl/.json (one article per record with
     `text` and optional title, url, date, source).
+
+    Dates are read as pages print them ("29 Mar, 2023 16:20", "Tuesday, 4 March
+    2025", "3/29/2023"); with none given, from the article's URL (/2021/02/10/). A
+    date that cannot be read is a warning: the article is stored undated.
 
     Re-ingesting unchanged files changes nothing; an edited file replaces its
     earlier version; files with identical bytes are one article. A bad file is
@@ -93,6 +99,9 @@ def ingest(paths, db_path, model, batch_size, max_bytes, workers, dask_local, da
     def on_error(error):
         click.echo(f"error: {error}", err=True)
 
+    def on_warning(warning):
+        click.echo(f"warning: {warning}", err=True)
+
     def on_lock_wait():
         click.echo(f"waiting for another ingest to finish writing {db_path} ...", err=True)
 
@@ -107,7 +116,9 @@ def ingest(paths, db_path, model, batch_size, max_bytes, workers, dask_local, da
                 max_bytes=max_bytes,
                 workers=workers,
                 dask=dask_scheduler or dask_local,
+                date_order=date_order.upper(),
                 on_error=on_error,
+                on_warning=on_warning,
                 on_start=on_start,
                 on_file=on_file,
                 on_lock_wait=on_lock_wait,

@@ -23,6 +23,18 @@ class Article:
     url: str | None = None
     published: str | None = None  # ISO date (YYYY-MM-DD) or None when unknown
     author: str | None = None
+    # Where ``published`` came from: "header" (a text header or a JSON record's field),
+    # "html" (the page's metadata), "url", or "none"; None: "header" when a date is given.
+    published_from: str | None = None
+    # The date as the input wrote it ("29 Mar, 2023 16:20"), for parse_file to read into
+    # ``published`` (in the run's date order), with where it was written.
+    date_as_written: str | None = None
+    date_written_in: str = "header"
+
+    @property
+    def date_origin(self) -> str:
+        """``published_from`` as stored: where the date came from, or "none"."""
+        return self.published_from or ("header" if self.published else "none")
 
 
 class InputError(Exception):
@@ -42,13 +54,32 @@ class InputError(Exception):
         return f"{where}: {self.message}"
 
 
+class InputWarning:
+    """Something about one input that the run stored all the same (an unreadable date).
+
+    ``str(warning)`` is the one line shown to the user: ``path: message``.
+    """
+
+    def __init__(self, path: str, message: str):
+        self.path = path
+        self.message = message
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message}"
+
+    def __repr__(self) -> str:
+        return f"InputWarning({self.path!r}, {self.message!r})"
+
+
 @dataclass
 class ParsedFile:
-    """What one input file yielded: its articles and the errors of records that failed."""
+    """What one input file yielded: its articles, the errors of records that failed and the
+    warnings about articles stored all the same."""
 
     path: str
     articles: list[Article] = field(default_factory=list)
     errors: list[InputError] = field(default_factory=list)
+    warnings: list[InputWarning] = field(default_factory=list)
 
 
 @dataclass

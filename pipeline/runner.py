@@ -10,8 +10,9 @@ from pathlib import Path
 
 from . import __version__
 from .ingest import DEFAULT_MAX_BYTES, iter_input_files, parse_file
+from .ingest.dates import DEFAULT_DATE_ORDER
 from .parallel import make_backend
-from .records import Article, ArticleAnalysis, InputError, ParsedFile
+from .records import Article, ArticleAnalysis, InputError, InputWarning, ParsedFile
 from .database import StoreError, describe_database_error, write_transaction
 from .store import (
     DEFAULT_DB,
@@ -19,6 +20,7 @@ from .store import (
     open_db,
     plan_article,
     records_gone,
+    redate_articles,
     set_run_model,
     start_run,
     store_articles,
@@ -37,6 +39,7 @@ class IngestSummary:
     articles: int = 0
     new: int = 0
     unchanged: int = 0
+    redated: int = 0  # unchanged content whose date reads otherwise now (another --date-order)
     updated: int = 0
     duplicate: int = 0  # inputs whose bytes another input already holds: one article
     removed: int = 0  # records their JSON file no longer holds
@@ -44,6 +47,7 @@ class IngestSummary:
     entities: int = 0
     figures: int | None = None  # None when nothing changed and figures were not rebuilt
     errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # inputs stored all the same (an unreadable date)
     seconds: float = 0.0
     model: str | None = None
 
@@ -52,12 +56,15 @@ class IngestSummary:
         return (
             f"{self.files} files, {self.articles} articles "
             f"({self.new} new, {self.unchanged} unchanged, {self.updated} updated"
+            + (f", {self.redated} redated" if self.redated else "")
             + (f", {self.duplicate} duplicate" if self.duplicate else "")
             + (f", {self.removed} removed" if self.removed else "")
             + "), "
             f"{self.claims} claims, {self.entities} entity mentions, "
             + (f"{self.figures} figures, " if self.figures is not None else "")
-            + f"{len(self.errors)} errors in {self.seconds:.1f}s"
+            + f"{len(self.errors)} errors"
+            + (f", {len(self.warnings)} warning{'s' if len(self.warnings) != 1 else ''}" if self.warnings else "")
+            + f" in {self.seconds:.1f}s"
         )
 
 
@@ -71,6 +78,7 @@ class _Batch:
     files: list[Path]
     analyse: list[bool] = field(default_factory=list)
     gone: list[str] = field(default_factory=list)  # records no longer in their file
+    redate: list[Article] = field(default_factory=list)  # unchanged content, dated otherwise now
 
 
 def ingest_paths(
@@ -83,7 +91,9 @@ def ingest_paths(
     max_bytes: int = DEFAULT_MAX_BYTES,
     workers: int = 1,
     dask: str | None = None,
+    date_order: str = DEFAULT_DATE_ORDER,
     on_error: Callable[[InputError], None] | None = None,
+    on_warning: Callable[[InputWarning], None] | None = None,
     on_start: Callable[[int], None] | None = None,
     on_file: Callable[[Path, IngestSummary], None] | None = None,
     on_lock_wait: Callable[[], None] | None = None,
@@ -96,7 +106,9 @@ def ingest_paths(
     processes, or on a Dask cluster (``dask="local"`` or a scheduler address); this
     process alone writes the database, each batch of articles in one transaction, so a
     crash leaves no half-stored article (nor half a batch). A bad input is reported through ``on_error`` and the
-    run goes on. ``on_start`` receives the number of files found and ``on_file`` is
+    run goes on; an input stored all the same with something amiss (a date that cannot be
+    read: the article is stored undated) through ``on_warning``. Dates written in digits
+    whose day and month could swap are read in ``date_order`` ("MDY" or "DMY"). ``on_start`` receives the number of files found and ``on_file`` is
     called as each file's articles are stored, for progress display; ``on_lock_wait``
     when a write waits for another process's (a concurrent ingest).
 
@@ -108,10 +120,15 @@ def ingest_paths(
     summary = IngestSummary()
     db = open_db(db_path, on_lock_wait=on_lock_wait)
 
-    def report(error: InputError) -> None:
-        summary.errors.append(str(error))
+    def report(problem: InputError | InputWarning) -> None:
+        if isinstance(problem, InputWarning):
+            summary.warnings.append(str(problem))
+            if on_warning:
+                on_warning(problem)
+            return
+        summary.errors.append(str(problem))
         if on_error:
-            on_error(error)
+            on_error(problem)
 
     status, failure = "failed", None
     backend = None
@@ -122,7 +139,7 @@ def ingest_paths(
         summary.run_id = start_run(db, __version__)
         # Backends start workers (and load the model) only when a batch needs analysing.
         backend = make_backend(workers, dask, model, nlp)
-        batches = _batches(files, db, summary, report, batch_size, max_bytes)
+        batches = _batches(files, db, summary, report, batch_size, max_bytes, date_order)
         for batch, analyses in backend.map_ordered(batches, _texts):
             if summary.model is None and any(batch.analyse):
                 summary.model, version = backend.model_info()
@@ -131,7 +148,8 @@ def ingest_paths(
             if on_file:
                 for path in batch.files:
                     on_file(path, summary)
-        if summary.new or summary.updated or summary.duplicate or summary.removed or figures_are_stale(db):
+        changed = summary.new or summary.updated or summary.duplicate or summary.removed or summary.redated
+        if changed or figures_are_stale(db):
             # Under the write lock from the first read: claims stored by a concurrent
             # ingest meanwhile would otherwise be missing from, or break, the figures.
             with write_transaction(db):
@@ -190,7 +208,7 @@ def _texts(batch: _Batch) -> list[str]:
     return [article.text for article, analyse in zip(batch.articles, batch.analyse) if analyse]
 
 
-def _batches(files, db, summary: IngestSummary, report, batch_size: int, max_bytes: int):
+def _batches(files, db, summary: IngestSummary, report, batch_size: int, max_bytes: int, date_order: str):
     """Parse files in order into batches of articles to store; unchanged articles are
     counted here and never analysed, nor are articles whose content is stored already
     (under another input, or earlier in the batch)."""
@@ -199,20 +217,25 @@ def _batches(files, db, summary: IngestSummary, report, batch_size: int, max_byt
     pending_hashes: set[str] = set()  # content analysed earlier in this batch
     done_files: list[Path] = []
     gone: list[str] = []
+    redate: list[Article] = []
     for item in files:
         if isinstance(item, InputError):
             report(item)
             continue
         summary.files += 1
-        parsed = parse_file(item, max_bytes=max_bytes)
-        for error in parsed.errors:
-            report(error)
+        parsed = parse_file(item, max_bytes=max_bytes, date_order=date_order)
+        for problem in [*parsed.errors, *parsed.warnings]:
+            report(problem)
         gone.extend(_records_gone(db, parsed))
         for article in parsed.articles:
             summary.articles += 1
             plan = plan_article(db, article)
             if plan.status == "unchanged":
                 summary.unchanged += 1
+                continue
+            if plan.status == "redated":
+                summary.redated += 1
+                redate.append(article)
                 continue
             pending.append(article)
             fresh = plan.analyse and plan.hash_hex not in pending_hashes
@@ -222,11 +245,11 @@ def _batches(files, db, summary: IngestSummary, report, batch_size: int, max_byt
         done_files.append(item)
         # Files with nothing to analyse pass straight through, so progress keeps moving.
         if len(pending) >= batch_size or not pending:
-            yield _Batch(pending, done_files, analyse, gone)
-            pending, analyse, done_files, gone = [], [], [], []
+            yield _Batch(pending, done_files, analyse, gone, redate)
+            pending, analyse, done_files, gone, redate = [], [], [], [], []
             pending_hashes = set()
     if pending or done_files:
-        yield _Batch(pending, done_files, analyse, gone)
+        yield _Batch(pending, done_files, analyse, gone, redate)
 
 
 def _records_gone(db, parsed: ParsedFile) -> list[str]:
@@ -248,6 +271,7 @@ def _store_batch(db, batch: _Batch, analyses: list[ArticleAnalysis], summary: In
     An article sent without analysis because its content was stored may find it gone (a
     file it was copied from changed in an earlier batch, or another ingest removed it):
     it is analysed now and stored in a second transaction."""
+    redate_articles(db, batch.redate)
     found = iter(analyses)
     items = [(article, next(found) if analyse else None) for article, analyse in zip(batch.articles, batch.analyse)]
     statuses = store_articles(db, items, run_id=summary.run_id, gone=batch.gone)

@@ -121,3 +121,21 @@ def test_ingest_into_a_file_that_is_not_sqlite_says_so_in_one_line_and_exits_2(t
     assert result.exit_code == 2
     assert result.output.strip() == f"error: {db_path}: not a SQLite database (left untouched); give another --db"
     assert db_path.read_text() == "my notes, not a database\n"
+
+
+def test_an_unreadable_date_is_a_warning_line_and_the_run_still_succeeds(tmp_path, nlp, monkeypatch):
+    import pipeline.parallel as parallel
+
+    monkeypatch.setattr(parallel, "load_pipeline", lambda model=None: nlp)
+    (tmp_path / "a.txt").write_text("date: n.d.\n\nAcme hired 40 engineers.\n")
+    (tmp_path / "b.txt").write_text("date: 04/03/2025\n\nAcme hired 40 engineers, it said.\n")
+    db = tmp_path / "news.db"
+    result = run("ingest", str(tmp_path / "a.txt"), str(tmp_path / "b.txt"), "--db", str(db), "--date-order", "dmy")
+    assert result.exit_code == 0, result.output
+    assert f"warning: {tmp_path / 'a.txt'}: date 'n.d.' is not a readable date; stored undated" in result.output
+    assert "2 new" in result.output and "0 errors, 1 warning" in result.output
+    published = {r["published"] for r in sqlite_utils.Database(db).query("select published from articles")}
+    assert published == {None, "2025-03-04"}
+    traced = json.loads(run("trace", "40", "--db", str(db), "--json").output)
+    assert traced["figures"][0]["origin_certainty"] == "some_undated"
+    assert "origin uncertain: 1 undated article states it too" in run("trace", "40", "--db", str(db)).output

@@ -88,6 +88,7 @@ def write_bad_inputs(folder):
     (folder / "blank.txt").write_text("  \n\n \t\n")
     with open(folder / "huge.txt", "w") as out:  # 50 MB on a single line
         out.write("Acme " * (10 * 1024 * 1024))
+    # (an unreadable date is no reason to lose an article: stored undated, with a warning)
     (folder / "header.txt").write_text("title: Bad date\ndate: sometime soon\n\nAcme hired 40 engineers.\n")
     (folder / "unclosed.md").write_text("---\ntitle: Never closed\n\nAcme hired 40 engineers.\n")
     (folder / "broken.json").write_text('{"text": "Acme hired 40 engineers.", ')
@@ -101,7 +102,7 @@ def write_bad_inputs(folder):
     )
     (folder / "loop").symlink_to(folder)  # a directory symlink loop
     (folder / "dangling.txt").symlink_to(folder / "missing.txt")
-    return ["binary.txt", "truncated.txt", "mixed.txt", "empty.md", "blank.txt", "huge.txt", "header.txt:2",
+    return ["binary.txt", "truncated.txt", "mixed.txt", "empty.md", "blank.txt", "huge.txt",
             "unclosed.md:1", "broken.json", "feed.jsonl:2", "feed.jsonl:3", "feed.jsonl:4", "dangling.txt"]  # fmt: skip
 
 
@@ -115,8 +116,10 @@ def test_generated_bad_inputs_are_named_once_and_nothing_good_is_lost(tmp_path, 
     good = tmp_path / "good"
     good.mkdir()
     (good / "fine.txt").write_text("title: Fine\n\nAcme hired 40 engineers in Ohio.\n")
-    errors = []
-    summary = ingest_paths([bad, good], db_path, nlp=nlp, on_error=lambda e: errors.append(str(e)))
+    errors, warnings = [], []
+    summary = ingest_paths(
+        [bad, good], db_path, nlp=nlp, on_error=lambda e: errors.append(str(e)), on_warning=lambda w: warnings.append(str(w))
+    )
 
     for name in expected:
         mentioning = [e for e in errors if f"{name}:" in e or e.startswith(str(bad / name) + ":")]
@@ -124,10 +127,12 @@ def test_generated_bad_inputs_are_named_once_and_nothing_good_is_lost(tmp_path, 
     assert all("\n" not in e and len(e) < 300 for e in errors)
     assert len(errors) == len(expected)
     db = sqlite_utils.Database(db_path)
-    assert db["articles"].count == before + 3  # the good file, the good JSON line, the deep HTML
-    assert {"Fine", "Cars"} <= {r["title"] for r in db.query("select title from articles")}
+    assert warnings == [f"{bad / 'header.txt'}: date 'sometime soon' is not a readable date; stored undated"]
+    # the good file, the good JSON line, the deep HTML, the article with an unreadable date
+    assert db["articles"].count == before + 4
+    assert {"Fine", "Cars", "Bad date"} <= {r["title"] for r in db.query("select title from articles")}
     assert db.execute("select count(*) from articles where text = 'Acme hired 9 welders.'").fetchone()[0] == 1
-    assert summary.new == 3
+    assert summary.new == 4
     assert_consistent(db_path)
 
 

@@ -365,3 +365,65 @@ def test_records_a_json_lines_file_lost_are_removed_and_broken_ones_kept(nlp, tm
     assert shrunk.removed == 3 and "3 removed" in shrunk.line()
     assert [r["text"] for r in db.query("select text from articles")] == ["Acme hired 40 engineers in Ohio."]
     assert db.execute("select count(*) from claims where figure_id is null").fetchone()[0] == 0
+
+
+# --- dates as pages print them -----------------------------------------------------------
+
+
+def _dated_corpus(folder: Path) -> Path:
+    """Three wire stories about one figure: dates as printed, unreadable, and in the URL only."""
+    folder.mkdir()
+    (folder / "a.txt").write_text(
+        "source: Daily Ledger\ndate: Tuesday, 4 March 2025\n\nThe port handled 4.2 million containers last year, its authority said.\n"
+    )
+    (folder / "b.txt").write_text(
+        "source: Harbour News\ndate: unknown\n\nThe port handled about 4.2 million containers last year.\n"
+    )
+    (folder / "c.txt").write_text(
+        "source: Coast Times\nurl: https://coast.example/2025/03/05/port-record\n\n"
+        "Officials said the port handled 4.2 million containers last year.\n"
+    )
+    (folder / "d.txt").write_text("source: Quay Post\ndate: 04/03/2025\n\nA new crane arrived at the port on Monday.\n")
+    return folder
+
+
+def test_dates_are_read_as_printed_an_unreadable_one_is_a_warning_and_the_url_dates_the_rest(tmp_path, nlp):
+    folder = _dated_corpus(tmp_path / "wire")
+    warnings = []
+    summary = ingest_paths([folder], tmp_path / "news.db", nlp=nlp, on_warning=lambda w: warnings.append(str(w)))
+    assert summary.errors == [] and summary.new == 4
+    assert warnings == [f"{folder / 'b.txt'}: date 'unknown' is not a readable date; stored undated"]
+    assert summary.warnings == warnings and "1 warning" in summary.line()
+    db = sqlite_utils.Database(tmp_path / "news.db")
+    dates = {Path(r["path"]).name: (r["published"], r["published_from"]) for r in db.query("select * from articles")}
+    assert dates == {
+        "a.txt": ("2025-03-04", "header"),
+        "b.txt": (None, "none"),
+        "c.txt": ("2025-03-05", "url"),
+        "d.txt": ("2025-04-03", "header"),  # month first by default
+    }
+
+
+def test_another_date_order_redates_stored_articles_without_analysing_them_again(tmp_path, nlp):
+    folder = _dated_corpus(tmp_path / "wire")
+    db_path = tmp_path / "news.db"
+    ingest_paths([folder], db_path, nlp=nlp)
+    again = ingest_paths([folder], db_path, nlp=nlp)
+    assert (again.unchanged, again.redated, again.figures) == (4, 0, None)
+    swapped = ingest_paths([folder], db_path, nlp=nlp, date_order="DMY")
+    assert (swapped.unchanged, swapped.redated, swapped.claims) == (3, 1, 0)
+    assert swapped.figures is not None  # the figures were rebuilt: an origin may have moved
+    db = sqlite_utils.Database(db_path)
+    assert [r["published"] for r in db.query("select published from articles where path like '%d.txt'")] == ["2025-03-04"]
+
+
+def test_a_figure_says_how_sure_its_origin_is(tmp_path, nlp):
+    folder = _dated_corpus(tmp_path / "wire")
+    ingest_paths([folder], tmp_path / "news.db", nlp=nlp)
+    db = sqlite_utils.Database(tmp_path / "news.db")
+    figure = next(db.query("select * from figures where n_articles = 3"))
+    assert figure["origin_certainty"] == "some_undated"  # b.txt is undated and may be earlier
+    (folder / "b.txt").write_text("source: Harbour News\ndate: 4 March 2025\n\nThe port handled about 4.2 million containers last year.\n")
+    ingest_paths([folder], tmp_path / "news.db", nlp=nlp)
+    figure = next(db.query("select * from figures where n_articles = 3"))
+    assert figure["origin_certainty"] == "tied"  # a.txt and b.txt both 4 March

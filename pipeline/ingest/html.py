@@ -8,7 +8,7 @@ from html.parser import HTMLParser
 import trafilatura
 
 from ..records import Article, InputError, ParsedFile
-from .dates import parse_date
+from .dates import FROM_HTML
 from .text import title_from_text
 
 
@@ -35,7 +35,8 @@ def _parse_html(key: str, raw: bytes, html: str) -> ParsedFile:
         title=meta("title") or page_title or title_from_text(text),
         source=meta("sitename"),
         url=meta("url"),
-        published=parse_date(meta("date")),
+        date_as_written=meta("date"),
+        date_written_in=FROM_HTML,
         author=meta("author"),
     )
     return ParsedFile(key, [article])

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 
 from ..records import Article, InputError, ParsedFile
-from .dates import parse_date
 from .text import title_from_text
 
 _TEXT_FIELDS = ("text", "content", "body")
@@ -26,12 +25,7 @@ def _record_article(record: object, key: str) -> Article:
             "record has no text (expected a non-empty 'text', 'content' or 'body' field)"
         )
     text = found[1].replace("\r\n", "\n").replace("\r", "\n").strip()
-    published = None
     date = _record_field(record, _DATE_FIELDS)
-    if date is not None:
-        published = parse_date(date[1])
-        if published is None:
-            raise _BadRecord(f"{date[0]!r} value {date[1]!r} is not a date (use YYYY-MM-DD)")
     title, source, url, author = (
         _record_value(record, name, allow_list=name == "author")
         for name in ("title", "source", "url", "author")
@@ -44,7 +38,7 @@ def _record_article(record: object, key: str) -> Article:
         title=title or title_from_text(text),
         source=source,
         url=url,
-        published=published,
+        date_as_written=date[1] if date else None,
         author=author,
     )
 

@@ -22,7 +22,7 @@ def _parse_text(key: str, raw: bytes, text: str, markdown: bool) -> ParsedFile:
         title=meta.get("title") or heading or title_from_text(body),
         source=meta.get("source"),
         url=meta.get("url"),
-        published=meta.get("date"),
+        date_as_written=meta.get("date"),
         author=meta.get("author"),
     )
     return ParsedFile(key, [article])

@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 
 from ..records import InputError
-from .dates import parse_date
 
 HEADER_KEYS = ("title", "url", "date", "published", "source", "author")
 # Both spellings fill the same field, so giving both counts as a duplicate key.
@@ -84,7 +83,8 @@ def split_header(text: str, path: str = "<text>") -> tuple[dict[str, str], str]:
     Recognises ``---`` front matter, a ``key: value`` block ended by a blank line (only when
     the first line has a known key, so prose like ``Note: ...`` stays body text), and the
     inline ``date YYYY-MM-DD <text>`` form. Metadata keys are ``title``, ``url``, ``date``
-    (ISO, ``published`` is an alias), ``source`` and ``author``. A broken header raises
+    (as the page prints it, read later by :func:`~pipeline.ingest.dates.settle_date`;
+    ``published`` is an alias), ``source`` and ``author``. A broken header raises
     :class:`InputError` with the line number; text without a header comes back unchanged.
     """
     lines = text.split("\n")
@@ -95,7 +95,7 @@ def split_header(text: str, path: str = "<text>") -> tuple[dict[str, str], str]:
         return _split_header_block(lines, path)
     inline = _INLINE_DATE.match(text)
     if inline:
-        return {"date": _header_date("date", inline.group(1), path, 1)}, text[inline.end() :]
+        return {"date": inline.group(1)}, text[inline.end() :]
     return {}, text
 
 
@@ -140,18 +140,9 @@ def _parse_header_lines(lines: list[str], first_line: int, path: str, hint: str)
             )
         set_on[field] = (key, lineno)
         value = _unquote(match.group(2).strip())
-        if value and field == "date":
-            value = _header_date(key, value, path, lineno)
         if value:
             meta[field] = value
     return meta
-
-
-def _header_date(key: str, value: str, path: str, lineno: int) -> str:
-    date = parse_date(value)
-    if date is None:
-        raise _header_error(path, lineno, f"{key!r} value {value!r} is not a date (use YYYY-MM-DD)")
-    return date
 
 
 def _header_error(path: str, lineno: int, message: str) -> InputError:

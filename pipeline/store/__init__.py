@@ -62,6 +62,7 @@ from .articles import (
     input_article,
     plan_article,
     records_gone,
+    redate_articles,
     store_article,
     store_articles,
 )
@@ -75,6 +76,6 @@ __all__ = [
     "RUN_COLUMNS", "SENTENCE_COLUMNS", "TABLES", "StoreError", "StorePlan", "_sentence_index",
     "article_id_for", "article_status", "content_hash", "delete_article", "delete_orphan_entities",
     "ensure_schema", "find_article_by_hash", "finish_run", "input_article", "insert_sql", "open_db",
-    "plan_article", "records_gone", "refresh_entity_names", "replace_figures", "set_run_model",
+    "plan_article", "records_gone", "redate_articles", "refresh_entity_names", "replace_figures", "set_run_model",
     "start_run", "store_article", "store_articles", "utc_now", "write_transaction",
 ]  # fmt: skip

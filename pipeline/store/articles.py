@@ -55,7 +55,7 @@ def input_article(db: sqlite_utils.Database, path: str) -> str | None:
 class StorePlan(NamedTuple):
     """What storing an article would do (:func:`plan_article`)."""
 
-    status: str  # unchanged, updated, duplicate or new (see article_status)
+    status: str  # unchanged, redated, updated, duplicate or new (see article_status)
     hash_hex: str  # its content hash
     analyse: bool  # whether it needs its NLP analysis: its content is not stored yet
 
@@ -66,7 +66,9 @@ def plan_article(db: sqlite_utils.Database, article: Article) -> StorePlan:
     hash_hex = content_hash(article.raw)
     held = input_article(db, article.path)
     if held == article_id_for(hash_hex):
-        return StorePlan("unchanged", hash_hex, False)
+        stored = db.execute("select published, published_from from articles where id = ?", [held]).fetchone()
+        dated_alike = stored is not None and tuple(stored) == (article.published, article.date_origin)
+        return StorePlan("unchanged" if dated_alike else "redated", hash_hex, False)
     stored = find_article_by_hash(db, hash_hex) is not None
     status = "updated" if held is not None else "duplicate" if stored else "new"
     return StorePlan(status, hash_hex, not stored)
@@ -74,9 +76,22 @@ def plan_article(db: sqlite_utils.Database, article: Article) -> StorePlan:
 
 def article_status(db: sqlite_utils.Database, article: Article) -> str:
     """What storing ``article`` would do: ``unchanged`` (its input holds this exact content
-    already), ``updated`` (its input held other content), ``duplicate`` (a new input whose
+    already), ``redated`` (the same content, its date read otherwise: another date order,
+    or stored before dates were read as printed), ``updated`` (its input held other content), ``duplicate`` (a new input whose
     content another input already holds: one article, linked) or ``new``."""
     return plan_article(db, article).status
+
+
+def redate_articles(db: sqlite_utils.Database, articles: Iterable[Article]) -> int:
+    """Write the dates of stored articles whose content is unchanged but whose date reads
+    otherwise now (``redated``); returns how many rows changed. Nothing else is touched:
+    their claims stand, the figures are rebuilt after."""
+    rows = [(a.published, a.date_origin, article_id_for(content_hash(a.raw))) for a in articles]
+    if not rows:
+        return 0
+    with write_transaction(db):
+        db.conn.executemany("update articles set published = ?, published_from = ? where id = ?", rows)
+    return len(rows)
 
 
 def delete_article(db: sqlite_utils.Database, article_id: str) -> None:
@@ -188,7 +203,7 @@ class _Rows:
         article_id = article_id_for(hash_hex)
         self.tables["articles"].append(
             (article_id, article.path, article.title, article.source, article.url, article.published,
-             article.author, hash_hex, article.text, utc_now(), run_id)
+             article.date_origin, article.author, hash_hex, article.text, utc_now(), run_id)
         )  # fmt: skip
         sentences = analysis.sentences
 

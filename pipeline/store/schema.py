@@ -31,6 +31,7 @@ ARTICLE_COLUMNS = {
     "source": str,
     "url": str,
     "published": str,
+    "published_from": str,
     "author": str,
     "content_hash": str,
     "text": str,
@@ -89,6 +90,7 @@ FIGURE_COLUMNS = {
     "first_article_id": str,
     "attributed_origin": str,
     "kinds_seen": str,
+    "origin_certainty": str,
 }
 MUTATION_COLUMNS = {
     "id": str,

@@ -89,6 +89,9 @@ from .figures import (  # noqa: F401
     figure_id_for,
     figures_are_stale,
     load_claims,
+    ORIGIN_CERTAINTIES,
+    origin_certainty,
+    origin_note,
     rebuild_figures,
     representative_subject,
 )

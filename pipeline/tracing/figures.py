@@ -52,7 +52,44 @@ class Figure:
             "attributed_origin": self.origin.attributed_to
             or (credited.most_common(1)[0][0] if credited else None),
             "kinds_seen": None,
+            "origin_certainty": origin_certainty((c.article_id, c.published) for c in self.claims),
         }
+
+
+# How sure the origin is (``figures.origin_certainty``): "certain" (one article has the
+# earliest date and every article stating the figure is dated), "tied" (several articles
+# share the earliest date), "some_undated" (undated articles state it too and may be
+# earlier) or "undated" (no article stating it is dated).
+ORIGIN_CERTAINTIES = ("certain", "tied", "some_undated", "undated")
+
+
+def origin_certainty(article_dates) -> str:
+    """How sure the earliest article is the origin, from (article id, ISO date or None)
+    pairs of the claims of a figure."""
+    dates = dict(article_dates)
+    dated = [d for d in dates.values() if d]
+    if not dated:
+        return "undated"
+    earliest = min(dated)
+    if sum(d == earliest for d in dates.values()) > 1:
+        return "tied"
+    return "some_undated" if len(dated) < len(dates) else "certain"
+
+
+def origin_note(certainty: str | None, article_dates) -> str:
+    """The certainty in words, counted from the (article id, date) pairs: "2 articles share
+    the earliest date, 2023-03-29"."""
+    dates = dict(article_dates)
+    dated = sorted(d for d in dates.values() if d)
+    if certainty == "tied":
+        tied = sum(d == dated[0] for d in dates.values())
+        return f"uncertain: {tied} articles share the earliest date, {dated[0]}"
+    if certainty == "some_undated":
+        undated = len(dates) - len(dated)
+        return f"uncertain: {undated} undated article{'s' if undated != 1 else ''} state{'s' if undated == 1 else ''} it too and may be earlier"
+    if certainty == "undated":
+        return "uncertain: no article stating it is dated"
+    return "the earliest dated article" if dated else ""
 
 
 _FIGURE_TOKEN = re.compile(r"[$€£¥%]|^[\d.,]+[a-z]{0,2}$|^[a-z]$", re.IGNORECASE)

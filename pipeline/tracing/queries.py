@@ -12,6 +12,7 @@ import sqlite_utils
 from ..claims import ParsedFigure, parse_figure
 from .values import TRACE_TOLERANCE, related_units, rounds_to, significant_digits
 from .mutations import content_words
+from .figures import origin_note
 
 
 @dataclass
@@ -126,12 +127,15 @@ def figure_lineage(db: sqlite_utils.Database, figure_id: str) -> dict:
         claim["mutation"] = json.loads(kinds) if kinds else ["origin"]
         claim["is_origin"] = claim["id"] == figure["first_claim_id"]
     origin = next(c for c in claims if c["is_origin"])
+    certainty = figure.get("origin_certainty")
     return {
         "id": figure["id"],
         "subject": figure["subject"],
         "unit": figure["unit"],
         "canonical_value": figure["canonical_value"],
         "attributed_origin": figure["attributed_origin"],
+        "origin_certainty": certainty,
+        "origin_note": origin_note(certainty, ((c["article_id"], c["published"]) for c in claims)),
         "origin": origin,
         "claims": claims,
     }

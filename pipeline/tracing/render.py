@@ -21,6 +21,8 @@ def lineage_table(lineage: dict) -> str:
     )
     if lineage.get("attributed_origin"):
         head += f", credited to {lineage['attributed_origin']}"
+    if lineage.get("origin_certainty") not in (None, "certain"):
+        head += f"; origin {lineage['origin_note']}"
     # The mutation comes last and whole: it is what the reader came for.
     columns = [("", 1), ("date", 10), ("source", 26), ("surface", 24), ("qualifier", 20),
                ("credited to", 22), ("mutation", 0)]  # fmt: skip

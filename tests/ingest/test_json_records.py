@@ -25,8 +25,9 @@ def test_jsonl_partial_failure(tmp_path):
     ]
     path = write(tmp_path / "batch.jsonl", "\n".join(lines) + "\n")
     parsed = parse_file(path)
-    assert [a.path for a in parsed.articles] == [f"{path}#1", f"{path}#4", f"{path}#8"]
-    first, second, third = parsed.articles
+    assert [a.path for a in parsed.articles] == [f"{path}#1", f"{path}#4", f"{path}#7", f"{path}#8"]
+    first, second, undated, third = parsed.articles
+    assert (undated.text, undated.published, undated.published_from) == ("Dated badly.", None, "none")
     assert (first.title, first.published, first.text) == (
         "One",
         "2025-02-12",
@@ -42,9 +43,9 @@ def test_jsonl_partial_failure(tmp_path):
         f"{path}:3: invalid JSON: Expecting ':' delimiter (column 28)",
         f"{path}:5: record is not a JSON object (got list)",
         f"{path}:6: record has no text (expected a non-empty 'text', 'content' or 'body' field)",
-        f"{path}:7: 'date' value 'someday' is not a date (use YYYY-MM-DD)",
         f"{path}:9: 'title' must be a string, not number",
     ]
+    assert [str(w) for w in parsed.warnings] == [f"{path}#7: date 'someday' is not a readable date; stored undated"]
 
 
 def test_jsonl_raw_is_canonical_record_so_unchanged_lines_keep_identity(tmp_path):

@@ -1,5 +1,7 @@
 """Plain text and Markdown files: one article after an optional header, Markdown cleaned, the title found, no text or a bad header an error."""
 
+from pipeline.ingest import parse_file
+
 from .helpers import BODY, only_article, only_error, write
 
 
@@ -44,10 +46,18 @@ def test_txt_inline_date_form(tmp_path):
 
 
 def test_malformed_header_reaches_parse_file_as_one_error(tmp_path):
-    path = write(tmp_path / "x.txt", "title: T\ndate: next tuesday\n\nBody.")
+    path = write(tmp_path / "x.txt", "title: T\nThis line is prose\n\nBody.")
     assert only_error(path) == (
-        f"{path}:2: malformed header: 'date' value 'next tuesday' is not a date (use YYYY-MM-DD)"
+        f"{path}:2: malformed header: 'This line is prose' is not a 'key: value' line (end the header with a blank line)"
     )
+
+
+def test_an_unreadable_header_date_stores_the_article_undated_with_one_warning(tmp_path):
+    path = write(tmp_path / "x.txt", "title: T\ndate: next tuesday\n\nBody.")
+    parsed = parse_file(path)
+    assert [(a.title, a.published, a.published_from) for a in parsed.articles] == [("T", None, "none")]
+    assert parsed.errors == []
+    assert [str(w) for w in parsed.warnings] == [f"{path}: date 'next tuesday' is not a readable date; stored undated"]
 
 
 def test_header_without_body_is_an_error(tmp_path):

@@ -131,3 +131,17 @@ def test_rebuild_writes_the_same_figures_again_and_clears_figures_of_claims_left
     assert db.execute("select figure_id from claims where rowid = 1").fetchone()[0] is None
     assert db.execute("select count(*) from claims where figure_id is null").fetchone()[0] == 1
 
+
+
+def test_origin_certainty_from_the_dates_of_the_articles_stating_a_figure():
+    from pipeline.tracing import origin_certainty, origin_note
+
+    assert origin_certainty([("a", "2025-03-04"), ("b", "2025-03-05"), ("a", "2025-03-04")]) == "certain"
+    assert origin_certainty([("a", "2025-03-04"), ("b", "2025-03-04"), ("c", "2025-03-09")]) == "tied"
+    assert origin_certainty([("a", "2025-03-04"), ("b", None)]) == "some_undated"
+    assert origin_certainty([("a", None), ("b", None)]) == "undated"
+    assert origin_note("tied", [("a", "2025-03-04"), ("b", "2025-03-04")]) == "uncertain: 2 articles share the earliest date, 2025-03-04"
+    assert origin_note("some_undated", [("a", "2025-03-04"), ("b", None), ("c", None)]) == (
+        "uncertain: 2 undated articles state it too and may be earlier"
+    )
+    assert origin_note("undated", [("a", None)]) == "uncertain: no article stating it is dated"
