@@ -1,71 +1,16 @@
-"""The store on hand-made analyses: identity, edits, atomicity, schema (no spaCy needed)."""
+"""Articles and inputs: identity by content, edits, duplicates and swaps between paths, atomic stores, and batches that store what one at a time stores."""
 
 import sqlite3
 
 import pytest
 
-from pipeline.records import Article, ArticleAnalysis, Claim, EntityMention, SentenceRecord
-from pipeline import store
 from pipeline.store import article_status, content_hash, open_db, store_article, store_articles
 
-TEXT = "Acme raised $5 million. Acme hired 20 engineers."
-
-
-def make_article(text=TEXT, path="a.txt", raw=None):
-    return Article(path=path, text=text, raw=raw if raw is not None else text.encode(), title="T")
-
-
-def analysis_for(text):
-    """Sentences split at '. ', one claim per '$N million' / 'N engineers', entity 'Acme'."""
-    sentences, start = [], 0
-    for position, piece in enumerate(text.split(". ")):
-        end = start + len(piece)
-        sentences.append(SentenceRecord(position, text[start:end], start, end))
-        start = end + 2
-    claims = []
-    for surface, value, unit in (("$5 million", 5e6, "USD"), ("20 engineers", 20, "engineer"), ("$7 million", 7e6, "USD")):
-        at = text.find(surface)
-        if at >= 0:
-            claims.append(Claim(surface, at, at + len(surface), value, unit=unit))
-    mentions = []
-    at = text.find("Acme")
-    while at >= 0:
-        mentions.append(EntityMention("acme", "Acme", "ORG", at, at + 4, "Acme"))
-        at = text.find("Acme", at + 1)
-    return ArticleAnalysis(sentences, claims, mentions)
-
-
-@pytest.fixture
-def db(tmp_path):
-    database = open_db(tmp_path / "sub" / "news.db")
-    yield database
-    database.close()
+from .helpers import TEXT, analysis_for, inputs, make_article
 
 
 def counts(db):
     return {t: db[t].count for t in ("articles", "sentences", "claims", "entities", "entity_mentions")}
-
-
-def test_schema_has_contract_tables_columns_and_fts(db):
-    expected = {
-        "articles": {"id", "path", "title", "source", "url", "published", "content_hash", "text", "ingested_at"},
-        "sentences": {"id", "article_id", "position", "text", "start_char", "end_char"},
-        "claims": {"id", "article_id", "sentence_id", "surface", "start_char", "end_char", "value",
-                   "value_low", "value_high", "unit", "qualifier", "subject", "attributed_to"},
-        "entities": {"id", "name", "label"},
-        "entity_mentions": {"id", "entity_id", "article_id", "sentence_id", "start_char", "end_char", "surface"},
-        "runs": {"id", "started_at", "finished_at", "model", "model_version", "package_version",
-                 "files", "articles", "errors"},
-        "figures": {"id", "subject", "unit", "canonical_value", "value_min", "value_max", "spread_pct",
-                    "n_claims", "n_articles", "first_claim_id", "first_article_id", "attributed_origin"},
-        "mutations": {"id", "figure_id", "claim_id", "compared_to_claim_id", "kinds", "detail"},
-    }
-    for table, columns in expected.items():
-        assert columns <= set(db[table].columns_dict), table
-    assert {fk.other_table for fk in db["claims"].foreign_keys} == {"articles", "sentences", "figures"}
-    for table in ("articles", "sentences", "claims"):
-        assert db[table].detect_fts()
-    assert db.journal_mode == "wal"
 
 
 def test_store_new_then_unchanged_is_idempotent(db):
@@ -100,31 +45,6 @@ def test_edited_file_replaces_old_version_and_its_claims(db):
     [row] = db.query("select id, content_hash from articles")
     assert row["content_hash"] == content_hash(edited.encode())
     assert {r["article_id"] for r in db.query("select article_id from sentences")} == {row["id"]}
-
-
-def test_entities_nobody_mentions_any_more_are_removed(db):
-    store_article(db, make_article(), analysis_for(TEXT))
-    edited = "Nobody raised $5 million."
-    assert store_article(db, make_article(edited), analysis_for(edited)) == "updated"
-    assert db["entities"].count == 0
-    assert db["entity_mentions"].count == 0
-
-
-def test_entity_takes_its_most_frequent_spelling_and_label(db):
-    text = "ACME sued Acme. Acme won."
-    analysis = ArticleAnalysis(
-        [SentenceRecord(0, text, 0, len(text))],
-        [],
-        [EntityMention("acme", "ACME", "PERSON", 0, 4, "ACME"),
-         EntityMention("acme", "Acme", "ORG", 10, 14, "Acme"),
-         EntityMention("acme", "Acme", "ORG", 16, 20, "Acme")],
-    )
-    store_article(db, make_article(text), analysis)
-    assert list(db.query("select name, label from entities")) == [{"name": "Acme", "label": "ORG"}]
-
-
-def inputs(db):
-    return dict(db.execute("select path, article_id from inputs order by path").fetchall())
 
 
 def test_same_content_under_another_path_is_one_article_held_by_both_inputs(db):
@@ -174,16 +94,6 @@ def test_content_not_stored_without_an_analysis_is_left_for_the_caller(db):
     assert counts(db)["articles"] == 0 and inputs(db) == {}
 
 
-def test_an_older_database_gets_inputs_from_its_articles(tmp_path):
-    db = open_db(tmp_path / "news.db")
-    store_article(db, make_article(), analysis_for(TEXT))
-    db["inputs"].drop()
-    db.close()
-    db = open_db(tmp_path / "news.db")
-    assert list(inputs(db)) == ["a.txt"]
-    assert article_status(db, make_article()) == "unchanged"
-
-
 def test_failure_mid_store_keeps_previous_version_whole(db):
     store_article(db, make_article(), analysis_for(TEXT))
     before = counts(db)
@@ -195,22 +105,6 @@ def test_failure_mid_store_keeps_previous_version_whole(db):
     assert counts(db) == before
     assert [r["surface"] for r in db.query("select surface from claims order by start_char")] == [
         "$5 million", "20 engineers"]
-
-
-def test_full_text_search_finds_sentences(db):
-    store_article(db, make_article(), analysis_for(TEXT))
-    hits = [r["text"] for r in db["sentences"].search("engineers")]
-    assert hits == ["Acme hired 20 engineers."]
-
-
-def test_an_older_database_gains_new_columns(tmp_path):
-    import sqlite_utils
-
-    old = sqlite_utils.Database(tmp_path / "old.db")
-    old["claims"].create({"id": str, "surface": str}, pk="id")
-    old.close()
-    db = open_db(tmp_path / "old.db")
-    assert {"value", "unit", "qualifier", "attributed_to"} <= set(db["claims"].columns_dict)
 
 
 def test_a_batch_stores_what_one_at_a_time_stores(tmp_path):
@@ -259,72 +153,3 @@ def test_a_failed_batch_stores_none_of_its_articles_and_keeps_the_fts_triggers(d
     db["sentences"].insert({"id": "x", "article_id": db.execute("select id from articles").fetchone()[0],
                             "position": 9, "text": "Plumbers arrived.", "start_char": 0, "end_char": 0})  # fmt: skip
     assert [r["text"] for r in db["sentences"].search("plumbers")] == ["Plumbers arrived."]
-
-
-def test_entity_name_ties_go_to_the_first_in_binary_order(db):
-    text = "Acme, ACME, ACME and Acme, Ácme."
-    spellings = [("Acme", "ORG", 0), ("ACME", "PERSON", 6), ("ACME", "ORG", 12), ("Acme", "PERSON", 21), ("Ácme", "GPE", 27)]
-    analysis = ArticleAnalysis(
-        [SentenceRecord(0, text, 0, len(text))],
-        [],
-        [EntityMention("acme", name, label, at, at + 4, name) for name, label, at in spellings],
-    )
-    store_article(db, make_article(text), analysis)
-    assert list(db.query("select name, label from entities")) == [{"name": "ACME", "label": "ORG"}]
-
-
-def test_fts_follows_updates_of_indexed_columns_only(tmp_path):
-    import sqlite_utils
-
-    # A database made before: sqlite-utils' full-text update trigger fired on any update.
-    open_db(tmp_path / "old.db").close()
-    old = sqlite_utils.Database(tmp_path / "old.db")
-    [broad] = old.query("select sql from sqlite_master where name = 'claims_au'")
-    old.execute("drop trigger claims_au")
-    old.execute(broad["sql"].replace('AFTER UPDATE OF rowid, "surface", "subject" ON', "AFTER UPDATE ON"))
-    assert 'AFTER UPDATE ON "claims"' in old.execute("select sql from sqlite_master where name = 'claims_au'").fetchone()[0]
-    old.close()
-    db = open_db(tmp_path / "old.db")
-    [trigger] = db.query("select sql from sqlite_master where name = 'claims_au'")
-    assert 'AFTER UPDATE OF rowid, "surface", "subject" ON' in trigger["sql"]
-    store_article(db, make_article(), analysis_for(TEXT))
-    db.execute("update claims set unit = 'EUR'")  # no full-text work, nothing to change
-    db.execute("update claims set subject = 'payroll' where surface = '20 engineers'")
-    assert [r["surface"] for r in db["claims"].search("payroll")] == ["20 engineers"]
-    db.execute("update claims set rowid = rowid + 100")
-    assert [r["surface"] for r in db["claims"].search("payroll")] == ["20 engineers"]
-    for table in ("articles", "sentences", "claims"):
-        db.execute(f"insert into [{table}_fts]([{table}_fts], rank) values('integrity-check', 1)")
-    db.close()
-    assert open_db(tmp_path / "old.db").execute("select sql from sqlite_master where name = 'claims_au'").fetchone()[0] == trigger["sql"]
-
-
-def _store_in_another_process(db_path, number, start):
-    start.wait()
-    db = open_db(db_path)
-    run_id = store.start_run(db, "test")
-    for copy in range(5):
-        text = f"Acme raised $5 million. Acme hired {number}{copy} engineers."
-        store_articles(db, [(make_article(text, path=f"p{number}/{copy}.txt"), analysis_for(text))], run_id)
-    store.set_run_model(db, run_id, "model", "1")
-    store.finish_run(db, run_id, articles=5)
-    db.close()
-
-
-def test_three_processes_create_and_write_one_new_database_in_turn(tmp_path):
-    """The race the store must survive: three ingests open a database nobody created yet."""
-    import multiprocessing
-
-    context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
-    start = context.Event()
-    db_path = tmp_path / "new" / "news.db"
-    workers = [context.Process(target=_store_in_another_process, args=(db_path, n, start)) for n in range(3)]
-    for worker in workers:
-        worker.start()
-    start.set()
-    for worker in workers:
-        worker.join(60)
-    assert [worker.exitcode for worker in workers] == [0, 0, 0]
-    db = open_db(db_path)
-    assert db["articles"].count == 15 and db["inputs"].count == 15
-    assert [r["status"] for r in db.query("select status from runs")] == ["finished"] * 3
