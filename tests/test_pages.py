@@ -1,0 +1,81 @@
+"""figtrace's pages: the figure page's chart and lineage, the claim page's highlights, the about page, and stored markup escaped on every page."""
+
+import html
+import re
+
+from pipeline.datasette_plugin import highlight_claim
+from pipeline.tracing import figure_lineage
+
+from .helpers import figtrace_pages, get, v3_training_cost
+
+
+def test_figure_page_shows_chart_and_lineage(datasette, db):
+    figure_id = v3_training_cost(db)
+    lineage = figure_lineage(db, figure_id)
+    page = get(datasette, f"/news/figures/{figure_id}")
+    assert page.status_code == 200
+    text = page.text
+    assert 'class="figtrace-chart"' in text
+    assert text.count('class="point"') == len(lineage["claims"])  # one point per claim
+    table = text[text.index('class="rows-and-columns figtrace-lineage"') :]
+    table = table[: table.index("</table>")]
+    assert table.count("<tr class=") == len(lineage["claims"])
+    assert [html.unescape(s) for s in re.findall(r'title="show in the article">([^<]+)</a>', table)] == [
+        c["surface"] for c in lineage["claims"]
+    ]
+    assert "origin" in text and "$5,576,000" in text
+    assert f"/-/figtrace/claim/news/{lineage['origin']['id']}#claim" in text
+
+
+def test_other_rows_keep_the_default_page(datasette, db):
+    article_id = db.execute("select id from articles limit 1").fetchone()[0]
+    page = get(datasette, f"/news/articles/{article_id}")
+    assert page.status_code == 200 and "figtrace-chart" not in page.text
+    assert get(datasette, "/news/figures/fig-doesnotexist").status_code == 404
+
+
+def test_claim_page_highlights_the_sentence_and_figure(datasette, db):
+    claim = db.execute(
+        "select c.id, c.surface, s.text from claims c join sentences s on s.id = c.sentence_id "
+        "where c.surface = '$5,576,000'"
+    ).fetchone()
+    page = get(datasette, f"/-/figtrace/claim/news/{claim[0]}")
+    assert page.status_code == 200
+    # the sentence mark holds the figure's mark: it ends at the second </mark>
+    sentence = re.search(r'<mark class="sentence">(.*?</mark>.*?)</mark>', page.text, re.S)
+    assert sentence and html.unescape(re.sub(r"<[^>]+>", "", sentence.group(1))) == claim[2]
+    assert re.search(r'<mark class="figure" id="claim">\$5,576,000</mark>', page.text)
+    assert f"/news/figures/{v3_training_cost(db)}" in page.text
+
+
+def test_claim_page_for_unknown_claim_or_database_is_404(datasette):
+    assert get(datasette, "/-/figtrace/claim/news/nope").status_code == 404
+    assert get(datasette, "/-/figtrace/claim/nodb/nope").status_code == 404
+
+
+def test_about_page(datasette):
+    page = get(datasette, "/-/figtrace/about")
+    assert page.status_code == 200 and "lineage" in page.text
+
+
+def test_highlight_claim_marks_sentence_and_figure_and_escapes():
+    text = "Intro <b>. It cost $6M & more. End."
+    start = text.index("$6M")
+    marked = str(highlight_claim(text, (text.index("It"), text.index(" End")), (start, start + 3)))
+    assert marked == (
+        'Intro &lt;b&gt;. <mark class="sentence">It cost <mark class="figure" id="claim">$6M</mark>'
+        " &amp; more.</mark> End."
+    )
+    # a sentence that does not hold the figure (stale offsets): the figure is still marked
+    assert '<mark class="figure" id="claim">$6M</mark>' in str(highlight_claim(text, (0, 3), (start, start + 3)))
+
+
+def test_markup_in_stored_text_is_escaped_on_every_page(hostile):
+    ds, db = hostile
+    for path in figtrace_pages(ds, db):
+        page = get(ds, path)
+        assert page.status_code == 200, path
+        raw = page.text.lower()
+        assert "<script>figtrace_xss" not in raw and "<img src=x" not in raw, path
+    claim_page = get(ds, f"/-/figtrace/claim/news/{db.execute('select min(id) from claims').fetchone()[0]}").text
+    assert "&lt;script&gt;figtrace_xss()&lt;/script&gt;" in claim_page  # shown, as text
