@@ -100,6 +100,7 @@ class Claim:
     attributed_to: str | None = None
     kind: str | None = None  # money|percent|count|multiplier|year|...
     context: str | None = None  # lemmas of the sentence's content words, for tracing
+    scope: str | None = None  # the places the figure is said of ("Russia"; "US; Europe")
 
 
 @dataclass

@@ -11,7 +11,7 @@ from .vocabulary import DOWN_WORDS, LEVEL_VERBS, PRICE_WORDS, RATE_WORDS, TEMPER
 from .grammar import ParsedFigure, _CUE_RE, _Candidate, _ESTIMATED_OF_RE, _PER_RE
 from .normalise import _is_acronym, bounds, normalise_unit, per_unit, qualifier_for, singular
 from .filters import _counted_head, _is_age, _is_spent, _of_unit
-from .subjects import _attribution, _subject
+from .subjects import _attribution, _scope, _subject
 
 
 def _build_claim(text: str, cand: _Candidate, span: Span, sent: Span) -> Claim:
@@ -57,6 +57,7 @@ def _build_claim(text: str, cand: _Candidate, span: Span, sent: Span) -> Claim:
         subject=_subject(span, head),
         attributed_to=_attribution(sent, span),
         kind=kind or "count",
+        scope=_scope(span),
     )
 
 

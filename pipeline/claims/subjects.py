@@ -14,7 +14,7 @@ from spacy.tokens import Doc, Span, Token
 
 from ..records import Claim
 
-from .vocabulary import REPORT_VERBS
+from .vocabulary import CURRENCY_SYMBOLS, PLACE_LABELS, REPORT_VERBS, UNIT_SYMBOLS
 from .normalise import _is_acronym
 
 
@@ -313,3 +313,76 @@ def _noun_phrase_tokens(head: Token, depth: int = 1) -> list[Token]:
                     if pobj.dep_ == "pobj" and pobj.pos_ in ("NOUN", "PROPN"):
                         tokens += _noun_phrase_tokens(pobj, depth - 1)
     return tokens
+
+
+# --- the places a figure is said of, and whose it is
+
+# Dependencies that keep to the figure's own phrase: its prepositions and their objects,
+# compounds and modifiers ("7% in Russia", "two-thirds of jobs in the US and Europe").
+_SCOPE_DEPS = frozenset("prep pobj compound amod appos nmod npadvmod acl pcomp conj".split())
+_SCOPE_DEPTH = 5
+# Names that own a figure by apposition or possession: places, and organisations and
+# peoples ("the UAE (119.45 TWh)", "Norway's 122.20 TWh", "Nvidia's $600 billion").
+_OWNER_LABELS = frozenset({"GPE", "LOC", "ORG", "NORP", "FAC"})
+
+
+def _scope(span: Span) -> str | None:
+    """Where and whose a figure is, as the text names them ("Russia"; "US; Europe"), from
+    the parse: places in the figure's own phrase ("just under 7% in Russia", "two-thirds of
+    jobs in the US and Europe") or in the clause it is the subject of ("7% of it being in
+    the US"), and the name that owns it ("Argentina (121 TWh)", "Norway's 122.20 TWh").
+    None when it names none. The agent of the clause is not its scope: in "AI could replace
+    a quarter of jobs" the figure is said of jobs, wherever they are."""
+    found: list[str] = []
+    doc = span.doc
+
+    def add(tok: Token, labels=PLACE_LABELS) -> None:
+        if tok.ent_type_ in labels and not span.start <= tok.i < span.end:
+            entity = next((e for e in doc.ents if e.start <= tok.i < e.end), None)
+            name = _place_name(entity.text if entity is not None else tok.text)
+            if name and name not in found and name not in UNIT_SYMBOLS and name not in CURRENCY_SYMBOLS:
+                found.append(name)  # ("40GB" read as a place is a unit)
+
+    def walk(tok: Token, depth: int, lists: bool = True) -> None:
+        for child in tok.children:
+            if span.start <= child.i < span.end:
+                continue  # (walked from itself)
+            if depth >= _SCOPE_DEPTH or child.dep_ not in _SCOPE_DEPS or _is_figure(child, span):
+                continue  # (not into another figure: "7% in Russia, 6% in Kazakhstan")
+            if child.dep_ == "conj" and not lists:
+                continue  # the owner's neighbours in a list own figures of their own
+            add(child)
+            walk(child, depth + 1)
+
+    root = span.root
+    for tok in span:  # ("two-thirds of jobs in ...": the phrase hangs off "thirds")
+        walk(tok, 0)
+    owners = [c for tok in span for c in tok.children if c.dep_ == "poss"]
+    head = root.head
+    if head.i != root.i and head.pos_ in ("NOUN", "PROPN") and not _is_figure(head, span):
+        add(head, _OWNER_LABELS if root.dep_ in ("appos", "poss") else PLACE_LABELS)
+        owners += [c for c in head.children if c.dep_ == "poss"]
+        walk(head, 1, lists=root.dep_ not in ("appos", "poss"))
+    if root.dep_ in _SUBJECT_DEPS and head.pos_ in ("VERB", "AUX"):
+        walk(head, 1)  # "with 7% of it being in the US"
+    before = doc[span.start - 2] if span.start >= 2 and doc[span.start - 1].text == "(" else None
+    if before is not None and before.pos_ == "PROPN":
+        owners.append(before)  # "the UAE (119.45 TWh)": a name and its figure in brackets
+    for owner in owners:
+        add(owner, _OWNER_LABELS)
+    return "; ".join(found) or None
+
+
+def _is_figure(tok: Token, span: Span) -> bool:
+    """Whether a token outside ``span`` is, or heads, another figure ("6%", "125.03 TWh")."""
+    if span.start <= tok.i < span.end:
+        return False
+    return tok.like_num or tok.pos_ == "NUM" or any(c.dep_ == "nummod" for c in tok.children)
+
+
+def _place_name(text: str) -> str:
+    """A place as named, without a leading article or possessive: "the United States" ->
+    "United States", "Norway's" -> "Norway"."""
+    text = " ".join(text.split())
+    text = re.sub(r"(?i)^the\s+", "", text)
+    return re.sub(r"['’]s?$", "", text).strip()

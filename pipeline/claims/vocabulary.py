@@ -98,6 +98,8 @@ CQE_NAMES = _checked_union(
 
 # Entity labels of names a number can start ("404 Media", "Two Sigma").
 NAME_LABELS = frozenset({"ORG", "PERSON", "GPE", "PRODUCT", "FAC", "WORK_OF_ART", "EVENT", "LAW"})
+# Entity labels of places: a figure said of one place is not one said of another.
+PLACE_LABELS = frozenset({"GPE", "LOC"})
 
 TIME_UNITS = frozenset(DATA["time"]["units"])
 RATE_WORDS = DATA["time"]["rate_words"]

@@ -64,6 +64,7 @@ CLAIM_COLUMNS = {
     "attributed_to": str,
     "kind": str,
     "context": str,
+    "scope": str,
 }
 ENTITY_COLUMNS = {"id": str, "name": str, "label": str}
 MENTION_COLUMNS = {

@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 
-from .values import APART, EXACT_KINDS, EXACT_KIND_PENALTY, MAX_VALUE_RATIO, SAME_ARTICLE_CONTEXT, SMALL_COUNT, TracedClaim, VAGUE_PENALTY, VALUE_GAP_PENALTY, _is_range, is_restatement, is_vague, related_units, unit_penalty, value_gap
+from .values import ONE_SIDED_SCOPE_PENALTY, APART, EXACT_KINDS, EXACT_KIND_PENALTY, MAX_VALUE_RATIO, SAME_ARTICLE_CONTEXT, SMALL_COUNT, TracedClaim, VAGUE_PENALTY, VALUE_GAP_PENALTY, _is_range, is_restatement, is_vague, related_units, scopes_conflict, unit_penalty, value_gap
 
 
 def context_document(claim: TracedClaim) -> str:
@@ -25,13 +25,19 @@ def pair_distance(a: TracedClaim, b: TracedClaim, context: float) -> float:
     on every pair of the demo corpus's claims."""
     if is_restatement(a, b):
         return 0.0
+    if scopes_conflict(a.scope, b.scope):
+        return APART
     unit = unit_penalty(a, b)
     gap = value_gap(a, b)
     if unit is None or gap is None:
         return APART
+    if gap > 0 and a.sentence_id is not None and a.sentence_id == b.sentence_id:
+        return APART  # one sentence, two values: compared ("more than Chile (80.2 TWh)"), not restated
     if a.kind in EXACT_KINDS or b.kind in EXACT_KINDS:
         # The same year in two sentences often dates two events: ask for more context.
         return context + EXACT_KIND_PENALTY
+    if bool(a.scope) != bool(b.scope):
+        context += ONE_SIDED_SCOPE_PENALTY
     if is_vague(a) or is_vague(b):
         # "billions" here and "billions" there say little about being one figure.
         context += VAGUE_PENALTY
@@ -58,12 +64,22 @@ class _Features:
             [c.value is not None and float(c.value).is_integer() and abs(c.value) <= SMALL_COUNT for c in claims]
         )
         self.article = np.unique([c.article_id for c in claims], return_inverse=True)[1]
+        # Claims of one sentence share a code; claims without a sentence have their own.
+        sentences = [c.sentence_id or f"#{n}" for n, c in enumerate(claims)]
+        self.sentence = np.unique(sentences, return_inverse=True)[1]
         units = [(c.unit or "", c.kind) for c in claims]
         self._unit_keys = sorted(set(units))
         code = {key: n for n, key in enumerate(self._unit_keys)}
         self.unit = np.array([code[key] for key in units])
         # related_units of each pair of unit keys, by key pair (inf: not computed yet).
         self._unit_penalties = np.full(len(self._unit_keys) ** 2, np.inf)
+        scopes = [c.scope or "" for c in claims]
+        self._scope_keys = sorted(set(scopes))
+        scope_code = {key: n for n, key in enumerate(self._scope_keys)}
+        self.scope = np.array([scope_code[key] for key in scopes])
+        self.scoped = np.array([bool(key) for key in scopes])
+        # scopes_conflict of each pair of scopes, by pair, as they are needed.
+        self._scope_conflicts: dict[int, bool] = {}
 
     def unit_penalties(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
         """:func:`related_units` for every pair (NaN: unrelated), one call per pair of units;
@@ -76,6 +92,19 @@ class _Features:
             penalty = related_units(a[0], a[1], b[0], b[1])
             self._unit_penalties[pair] = np.nan if penalty is None else penalty
         return self._unit_penalties[pairs]
+
+    def scope_conflicts(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+        """:func:`scopes_conflict` for every pair, one call per pair of distinct scopes."""
+        size = len(self._scope_keys)
+        if size == 1:
+            return np.zeros(np.broadcast(rows, cols).shape, dtype=bool)
+        pairs = self.scope[rows] * size + self.scope[cols]
+        needed, inverse = np.unique(pairs, return_inverse=True)
+        known = self._scope_conflicts
+        for pair in needed.tolist():
+            if pair not in known:
+                known[pair] = scopes_conflict(self._scope_keys[pair // size], self._scope_keys[pair % size])
+        return np.array([known[p] for p in needed.tolist()], dtype=bool)[inverse].reshape(pairs.shape)
 
     def distances(self, rows: np.ndarray, cols: np.ndarray, cosine: np.ndarray) -> np.ndarray:
         """:func:`pair_distance` of every (row, col) pair, restatements aside: a matrix."""
@@ -91,10 +120,13 @@ class _Features:
             exact = self.exact[rows] | self.exact[cols]
             vague = self.vague[rows] | self.vague[cols]
             context = cosine + np.where(vague, VAGUE_PENALTY, 0.0)
+            context = context + np.where(self.scoped[rows] != self.scoped[cols], ONE_SIDED_SCOPE_PENALTY, 0.0)
             repeated = (self.article[rows] == self.article[cols]) & (self.value[rows] == self.value[cols])
             context = np.where(repeated, np.minimum(context, SAME_ARTICLE_CONTEXT), context)
             distance = np.where(exact, cosine + EXACT_KIND_PENALTY, context + unit + VALUE_GAP_PENALTY * gap)
-            return np.where(np.isnan(gap) | np.isnan(unit), APART, distance)
+            compared = (self.sentence[rows] == self.sentence[cols]) & (gap > 0)
+            apart = np.isnan(gap) | np.isnan(unit) | self.scope_conflicts(rows, cols) | compared
+            return np.where(apart, APART, distance)
 
     def _value_gaps(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
         """:func:`value_gap` of every pair (NaN where it is None)."""

@@ -140,7 +140,8 @@ def load_claims(db: sqlite_utils.Database) -> list[TracedClaim]:
         select c.id, c.article_id, c.surface, c.start_char, c.value, c.value_low, c.value_high,
                c.unit, c.qualifier, c.qualifier_cue, c.kind, c.subject, c.attributed_to,
                c.context, c.sentence_id, coalesce(s.text, '') as sentence,
-               coalesce(s.start_char, c.start_char) as sentence_start, a.path, a.title, a.published
+               coalesce(s.start_char, c.start_char) as sentence_start, a.path, a.title, a.published,
+               c.scope
         from claims c
         join articles a on a.id = c.article_id
         left join sentences s on s.id = c.sentence_id

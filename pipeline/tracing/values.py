@@ -26,6 +26,9 @@ SMALL_COUNT = 20
 EXACT_KIND_PENALTY = 0.3
 # Context distance at most, for one value in one unit repeated within an article.
 SAME_ARTICLE_CONTEXT = 0.3
+# Added when one claim is said of a place or owner ("Norway (122.20 TWh)") and the other of
+# none: a figure owned by a name is seldom the one stated without it.
+ONE_SIDED_SCOPE_PENALTY = 0.25
 # Distance given to pairs that cannot be one figure, above any threshold.
 APART = 10.0
 # A trace query matches a claim whose value is within this relative tolerance, or rounds to it.
@@ -71,6 +74,7 @@ class TracedClaim:
     path: str = ""
     title: str | None = None
     published: str | None = None
+    scope: str | None = None
     entities: list[str] = field(default_factory=list)
     # Significant digits as written (compared for every pair: worked out once).
     digits: int = field(init=False)
@@ -208,6 +212,29 @@ def related_units(unit_a: str | None, kind_a: str | None, unit_b: str | None, ki
 def unit_penalty(a: TracedClaim, b: TracedClaim) -> float | None:
     """:func:`related_units` for two claims."""
     return related_units(a.unit, a.kind, b.unit, b.kind)
+
+
+def place_keys(scope: str | None) -> frozenset[str]:
+    """The places of a claim's scope ("US; Europe") as keys that match however a text names
+    them: case, dots and a leading article folded ("the U.S." -> "us"), and a name of
+    several words also by its initials ("United Arab Emirates" -> "uae", as "UAE")."""
+    keys = set()
+    for name in (scope or "").split(";"):
+        words = re.sub(r"[.\u2019']", "", name).lower().split()
+        if words and words[0] == "the":
+            words = words[1:]
+        if words:
+            keys.add(" ".join(words))
+            if len(words) > 1:
+                keys.add("".join(w[0] for w in words))
+    return frozenset(keys)
+
+
+def scopes_conflict(scope_a: str | None, scope_b: str | None) -> bool:
+    """Two claims said of places that have none in common: "7% in Russia" and "7% in the
+    US" are two figures. A claim that names no place conflicts with none."""
+    a, b = place_keys(scope_a), place_keys(scope_b)
+    return bool(a) and bool(b) and not (a & b)
 
 
 def is_restatement(a: TracedClaim, b: TracedClaim) -> bool:

@@ -18,3 +18,22 @@ from .helpers import one_claim
 def test_component_attribution(nlp, text, surface, who):
     assert one_claim(nlp, text, surface).attributed_to == who
 
+
+
+@pytest.mark.parametrize(
+    "text,surface,scope",
+    [
+        ("Mining is spread out, with roughly 40% in China, just under 12% in Russia and 9% in Kazakhstan.", "12%", "Russia"),
+        ("Mining is spread out, with roughly 40% in China, just under 12% in Russia and 9% in Kazakhstan.", "9%", "Kazakhstan"),
+        ("About two-thirds of jobs in the United States and Europe are exposed.", "two-thirds", "United States; Europe"),
+        ("The grid uses more than Chile (80.2 TWh) and Peru (57.1 TWh) do.", "80.2 TWh", "Chile"),
+        ("The grid uses more than Chile (80.2 TWh) and Peru (57.1 TWh) do.", "57.1 TWh", "Peru"),
+        ("Portugal's 48.5 TWh was a record.", "48.5 TWh", "Portugal"),
+        ("With 7% of it being in Canada, the rest is spread out.", "7%", "Canada"),
+        # the agent of the clause is not where the figure is: it is said of jobs
+        ("Automation could replace a quarter of current jobs, Acme said.", "a quarter", None),
+        ("The cards come with 40GB of memory.", "40GB", None),
+    ],
+)  # fmt: skip
+def test_the_places_and_owners_a_figure_is_said_of(nlp, text, surface, scope):
+    assert one_claim(nlp, text, surface).scope == scope

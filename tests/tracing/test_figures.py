@@ -145,3 +145,33 @@ def test_origin_certainty_from_the_dates_of_the_articles_stating_a_figure():
         "uncertain: 2 undated articles state it too and may be earlier"
     )
     assert origin_note("undated", [("a", None)]) == "uncertain: no article stating it is dated"
+
+
+def test_one_value_said_of_two_places_is_two_figures(nlp, tmp_path):
+    db, _ = ingest_corpus(nlp, tmp_path, {
+        "spain": ("2025-01-02", "Some 7% of homes in Spain still lack broadband, the regulator said."),
+        "italy": ("2025-01-03", "Some 7% of homes in Italy still lack broadband, the regulator said."),
+        "spain2": ("2025-01-04", "About 7% of homes in Spain lack broadband, regulators found."),
+    })  # fmt: skip
+    figures = {r["figure_id"] for r in db.query("select figure_id from claims")}
+    by_place = {r["scope"]: r["figure_id"] for r in db.query("select scope, figure_id from claims")}
+    assert len(figures) == 2 and by_place["Spain"] != by_place["Italy"]
+
+
+def test_a_comparison_list_keeps_each_countrys_figure_its_own(nlp, tmp_path):
+    db, _ = ingest_corpus(nlp, tmp_path, {
+        "one": ("2025-01-02", "The network uses 80.9 TWh a year, more than Chile (80.2 TWh) but less than Peru (81.4 TWh)."),
+        "two": ("2025-01-05", "The network now uses about 81 TWh a year, researchers said."),
+    })  # fmt: skip
+    rows = {r["surface"]: r["figure_id"] for r in db.query("select surface, figure_id from claims")}
+    assert len({rows["80.2 TWh"], rows["81.4 TWh"], rows["80.9 TWh a year"]}) == 3
+    assert rows["81 TWh a year"] == rows["80.9 TWh a year"]
+
+
+def test_place_keys_match_however_a_text_names_the_place():
+    from pipeline.tracing.values import scopes_conflict
+
+    assert not scopes_conflict("United Arab Emirates", "UAE")
+    assert not scopes_conflict("the U.S.", "US; Europe")
+    assert scopes_conflict("Russia", "US")
+    assert not scopes_conflict(None, "Russia")
