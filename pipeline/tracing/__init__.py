@@ -66,6 +66,8 @@ from .distance import (  # noqa: F401
     _Features,
     context_document,
     pair_distance,
+    story_penalty,
+    story_vectors,
 )
 from .clustering import (  # noqa: F401
     _restatement_atoms,

@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 
-from .values import ONE_SIDED_SCOPE_PENALTY, APART, EXACT_KINDS, EXACT_KIND_PENALTY, MAX_VALUE_RATIO, SAME_ARTICLE_CONTEXT, SMALL_COUNT, TracedClaim, VAGUE_PENALTY, VALUE_GAP_PENALTY, _is_range, is_restatement, is_vague, related_units, scopes_conflict, unit_penalty, value_gap
+from .values import GENERIC_STORY_PENALTY, ONE_SIDED_SCOPE_PENALTY, STORY_PENALTY, STORY_SIMILARITY, APART, EXACT_KINDS, EXACT_KIND_PENALTY, MAX_VALUE_RATIO, SAME_ARTICLE_CONTEXT, SMALL_COUNT, TracedClaim, VAGUE_PENALTY, VALUE_GAP_PENALTY, _is_range, is_generic, is_restatement, is_vague, related_units, scopes_conflict, unit_penalty, value_gap
 
 
 def context_document(claim: TracedClaim) -> str:
@@ -16,9 +16,31 @@ def context_document(claim: TracedClaim) -> str:
     return f"{claim.context or claim.sentence} {entities} {entities}"
 
 
-def pair_distance(a: TracedClaim, b: TracedClaim, context: float) -> float:
-    """Distance of two claims given the cosine distance of their contexts; :data:`APART` when
-    their units or values rule out one figure.
+def story_vectors(stories: list[tuple]):
+    """Each story's named entities (its article's) as TF-IDF rows of unit length: the
+    cosine of two articles' rows says how much they name in common, rare names weighing
+    more than ones every story names."""
+    from scipy.sparse import csr_matrix
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    if not any(stories):
+        return csr_matrix((len(stories), 1))
+    return TfidfVectorizer(analyzer=lambda names: names, lowercase=False).fit_transform(stories)
+
+
+def story_penalty(a: TracedClaim, b: TracedClaim, similarity: float) -> float:
+    """What :data:`STORY_PENALTY` adds to two claims' distance, given the cosine of their
+    articles' named entities (same article: nothing)."""
+    if a.article_id == b.article_id:
+        return 0.0
+    weight = GENERIC_STORY_PENALTY if is_generic(a) or is_generic(b) else STORY_PENALTY
+    return weight * min(1.0, max(0.0, 1.0 - similarity / STORY_SIMILARITY))
+
+
+def pair_distance(a: TracedClaim, b: TracedClaim, context: float, story: float = 1.0) -> float:
+    """Distance of two claims given the cosine distance of their contexts and the cosine
+    similarity of their stories (:func:`story_vectors`); :data:`APART` when their units,
+    values or places rule out one figure.
 
     This is the rule written out for one pair, as a reader would check it; clustering uses
     :meth:`_Features.distances`, the same rule over arrays, and a test holds the two equal
@@ -38,6 +60,7 @@ def pair_distance(a: TracedClaim, b: TracedClaim, context: float) -> float:
         return context + EXACT_KIND_PENALTY
     if bool(a.scope) != bool(b.scope):
         context += ONE_SIDED_SCOPE_PENALTY
+    context += story_penalty(a, b, story)
     if is_vague(a) or is_vague(b):
         # "billions" here and "billions" there say little about being one figure.
         context += VAGUE_PENALTY
@@ -78,6 +101,9 @@ class _Features:
         scope_code = {key: n for n, key in enumerate(self._scope_keys)}
         self.scope = np.array([scope_code[key] for key in scopes])
         self.scoped = np.array([bool(key) for key in scopes])
+        self.generic = np.array([is_generic(c) for c in claims])
+        articles, first = np.unique([c.article_id for c in claims], return_index=True)
+        self.stories = story_vectors([claims[i].story for i in first]) if len(claims) else None
         # scopes_conflict of each pair of scopes, by pair, as they are needed.
         self._scope_conflicts: dict[int, bool] = {}
 
@@ -92,6 +118,15 @@ class _Features:
             penalty = related_units(a[0], a[1], b[0], b[1])
             self._unit_penalties[pair] = np.nan if penalty is None else penalty
         return self._unit_penalties[pairs]
+
+    def story_penalties(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+        """:func:`story_penalty` of every pair."""
+        rows, cols = np.broadcast_arrays(rows, cols)
+        a, b = self.article[rows].ravel(), self.article[cols].ravel()
+        similarity = np.asarray(self.stories[a].multiply(self.stories[b]).sum(axis=1)).ravel()
+        weight = np.where(self.generic[rows].ravel() | self.generic[cols].ravel(), GENERIC_STORY_PENALTY, STORY_PENALTY)
+        penalty = np.where(a == b, 0.0, weight * np.clip(1.0 - similarity / STORY_SIMILARITY, 0.0, 1.0))
+        return penalty.reshape(rows.shape)
 
     def scope_conflicts(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
         """:func:`scopes_conflict` for every pair, one call per pair of distinct scopes."""
@@ -121,6 +156,7 @@ class _Features:
             vague = self.vague[rows] | self.vague[cols]
             context = cosine + np.where(vague, VAGUE_PENALTY, 0.0)
             context = context + np.where(self.scoped[rows] != self.scoped[cols], ONE_SIDED_SCOPE_PENALTY, 0.0)
+            context = context + self.story_penalties(rows, cols)
             repeated = (self.article[rows] == self.article[cols]) & (self.value[rows] == self.value[cols])
             context = np.where(repeated, np.minimum(context, SAME_ARTICLE_CONTEXT), context)
             distance = np.where(exact, cosine + EXACT_KIND_PENALTY, context + unit + VALUE_GAP_PENALTY * gap)

@@ -127,11 +127,16 @@ def build_figures(claims: list[TracedClaim], threshold: float = DISTANCE_THRESHO
 
 
 def load_claims(db: sqlite_utils.Database) -> list[TracedClaim]:
-    """Every stored claim with its sentence, article date and path, and sentence entities."""
+    """Every stored claim with its sentence, article date and path, the entities of its
+    sentence and those of its article (one tuple shared by the article's claims)."""
     entities: dict[str, list[str]] = {}
-    for sentence_id, entity_id in db.execute("select sentence_id, entity_id from entity_mentions order by start_char"):
+    named: dict[str, dict[str, None]] = {}  # article -> the entities it names, once each, in order
+    rows = db.execute("select article_id, sentence_id, entity_id from entity_mentions order by article_id, start_char")
+    for article_id, sentence_id, entity_id in rows:
         if sentence_id and entity_id not in entities.setdefault(sentence_id, []):
             entities[sentence_id].append(entity_id)
+        named.setdefault(article_id, {})[entity_id] = None
+    story = {article_id: tuple(names) for article_id, names in named.items()}
     # Rows read one at a time, and the strings that repeat (an article's path, title and
     # date; a sentence shared by its claims) kept once: every claim is held at once.
     shared: dict[str, str] = {}
@@ -151,6 +156,7 @@ def load_claims(db: sqlite_utils.Database) -> list[TracedClaim]:
     for row in rows:  # the columns of TracedClaim, in order
         claim = TracedClaim(*(shared.setdefault(v, v) if type(v) is str else v for v in row))
         claim.entities = entities.get(claim.sentence_id, [])
+        claim.story = story.get(claim.article_id, ())
         claims.append(claim)
     return claims
 

@@ -29,6 +29,17 @@ SAME_ARTICLE_CONTEXT = 0.3
 # Added when one claim is said of a place or owner ("Norway (122.20 TWh)") and the other of
 # none: a figure owned by a name is seldom the one stated without it.
 ONE_SIDED_SCOPE_PENALTY = 0.25
+# Added to the distance of claims from different articles that name little in common (the
+# cosine of their named entities, weighted by rarity, under STORY_SIMILARITY: in full at
+# 0, none from STORY_SIMILARITY up; measured, articles of one story share 0.15-0.65,
+# unrelated ones 0-0.05): a figure travels within a story. Figures anybody may state ("six months", "doubled",
+# "95%", "200 people": durations, multiples, values of one or two digits) need the story
+# more than precise ones ("$5,576,000").
+STORY_PENALTY = 0.15
+GENERIC_STORY_PENALTY = 0.5
+STORY_SIMILARITY = 0.1
+GENERIC_KINDS = frozenset({"duration", "multiplier"})
+GENERIC_DIGITS = 2
 # Distance given to pairs that cannot be one figure, above any threshold.
 APART = 10.0
 # A trace query matches a claim whose value is within this relative tolerance, or rounds to it.
@@ -76,6 +87,7 @@ class TracedClaim:
     published: str | None = None
     scope: str | None = None
     entities: list[str] = field(default_factory=list)
+    story: tuple = ()  # the entities its article names: what the story is about
     # Significant digits as written (compared for every pair: worked out once).
     digits: int = field(init=False)
 
@@ -212,6 +224,11 @@ def related_units(unit_a: str | None, kind_a: str | None, unit_b: str | None, ki
 def unit_penalty(a: TracedClaim, b: TracedClaim) -> float | None:
     """:func:`related_units` for two claims."""
     return related_units(a.unit, a.kind, b.unit, b.kind)
+
+
+def is_generic(claim: TracedClaim) -> bool:
+    """A figure any story may state: a duration, a multiple, or a value of few digits."""
+    return claim.kind in GENERIC_KINDS or claim.digits <= GENERIC_DIGITS
 
 
 def place_keys(scope: str | None) -> frozenset[str]:

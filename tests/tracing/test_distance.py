@@ -11,7 +11,7 @@ def test_vectorised_distances_match_the_reference_pair_distance(demo_db):
     gives what pair_distance, the readable reference, gives."""
     import numpy as np
 
-    from pipeline.tracing import _Features, is_restatement, load_claims, pair_distance
+    from pipeline.tracing import _Features, is_restatement, load_claims, pair_distance, story_vectors
 
     claims = load_claims(sqlite_utils.Database(demo_db[0]))
     claims += [  # corners the corpus lacks: ranges, vague magnitudes, years, small counts, zero
@@ -25,10 +25,16 @@ def test_vectorised_distances_match_the_reference_pair_distance(demo_db):
     cosine = rng.uniform(0, 1, size=(len(claims), len(claims)))
     index = np.arange(len(claims))
     fast = _Features(claims).distances(index, index, cosine)
+    articles = sorted({c.article_id for c in claims})
+    stories = story_vectors([next(c.story for c in claims if c.article_id == a) for a in articles])
+    story = (stories @ stories.T).toarray()
+    row = {a: n for n, a in enumerate(articles)}
     for i in range(len(claims)):
         for j in range(len(claims)):
             if i != j and not is_restatement(claims[i], claims[j]):
-                assert fast[i, j] == pytest.approx(pair_distance(claims[i], claims[j], cosine[i, j])), (i, j)
+                similarity = story[row[claims[i].article_id], row[claims[j].article_id]]
+                expected = pair_distance(claims[i], claims[j], cosine[i, j], similarity)
+                assert fast[i, j] == pytest.approx(expected), (i, j)
 
 
 def test_comparable_pairs_hold_every_pair_closer_than_apart(demo_db):

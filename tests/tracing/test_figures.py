@@ -160,8 +160,9 @@ def test_one_value_said_of_two_places_is_two_figures(nlp, tmp_path):
 
 def test_a_comparison_list_keeps_each_countrys_figure_its_own(nlp, tmp_path):
     db, _ = ingest_corpus(nlp, tmp_path, {
-        "one": ("2025-01-02", "The network uses 80.9 TWh a year, more than Chile (80.2 TWh) but less than Peru (81.4 TWh)."),
-        "two": ("2025-01-05", "The network now uses about 81 TWh a year, researchers said."),
+        "one": ("2025-01-02", "The International Energy Agency says the network uses 80.9 TWh a year, "
+                              "more than Chile (80.2 TWh) but less than Peru (81.4 TWh)."),
+        "two": ("2025-01-05", "The network now uses about 81 TWh a year, the International Energy Agency said."),
     })  # fmt: skip
     rows = {r["surface"]: r["figure_id"] for r in db.query("select surface, figure_id from claims")}
     assert len({rows["80.2 TWh"], rows["81.4 TWh"], rows["80.9 TWh a year"]}) == 3
@@ -175,3 +176,14 @@ def test_place_keys_match_however_a_text_names_the_place():
     assert not scopes_conflict("the U.S.", "US; Europe")
     assert scopes_conflict("Russia", "US")
     assert not scopes_conflict(None, "Russia")
+
+
+def test_a_figure_anybody_may_state_does_not_join_an_unrelated_story(nlp, tmp_path):
+    db, _ = ingest_corpus(nlp, tmp_path, {
+        "pause": ("2025-01-02", "Microsoft asked regulators in Brussels for a pause of six months on the merger review."),
+        "pause2": ("2025-01-04", "Microsoft wants the Brussels review paused for six months, the European Commission said."),
+        "football": ("2025-01-03", "The Arsenal striker will be out for six months after knee surgery, Mikel Arteta said."),
+    })  # fmt: skip
+    rows = {r["path"].rsplit("/", 1)[-1]: r["figure_id"] for r in db.query(
+        "select a.path, c.figure_id from claims c join articles a on a.id = c.article_id")}  # fmt: skip
+    assert rows["pause.txt"] == rows["pause2.txt"] != rows["football.txt"]
