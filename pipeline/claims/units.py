@@ -50,3 +50,18 @@ def convert(value: float, unit: str, to_unit: str) -> float | None:
 def same_dimension(unit_a: str | None, unit_b: str | None) -> bool:
     """Whether two physical units measure the same thing ("MWh" and "TWh", "km" and "mi")."""
     return dimension(unit_a) is not None and dimension(unit_a) == dimension(unit_b)
+
+
+@lru_cache(maxsize=512)
+def root_factor(unit: str | None) -> float | None:
+    """How many of its dimension's root units one ``unit`` is ("km" -> 1000.0, "TWh" ->
+    3.6e15), so values in units of one dimension compare by ratio; None for a unit that is
+    not physical, or not a plain multiple of its root (temperatures in °C and °F, whose
+    zero is offset)."""
+    expression = PINT_UNITS.get(unit or "")
+    if expression is None:
+        return None
+    registry = _registry()
+    one = registry.Quantity(1, expression).to_root_units().magnitude
+    two = registry.Quantity(2, expression).to_root_units().magnitude
+    return float(one) if one and abs(two - 2 * one) <= 1e-9 * abs(two) else None

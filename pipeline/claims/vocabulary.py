@@ -74,6 +74,7 @@ NATIONAL_CURRENCIES = _checked_union(
     ((tuple(name.rsplit(" ", 1)), c["code"]) for c in _CURRENCIES for name in c.get("national", [])),
     "national currency",
 )
+CURRENCY_CODES = frozenset(c["code"] for c in _CURRENCIES)
 # How an amount in a currency is written back ("$", "CN¥"); each reads back as its code.
 CURRENCY_SIGNS = {c["code"]: c["sign"] for c in _CURRENCIES if "sign" in c}
 

@@ -66,10 +66,11 @@ def candidate_groups(
         key = claim.kind if claim.kind in MEASURE_KINDS else "#count"
         buckets.setdefault(key, []).append(i)
     for members in buckets.values():
-        members.sort(key=lambda i: claims[i].value)
+        members.sort(key=lambda i: features.comparable[i])
         order = np.array(members)
-        values = features.value[order]
-        reach = np.where(np.isnan(features.high[order]), values, features.high[order]) * MAX_VALUE_RATIO
+        values = features.comparable[order]
+        high = features.high[order] * features.scale[order]
+        reach = np.where(np.isnan(high), values, high) * MAX_VALUE_RATIO
         stops = np.searchsorted(values, reach, side="right")
         # Rows in chunks, each against the span of values any of its rows can reach.
         for first in range(0, len(order), CHUNK_ROWS):
@@ -179,7 +180,7 @@ def cluster_claims(
             figures.append(group)
             continue
         atoms = _restatement_atoms([claims[i] for i in group])
-        for part in bounded_parts([[group[i] for i in atom] for atom in atoms], features.value):
+        for part in bounded_parts([[group[i] for i in atom] for atom in atoms], features.comparable):
             members = [i for atom in part for i in atom]
             if len(part) == 1:  # one atom: one figure, nothing to cluster
                 figures.append(members)

@@ -6,6 +6,7 @@ import math
 
 import numpy as np
 
+from ..claims.units import dimension
 from .values import GENERIC_STORY_PENALTY, ONE_SIDED_SCOPE_PENALTY, STORY_PENALTY, STORY_SIMILARITY, APART, EXACT_KINDS, EXACT_KIND_PENALTY, MAX_VALUE_RATIO, SAME_ARTICLE_CONTEXT, SMALL_COUNT, TracedClaim, VAGUE_PENALTY, VALUE_GAP_PENALTY, _is_range, is_generic, is_restatement, is_vague, related_units, scopes_conflict, unit_penalty, value_gap
 
 
@@ -102,6 +103,14 @@ class _Features:
         self.scope = np.array([scope_code[key] for key in scopes])
         self.scoped = np.array([bool(key) for key in scopes])
         self.generic = np.array([is_generic(c) for c in claims])
+        # Physical units: size in root units (NaN: none) and dimension (-1: none).
+        self.unit_factor = np.array([c.unit_factor if c.unit_factor is not None else np.nan for c in claims])
+        dimensions = [dimension(c.unit) if c.unit_factor is not None else None for c in claims]
+        known = sorted({d for d in dimensions if d is not None})
+        self.dimension = np.array([known.index(d) if d is not None else -1 for d in dimensions])
+        # Values as compared across units: physical ones in root units, the rest as stated.
+        self.scale = np.where(np.isnan(self.unit_factor), 1.0, self.unit_factor)
+        self.comparable = self.value * self.scale
         articles, first = np.unique([c.article_id for c in claims], return_index=True)
         self.stories = story_vectors([claims[i].story for i in first]) if len(claims) else None
         # scopes_conflict of each pair of scopes, by pair, as they are needed.
@@ -166,7 +175,10 @@ class _Features:
 
     def _value_gaps(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
         """:func:`value_gap` of every pair (NaN where it is None)."""
-        a, b = self.value[rows], self.value[cols]
+        # Values in another unit of the row's dimension, converted to the row's unit.
+        convert = (self.unit[rows] != self.unit[cols]) & (self.dimension[rows] == self.dimension[cols]) & (self.dimension[rows] >= 0)
+        factor = np.where(convert, self.unit_factor[cols] / np.where(convert, self.unit_factor[rows], 1.0), 1.0)
+        a, b = self.value[rows], self.value[cols] * factor
         da, db = self.digits[rows], self.digits[cols]
         equal = np.isclose(a, b, rtol=1e-9, atol=0.0)
         gap = np.full(np.broadcast(a, b).shape, np.nan)
@@ -175,13 +187,13 @@ class _Features:
         # A range against a single value: only a magnitude in words, holding the value.
         range_a, range_b = self.range[rows], self.range[cols]
         mixed = ~exact & (range_a != range_b)
-        span_low = np.where(range_a, self.low[rows], self.low[cols])
-        span_high = np.where(range_a, self.high[rows], self.high[cols])
+        span_low = np.where(range_a, self.low[rows], self.low[cols] * factor)
+        span_high = np.where(range_a, self.high[rows], self.high[cols] * factor)
         span_vague = np.where(range_a, self.vague[rows], self.vague[cols])
         point = np.where(range_a, b, a)
         gap[mixed & span_vague & (span_low <= point) & (point <= span_high)] = 1.0
         plain = ~exact & ~mixed & (a != 0) & (b != 0) & (np.sign(a) == np.sign(b)) & ~np.isnan(a) & ~np.isnan(b)
-        small = self.small[rows] & self.small[cols] & (a != b)
+        small = self.small[rows] & self.small[cols] & (a != b) & ~convert  # (a converted value is no count)
         plain &= ~small
         ratio = np.abs(np.log(a / b))
         plain &= ratio <= math.log(MAX_VALUE_RATIO) + 1e-12
@@ -200,9 +212,9 @@ class _Features:
         large group's pairs need not be held at once."""
         ranged = self.range[members]
         plain = np.flatnonzero(~ranged)
-        magnitude = np.abs(self.value[members[plain]])
+        magnitude = np.abs(self.comparable[members[plain]])
         order = plain[np.argsort(magnitude, kind="stable")]  # NaN last
-        ordered = np.abs(self.value[members[order]])
+        ordered = np.abs(self.comparable[members[order]])
         # Each against the larger magnitudes it can reach, with a margin for the rounding
         # in value_gap's logarithms.
         stops = np.searchsorted(ordered, ordered * (MAX_VALUE_RATIO * (1 + 1e-6)), side="right")

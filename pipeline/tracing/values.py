@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import copy
 import math
 import re
 from dataclasses import dataclass, field
+
+from ..claims.units import dimension, root_factor
+from ..claims.vocabulary import CURRENCY_CODES, PINT_UNITS
 
 
 # Values further apart than this are different figures. It holds for figures stated to one
@@ -90,9 +94,21 @@ class TracedClaim:
     story: tuple = ()  # the entities its article names: what the story is about
     # Significant digits as written (compared for every pair: worked out once).
     digits: int = field(init=False)
+    # For a physical unit, its size in its dimension's root units (km: 1000): values in
+    # two units of one dimension compare once converted ("26.2 miles" and "42.2 km").
+    unit_factor: float | None = field(init=False)
 
     def __post_init__(self):
         self.digits = significant_digits(self.surface, self.value)
+        if self.kind == "fraction" and self.value is not None and not _is_measured(self.unit):
+            # "a quarter of jobs", "two-thirds": a share, compared as the percentage it is
+            # ("25% of all employment", "67%"); a fraction of a measure ("1/16 of a pint")
+            # stays an amount.
+            self.value, self.value_low, self.value_high = (
+                None if v is None else round(v * 100, 9) for v in (self.value, self.value_low, self.value_high)
+            )
+            self.unit, self.kind = "percent", "percent"
+        self.unit_factor = root_factor(self.unit) if self.unit in PINT_UNITS else None
 
     @property
     def order_key(self) -> tuple:
@@ -151,9 +167,30 @@ def _is_range(claim: TracedClaim) -> bool:
     return claim.qualifier == "range" and claim.value_high is not None
 
 
+def convertible(a: TracedClaim, b: TracedClaim) -> bool:
+    """Two claims in different physical units of one dimension ("l" and "gal", "MWh" and
+    "TWh"), whose values compare once converted."""
+    return (
+        a.unit != b.unit and a.unit_factor is not None and b.unit_factor is not None
+        and dimension(a.unit) == dimension(b.unit)
+    )  # fmt: skip
+
+
+def in_unit_of(b: TracedClaim, a: TracedClaim) -> TracedClaim:
+    """``b`` with its values expressed in ``a``'s unit (its surface and digits as written)."""
+    factor = b.unit_factor / a.unit_factor
+    converted = copy.copy(b)
+    converted.value, converted.value_low, converted.value_high = (
+        None if v is None else v * factor for v in (b.value, b.value_low, b.value_high)
+    )
+    converted.unit = a.unit
+    return converted
+
+
 def value_gap(a: TracedClaim, b: TracedClaim) -> float | None:
     """How far apart two values are: 0 when they agree within rounding, up to 1 at
-    :data:`MAX_VALUE_RATIO`; None beyond, when they cannot be one figure.
+    :data:`MAX_VALUE_RATIO`; None beyond, when they cannot be one figure. Values in two
+    units of one dimension are compared in the first's unit ("5 miles" and "8 km").
 
     Years and ranks only agree when equal (2020 is not a rounded 2015). A range and a
     single value agree, at the largest gap, only when the range holds the value
@@ -161,6 +198,9 @@ def value_gap(a: TracedClaim, b: TracedClaim) -> float | None:
     """
     if a.value is None or b.value is None:
         return None
+    converted = convertible(a, b)
+    if converted:
+        b = in_unit_of(b, a)
     if a.kind in EXACT_KINDS or b.kind in EXACT_KINDS:
         return 0.0 if math.isclose(a.value, b.value, rel_tol=1e-9) else None
     if _is_range(a) != _is_range(b):
@@ -170,7 +210,7 @@ def value_gap(a: TracedClaim, b: TracedClaim) -> float | None:
         return 1.0 if is_vague(span) and span.value_low <= point.value <= span.value_high else None
     if not a.value or not b.value or (a.value > 0) != (b.value > 0):
         return None
-    if a.value != b.value and all(float(v).is_integer() and abs(v) <= SMALL_COUNT for v in (a.value, b.value)):
+    if not converted and a.value != b.value and all(float(v).is_integer() and abs(v) <= SMALL_COUNT for v in (a.value, b.value)):
         return None  # nobody rounds six to seven: small counts differ when they differ
     ratio = abs(math.log(a.value / b.value))
     if ratio > math.log(MAX_VALUE_RATIO) + 1e-12:
@@ -198,6 +238,8 @@ def related_units(unit_a: str | None, kind_a: str | None, unit_b: str | None, ki
     unit_a, unit_b = unit_a or "", unit_b or ""
     if unit_a == unit_b:
         return 0.0
+    if root_factor(unit_a) is not None and root_factor(unit_b) is not None and dimension(unit_a) == dimension(unit_b):
+        return 0.0  # litres and gallons, MWh and TWh: one quantity, converted
     counted_a = bool(unit_a) and kind_a not in MEASURE_KINDS
     counted_b = bool(unit_b) and kind_b not in MEASURE_KINDS
     if counted_a and counted_b:
@@ -224,6 +266,11 @@ def related_units(unit_a: str | None, kind_a: str | None, unit_b: str | None, ki
 def unit_penalty(a: TracedClaim, b: TracedClaim) -> float | None:
     """:func:`related_units` for two claims."""
     return related_units(a.unit, a.kind, b.unit, b.kind)
+
+
+def _is_measured(unit: str | None) -> bool:
+    """Whether a unit is a measure (a physical unit, a currency) rather than a counted noun."""
+    return bool(unit) and (unit in PINT_UNITS or unit in CURRENCY_CODES)
 
 
 def is_generic(claim: TracedClaim) -> bool:

@@ -20,6 +20,9 @@ def test_vectorised_distances_match_the_reference_pair_distance(demo_db):
         claim("$1.6 billion", 1.6e9), claim("$0.28", 0.28), claim("0", 0.0, None, "count"),
         claim("2015", 2015, None, "year"), claim("2015", 2015, None, "year", article_id="a2"),
         claim("six", 6, "month", "duration"), claim("seven", 7, "month", "duration"),
+        claim("5 miles", 5, "mi", "size"), claim("8 km", 8, "km", "size", article_id="a2"),
+        claim("2.5 GWh", 2.5, "GWh", "size"), claim("2,500 MWh", 2500, "MWh", "size", article_id="a2"),
+        claim("a quarter", 0.25, "job", "fraction"), claim("25%", 25, "percent", "percent", article_id="a2"),
     ]
     rng = np.random.default_rng(5)
     cosine = rng.uniform(0, 1, size=(len(claims), len(claims)))

@@ -187,3 +187,28 @@ def test_a_figure_anybody_may_state_does_not_join_an_unrelated_story(nlp, tmp_pa
     rows = {r["path"].rsplit("/", 1)[-1]: r["figure_id"] for r in db.query(
         "select a.path, c.figure_id from claims c join articles a on a.id = c.article_id")}  # fmt: skip
     assert rows["pause.txt"] == rows["pause2.txt"] != rows["football.txt"]
+
+
+def test_one_quantity_in_two_units_of_one_dimension_is_one_figure(nlp, tmp_path):
+    db, _ = ingest_corpus(nlp, tmp_path, {
+        "metric": ("2025-01-02", "Tesla said the new Nevada battery plant will use 2,500 MWh of power a month."),
+        "imperial": ("2025-01-03", "Tesla's Nevada battery plant will need about 2.5 GWh of power a month, the company said."),
+        "other": ("2025-01-04", "Tesla's Nevada plant stores 900 MWh in its batteries."),
+    })  # fmt: skip
+    rows = {r["surface"]: r["figure_id"] for r in db.query("select surface, figure_id from claims")}
+    assert rows["2,500 MWh"] == rows["2.5 GWh"] != rows["900 MWh"]
+
+
+def test_shares_as_fractions_and_percentages_are_one_figure(nlp, tmp_path):
+    db, _ = ingest_corpus(nlp, tmp_path, {
+        "one": ("2025-01-02", "Unicef says a quarter of children in Chad are not in school."),
+        "two": ("2025-01-03", "Some 25% of children in Chad miss school, Unicef reported."),
+        "three": ("2025-01-04", "Unicef says two-thirds of schools in Chad lack water."),
+    })  # fmt: skip
+    rows = {r["surface"]: (r["figure_id"], r["unit"]) for r in db.query("select surface, figure_id, unit from claims")}
+    quarter = next(v for k, v in rows.items() if "quarter" in k)
+    percent = next(v for k, v in rows.items() if "25%" in k)
+    thirds = next(v for k, v in rows.items() if "two-thirds" in k)
+    assert quarter[0] == percent[0] != thirds[0]
+    unit = db.execute("select unit from figures where id = ?", [quarter[0]]).fetchone()[0]
+    assert unit == "percent"
