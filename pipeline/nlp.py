@@ -15,6 +15,7 @@ from spacy.attrs import IS_SPACE, ORTH
 from spacy.language import Language
 
 from .claims import figure_safe_cut  # importing claims registers the numeric_claims factory
+from .claims.credit import settle_credit
 from .fast_components import (  # noqa: F401  (moved out of this module; still importable from here)
     CachedLemmatizer,
     CompiledAttributeRuler,
@@ -225,9 +226,10 @@ def analyze_texts(
         merged.sentences.extend(_shift(s, offset) for s in analysis.sentences)
         merged.claims.extend(_shift(c, offset) for c in analysis.claims)
         merged.mentions.extend(_shift(m, offset) for m in analysis.mentions)
-    for result in results:
+    for result, text in zip(results, texts):
         for position, sentence in enumerate(result.sentences):
             sentence.position = position
+        settle_credit(text, result)
     return results
 
 

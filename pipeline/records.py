@@ -101,6 +101,9 @@ class Claim:
     kind: str | None = None  # money|percent|count|multiplier|year|...
     context: str | None = None  # lemmas of the sentence's content words, for tracing
     scope: str | None = None  # the places the figure is said of ("Russia"; "US; Europe")
+    # Where the credit comes from: "sentence" (its sentence, or the report it continues),
+    # "article" (carried from the source the article credited before it), None: no credit.
+    attributed_from: str | None = None
 
 
 @dataclass

@@ -65,6 +65,7 @@ CLAIM_COLUMNS = {
     "kind": str,
     "context": str,
     "scope": str,
+    "attributed_from": str,
 }
 ENTITY_COLUMNS = {"id": str, "name": str, "label": str}
 MENTION_COLUMNS = {
