@@ -310,7 +310,15 @@ def _from_to(text: str, a: _Candidate, b: _Candidate) -> bool:
         return False
     if a.parsed.qualifier == "range" or not _FROM_TO_GAP_RE.fullmatch(text, a.end, b.start):
         return False
+    each_own = _OWN_PHRASE_RE.match(text, a.end)
+    if each_own and re.match(rf"(?i)\s+{each_own.group(1)}\s+\w", text[b.end:b.end + 40]):
+        return False  # "from 2 for men to 9 for women": two figures of two subjects, not a span
     return a.parsed.unit is None or b.parsed.unit in (None, a.parsed.unit)
+
+
+# A phrase that says whose an end of "from X ... to Y" is: "for men", "in Spain", "among
+# adults"; when the other end has one too, each end is a figure of its own.
+_OWN_PHRASE_RE = re.compile(r"(?i)\s+(for|in|among|at|of)\s+(?!\d)\w")
 
 
 def _dates_the_figure(text: str, cand: _Candidate) -> bool:

@@ -71,6 +71,10 @@ def pair_distance(a: TracedClaim, b: TracedClaim, context: float, story: float =
     return context + unit + VALUE_GAP_PENALTY * gap
 
 
+# Pairs of articles whose story similarities are held at once (4M: 16 MB as float32).
+_STORY_BLOCK = 1 << 22
+
+
 class _Features:
     """Per-claim arrays for computing many pair distances at once (see :func:`pair_distance`,
     the reference these must match)."""
@@ -108,11 +112,22 @@ class _Features:
         dimensions = [dimension(c.unit) if c.unit_factor is not None else None for c in claims]
         known = sorted({d for d in dimensions if d is not None})
         self.dimension = np.array([known.index(d) if d is not None else -1 for d in dimensions])
+        # Whether any dimension has claims in two units (else nothing is ever converted).
+        units_of = {}
+        for d, c in zip(dimensions, claims):
+            if d is not None:
+                units_of.setdefault(d, set()).add(c.unit)
+        self._converts = any(len(units) > 1 for units in units_of.values())
         # Values as compared across units: physical ones in root units, the rest as stated.
         self.scale = np.where(np.isnan(self.unit_factor), 1.0, self.unit_factor)
         self.comparable = self.value * self.scale
-        articles, first = np.unique([c.article_id for c in claims], return_index=True)
+        _, first = np.unique([c.article_id for c in claims], return_index=True)
         self.stories = story_vectors([claims[i].story for i in first]) if len(claims) else None
+        # Few enough articles: every pair's similarity at once, in bounded memory.
+        self._story_table = (
+            (self.stories @ self.stories.T).toarray().astype(np.float32)
+            if self.stories is not None and len(first) ** 2 <= _STORY_BLOCK else None
+        )
         # scopes_conflict of each pair of scopes, by pair, as they are needed.
         self._scope_conflicts: dict[int, bool] = {}
 
@@ -129,10 +144,20 @@ class _Features:
         return self._unit_penalties[pairs]
 
     def story_penalties(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
-        """:func:`story_penalty` of every pair."""
+        """:func:`story_penalty` of every pair: the articles' similarities read from the
+        table of every pair when there are few articles, else as one product of the rows of
+        the articles that meet (or, when very many meet at once, pair by pair)."""
         rows, cols = np.broadcast_arrays(rows, cols)
         a, b = self.article[rows].ravel(), self.article[cols].ravel()
-        similarity = np.asarray(self.stories[a].multiply(self.stories[b]).sum(axis=1)).ravel()
+        if self._story_table is not None:
+            similarity = self._story_table[a, b]
+        else:
+            first, at_first = np.unique(a, return_inverse=True)
+            second, at_second = np.unique(b, return_inverse=True)
+            if len(first) * len(second) <= _STORY_BLOCK:
+                similarity = (self.stories[first] @ self.stories[second].T).toarray()[at_first, at_second]
+            else:
+                similarity = np.asarray(self.stories[a].multiply(self.stories[b]).sum(axis=1)).ravel()
         weight = np.where(self.generic[rows].ravel() | self.generic[cols].ravel(), GENERIC_STORY_PENALTY, STORY_PENALTY)
         penalty = np.where(a == b, 0.0, weight * np.clip(1.0 - similarity / STORY_SIMILARITY, 0.0, 1.0))
         return penalty.reshape(rows.shape)
@@ -140,7 +165,7 @@ class _Features:
     def scope_conflicts(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
         """:func:`scopes_conflict` for every pair, one call per pair of distinct scopes."""
         size = len(self._scope_keys)
-        if size == 1:
+        if len([k for k in self._scope_keys if k]) <= 1:  # one place at most: nothing conflicts
             return np.zeros(np.broadcast(rows, cols).shape, dtype=bool)
         pairs = self.scope[rows] * size + self.scope[cols]
         needed, inverse = np.unique(pairs, return_inverse=True)
@@ -159,25 +184,34 @@ class _Features:
         together: a matrix of pairs, or two lists of pairs), restatements aside. Each pair's
         distance is computed from that pair alone, whatever else is computed with it."""
         with np.errstate(divide="ignore", invalid="ignore"):
+            rows, cols = np.broadcast_arrays(rows, cols)
             gap = self._value_gaps(rows, cols)
             unit = self.unit_penalties(rows, cols)
+            compared = (self.sentence[rows] == self.sentence[cols]) & (gap > 0)
+            apart = np.isnan(gap) | np.isnan(unit) | compared
+            apart[~apart] = self.scope_conflicts(rows[~apart], cols[~apart])
             exact = self.exact[rows] | self.exact[cols]
             vague = self.vague[rows] | self.vague[cols]
             context = cosine + np.where(vague, VAGUE_PENALTY, 0.0)
             context = context + np.where(self.scoped[rows] != self.scoped[cols], ONE_SIDED_SCOPE_PENALTY, 0.0)
-            context = context + self.story_penalties(rows, cols)
+            # (the story only of pairs still in play: the others are apart whatever it says)
+            open_pairs = ~apart & ~exact
+            story = np.zeros(rows.shape)
+            story[open_pairs] = self.story_penalties(rows[open_pairs], cols[open_pairs])
+            context = context + story
             repeated = (self.article[rows] == self.article[cols]) & (self.value[rows] == self.value[cols])
             context = np.where(repeated, np.minimum(context, SAME_ARTICLE_CONTEXT), context)
             distance = np.where(exact, cosine + EXACT_KIND_PENALTY, context + unit + VALUE_GAP_PENALTY * gap)
-            compared = (self.sentence[rows] == self.sentence[cols]) & (gap > 0)
-            apart = np.isnan(gap) | np.isnan(unit) | self.scope_conflicts(rows, cols) | compared
             return np.where(apart, APART, distance)
 
     def _value_gaps(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
         """:func:`value_gap` of every pair (NaN where it is None)."""
         # Values in another unit of the row's dimension, converted to the row's unit.
-        convert = (self.unit[rows] != self.unit[cols]) & (self.dimension[rows] == self.dimension[cols]) & (self.dimension[rows] >= 0)
-        factor = np.where(convert, self.unit_factor[cols] / np.where(convert, self.unit_factor[rows], 1.0), 1.0)
+        if self._converts:
+            convert = (self.unit[rows] != self.unit[cols]) & (self.dimension[rows] == self.dimension[cols]) & (self.dimension[rows] >= 0)
+            factor = np.where(convert, self.unit_factor[cols] / np.where(convert, self.unit_factor[rows], 1.0), 1.0)
+        else:
+            convert, factor = np.False_, 1.0
         a, b = self.value[rows], self.value[cols] * factor
         da, db = self.digits[rows], self.digits[cols]
         equal = np.isclose(a, b, rtol=1e-9, atol=0.0)

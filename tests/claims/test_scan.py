@@ -154,3 +154,13 @@ def test_ingest_pipeline_on_five_megabytes_of_digits(nlp):
         assert analysis.claims == []
         assert time.perf_counter() - started < 10
 
+
+
+@pytest.mark.parametrize(
+    "text, surfaces",
+    [("The gap ranged from 2 for men to 9 for women.", ["2", "9"]),
+     ("Unemployment went from 5% in Spain to 9% in Italy.", ["5%", "9%"]),
+     ("Prices rose from $5 to $9 last year.", ["$5 to $9"])],
+)  # fmt: skip
+def test_from_one_subject_to_another_is_two_figures_not_a_span(nlp, text, surfaces):
+    assert [c.surface for c in nlp(text)._.numeric_claims] == surfaces
