@@ -27,11 +27,16 @@ def _noun_phrase(tok: Token) -> str:
 
 
 def _subject(span: Span, head: Token | None) -> str | None:
-    """What the figure measures, from the parse: the counted noun, the noun it modifies,
-    the noun its preposition attaches to, or the subject of a "cost/be" verb."""
+    """What the figure measures, from the parse, as a noun phrase: the counted noun, the
+    noun it modifies, the noun its preposition attaches to, what it is a share of ("7% of
+    positions"), the object of its clause's verb ("boost global GDP by 7%"), or the subject
+    of a "cost/be" verb. Never a bare verb or a symbol: None when the parse names no noun."""
     if head is not None:
         return _noun_phrase(head)
     doc, root = span.doc, span.root
+    share = _share_of(span)
+    if share is not None:
+        return _noun_phrase(share)
     nxt = doc[span.end] if span.end < len(doc) else None
     if nxt is not None and nxt.pos_ == "NOUN" and root.head.i >= nxt.i and root.head.pos_ == "NOUN":
         return _noun_phrase(root.head)
@@ -43,16 +48,34 @@ def _subject(span: Span, head: Token | None) -> str | None:
         gov = target
     if gov.pos_ in ("VERB", "AUX"):
         subj = next((c for c in gov.children if c.dep_ in ("nsubj", "nsubjpass")), None)
-        obj = next((c for c in gov.children if c.dep_ == "prep" and c.i > span.end), None)
+        obj = next((c for c in gov.children if c.dep_ == "dobj" and c.pos_ in ("NOUN", "PROPN")
+                    and not span.start <= c.i < span.end), None)  # fmt: skip
         if obj is not None:
-            pobj = next((c for c in obj.children if c.dep_ == "pobj"), None)
-            if pobj is not None:
-                return f"{gov.lemma_} {obj.text} {_noun_phrase(pobj)}"
-        if subj is not None and subj.pos_ not in ("PRON",):
+            return _noun_phrase(obj)
+        after = next((c for c in gov.children if c.dep_ == "prep" and c.i >= span.end), None)
+        pobj = next((c for c in after.children if c.dep_ == "pobj"), None) if after is not None else None
+        if pobj is not None and pobj.pos_ in ("NOUN", "PROPN"):
+            return _noun_phrase(pobj)
+        if subj is not None and subj.pos_ not in ("PRON",) and not span.start <= subj.i < span.end:
             return _noun_phrase(subj)
-        return gov.lemma_
+        return None
     if gov.pos_ in ("NOUN", "PROPN") and gov.i != root.i:
         return _noun_phrase(gov)
+    return None
+
+
+def _share_of(span: Span) -> Token | None:
+    """The noun a share is of: "7% of positions in the US", "two-thirds of all jobs" (not
+    a pronoun: "7% of it")."""
+    if not any(t.text in ("%", "percent", "per", "pc") or t.lower_.startswith(("third", "quarter", "half", "fifth"))
+               for t in span):  # fmt: skip
+        return None
+    for tok in span:
+        for prep in tok.children:
+            if prep.dep_ == "prep" and prep.lower_ == "of" and not span.start <= prep.i < span.end:
+                pobj = next((c for c in prep.children if c.dep_ == "pobj"), None)
+                if pobj is not None and pobj.pos_ in ("NOUN", "PROPN"):
+                    return pobj
     return None
 
 

@@ -37,3 +37,19 @@ def test_component_attribution(nlp, text, surface, who):
 )  # fmt: skip
 def test_the_places_and_owners_a_figure_is_said_of(nlp, text, surface, scope):
     assert one_claim(nlp, text, surface).scope == scope
+
+
+@pytest.mark.parametrize(
+    "text,surface,subject",
+    [
+        ("Some 7% of positions in the US could be replaced.", "7%", "positions"),
+        ("Eighteen percent of jobs worldwide are at risk.", "Eighteen percent", "jobs"),
+        ("AI could boost global GDP by 7% over ten years.", "7%", "global GDP"),
+        ("The firm spent $40 million on new servers.", "$40 million", "new servers"),
+        ("Prices rose 5% last month.", "5%", "Prices"),
+        # a noun phrase or nothing: never the bare verb ("rise") or the sign ("%")
+        ("It rose 5%.", "5%", None),
+    ],
+)  # fmt: skip
+def test_the_subject_is_a_noun_phrase_that_says_what_is_measured(nlp, text, surface, subject):
+    assert one_claim(nlp, text, surface).subject == subject
