@@ -5,10 +5,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .vocabulary import ATTACHED_UNIT_SYMBOLS, CURRENCY_SYMBOLS, CURRENCY_WORDS, FRACTION_DENOMINATORS, GROUP_WORDS, MULTIPLIER_VERBS, MULTIPLIER_WORDS, NATIONAL_CURRENCIES, NUMBER_WORDS, QUALIFIER_CUES, SCALE_ATTACHED, SCALE_WORDS, SCALES, SLASH_DENOMINATORS, UNIT_SYMBOLS, UNIT_WORDS, _ONES, _ORDINAL_WORDS, _TENS
+from .vocabulary import ATTACHED_UNIT_SYMBOLS, CURRENCY_SYMBOLS, CURRENCY_WORDS, FRACTION_DENOMINATORS, GROUP_WORDS, MULTIPLIER_VERBS, MULTIPLIER_WORDS, NATIONAL_CURRENCIES, NUMBER_WORDS, QUALIFIER_CUES, SCALE_ATTACHED, SCALE_LETTERS, SCALE_WORDS, SCALES, SLASH_DENOMINATORS, UNIT_SYMBOLS, UNIT_WORDS, _ONES, _ORDINAL_WORDS, _TENS
 
 
 _CUR = "|".join(re.escape(s) for s in sorted(CURRENCY_SYMBOLS, key=len, reverse=True))
+# The currency signs of one character ("$", "€", "¥"; not "Y", a transliteration), for
+# character classes.
+CURRENCY_CHARS = "".join(sorted({s for s in CURRENCY_SYMBOLS if len(s) == 1 and not s.isalpha()}))
+_CURRENCY_CLASS = re.escape(CURRENCY_CHARS)
 # A number is read whole or not at all. Its digits, with their group and decimal marks,
 # are one run ("5,000,", "1,5 million" and "1.2.3" are not "5", "1" and "1.2"), and a power
 # of ten written after it belongs to it: "1e9", "10^9", "10**9", "10⁹", "1.5 x 10^9". A run
@@ -47,9 +51,9 @@ _UNIT_WORD = r"\s?(?:per\s?cent|percent|pc|percentage points?)\b"
 # counts only when glued to the number ("-1.3%", "$-50bn"); "5 - 10" is a range.
 FIGURE_RE = re.compile(
     rf"""
-    (?<![\w.,$€£¥₹+−])(?<!\d\^)(?<!\d\*\*)  # (nor the power of a number: "2^10")
+    (?<![\w.,{_CURRENCY_CLASS}+−])(?<!\d\^)(?<!\d\*\*)  # (nor the power of a number: "2^10")
     (?:(?P<sym>sub-|~|≈|≥|≤|>|<)\s?)?
-    (?P<sign>[-−+](?=[\d.$€£¥])|minus[\s-](?=[\d.$€£¥]))?
+    (?P<sign>[-−+](?=[\d.{_CURRENCY_CLASS}])|minus[\s-](?=[\d.{_CURRENCY_CLASS}]))?
     (?:(?P<cur>{_CUR})\s?)?
     (?P<sign2>[-−](?=\d))?
     (?P<num>{_NUM})
@@ -141,7 +145,7 @@ _ESTIMATED_OF_RE = re.compile(r"(?i)\ban?\s+estimated\s+\w+(?:\s+\w+)?\s+of\s+$"
 _PERCENT_WORD_RE = re.compile(r"(?i)\s(?:per\s?cent|percent)\b")
 _RANGE_SEP_RE = re.compile(r"^\s?[–—-]\s?$|^\s+to\s+$")
 _PER_RE = re.compile(
-    r"(?i)^\s*(?:(?:per|an?)\b|/)\s*(?:(?P<scale>million|thousand|billion|M|K)\s+)?"
+    rf"(?i)^\s*(?:(?:per|an?)\b|/)\s*(?:(?P<scale>{_alternatives([*(w for w in SCALES if len(w) > 3), *(short for _, short in SCALE_LETTERS)])})\s+)?"
 )
 
 

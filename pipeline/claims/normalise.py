@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import re
 
-from .vocabulary import ATTACHED_UNIT_SYMBOLS, CURRENCY_SYMBOLS, CURRENCY_WORDS, GROUP_WORDS, MULTIPLIER_VERBS, NATIONAL_CURRENCIES, NUMBER_WORDS, PERCENT_UNITS, QUALIFIER_CUES, SCALES, SYMBOL_QUALIFIERS, TIME_UNITS, TRAILING_CUES, TRANSLITERATED_SYMBOLS, UNIT_SYMBOLS, UNIT_WORDS, VIDEO_RESOLUTIONS, _ORDINAL_WORDS
+from .vocabulary import ATTACHED_UNIT_SYMBOLS, CURRENCY_SYMBOLS, CURRENCY_WORDS, GROUP_WORDS, SCALE_ATTACHED, MULTIPLIER_VERBS, NATIONAL_CURRENCIES, NUMBER_WORDS, PERCENT_UNITS, QUALIFIER_CUES, SCALES, SYMBOL_QUALIFIERS, TIME_UNITS, TRAILING_CUES, TRANSLITERATED_SYMBOLS, UNIT_SYMBOLS, UNIT_WORDS, VIDEO_RESOLUTIONS, _ORDINAL_WORDS
 from .grammar import FIGURE_RE, FRACTION_RE, ParsedFigure, VAGUE_PLURAL_RE, WORD_NUMBER_RE, _AGE_RE, _CUE_RE, _CURRENCY_WORD_RE, _DIGIT_ORDINAL_RE, _FOLD_RE, _FRACTION_DENOMINATORS, _MILLIONS_AFTER_M_RE, _MULTIPLIER_VERB_RE, _ORDINAL_WORD_RE, _OVERLONG_DIGITS_RE, _SUPERSCRIPT_DIGITS, _UNIT_WORD_RE
 
 
@@ -481,7 +481,8 @@ def _missing_scale(low_text: str, high_text: str, low: ParsedFigure, high: Parse
 
 
 _SCALE_IN_RE = re.compile(
-    r"(?i)(?<=\d)(?:k|mn|bn|tn|m|b)\b|\b(?:hundred|thousand|million|billion|trillion|lakh|crore)\b"
+    rf"(?i)(?<=\d)(?:{'|'.join(sorted({w.lower() for w in SCALE_ATTACHED}, key=len, reverse=True))})\b"
+    rf"|\b(?:{'|'.join(sorted((*GROUP_WORDS, *(w for w in SCALES if len(w) > 3)), key=len, reverse=True))})\b"
 )
 
 

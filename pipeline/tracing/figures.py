@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import sqlite_utils
 
+from ..claims.grammar import CURRENCY_CHARS
 from ..store import FIGURE_COLUMNS, replace_figures
 from .values import DISTANCE_THRESHOLD, TracedClaim
 from .clustering import cluster_claims
@@ -92,7 +93,7 @@ def origin_note(certainty: str | None, article_dates) -> str:
     return "the earliest dated article" if dated else ""
 
 
-_FIGURE_TOKEN = re.compile(r"[$€£¥%]|^[\d.,]+[a-z]{0,2}$|^[a-z]$", re.IGNORECASE)
+_FIGURE_TOKEN = re.compile(rf"[{re.escape(CURRENCY_CHARS)}%]|^[\d.,]+[a-z]{{0,2}}$|^[a-z]$", re.IGNORECASE)
 
 
 def _subject_phrase(subject: str) -> str:
