@@ -35,15 +35,12 @@ def iter_input_files(paths: Iterable[str | Path]) -> Iterator[Path | InputError]
         # os.path's tests treat every OSError (a symlink loop included) as "no".
         if os.path.isdir(path):
             yield from _walk_dir(path, seen_dirs, seen_files)
-        elif os.path.isfile(path):
-            if not _is_supported(path):
-                yield InputError(str(path), _unsupported_message(path))
-            elif _first_visit(path, seen_files):
-                yield path
-        elif os.path.islink(path):
-            yield InputError(str(path), _BROKEN_LINK)
+        elif os.path.isfile(path) and not _is_supported(path):
+            yield InputError(str(path), _unsupported_message(path))
         elif os.path.lexists(path):
-            yield InputError(str(path), _NOT_REGULAR)
+            item = _file_item(path, seen_files)
+            if item is not None:
+                yield item
         else:
             yield InputError(str(path), "no such file or directory")
 
@@ -64,16 +61,21 @@ def _walk_dir(
         child = directory / name
         if os.path.isdir(child):
             yield from _walk_dir(child, seen_dirs, seen_files)
-        elif not _is_supported(child):
-            continue
-        elif os.path.isfile(child):
-            if _first_visit(child, seen_files):
-                yield child
-        elif os.path.islink(child):
-            yield InputError(str(child), _BROKEN_LINK)
-        elif os.path.lexists(child):
-            # A FIFO, socket or device with an article's name: reported as when named.
-            yield InputError(str(child), _NOT_REGULAR)
+        elif _is_supported(child):
+            item = _file_item(child, seen_files)
+            if item is not None:
+                yield item
+
+
+def _file_item(path: Path, seen_files: set[str]) -> Path | InputError | None:
+    """A path that exists and is no directory, as an input: the file (None when it was
+    yielded already, under another name), or why it cannot be read (a broken symlink, a
+    FIFO, socket or device with an article's name)."""
+    if os.path.isfile(path):
+        return path if _first_visit(path, seen_files) else None
+    if os.path.islink(path):
+        return InputError(str(path), _BROKEN_LINK)
+    return InputError(str(path), _NOT_REGULAR)
 
 
 def _first_visit(path: Path, seen: set[str]) -> bool:
