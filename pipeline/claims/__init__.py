@@ -27,7 +27,9 @@ What lives where (each module imports only those above it):
 - ``filters``: what is not a claim (names, versions, ranks, ages, dates, word counts);
 - ``measure``: a claim built from its candidate: unit in context, qualifier, change;
 - ``scan``: :func:`extract_claims` over a parsed doc (ranges, quoted passages, credit);
-- ``component``: the ``numeric_claims`` spaCy factory and ``Doc._.numeric_claims``.
+- ``component``: the ``numeric_claims`` spaCy factory and ``Doc._.numeric_claims``;
+- ``credit``: credit across an article (:func:`settle_credit`: credits named by their
+  source, credits that point back resolved, reported passages carried).
 """
 
 from .vocabulary import (  # noqa: F401

@@ -7,12 +7,16 @@ million", "a little under $6mn").
 How claims are grouped (scikit-learn's TF-IDF vectors and agglomerative clustering):
 
 1. Two claims can be the same figure only when their units agree (counted nouns such as
-   "card" and "GPU" agree at a cost) and their values agree within rounding or within
+   "card" and "GPU" agree at a cost; two physical units of one dimension once converted;
+   a fraction as the percentage it is) and their values agree within rounding or within
    :data:`MAX_VALUE_RATIO`; or when one sentence restates a figure in another unit
-   ("lost 17% of its market cap, or nearly $600 billion").
+   ("lost 17% of its market cap, or nearly $600 billion"). Claims said of different places
+   (``claims.scope``), and two values of one sentence, are never one figure.
 2. Each claim's context (its subject, the words of its sentence, the entities named there)
    becomes a TF-IDF vector; the distance of a pair is the cosine distance of those vectors
-   plus penalties for a value gap and a unit mismatch.
+   plus penalties for a value gap, a unit mismatch, one claim owned and the other not, and
+   two articles that name little in common (a figure travels within a story; figures any
+   story may state need it most).
 3. Average-linkage agglomerative clustering with a distance threshold cuts each group of
    candidates into figures (a group larger than :data:`MAX_GROUP` is first cut at its
    widest value gaps, which bounds the memory the clustering takes). Inputs are sorted
