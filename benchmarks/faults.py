@@ -166,9 +166,13 @@ def interruptions(tally: Tally, work: Path, corpus: Path, reference: Path, clean
         if db_path.exists():
             stored = count(db_path, "select count(*) from articles")
             if sig == signal.SIGINT and not finished_first:
-                # Interrupted before its run row was written, there is none to mark.
+                # Interrupted before its run row was written, there is none to mark; a signal
+                # that lands after the run ended (while the process exits) finds it finished,
+                # which is true only when everything was stored.
                 statuses = [r[0] for r in sqlite3.connect(db_path).execute("select status from runs")]
-                tally.check(group, f"run marked interrupted {moment}", statuses in ([], ["interrupted"]), f"runs: {statuses}")
+                ended_first = statuses == ["finished"] and fingerprint(db_path) == fingerprint(reference)
+                tally.check(group, f"run marked interrupted {moment}", statuses in ([], ["interrupted"]) or ended_first,
+                            f"runs: {statuses}")  # fmt: skip
                 tally.check(group, f"no traceback {moment}", "Traceback" not in stderr, stderr.strip()[-200:])
         else:
             stored = 0

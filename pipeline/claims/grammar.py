@@ -37,7 +37,8 @@ def _alternatives(words) -> str:
 
 
 _SCALE_ATTACHED = rf"(?:{_alternatives(SCALE_ATTACHED)})(?![A-Za-z])"
-_SCALE_WORD = rf"(?:\s?(?:{_alternatives(SCALE_WORDS)})\b)+"
+# (after a space, nothing, or a hyphen inside a compound: "a 7-million-user estimate")
+_SCALE_WORD = rf"(?:[\s-]?(?:{_alternatives(SCALE_WORDS)})\b)+"
 _SYMBOLS = sorted(UNIT_SYMBOLS, key=len, reverse=True)
 _UNIT_ATTACHED = (
     "|".join(re.escape(u) for u in sorted(ATTACHED_UNIT_SYMBOLS, key=len, reverse=True))

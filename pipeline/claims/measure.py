@@ -7,7 +7,7 @@ import re
 from spacy.tokens import Span, Token
 
 from ..records import Claim
-from .vocabulary import DOWN_WORDS, LEVEL_VERBS, PRICE_WORDS, RATE_WORDS, TEMPERATURE_WORDS, TIME_UNITS, TRAILING_CUES, UP_WORDS
+from .vocabulary import DOWN_WORDS, LEVEL_VERBS, PRICE_WORDS, RATE_WORDS, RESTATEMENT_NOUNS, TEMPERATURE_WORDS, TIME_UNITS, TRAILING_CUES, UP_WORDS
 from .grammar import ParsedFigure, _CUE_RE, _Candidate, _ESTIMATED_OF_RE, _PER_RE
 from .normalise import _is_acronym, bounds, normalise_unit, per_unit, qualifier_for, singular
 from .filters import _counted_head, _is_age, _is_spent, _of_unit
@@ -124,6 +124,12 @@ def _count_unit(head: Token, parsed: ParsedFigure) -> tuple[str, str]:
     noun = normalise_unit(lemma)
     if parsed.kind == "ordinal":
         return noun, "ordinal"
+    if re.fullmatch(r"(?i)to-(?:1|one)", word):
+        return "x", "multiplier"  # "10-to-1": a ratio, the multiple "10 times" states
+    if noun in RESTATEMENT_NOUNS and head.tag_ == "NN" and parsed.value != 1:
+        # "the 40 figure", "his 7 million estimate": a singular noun after a number other
+        # than one names the number restated, not what it counts ("eight estimates" counts)
+        return None, "count"
     if noun == "time":
         return ("x", "multiplier") if _multiplies(head) else ("time", "count")
     compound = [c for c in head.lefts if c.dep_ == "compound" and _is_acronym(c.text) and c.text.isalpha()]

@@ -75,7 +75,7 @@ def scale_factor(word: str | None) -> float:
     if not word:
         return 1.0
     factor = 1.0
-    for part in word.split():
+    for part in word.replace("-", " ").split():  # ("7-million-user": the scale in a compound)
         factor *= GROUP_WORDS.get(part.lower()) or SCALES.get(part.lower(), 1.0)
     return factor
 

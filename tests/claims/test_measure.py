@@ -177,3 +177,18 @@ def test_unit_ignores_punctuation_glued_to_the_noun(nlp):
 def test_one_letter_symbols_read_by_their_sentence(nlp, text, surface, unit):
     assert one_claim(nlp, text, surface).unit == unit
 
+
+
+@pytest.mark.parametrize(
+    "text, surface, value, unit, kind",
+    [("Odds are 10-to-1 against it.", "10-to-1", 10, "x", "multiplier"),
+     ("The chip is ten times faster.", "ten times", 10, "x", "multiplier"),
+     ("Output rose tenfold.", "tenfold", 10, "x", "multiplier"),
+     ("The 40 figure is wrong.", "40 figure", 40, None, "count"),
+     ("His 7 million estimate was low.", "7 million estimate", 7e6, None, "count"),
+     ("A 7-million-user estimate was cited.", "7-million-user", 7e6, "user", "count"),
+     ("Analysts gave eight estimates.", "eight estimates", 8, "estimate", "count")],
+)  # fmt: skip
+def test_multiples_ratios_and_restated_figures(nlp, text, surface, value, unit, kind):
+    claim = one_claim(nlp, text, surface)
+    assert (claim.value, claim.unit, claim.kind) == (value, unit, kind)
