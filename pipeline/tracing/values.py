@@ -193,8 +193,9 @@ def value_gap(a: TracedClaim, b: TracedClaim) -> float | None:
     units of one dimension are compared in the first's unit ("5 miles" and "8 km").
 
     Years and ranks only agree when equal (2020 is not a rounded 2015). A range and a
-    single value agree, at the largest gap, only when the range holds the value
-    ("billions" and "$1.6 billion").
+    single value agree, at the largest gap, only when the range is a magnitude in words
+    that holds the value ("billions" and "$1.6 billion"). Two ranges are compared as intervals: sharing an end and
+    overlapping, they agree at the largest gap ("10-20" and "5-20": an end moved).
     """
     if a.value is None or b.value is None:
         return None
@@ -206,8 +207,24 @@ def value_gap(a: TracedClaim, b: TracedClaim) -> float | None:
     if _is_range(a) != _is_range(b):
         span, point = (a, b) if _is_range(a) else (b, a)
         # Only a magnitude in words ("billions") may stand for a figure inside it; a range
-        # written in digits ("$0.14–$0.55") is a statement of its own.
+        # written in digits ("$0.14–$0.55") is a statement of its own, even of its ends
+        # (measured: reading "$0.55" as the end of "$0.14–$0.55" joins confusers).
         return 1.0 if is_vague(span) and span.value_low <= point.value <= span.value_high else None
+    gap = _point_gap(a, b, converted)
+    if gap is None and _is_range(a) and _is_range(b) and _ends_move(a, b):
+        return 1.0
+    return gap
+
+
+def _ends_move(a: TracedClaim, b: TracedClaim) -> bool:
+    """Two ranges that overlap and share an end: the other end moved ("10-20", "5-20")."""
+    overlap = a.value_low <= b.value_high and b.value_low <= a.value_high
+    same_low = math.isclose(a.value_low, b.value_low, rel_tol=1e-9)
+    return overlap and (same_low or math.isclose(a.value_high, b.value_high, rel_tol=1e-9))
+
+
+def _point_gap(a: TracedClaim, b: TracedClaim, converted: bool) -> float | None:
+    """:func:`value_gap` of two values read as points (a range by its low end)."""
     if not a.value or not b.value or (a.value > 0) != (b.value > 0):
         return None
     if not converted and a.value != b.value and all(float(v).is_integer() and abs(v) <= SMALL_COUNT for v in (a.value, b.value)):

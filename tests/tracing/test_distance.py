@@ -23,6 +23,9 @@ def test_vectorised_distances_match_the_reference_pair_distance(demo_db):
         claim("5 miles", 5, "mi", "size"), claim("8 km", 8, "km", "size", article_id="a2"),
         claim("2.5 GWh", 2.5, "GWh", "size"), claim("2,500 MWh", 2500, "MWh", "size", article_id="a2"),
         claim("a quarter", 0.25, "job", "fraction"), claim("25%", 25, "percent", "percent", article_id="a2"),
+        claim("10-20 people", 10, "people", "count", value_low=10, value_high=20, qualifier="range"),
+        claim("5-20 people", 5, "people", "count", value_low=5, value_high=20, qualifier="range", article_id="a2"),
+        claim("30-40 people", 30, "people", "count", value_low=30, value_high=40, qualifier="range", article_id="a3"),
     ]
     rng = np.random.default_rng(5)
     cosine = rng.uniform(0, 1, size=(len(claims), len(claims)))

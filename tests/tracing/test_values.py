@@ -67,3 +67,17 @@ def test_restatement_in_one_sentence():
     size = claim("40GB", 40, "GB", "size", start_char=listed.index("40GB"), sentence_id="t", sentence=listed)
     assert not is_restatement(chips, size)
 
+
+
+def test_ranges_compare_as_intervals_an_end_may_move():
+    from pipeline.tracing import value_gap
+
+    from .helpers import claim
+
+    def span(low, high):
+        return claim(f"{low}-{high} people", low, "people", "count", value_low=low, value_high=high, qualifier="range")
+
+    assert value_gap(span(10, 20), span(5, 20)) == 1.0  # the low end moved: one figure, changed
+    assert value_gap(span(10, 20), span(10, 30)) == 0.0  # read by their low ends, as before
+    assert value_gap(span(10, 20), span(30, 40)) is None  # no overlap
+    assert value_gap(span(10, 20), span(2, 9)) is None
