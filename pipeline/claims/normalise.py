@@ -177,6 +177,9 @@ def _figure_value(m: re.Match, suffix: str = "") -> tuple[float | None, str | No
     if scale_text == "m" and not cur and not unit_text and not _MILLIONS_AFTER_M_RE.match(suffix):
         # Without a currency, "100m" is more often metres than millions.
         return number, "m", "size", 0
+    if scale_text and unit_text and scale_text + unit_text in UNIT_SYMBOLS:
+        # "59.19T Wh", "5k W": a scale letter before a unit symbol is the unit's prefix
+        return number, UNIT_SYMBOLS[scale_text + unit_text], "size", 0
     value = number * scale_factor(scale_text)
     if not math.isfinite(value):
         return None, None, None, 0

@@ -277,3 +277,13 @@ def test_parse_figure_on_five_megabytes_of_digits_is_quick():
         assert parse_figure(text) is None
         assert time.perf_counter() - started < 2
 
+
+
+@pytest.mark.parametrize(
+    "text, value, unit, qualifier",
+    [("59.19T Wh", 59.19, "TWh", "exact"),  # a scale letter before a unit symbol is its prefix
+     ("a minimum of six months", 6, "month", "at_least"), ("a maximum of 40 people", 40, "people", "at_most")],
+)  # fmt: skip
+def test_prefixes_split_from_their_unit_and_minimum_maximum_hedges(text, value, unit, qualifier):
+    parsed = parse_figure(text)
+    assert (parsed.value, parsed.unit, parsed.qualifier) == (value, unit, qualifier)
