@@ -51,3 +51,13 @@ def test_html_too_deep_for_the_extractor_keeps_its_plain_text(tmp_path):
     article = only_article(write(tmp_path / "deep.html", html))
     assert article.text == "Acme hired 40 engineers & 3 chemists.\n\nBeta sold 7 cars."
     assert article.title == "Deep page"
+
+
+def test_a_page_date_comes_from_its_metadata_else_from_its_url(tmp_path):
+    dated = only_article(write(tmp_path / "dated.html", HTML))
+    assert (dated.published, dated.published_from) == ("2025-02-12", "html")
+    undated = HTML.replace('<meta property="article:published_time" content="2025-02-12T10:00:00Z">', "").replace(
+        "https://example.com/a/big-news", "https://example.com/2021/02/10/big-news"
+    )
+    from_url = only_article(write(tmp_path / "undated.html", undated))
+    assert (from_url.published, from_url.published_from) in (("2021-02-10", "url"), ("2021-02-10", "html"))
