@@ -236,10 +236,13 @@ class _Features:
         drift = np.where(ratio <= limit + 1e-12, ratio / limit, np.nan)
         gap = np.where(plain, np.where(rounded, 0.0, drift), gap)
         # Two ranges that overlap and share an end: the other end moved ("10-20", "5-20").
+        both = ~exact & range_a & range_b & np.isnan(gap)
+        if not both.any():
+            return gap
         low_a, high_a = self.low[rows], self.high[rows]
         low_b, high_b = self.low[cols] * factor, self.high[cols] * factor
         shared_end = np.isclose(low_a, low_b, rtol=1e-9, atol=0.0) | np.isclose(high_a, high_b, rtol=1e-9, atol=0.0)
-        moved = ~exact & range_a & range_b & np.isnan(gap) & (low_a <= high_b) & (low_b <= high_a) & shared_end
+        moved = both & (low_a <= high_b) & (low_b <= high_a) & shared_end
         return np.where(moved, 1.0, gap)
 
     def comparable_pairs(self, members: np.ndarray, chunk: int | None = None):
