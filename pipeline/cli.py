@@ -77,6 +77,7 @@ def ingest(paths, db_path, model, batch_size, max_bytes, workers, dask_local, da
       analyze ingest corpus/
       analyze ingest feeds/2025-01.jsonl site/*.html --db db/january.db
       analyze ingest archive/ --workers 4
+      analyze ingest uk-press/ --date-order DMY   # 04/03/2025 is 4 March
       analyze ingest archive/ --dask-scheduler tcp://10.0.0.5:8786
     """
     from .parallel import BackendUnavailable
