@@ -15,6 +15,7 @@ for a credit its own sentence, or the report it continues, gives).
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 
 from ..records import ArticleAnalysis
 
@@ -41,58 +42,87 @@ def settle_credit(text: str, analysis: ArticleAnalysis) -> None:
     if not sources:
         return
     full = _full_names([m.name for m in sources])
-    credited = _credited_sources(text, analysis, sources, full)
+    keys = _name_keys(full)
+    credited = _credited_sources(text, analysis, sources, full, keys)
+    offsets = [offset for offset, _ in credited]
     for claim in analysis.claims:
+        # Sources credited before the claim: credited[:earlier]; the rest come after it.
+        earlier = bisect_left(offsets, claim.start_char)
         if not claim.attributed_to:
             # A figure the article goes on to give after crediting a source is the source's
             # (a reported passage); marked as carried, not as stated.
-            before = [name for offset, name in credited if offset < claim.start_char]
-            if before:
-                claim.attributed_to, claim.attributed_from = before[-1], "article"
+            if earlier:
+                claim.attributed_to, claim.attributed_from = credited[earlier - 1][1], "article"
             continue
-        named = _named_in(claim.attributed_to, sources, full)
+        named = _named_in(claim.attributed_to, full, keys)
         if named:
             claim.attributed_to = named
         elif _POINTS_BACK.match(claim.attributed_to):
-            before = [name for offset, name in credited if offset < claim.start_char]
-            after = [name for offset, name in credited if offset >= claim.start_char]
-            resolved = before[-1] if before else after[0] if after else None
+            resolved = credited[earlier - 1] if earlier else credited[earlier] if credited else None
             if resolved:
-                claim.attributed_to = resolved
+                claim.attributed_to = resolved[1]
 
 
 def _full_names(names: list[str]) -> dict[str, str]:
     """Each name's fullest form among the article's names: the longest one it begins
-    ("Goldman" -> "Goldman Sachs"), or itself."""
+    ("Goldman" -> "Goldman Sachs"), or itself. (Names sorted once: a name's longer forms
+    follow it, so each is found by bisection, not by comparing every pair.)"""
+    unique = sorted(set(names), key=str.lower)
+    lowered = [n.lower() for n in unique]
     full = {}
-    for name in names:
-        longer = [n for n in names if n.lower().startswith(name.lower() + " ")]
+    for name, low in zip(unique, lowered):
+        prefix = low + " "
+        at = bisect_left(lowered, prefix)
+        longer = []
+        while at < len(lowered) and lowered[at].startswith(prefix):
+            longer.append(unique[at])
+            at += 1
         full[name] = max(longer, key=len) if longer else name
     return full
 
 
-def _named_in(credit: str, sources, full: dict[str, str]) -> str | None:
+_WORD = re.compile(r"\w+(?:[.&'’-]\w+)*")
+# Names are matched as runs of up to this many words of a credit.
+_LONGEST_NAME = 8
+
+
+def _name_keys(full: dict[str, str]) -> dict[str, str]:
+    """Each name by its words, lower-case ("Goldman Sachs" -> "goldman sachs"), for looking
+    up the runs of words of a credit: linear in the credit, whatever the article names."""
+    return {" ".join(_WORD.findall(name.lower())): name for name in full}
+
+
+def _named_in(credit: str, full: dict[str, str], keys: dict[str, str]) -> str | None:
     """The source a credit names ("a deeper look by SemiAnalysis" -> "SemiAnalysis"), the
     longest when it names several; None when it names none."""
-    lowered = credit.lower()
-    found = [m.name for m in sources if re.search(rf"(?<!\w){re.escape(m.name.lower())}(?!\w)", lowered)]
-    return full[max(found, key=len)] if found else None
+    words = _WORD.findall(credit.lower())
+    found = [
+        keys[run]
+        for start in range(len(words))
+        for end in range(start + 1, min(len(words), start + _LONGEST_NAME) + 1)
+        if (run := " ".join(words[start:end])) in keys
+    ]
+    return full[max(found, key=lambda n: (len(n), n))] if found else None
 
 
-def _credited_sources(text: str, analysis: ArticleAnalysis, sources, full: dict[str, str]) -> list[tuple[int, str]]:
+def _credited_sources(text: str, analysis: ArticleAnalysis, sources, full: dict[str, str], keys) -> list[tuple[int, str]]:
     """(offset, source) of every source the article credits, in order: named in a claim's
     credit, or in a sentence that credits ("according to Goldman Sachs", "a report by the
-    Cambridge Centre for Alternative Finance")."""
+    Cambridge Centre for Alternative Finance"). Mentions are walked once, in order, beside
+    the sentences (a long article costs its length, not sentences times names)."""
     credited = []
     for claim in analysis.claims:
-        named = _named_in(claim.attributed_to or "", sources, full)
+        named = _named_in(claim.attributed_to or "", full, keys)
         if named:
             credited.append((claim.start_char, named))
+    ordered = sorted(sources, key=lambda m: m.start_char)
+    starts = [m.start_char for m in ordered]
     for sentence in analysis.sentences:
-        if not _CREDITS.search(text, sentence.start_char, sentence.end_char):
+        first_at = bisect_left(starts, sentence.start_char)
+        last_at = bisect_left(starts, sentence.end_char, first_at)
+        if first_at == last_at or not _CREDITS.search(text, sentence.start_char, sentence.end_char):
             continue
-        inside = [m for m in sources if sentence.start_char <= m.start_char < sentence.end_char]
-        if inside:
-            first = min(inside, key=lambda m: (m.label != "ORG", m.start_char))
-            credited.append((first.start_char, full[first.name]))
+        inside = ordered[first_at:last_at]
+        first = min(inside, key=lambda m: (m.label != "ORG", m.start_char))
+        credited.append((first.start_char, full[first.name]))
     return sorted(credited)
