@@ -361,8 +361,7 @@ def _scope(span: Span) -> str | None:
 
     def add(tok: Token, labels=PLACE_LABELS) -> None:
         if tok.ent_type_ in labels and not span.start <= tok.i < span.end:
-            entity = next((e for e in doc.ents if e.start <= tok.i < e.end), None)
-            name = _place_name(entity.text if entity is not None else tok.text)
+            name = _place_name(_entity_text(tok))
             if name and name not in found and name not in UNIT_SYMBOLS and name not in CURRENCY_SYMBOLS:
                 found.append(name)  # ("40GB" read as a place is a unit)
 
@@ -394,6 +393,17 @@ def _scope(span: Span) -> str | None:
     for owner in owners:
         add(owner, _OWNER_LABELS)
     return "; ".join(found) or None
+
+
+def _entity_text(tok: Token) -> str:
+    """The text of the named entity a token is part of (walked from the token: a long doc's
+    entity list is not searched per token)."""
+    doc, start, end = tok.doc, tok.i, tok.i + 1
+    while start > 0 and doc[start].ent_iob_ == "I" and doc[start - 1].ent_type_ == tok.ent_type_:
+        start -= 1
+    while end < len(doc) and doc[end].ent_iob_ == "I" and doc[end].ent_type_ == tok.ent_type_:
+        end += 1
+    return doc[start:end].text
 
 
 def _is_figure(tok: Token, span: Span) -> bool:
