@@ -4,7 +4,8 @@ Two output shapes:
 
 * ``jsonl``: our own fields, one record per text: ``{"text", "quantities": [{"surface",
   "start_char", "end_char", "value", "value_low", "value_high", "unit", "qualifier",
-  "change", "subject", "attributed_to"}]}``;
+  "change", "subject", "scope", "attributed_to"}]}`` (``scope``: the places and owners the
+  figure is said of);
 * ``newsquant``: the prediction format of the NewsQuant scorer (CQE paper, EMNLP 2023):
   values as numbers or ``[low, high]``, units renamed into CQE's unit vocabulary, the
   change as one of ``= ~ up down > <`` and ``referred_concepts`` as a word list.
@@ -30,7 +31,7 @@ from .records import Claim
 
 JSONL_FIELDS = (
     "surface", "start_char", "end_char", "value", "value_low", "value_high", "unit",
-    "qualifier", "change", "subject", "attributed_to",
+    "qualifier", "change", "subject", "scope", "attributed_to",
 )  # fmt: skip
 FORMATS = ("jsonl", "newsquant")
 

@@ -79,3 +79,12 @@ def test_markup_in_stored_text_is_escaped_on_every_page(hostile):
         assert "<script>figtrace_xss" not in raw and "<img src=x" not in raw, path
     claim_page = get(ds, f"/-/figtrace/claim/news/{db.execute('select min(id) from claims').fetchone()[0]}").text
     assert "&lt;script&gt;figtrace_xss()&lt;/script&gt;" in claim_page  # shown, as text
+
+
+def test_figure_page_says_when_its_origin_is_uncertain(datasette, db):
+    figure_id = v3_training_cost(db)
+    lineage = figure_lineage(db, figure_id)
+    assert lineage["origin_certainty"] == "some_undated"  # undated demo articles state it too
+    text = get(datasette, f"/news/figures/{figure_id}").text
+    assert 'data-certainty="some_undated"' in text
+    assert html.escape(lineage["origin_note"]) in text or lineage["origin_note"] in html.unescape(text)
