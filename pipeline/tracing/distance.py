@@ -7,7 +7,7 @@ import math
 import numpy as np
 
 from ..claims.units import dimension
-from .values import GENERIC_STORY_PENALTY, ONE_SIDED_SCOPE_PENALTY, STORY_PENALTY, STORY_SIMILARITY, APART, EXACT_KINDS, EXACT_KIND_PENALTY, MAX_VALUE_RATIO, SAME_ARTICLE_CONTEXT, SMALL_COUNT, TracedClaim, VAGUE_PENALTY, VALUE_GAP_PENALTY, _is_range, is_generic, is_restatement, is_vague, related_units, scopes_conflict, unit_penalty, value_gap
+from .values import GENERIC_STORY_PENALTY, ONE_SIDED_SCOPE_PENALTY, STORY_PENALTY, APART, EXACT_KINDS, EXACT_KIND_PENALTY, MAX_VALUE_RATIO, SAME_ARTICLE_CONTEXT, SMALL_COUNT, TracedClaim, VAGUE_PENALTY, VALUE_GAP_PENALTY, _is_range, is_generic, is_restatement, story_threshold, is_vague, related_units, scopes_conflict, unit_penalty, value_gap
 
 
 def context_document(claim: TracedClaim) -> str:
@@ -29,16 +29,17 @@ def story_vectors(stories: list[tuple]):
     return TfidfVectorizer(analyzer=lambda names: names, lowercase=False).fit_transform(stories)
 
 
-def story_penalty(a: TracedClaim, b: TracedClaim, similarity: float) -> float:
+def story_penalty(a: TracedClaim, b: TracedClaim, similarity: float, threshold: float) -> float:
     """What :data:`STORY_PENALTY` adds to two claims' distance, given the cosine of their
-    articles' named entities (same article: nothing)."""
+    articles' named entities and the corpus's :func:`story_threshold` (same article:
+    nothing)."""
     if a.article_id == b.article_id:
         return 0.0
     weight = GENERIC_STORY_PENALTY if is_generic(a) or is_generic(b) else STORY_PENALTY
-    return weight * min(1.0, max(0.0, 1.0 - similarity / STORY_SIMILARITY))
+    return weight * min(1.0, max(0.0, 1.0 - similarity / threshold))
 
 
-def pair_distance(a: TracedClaim, b: TracedClaim, context: float, story: float = 1.0) -> float:
+def pair_distance(a: TracedClaim, b: TracedClaim, context: float, story: float = 1.0, threshold: float = 1.0) -> float:
     """Distance of two claims given the cosine distance of their contexts and the cosine
     similarity of their stories (:func:`story_vectors`); :data:`APART` when their units,
     values or places rule out one figure.
@@ -61,7 +62,7 @@ def pair_distance(a: TracedClaim, b: TracedClaim, context: float, story: float =
         return context + EXACT_KIND_PENALTY
     if bool(a.scope) != bool(b.scope):
         context += ONE_SIDED_SCOPE_PENALTY
-    context += story_penalty(a, b, story)
+    context += story_penalty(a, b, story, threshold)
     if is_vague(a) or is_vague(b):
         # "billions" here and "billions" there say little about being one figure.
         context += VAGUE_PENALTY
@@ -124,6 +125,7 @@ class _Features:
         _, first = np.unique([c.article_id for c in claims], return_index=True)
         self.stories = story_vectors([claims[i].story for i in first]) if len(claims) else None
         # Few enough articles: every pair's similarity at once, in bounded memory.
+        self.story_threshold = story_threshold(len(first))
         self._story_table = (
             (self.stories @ self.stories.T).toarray().astype(np.float32)
             if self.stories is not None and len(first) ** 2 <= _STORY_BLOCK else None
@@ -159,7 +161,7 @@ class _Features:
             else:
                 similarity = np.asarray(self.stories[a].multiply(self.stories[b]).sum(axis=1)).ravel()
         weight = np.where(self.generic[rows].ravel() | self.generic[cols].ravel(), GENERIC_STORY_PENALTY, STORY_PENALTY)
-        penalty = np.where(a == b, 0.0, weight * np.clip(1.0 - similarity / STORY_SIMILARITY, 0.0, 1.0))
+        penalty = np.where(a == b, 0.0, weight * np.clip(1.0 - similarity / self.story_threshold, 0.0, 1.0))
         return penalty.reshape(rows.shape)
 
     def scope_conflicts(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:

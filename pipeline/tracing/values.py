@@ -34,14 +34,26 @@ SAME_ARTICLE_CONTEXT = 0.3
 # none: a figure owned by a name is seldom the one stated without it.
 ONE_SIDED_SCOPE_PENALTY = 0.25
 # Added to the distance of claims from different articles that name little in common (the
-# cosine of their named entities, weighted by rarity, under STORY_SIMILARITY: in full at
-# 0, none from STORY_SIMILARITY up; measured, articles of one story share 0.15-0.65,
-# unrelated ones 0-0.05): a figure travels within a story. Figures anybody may state ("six months", "doubled",
+# cosine of their named entities, weighted by rarity, under story_threshold(): in full at
+# 0, none from the threshold up; measured in a 250-article mix, articles of one story share
+# 0.14-0.65, unrelated ones 0-0.06 (nine in ten), a page of mixed news up to 0.14 with a
+# story that names the same continent): a figure travels within a story. Figures anybody may state ("six months", "doubled",
 # "95%", "200 people": durations, multiples, values of one or two digits) need the story
 # more than precise ones ("$5,576,000").
 STORY_PENALTY = 0.15
 GENERIC_STORY_PENALTY = 0.5
-STORY_SIMILARITY = 0.1
+STORY_SIMILARITY = 0.15
+# Articles it takes for the rarity of names to tell stories apart: below it, the similarity
+# of one story's articles is lower (a name every article gives weighs little) and the
+# threshold is scaled down with the number of articles.
+STORY_CORPUS = 50
+
+
+def story_threshold(articles: int) -> float:
+    """The similarity from which two articles are taken to tell one story, for a corpus of
+    ``articles``: :data:`STORY_SIMILARITY`, scaled down in corpora too small for rarity to
+    mean much (5 articles: 0.015)."""
+    return STORY_SIMILARITY * min(1.0, articles / STORY_CORPUS)
 GENERIC_KINDS = frozenset({"duration", "multiplier"})
 GENERIC_DIGITS = 2
 # Distance given to pairs that cannot be one figure, above any threshold.

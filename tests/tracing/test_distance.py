@@ -12,6 +12,7 @@ def test_vectorised_distances_match_the_reference_pair_distance(demo_db):
     import numpy as np
 
     from pipeline.tracing import _Features, is_restatement, load_claims, pair_distance, story_vectors
+    from pipeline.tracing.values import story_threshold
 
     claims = load_claims(sqlite_utils.Database(demo_db[0]))
     claims += [  # corners the corpus lacks: ranges, vague magnitudes, years, small counts, zero
@@ -39,7 +40,7 @@ def test_vectorised_distances_match_the_reference_pair_distance(demo_db):
         for j in range(len(claims)):
             if i != j and not is_restatement(claims[i], claims[j]):
                 similarity = story[row[claims[i].article_id], row[claims[j].article_id]]
-                expected = pair_distance(claims[i], claims[j], cosine[i, j], similarity)
+                expected = pair_distance(claims[i], claims[j], cosine[i, j], similarity, story_threshold(len(articles)))
                 assert fast[i, j] == pytest.approx(expected), (i, j)
 
 

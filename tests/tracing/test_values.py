@@ -81,3 +81,10 @@ def test_ranges_compare_as_intervals_an_end_may_move():
     assert value_gap(span(10, 20), span(10, 30)) == 0.0  # read by their low ends, as before
     assert value_gap(span(10, 20), span(30, 40)) is None  # no overlap
     assert value_gap(span(10, 20), span(2, 9)) is None
+
+
+def test_the_story_threshold_grows_with_the_corpus_until_rarity_means_something():
+    from pipeline.tracing.values import STORY_SIMILARITY, story_threshold
+
+    assert story_threshold(5) < story_threshold(20) < story_threshold(50) == STORY_SIMILARITY
+    assert story_threshold(16_000) == STORY_SIMILARITY
