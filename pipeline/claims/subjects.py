@@ -92,7 +92,7 @@ def _attribution(sent: Span, span: Span) -> str | None:
         if tok.lower_ == "according" and tok.i + 1 < len(tok.doc) and tok.nbor().lower_ == "to":
             pobj = next((c for c in tok.nbor().children if c.dep_ == "pobj"), None)
             if pobj is not None:
-                return _speaker_phrase(pobj)
+                return _speaker_phrase(_source_behind(pobj))
     for tok in sent:
         if tok.lemma_.lower() in REPORT_VERBS and tok.dep_ == "ROOT":
             who = _speaker(tok)
@@ -101,6 +101,24 @@ def _attribution(sent: Span, span: Span) -> str | None:
     if any(t.lower_ == "reportedly" for t in sent):
         return "unnamed reports"
     return None
+
+
+def _source_behind(tok: Token) -> Token:
+    """Who is behind a credited thing: the agent of "estimates shared in a report published
+    by the investment bank", "data from the Labor Department", "a deeper look by
+    SemiAnalysis"; the thing itself when nobody is named behind it."""
+    node = tok
+    for _ in range(4):
+        behind = next(
+            (p for t in node.subtree if t.i > node.i for p in [t]
+             if (p.dep_ == "agent" or (p.dep_ == "prep" and p.lower_ in ("by", "from")))
+             and any(c.dep_ == "pobj" and c.pos_ in ("NOUN", "PROPN") for c in p.children)),
+            None,
+        )  # fmt: skip
+        if behind is None:
+            return node
+        node = next(c for c in behind.children if c.dep_ == "pobj" and c.pos_ in ("NOUN", "PROPN"))
+    return node
 
 
 def _speaker(verb: Token) -> str | None:

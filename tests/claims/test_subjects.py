@@ -53,3 +53,16 @@ def test_the_places_and_owners_a_figure_is_said_of(nlp, text, surface, scope):
 )  # fmt: skip
 def test_the_subject_is_a_noun_phrase_that_says_what_is_measured(nlp, text, surface, subject):
     assert one_claim(nlp, text, surface).subject == subject
+
+
+@pytest.mark.parametrize(
+    "text,surface,who",
+    [
+        ("Payrolls grew by 200,000, according to data from the Labor Department.", "200,000", "the Labor Department"),
+        ("According to a deeper look by SemiAnalysis, the firm has 50,000 GPUs.", "50,000 GPUs", "SemiAnalysis"),
+        ("Robots could do 40% of tasks, according to estimates in a report published by the bank.", "40%", "the bank"),
+        ("According to Gartner, sales reached 9,000 units.", "9,000 units", "Gartner"),
+    ],
+)  # fmt: skip
+def test_the_credit_is_who_is_behind_what_is_cited(nlp, text, surface, who):
+    assert one_claim(nlp, text, surface).attributed_to == who
