@@ -65,3 +65,9 @@ def root_factor(unit: str | None) -> float | None:
     one = registry.Quantity(1, expression).to_root_units().magnitude
     two = registry.Quantity(2, expression).to_root_units().magnitude
     return float(one) if one and abs(two - 2 * one) <= 1e-9 * abs(two) else None
+
+
+def proportional(unit_a: str | None, unit_b: str | None) -> bool:
+    """Whether values in two physical units compare by ratio once converted: one dimension,
+    each a plain multiple of its root ("MWh" and "TWh", "mi" and "km"; not "°C" and "°F")."""
+    return root_factor(unit_a) is not None and root_factor(unit_b) is not None and dimension(unit_a) == dimension(unit_b)

@@ -7,7 +7,7 @@ import math
 import re
 from dataclasses import dataclass, field
 
-from ..claims.units import dimension, root_factor
+from ..claims.units import proportional, root_factor
 from ..claims.vocabulary import CURRENCY_CODES, PINT_UNITS
 
 
@@ -182,10 +182,7 @@ def _is_range(claim: TracedClaim) -> bool:
 def convertible(a: TracedClaim, b: TracedClaim) -> bool:
     """Two claims in different physical units of one dimension ("l" and "gal", "MWh" and
     "TWh"), whose values compare once converted."""
-    return (
-        a.unit != b.unit and a.unit_factor is not None and b.unit_factor is not None
-        and dimension(a.unit) == dimension(b.unit)
-    )  # fmt: skip
+    return a.unit != b.unit and proportional(a.unit, b.unit)
 
 
 def in_unit_of(b: TracedClaim, a: TracedClaim) -> TracedClaim:
@@ -267,7 +264,7 @@ def related_units(unit_a: str | None, kind_a: str | None, unit_b: str | None, ki
     unit_a, unit_b = unit_a or "", unit_b or ""
     if unit_a == unit_b:
         return 0.0
-    if root_factor(unit_a) is not None and root_factor(unit_b) is not None and dimension(unit_a) == dimension(unit_b):
+    if proportional(unit_a, unit_b):
         return 0.0  # litres and gallons, MWh and TWh: one quantity, converted
     counted_a = bool(unit_a) and kind_a not in MEASURE_KINDS
     counted_b = bool(unit_b) and kind_b not in MEASURE_KINDS
