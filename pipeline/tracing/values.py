@@ -37,25 +37,18 @@ ONE_SIDED_SCOPE_PENALTY = 0.25
 # cosine of their named entities, weighted by rarity, under story_threshold(): in full at
 # 0, none from the threshold up; measured in a 250-article mix, articles of one story share
 # 0.14-0.65, unrelated ones 0-0.06 (nine in ten), a page of mixed news up to 0.14 with a
-# story that names the same continent): a figure travels within a story. Figures anybody may state ("six months", "doubled",
-# "95%", "200 people": durations, multiples, values of one or two digits) need the story
-# more than precise ones ("$5,576,000").
+# story that names the same continent): a figure travels within a story. Figures anybody
+# may state ("six months", "doubled", "95%", "200 people": durations, multiples, values of
+# one or two digits) need the story more than precise ones ("$5,576,000").
 STORY_PENALTY = 0.15
 GENERIC_STORY_PENALTY = 0.5
+GENERIC_KINDS = frozenset({"duration", "multiplier"})
+GENERIC_DIGITS = 2
 STORY_SIMILARITY = 0.15
 # Articles it takes for the rarity of names to tell stories apart: below it, the similarity
 # of one story's articles is lower (a name every article gives weighs little) and the
 # threshold is scaled down with the number of articles.
 STORY_CORPUS = 50
-
-
-def story_threshold(articles: int) -> float:
-    """The similarity from which two articles are taken to tell one story, for a corpus of
-    ``articles``: :data:`STORY_SIMILARITY`, scaled down in corpora too small for rarity to
-    mean much (5 articles: 0.015)."""
-    return STORY_SIMILARITY * min(1.0, articles / STORY_CORPUS)
-GENERIC_KINDS = frozenset({"duration", "multiplier"})
-GENERIC_DIGITS = 2
 # Distance given to pairs that cannot be one figure, above any threshold.
 APART = 10.0
 # A trace query matches a claim whose value is within this relative tolerance, or rounds to it.
@@ -75,6 +68,13 @@ _RESTATEMENT_GAP = re.compile(
     r"^[\s,;:(–—-]*(?:or|i\.e\.|that is|equivalent to)\s*(?:about|around|roughly|nearly|almost|some)?[\s,;:(–—-]*$"
 )
 _FUNCTION_WORDS = frozenset("the a an of by and claim claims quoted referenced".split())
+
+
+def story_threshold(articles: int) -> float:
+    """The similarity from which two articles are taken to tell one story, for a corpus of
+    ``articles``: :data:`STORY_SIMILARITY`, scaled down in corpora too small for rarity to
+    mean much (5 articles: 0.015)."""
+    return STORY_SIMILARITY * min(1.0, articles / STORY_CORPUS)
 
 
 @dataclass(slots=True)  # one per stored claim, all held at once while figures are rebuilt
