@@ -92,7 +92,8 @@ class _Features:
         self.small = np.array(
             [c.value is not None and float(c.value).is_integer() and abs(c.value) <= SMALL_COUNT for c in claims]
         )
-        self.article = np.unique([c.article_id for c in claims], return_inverse=True)[1]
+        # Articles by code, and each article's first claim (whose story stands for it).
+        _, first, self.article = np.unique([c.article_id for c in claims], return_index=True, return_inverse=True)
         # Claims of one sentence share a code; claims without a sentence have their own.
         sentences = [c.sentence_id or f"#{n}" for n, c in enumerate(claims)]
         self.sentence = np.unique(sentences, return_inverse=True)[1]
@@ -107,12 +108,13 @@ class _Features:
         scope_code = {key: n for n, key in enumerate(self._scope_keys)}
         self.scope = np.array([scope_code[key] for key in scopes])
         self.scoped = np.array([bool(key) for key in scopes])
+        self._places = sum(1 for key in self._scope_keys if key)  # distinct scopes named
         self.generic = np.array([is_generic(c) for c in claims])
         # Physical units: size in root units (NaN: none) and dimension (-1: none).
         self.unit_factor = np.array([c.unit_factor if c.unit_factor is not None else np.nan for c in claims])
         dimensions = [dimension(c.unit) if c.unit_factor is not None else None for c in claims]
-        known = sorted({d for d in dimensions if d is not None})
-        self.dimension = np.array([known.index(d) if d is not None else -1 for d in dimensions])
+        known = {d: n for n, d in enumerate(sorted({d for d in dimensions if d is not None}))}
+        self.dimension = np.array([known[d] if d is not None else -1 for d in dimensions])
         # Whether any dimension has claims in two units (else nothing is ever converted).
         units_of = {}
         for d, c in zip(dimensions, claims):
@@ -122,7 +124,6 @@ class _Features:
         # Values as compared across units: physical ones in root units, the rest as stated.
         self.scale = np.where(np.isnan(self.unit_factor), 1.0, self.unit_factor)
         self.comparable = self.value * self.scale
-        _, first = np.unique([c.article_id for c in claims], return_index=True)
         self.stories = story_vectors([claims[i].story for i in first]) if len(claims) else None
         # Few enough articles: every pair's similarity at once, in bounded memory.
         self.story_threshold = story_threshold(len(first))
@@ -167,7 +168,7 @@ class _Features:
     def scope_conflicts(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
         """:func:`scopes_conflict` for every pair, one call per pair of distinct scopes."""
         size = len(self._scope_keys)
-        if len([k for k in self._scope_keys if k]) <= 1:  # one place at most: nothing conflicts
+        if self._places <= 1:  # one place at most: nothing conflicts
             return np.zeros(np.broadcast(rows, cols).shape, dtype=bool)
         pairs = self.scope[rows] * size + self.scope[cols]
         needed, inverse = np.unique(pairs, return_inverse=True)
