@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .vocabulary import ATTACHED_UNIT_SYMBOLS, CURRENCY_SYMBOLS, CURRENCY_WORDS, FRACTION_DENOMINATORS, GROUP_WORDS, MULTIPLIER_VERBS, MULTIPLIER_WORDS, NATIONAL_CURRENCIES, NUMBER_WORDS, QUALIFIER_CUES, SCALE_ATTACHED, SCALE_LETTERS, SCALE_WORDS, SCALES, SLASH_DENOMINATORS, UNIT_SYMBOLS, UNIT_WORDS, _ONES, _ORDINAL_WORDS, _TENS
+from .vocabulary import ATTACHED_UNIT_SYMBOLS, CURRENCY_SYMBOLS, CURRENCY_WORDS, FRACTION_DENOMINATORS, GROUP_WORDS, MULTIPLIER_VERBS, MULTIPLIER_WORDS, NATIONAL_CURRENCIES, NUMBER_WORDS, QUALIFIER_CUES, SCALE_ATTACHED, SCALE_LETTERS, SCALE_WORDS, SLASH_DENOMINATORS, SPELLED_SCALES, UNIT_SYMBOLS, UNIT_WORDS, _ONES, _ORDINAL_WORDS, _TENS
 
 
 _CUR = "|".join(re.escape(s) for s in sorted(CURRENCY_SYMBOLS, key=len, reverse=True))
@@ -86,7 +86,7 @@ _MILLIONS_AFTER_M_RE = re.compile(r"\s+(?:of\b|(?:[a-z-]+\s+){0,3}?[a-z-]+[^sui\
 _DIGIT_ORDINAL_RE = re.compile(r"(?<![\w.])(?<!\d,)\d+(?:st|nd|rd|th)\b")
 # Words a number in words is made of: "two hundred and fifty thousand", "five dozen", "two
 # lakh" (the scales written as words, not the abbreviations "mn", "bn").
-_MULTIPLYING_WORDS = [*GROUP_WORDS, *(w for w in SCALES if len(w) > 3)]
+_MULTIPLYING_WORDS = [*GROUP_WORDS, *SPELLED_SCALES]
 _WORD_NUMBER = _alternatives([*NUMBER_WORDS, *_MULTIPLYING_WORDS])
 WORD_NUMBER_RE = re.compile(
     rf"(?i)\b(?:an?\s+(?=(?:{_alternatives(_MULTIPLYING_WORDS)})\b))?"
@@ -94,7 +94,7 @@ WORD_NUMBER_RE = re.compile(
 )
 VAGUE_PLURAL_RE = re.compile(
     rf"(?i)\b(?:tens|{_alternatives(w + 's' for w in _MULTIPLYING_WORDS)})"
-    rf"(?:\s+of\s+(?:{_alternatives(w + 's' for w in SCALES if len(w) > 3)}))?\b"
+    rf"(?:\s+of\s+(?:{_alternatives(w + 's' for w in SPELLED_SCALES)}))?\b"
 )
 _FRACTION_DENOMINATORS = FRACTION_DENOMINATORS
 _SMALL = "|".join(_ONES[1:] + _TENS)
@@ -146,7 +146,7 @@ _ESTIMATED_OF_RE = re.compile(r"(?i)\ban?\s+estimated\s+\w+(?:\s+\w+)?\s+of\s+$"
 _PERCENT_WORD_RE = re.compile(r"(?i)\s(?:per\s?cent|percent)\b")
 _RANGE_SEP_RE = re.compile(r"^\s?[–—-]\s?$|^\s+to\s+$")
 _PER_RE = re.compile(
-    rf"(?i)^\s*(?:(?:per|an?)\b|/)\s*(?:(?P<scale>{_alternatives([*(w for w in SCALES if len(w) > 3), *(short for _, short in SCALE_LETTERS)])})\s+)?"
+    rf"(?i)^\s*(?:(?:per|an?)\b|/)\s*(?:(?P<scale>{_alternatives([*SPELLED_SCALES, *(short for _, short in SCALE_LETTERS)])})\s+)?"
 )
 
 

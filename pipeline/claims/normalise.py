@@ -5,8 +5,8 @@ from __future__ import annotations
 import math
 import re
 
-from .vocabulary import ATTACHED_UNIT_SYMBOLS, CURRENCY_SYMBOLS, CURRENCY_WORDS, GROUP_WORDS, SCALE_ATTACHED, MULTIPLIER_VERBS, NATIONAL_CURRENCIES, NUMBER_WORDS, PERCENT_UNITS, QUALIFIER_CUES, SCALES, SYMBOL_QUALIFIERS, TIME_UNITS, TRAILING_CUES, TRANSLITERATED_SYMBOLS, UNIT_SYMBOLS, UNIT_WORDS, VIDEO_RESOLUTIONS, _ORDINAL_WORDS
-from .grammar import FIGURE_RE, FRACTION_RE, ParsedFigure, VAGUE_PLURAL_RE, WORD_NUMBER_RE, _AGE_RE, _CUE_RE, _CURRENCY_WORD_RE, _DIGIT_ORDINAL_RE, _FOLD_RE, _FRACTION_DENOMINATORS, _MILLIONS_AFTER_M_RE, _MULTIPLIER_VERB_RE, _ORDINAL_WORD_RE, _OVERLONG_DIGITS_RE, _SUPERSCRIPT_DIGITS, _UNIT_WORD_RE
+from .vocabulary import ATTACHED_UNIT_SYMBOLS, CURRENCY_SYMBOLS, CURRENCY_WORDS, GROUP_WORDS, SCALE_ATTACHED, MULTIPLIER_VERBS, NATIONAL_CURRENCIES, NUMBER_WORDS, PERCENT_UNITS, QUALIFIER_CUES, SCALES, SPELLED_SCALES, SYMBOL_QUALIFIERS, TIME_UNITS, TRAILING_CUES, TRANSLITERATED_SYMBOLS, UNIT_SYMBOLS, UNIT_WORDS, VIDEO_RESOLUTIONS, _ORDINAL_WORDS
+from .grammar import CURRENCY_CHARS, FIGURE_RE, _alternatives, FRACTION_RE, ParsedFigure, VAGUE_PLURAL_RE, WORD_NUMBER_RE, _AGE_RE, _CUE_RE, _CURRENCY_WORD_RE, _DIGIT_ORDINAL_RE, _FOLD_RE, _FRACTION_DENOMINATORS, _MILLIONS_AFTER_M_RE, _MULTIPLIER_VERB_RE, _ORDINAL_WORD_RE, _OVERLONG_DIGITS_RE, _SUPERSCRIPT_DIGITS, _UNIT_WORD_RE
 
 
 def parse_number(text: str) -> float | None:
@@ -60,7 +60,7 @@ def _parse_number_words(text: str) -> float | None:
             group += NUMBER_WORDS[word]
         elif word in GROUP_WORDS:
             group = (group or 1) * GROUP_WORDS[word]
-        elif word in SCALES and len(word) > 3:
+        elif word in SPELLED_SCALES:
             total += (group or 1) * SCALES[word]
             group = 0
         else:
@@ -196,7 +196,7 @@ def _figure_value(m: re.Match, suffix: str = "") -> tuple[float | None, str | No
 
 
 # Currency signs of one character other than "$" may follow the number.
-_TRAILING_CURRENCY = frozenset(s for s in CURRENCY_SYMBOLS if len(s) == 1 and not s.isascii())
+_TRAILING_CURRENCY = frozenset(CURRENCY_CHARS) - {"$"}
 
 
 def unit_of_symbol(symbol: str) -> tuple[str, str]:
@@ -484,8 +484,8 @@ def _missing_scale(low_text: str, high_text: str, low: ParsedFigure, high: Parse
 
 
 _SCALE_IN_RE = re.compile(
-    rf"(?i)(?<=\d)(?:{'|'.join(sorted({w.lower() for w in SCALE_ATTACHED}, key=len, reverse=True))})\b"
-    rf"|\b(?:{'|'.join(sorted((*GROUP_WORDS, *(w for w in SCALES if len(w) > 3)), key=len, reverse=True))})\b"
+    rf"(?i)(?<=\d)(?:{_alternatives({w.lower() for w in SCALE_ATTACHED})})\b"
+    rf"|\b(?:{_alternatives([*GROUP_WORDS, *SPELLED_SCALES])})\b"
 )
 
 

@@ -36,6 +36,8 @@ SCALES = _checked_union(
      for spelling in scale.get("words", []) + scale.get("attached", [])),
     "scale",
 )  # fmt: skip
+# Scales written out as words ("thousand", "lakh", "million"), not abbreviated ("mn", "mil").
+SPELLED_SCALES = [w for w in SCALES if len(w) > 3]
 SCALE_WORDS = [w for scale in _SCALES for w in scale.get("words", [])]  # after a space
 SCALE_ATTACHED = [w for scale in _SCALES for w in scale.get("attached", [])]  # glued to digits
 # Below a thousand a scale multiplies within a group of a number in words, as "dozen" does.
