@@ -5,6 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 
+# Where an article's date came from (``articles.published_from``).
+FROM_HEADER, FROM_HTML, FROM_URL, FROM_NONE = "header", "html", "url", "none"
+
+
 @dataclass
 class Article:
     """One article read from an input file, before any NLP.
@@ -29,12 +33,12 @@ class Article:
     # The date as the input wrote it ("29 Mar, 2023 16:20"), for parse_file to read into
     # ``published`` (in the run's date order), with where it was written.
     date_as_written: str | None = None
-    date_written_in: str = "header"
+    date_written_in: str = FROM_HEADER
 
     @property
     def date_origin(self) -> str:
         """``published_from`` as stored: where the date came from, or "none"."""
-        return self.published_from or ("header" if self.published else "none")
+        return self.published_from or (FROM_HEADER if self.published else FROM_NONE)
 
 
 class InputError(Exception):

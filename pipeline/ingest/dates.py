@@ -16,11 +16,10 @@ import re
 from datetime import datetime, timedelta
 from functools import lru_cache
 
+from ..records import FROM_HEADER, FROM_HTML, FROM_NONE, FROM_URL  # noqa: F401  (where a date came from)
+
 DATE_ORDERS = ("MDY", "DMY")
 DEFAULT_DATE_ORDER = "MDY"
-
-# Where an article's date came from (``articles.published_from``).
-FROM_HEADER, FROM_HTML, FROM_URL, FROM_NONE = "header", "html", "url", "none"
 
 DATE_FORMATS = (
     "%Y-%m-%d",
