@@ -62,12 +62,17 @@ class StorePlan(NamedTuple):
 
 def plan_article(db: sqlite_utils.Database, article: Article) -> StorePlan:
     """What storing ``article`` would do and whether it needs analysing, from one hash of
-    its input and at most two indexed lookups."""
+    its input and at most two indexed lookups (an unchanged input: one)."""
     hash_hex = content_hash(article.raw)
-    held = input_article(db, article.path)
+    # The input's article and its stored date, in one lookup.
+    row = db.execute(
+        "select i.article_id, a.published, a.published_from from inputs i "
+        "left join articles a on a.id = i.article_id where i.path = ?",
+        [article.path],
+    ).fetchone()
+    held = row[0] if row else None
     if held == article_id_for(hash_hex):
-        stored = db.execute("select published, published_from from articles where id = ?", [held]).fetchone()
-        dated_alike = stored is not None and tuple(stored) == (article.published, article.date_origin)
+        dated_alike = (row[1], row[2]) == (article.published, article.date_origin)
         return StorePlan("unchanged" if dated_alike else "redated", hash_hex, False)
     stored = find_article_by_hash(db, hash_hex) is not None
     status = "updated" if held is not None else "duplicate" if stored else "new"
