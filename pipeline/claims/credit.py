@@ -43,9 +43,11 @@ def settle_credit(text: str, analysis: ArticleAnalysis) -> None:
         return
     full = _full_names([m.name for m in sources])
     keys = _name_keys(full)
-    credited = _credited_sources(text, analysis, sources, full, keys)
+    # The source each claim's own credit names, once ("a deeper look by SemiAnalysis").
+    names = [_named_in(claim.attributed_to or "", full, keys) for claim in analysis.claims]
+    credited = _credited_sources(text, analysis, sources, full, names)
     offsets = [offset for offset, _ in credited]
-    for claim in analysis.claims:
+    for claim, named in zip(analysis.claims, names):
         # Sources credited before the claim: credited[:earlier]; the rest come after it.
         earlier = bisect_left(offsets, claim.start_char)
         if not claim.attributed_to:
@@ -54,7 +56,6 @@ def settle_credit(text: str, analysis: ArticleAnalysis) -> None:
             if earlier:
                 claim.attributed_to, claim.attributed_from = credited[earlier - 1][1], "article"
             continue
-        named = _named_in(claim.attributed_to, full, keys)
         if named:
             claim.attributed_to = named
         elif _POINTS_BACK.match(claim.attributed_to):
@@ -105,16 +106,12 @@ def _named_in(credit: str, full: dict[str, str], keys: dict[str, str]) -> str | 
     return full[max(found, key=lambda n: (len(n), n))] if found else None
 
 
-def _credited_sources(text: str, analysis: ArticleAnalysis, sources, full: dict[str, str], keys) -> list[tuple[int, str]]:
+def _credited_sources(text: str, analysis: ArticleAnalysis, sources, full: dict[str, str], names: list[str | None]) -> list[tuple[int, str]]:
     """(offset, source) of every source the article credits, in order: named in a claim's
-    credit, or in a sentence that credits ("according to Goldman Sachs", "a report by the
+    credit (``names``, by claim), or in a sentence that credits ("according to Goldman Sachs", "a report by the
     Cambridge Centre for Alternative Finance"). Mentions are walked once, in order, beside
     the sentences (a long article costs its length, not sentences times names)."""
-    credited = []
-    for claim in analysis.claims:
-        named = _named_in(claim.attributed_to or "", full, keys)
-        if named:
-            credited.append((claim.start_char, named))
+    credited = [(claim.start_char, named) for claim, named in zip(analysis.claims, names) if named]
     ordered = sorted(sources, key=lambda m: m.start_char)
     starts = [m.start_char for m in ordered]
     for sentence in analysis.sentences:
