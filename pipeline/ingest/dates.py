@@ -92,15 +92,17 @@ def _numeric_date(m: re.Match, order: str) -> str | None:
         return None
 
 
+def _dateparser_settings(order: str) -> dict:
+    """What dateparser is asked for: a whole day (no year or month alone), in the page's own
+    calendar (no zone conversion), digits read in ``order``."""
+    return {"DATE_ORDER": order, "REQUIRE_PARTS": ["day", "month", "year"], "RETURN_AS_TIMEZONE_AWARE": False}
+
+
 def _dateparser_date(text: str, order: str) -> str | None:
     import dateparser
 
-    settings = {
-        "DATE_ORDER": order,
-        "REQUIRE_PARTS": ["day", "month", "year"],
-        "RETURN_AS_TIMEZONE_AWARE": False,
-        "PARSERS": ["custom-formats", "absolute-time"],
-    }
+    # (absolute dates only: "yesterday" is no publication date)
+    settings = _dateparser_settings(order) | {"PARSERS": ["custom-formats", "absolute-time"]}
     try:
         parsed = dateparser.parse(text, languages=["en"], settings=settings)
         if parsed is None:
@@ -115,8 +117,7 @@ def _search_dates(text: str, order: str):
     """The dates inside a phrase ("Updated 28 March 2023, 10:01 GMT"), by dateparser."""
     from dateparser.search import search_dates
 
-    settings = {"DATE_ORDER": order, "REQUIRE_PARTS": ["day", "month", "year"], "RETURN_AS_TIMEZONE_AWARE": False}
-    return search_dates(text, languages=["en"], settings=settings) or []
+    return search_dates(text, languages=["en"], settings=_dateparser_settings(order)) or []
 
 
 def _checked(moment: datetime) -> str | None:
