@@ -16,7 +16,8 @@ from spacy.attrs import DEP, ENT_IOB, HEAD, IS_STOP, ORTH, SHAPE, SPACY
 from spacy.tokens import Doc, Span
 
 from .biluo import BiluoDecoder, UnsupportedRecogniser
-from .claims import FIGURE_HINT_RE, REPORT_VERBS, quote_blocks
+from .claims import FIGURE_HINT_RE, quote_blocks
+from .claims.grammar import credit_cue_pattern
 from .names import ENTITY_LABELS
 
 # Components that every text needs (sentences; entities come from recognise_names over
@@ -31,13 +32,9 @@ _FIGURE_HINT = FIGURE_HINT_RE
 
 @lru_cache(maxsize=1)
 def _report_cue_pattern() -> re.Pattern:
-    """Words that credit a source: the reporting verbs in any inflection, "according to"."""
-    irregular = "said told wrote written found shown showed thought believed".split()
-    stems = "|".join(sorted(REPORT_VERBS, key=len, reverse=True))
-    return re.compile(
-        rf"\b(?:(?:{stems})(?:s|es|d|ed|ing)?|{'|'.join(irregular)}|according\s+to|reportedly)\b|:\s*$",
-        re.IGNORECASE,
-    )
+    """Words that credit a source (:func:`~pipeline.claims.grammar.credit_cue_pattern`), or a
+    colon that ends a sentence (the intro of a block quote)."""
+    return credit_cue_pattern(r":\s*$")
 
 
 def _run(components, docs, batch_size: int):

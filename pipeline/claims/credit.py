@@ -15,19 +15,27 @@ for a credit its own sentence, or the report it continues, gives).
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 
 from ..records import ArticleAnalysis
+from .grammar import _alternatives, credit_cue_pattern
+from .vocabulary import CREDIT_WORDS, SOURCE_NOUNS
 
 # Entities that can be a source: organisations and people (a place "says" nothing).
 SOURCE_LABELS = frozenset({"ORG", "PERSON"})
+# How many sentences after an uncredited figure, before any credit, the article's first
+# credit may come and still be the figure's source (the lede and the sentence after it).
+LEDE_SENTENCES = 1
 # A credit that points back to a source named elsewhere: "the report", "this study".
 _POINTS_BACK = re.compile(r"(?i)^(?:the|this|that|these|those)\s+(?!\w+ly\b)")
-# A sentence that credits someone: a reporting verb or "according to".
-_CREDITS = re.compile(
-    r"(?i)\b(?:according\s+to|said|says|say|reported|reports?|estimated?|estimates|found|finds|"
-    r"published|predicted|predicts|claimed|claims|wrote|writes|told|calculated|study|survey|analysis)\b"
-)
+# A sentence that credits someone: a reporting verb, "according to", "a study by".
+_CREDITS = credit_cue_pattern(rf"\b(?:{_alternatives(CREDIT_WORDS)})\b")
+_NOUNS = _alternatives(SOURCE_NOUNS)
+# A source's work named with it: "Goldman Sachs' report", "the IEA study" (after the name) or
+# "a report by the IEA" (before it).
+_WORK_AFTER = re.compile(rf"(?i)(?:['’]s?)?\s+(?:\w+\s+)?(?P<noun>{_NOUNS})(?:s|es)?\b")
+_WORK_BEFORE = re.compile(rf"(?i)\b(?P<noun>{_NOUNS})(?:s|es)?\s+(?:by|from|of)\s+(?:the\s+)?$")
+_NOUN_IN = re.compile(rf"(?i)\b(?P<noun>{_NOUNS})(?:s|es)?\b")
 
 
 def settle_credit(text: str, analysis: ArticleAnalysis) -> None:
@@ -46,7 +54,12 @@ def settle_credit(text: str, analysis: ArticleAnalysis) -> None:
     # The source each claim's own credit names, once ("a deeper look by SemiAnalysis").
     names = [_named_in(claim.attributed_to or "", full, keys) for claim in analysis.claims]
     credited = _credited_sources(text, analysis, sources, full, names)
-    offsets = [offset for offset, _ in credited]
+    offsets = [offset for offset, _, _ in credited]
+    starts = [sentence.start_char for sentence in analysis.sentences]
+
+    def _sentence_of(offset: int) -> int:
+        return bisect_right(starts, offset)
+
     for claim, named in zip(analysis.claims, names):
         # Sources credited before the claim: credited[:earlier]; the rest come after it.
         earlier = bisect_left(offsets, claim.start_char)
@@ -55,13 +68,33 @@ def settle_credit(text: str, analysis: ArticleAnalysis) -> None:
             # (a reported passage); marked as carried, not as stated.
             if earlier:
                 claim.attributed_to, claim.attributed_from = credited[earlier - 1][1], "article"
+            elif credited and _sentence_of(credited[0][0]) - _sentence_of(claim.start_char) <= LEDE_SENTENCES:
+                # A lede gives the finding and the next sentence its source ("... a quarter
+                # of jobs. The Financial Times reported this, citing ..."): the source's.
+                claim.attributed_to, claim.attributed_from = credited[0][1], "article"
             continue
         if named:
             claim.attributed_to = named
         elif _POINTS_BACK.match(claim.attributed_to):
-            resolved = credited[earlier - 1] if earlier else credited[earlier] if credited else None
+            resolved = _pointed_at(claim.attributed_to, credited, earlier)
             if resolved:
-                claim.attributed_to = resolved[1]
+                claim.attributed_to = resolved
+
+
+def _pointed_at(credit: str, credited: list[tuple[int, str, str | None]], earlier: int) -> str | None:
+    """The source a credit that points back ("the report") stands for: among the sources
+    credited with that work ("a Goldman Sachs report"), else among all credited, the last
+    before the claim (``credited[:earlier]``), or else the first after it."""
+    noun = _NOUN_IN.search(credit)
+    if noun:
+        kind = noun["noun"].lower()
+        owners = [n for n, entry in enumerate(credited) if entry[2] == kind]
+        if owners:
+            prior = [n for n in owners if n < earlier]
+            return credited[prior[-1] if prior else owners[0]][1]
+    if not credited:
+        return None
+    return credited[earlier - 1][1] if earlier else credited[0][1]
 
 
 def _full_names(names: list[str]) -> dict[str, str]:
@@ -106,12 +139,13 @@ def _named_in(credit: str, full: dict[str, str], keys: dict[str, str]) -> str | 
     return full[max(found, key=lambda n: (len(n), n))] if found else None
 
 
-def _credited_sources(text: str, analysis: ArticleAnalysis, sources, full: dict[str, str], names: list[str | None]) -> list[tuple[int, str]]:
-    """(offset, source) of every source the article credits, in order: named in a claim's
-    credit (``names``, by claim), or in a sentence that credits ("according to Goldman Sachs", "a report by the
-    Cambridge Centre for Alternative Finance"). Mentions are walked once, in order, beside
+def _credited_sources(text: str, analysis: ArticleAnalysis, sources, full: dict[str, str], names: list[str | None]) -> list[tuple[int, str, str | None]]:
+    """(offset, source, work) of every source the article credits, in order: named in a
+    claim's credit (``names``, by claim), or in a sentence that credits ("according to
+    Goldman Sachs", "a report by the Cambridge Centre for Alternative Finance"), where the
+    source whose work the sentence names (``work``: "report") is the one credited. Mentions are walked once, in order, beside
     the sentences (a long article costs its length, not sentences times names)."""
-    credited = [(claim.start_char, named) for claim, named in zip(analysis.claims, names) if named]
+    credited = [(claim.start_char, named, None) for claim, named in zip(analysis.claims, names) if named]
     ordered = sorted(sources, key=lambda m: m.start_char)
     starts = [m.start_char for m in ordered]
     for sentence in analysis.sentences:
@@ -121,5 +155,21 @@ def _credited_sources(text: str, analysis: ArticleAnalysis, sources, full: dict[
             continue
         inside = ordered[first_at:last_at]
         first = min(inside, key=lambda m: (m.label != "ORG", m.start_char))
-        credited.append((first.start_char, full[first.name]))
+        works = [(m, _work_of(text, m, sentence.start_char, sentence.end_char)) for m in inside]
+        owner = next(((m, noun) for m, noun in works if noun), None)
+        if owner:  # the sentence names whose report it is: that source is credited with it
+            first, noun = owner
+            credited.append((first.start_char, full[first.name], noun))
+        else:
+            credited.append((first.start_char, full[first.name], None))
     return sorted(credited)
+
+
+def _work_of(text: str, mention, start: int, end: int) -> str | None:
+    """The work (:data:`SOURCE_NOUNS`, lower case) a sentence names as the mention's: "X's
+    report", "the X study", "a report by X"; None when it names none."""
+    after = _WORK_AFTER.match(text, mention.end_char, end)
+    if after:
+        return after["noun"].lower()
+    before = _WORK_BEFORE.search(text, max(start, mention.start_char - 40), mention.start_char)
+    return before["noun"].lower() if before else None

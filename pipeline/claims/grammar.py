@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .vocabulary import ATTACHED_UNIT_SYMBOLS, CURRENCY_SYMBOLS, CURRENCY_WORDS, FRACTION_DENOMINATORS, GROUP_WORDS, MULTIPLIER_VERBS, MULTIPLIER_WORDS, NATIONAL_CURRENCIES, NUMBER_WORDS, QUALIFIER_CUES, SCALE_ATTACHED, SCALE_LETTERS, SCALE_WORDS, SLASH_DENOMINATORS, SPELLED_SCALES, UNIT_SYMBOLS, UNIT_WORDS, _ONES, _ORDINAL_WORDS, _TENS
+from .vocabulary import CREDIT_PHRASES, REPORT_IRREGULAR, REPORT_VERBS, ATTACHED_UNIT_SYMBOLS, CURRENCY_SYMBOLS, CURRENCY_WORDS, FRACTION_DENOMINATORS, GROUP_WORDS, MULTIPLIER_VERBS, MULTIPLIER_WORDS, NATIONAL_CURRENCIES, NUMBER_WORDS, QUALIFIER_CUES, SCALE_ATTACHED, SCALE_LETTERS, SCALE_WORDS, SLASH_DENOMINATORS, SPELLED_SCALES, UNIT_SYMBOLS, UNIT_WORDS, _ONES, _ORDINAL_WORDS, _TENS
 
 
 _CUR = "|".join(re.escape(s) for s in sorted(CURRENCY_SYMBOLS, key=len, reverse=True))
@@ -142,6 +142,18 @@ _CUE_RE = re.compile(
     + "|".join(re.escape(c) for c in sorted(QUALIFIER_CUES, key=len, reverse=True))
     + r")\s+$"
 )
+def credit_cue_pattern(*extra: str) -> re.Pattern:
+    """Words that credit a source: the reporting verbs in any inflection ("estimates",
+    "suggested"; in lower case), their irregular past forms, the crediting phrases ("according to", "come
+    from"), and the regular expressions ``extra`` (alternatives a caller adds)."""
+    stems = _alternatives(REPORT_VERBS)
+    phrases = sorted(list(REPORT_IRREGULAR) + list(CREDIT_PHRASES), key=len, reverse=True)
+    words = "|".join(r"\s+".join(map(re.escape, p.split())) for p in phrases)
+    more = "".join(f"|{e}" for e in extra)
+    # (verbs in lower case only: "the United States" states nothing)
+    return re.compile(rf"\b(?:(?-i:(?:{stems})(?:s|es|d|ed|ing)?)|{words})\b{more}", re.IGNORECASE)
+
+
 _ESTIMATED_OF_RE = re.compile(r"(?i)\ban?\s+estimated\s+\w+(?:\s+\w+)?\s+of\s+$")
 _PERCENT_WORD_RE = re.compile(r"(?i)\s(?:per\s?cent|percent)\b")
 _RANGE_SEP_RE = re.compile(r"^\s?[–—-]\s?$|^\s+to\s+$")

@@ -126,7 +126,9 @@ def _carried_attribution(text: str, previous: list[Span], sent: Span) -> str | N
     """
     current = sent
     for before in reversed(previous):
-        if _own_voice(current) or "\n" in text[before.end_char:current.start_char]:
+        # (a sentence may end with the blank line after it: the break is looked for from
+        # its last word on)
+        if _own_voice(current) or "\n" in text[before.start_char + len(before.text.rstrip()):current.start_char]:
             return None
         root = before.root
         if root.lemma_.lower() in REPORT_VERBS and any(c.dep_ == "ccomp" for c in root.children):

@@ -34,3 +34,45 @@ def test_a_credit_that_names_nobody_and_points_back_to_nothing_stays_as_written(
     found = credits(nlp, "Unverified reports suggest the fund holds 3,000 servers.")
     assert found["3,000 servers"] == ("unverified reports", "sentence")
     assert credits(nlp, "The fund holds 3,000 servers.")["3,000 servers"] == (None, None)
+
+
+def test_the_work_a_sentence_names_decides_whom_the_report_points_back_to(nlp):
+    # The first source after the claim is Oxfam; the report, though, is the IMF's.
+    found = credits(nlp, "The report warns that debt reached 92% of output. "
+                         "Oxfam said the news worried aid groups. "
+                         "A new IMF report published on Monday covers 190 countries.")  # fmt: skip
+    assert found["92%"] == ("IMF", "sentence")
+    # With no source named with a report, the first credited after it stands.
+    found = credits(nlp, "The report warns that debt reached 92% of output. "
+                         "Oxfam said the news worried aid groups.")  # fmt: skip
+    assert found["92%"][0] == "Oxfam"
+
+
+def test_a_source_whose_survey_another_outlet_reports_is_the_one_credited(nlp):
+    found = credits(nlp, "The Financial Times, citing a survey by the Pew Research Center, reported the change. "
+                         "About 41% of adults use the service.")  # fmt: skip
+    assert found["41%"] == ("Pew Research Center", "article")
+
+
+def test_sentences_that_name_where_figures_come_from_or_suggest_credit_their_source(nlp):
+    found = credits(nlp, "These figures come from the Cambridge Centre for Alternative Finance. "
+                         "Mining draws about 120 TWh a year.")  # fmt: skip
+    assert found["120 TWh a year"] == ("Cambridge Centre for Alternative Finance", "article")
+    found = credits(nlp, "Oxford University suggests farms now use more water than cities.\n\n"
+                         "They draw 70% of the supply.")  # fmt: skip
+    assert found["70%"] == ("Oxford University", "article")
+
+
+def test_a_place_whose_name_holds_a_reporting_verb_credits_nothing(nlp):
+    found = credits(nlp, "Exports to the United States rose 12% in March. Tariffs stayed at 25%.")
+    assert found["12%"] == (None, None) and found["25%"] == (None, None)
+
+
+def test_a_lede_figure_is_credited_to_the_source_the_next_sentence_names(nlp):
+    found = credits(nlp, "Robots could take over a fifth of warehouse jobs by 2030.\n\n"
+                         "The forecast was published by McKinsey on Tuesday.")  # fmt: skip
+    assert found["a fifth"] == ("McKinsey", "article")
+    # Further down the article, the source named later is not the figure's.
+    found = credits(nlp, "Robots could take over a fifth of warehouse jobs. Warehouses are large. "
+                         "Most are in towns. The forecast was published by McKinsey on Tuesday.")  # fmt: skip
+    assert found["a fifth"] == (None, None)

@@ -164,3 +164,13 @@ def test_ingest_pipeline_on_five_megabytes_of_digits(nlp):
 )  # fmt: skip
 def test_from_one_subject_to_another_is_two_figures_not_a_span(nlp, text, surfaces):
     assert [c.surface for c in nlp(text)._.numeric_claims] == surfaces
+
+
+def test_a_reported_passage_ends_at_the_paragraph_even_when_the_sentence_holds_the_break(nlp):
+    from pipeline.nlp import analyze_texts
+
+    text = "Critics say the council's decision to borrow heavily undermines its plans.\n\nThe city spent $48,000 this week."
+    [analysis] = analyze_texts(nlp, [text])
+    assert [(c.surface, c.attributed_to) for c in analysis.claims] == [("$48,000", None)]
+    [analysis] = analyze_texts(nlp, [text.replace("\n\n", " ")])
+    assert [(c.surface, c.attributed_to) for c in analysis.claims] == [("$48,000", "critics")]
