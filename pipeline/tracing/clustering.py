@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .values import APART, DISTANCE_THRESHOLD, MAX_VALUE_RATIO, MEASURE_KINDS, TracedClaim, is_restatement
+from .values import APART, DISTANCE_THRESHOLD, MAX_VALUE_RATIO, MEASURE_KINDS, TracedClaim, is_restatement, mark_costated
 from .distance import _Features, context_document
 
 
@@ -172,6 +172,7 @@ def cluster_claims(
     """Indices of ``claims`` grouped into figures, each group in lineage order."""
     if not claims:
         return []
+    mark_costated(claims)
     vectors = context_vectors(claims)
     figures: list[list[int]] = []
     features = _Features(claims)

@@ -7,7 +7,7 @@ import math
 import numpy as np
 
 from ..claims.units import dimension
-from .values import GENERIC_STORY_PENALTY, ONE_SIDED_SCOPE_PENALTY, STORY_PENALTY, APART, EXACT_KINDS, EXACT_KIND_PENALTY, MAX_VALUE_RATIO, SAME_ARTICLE_CONTEXT, SMALL_COUNT, TracedClaim, VAGUE_PENALTY, VALUE_GAP_PENALTY, _is_range, is_generic, is_restatement, story_threshold, is_vague, related_units, scopes_conflict, unit_penalty, value_gap
+from .values import COSTATED_CONTEXT, costated, GENERIC_STORY_PENALTY, ONE_SIDED_SCOPE_PENALTY, STORY_PENALTY, APART, EXACT_KINDS, EXACT_KIND_PENALTY, MAX_VALUE_RATIO, SAME_ARTICLE_CONTEXT, SMALL_COUNT, TracedClaim, VAGUE_PENALTY, VALUE_GAP_PENALTY, _is_range, is_generic, is_restatement, story_threshold, is_vague, related_units, scopes_conflict, unit_penalty, value_gap
 
 
 def context_document(claim: TracedClaim) -> str:
@@ -60,6 +60,8 @@ def pair_distance(a: TracedClaim, b: TracedClaim, context: float, story: float =
     if a.kind in EXACT_KINDS or b.kind in EXACT_KINDS:
         # The same year in two sentences often dates two events: ask for more context.
         return context + EXACT_KIND_PENALTY
+    if costated(a, b):
+        context = min(context, COSTATED_CONTEXT)
     if bool(a.scope) != bool(b.scope):
         context += ONE_SIDED_SCOPE_PENALTY
     context += story_penalty(a, b, story, threshold)
@@ -131,6 +133,8 @@ class _Features:
             (self.stories @ self.stories.T).toarray().astype(np.float32)
             if self.stories is not None and len(first) ** 2 <= _STORY_BLOCK else None
         )
+        # The values beside each claim in its sentence, as rows of a sparse 0/1 matrix.
+        self.costated = _key_rows([c.costated for c in claims])
         # scopes_conflict of each pair of scopes, by pair, as they are needed.
         self._scope_conflicts: dict[int, bool] = {}
 
@@ -165,6 +169,13 @@ class _Features:
         penalty = np.where(a == b, 0.0, weight * np.clip(1.0 - similarity / self.story_threshold, 0.0, 1.0))
         return penalty.reshape(rows.shape)
 
+    def shares_costated(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+        """:func:`costated` of every pair (index arrays of one shape)."""
+        if not len(rows):
+            return np.zeros(rows.shape, dtype=bool)
+        shared = np.asarray(self.costated[rows.ravel()].multiply(self.costated[cols.ravel()]).sum(axis=1)).ravel() > 0
+        return (shared & (self.article[rows.ravel()] != self.article[cols.ravel()])).reshape(rows.shape)
+
     def scope_conflicts(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
         """:func:`scopes_conflict` for every pair, one call per pair of distinct scopes."""
         size = len(self._scope_keys)
@@ -195,10 +206,15 @@ class _Features:
             apart[~apart] = self.scope_conflicts(rows[~apart], cols[~apart])
             exact = self.exact[rows] | self.exact[cols]
             vague = self.vague[rows] | self.vague[cols]
-            context = cosine + np.where(vague, VAGUE_PENALTY, 0.0)
+            context = np.broadcast_to(np.asarray(cosine, dtype=float), rows.shape).copy()
+            open_pairs = ~apart & ~exact
+            if self.costated.nnz:
+                shared = np.zeros(rows.shape, dtype=bool)
+                shared[open_pairs] = self.shares_costated(rows[open_pairs], cols[open_pairs])
+                context = np.where(shared, np.minimum(context, COSTATED_CONTEXT), context)
+            context = context + np.where(vague, VAGUE_PENALTY, 0.0)
             context = context + np.where(self.scoped[rows] != self.scoped[cols], ONE_SIDED_SCOPE_PENALTY, 0.0)
             # (the story only of pairs still in play: the others are apart whatever it says)
-            open_pairs = ~apart & ~exact
             story = np.zeros(rows.shape)
             story[open_pairs] = self.story_penalties(rows[open_pairs], cols[open_pairs])
             context = context + story
@@ -281,6 +297,19 @@ class _Features:
             others = np.concatenate([np.flatnonzero(~ranged[:r]), np.arange(r + 1, len(members))])
             if len(others):
                 yield np.full(len(others), r, dtype=np.int64), others.astype(np.int64)
+
+
+def _key_rows(key_sets: list[frozenset]):
+    """Sets of keys as the rows of a sparse 0/1 matrix (one column per distinct key)."""
+    from scipy.sparse import csr_matrix
+
+    columns: dict[str, int] = {}
+    indices, indptr = [], [0]
+    for keys in key_sets:
+        indices.extend(columns.setdefault(k, len(columns)) for k in sorted(keys))
+        indptr.append(len(indices))
+    data = np.ones(len(indices), dtype=np.float32)
+    return csr_matrix((data, indices, indptr), shape=(len(key_sets), max(1, len(columns))))
 
 
 def _round_significant(values: np.ndarray, digits: np.ndarray) -> np.ndarray:

@@ -49,6 +49,11 @@ STORY_SIMILARITY = 0.15
 # of one story's articles is lower (a name every article gives weighs little) and the
 # threshold is scaled down with the number of articles.
 STORY_CORPUS = 50
+# Context distance at most, for two claims of different articles whose sentences each state
+# another value, the same in both ("63% complemented ... 30% unaffected" and "affect 63% of
+# jobs; another 30% ..."): figures of one source travel together, so two sentences that give
+# the same pair of values restate the same pair of figures, however they word them.
+COSTATED_CONTEXT = 0.5
 # Distance given to pairs that cannot be one figure, above any threshold.
 APART = 10.0
 # A trace query matches a claim whose value is within this relative tolerance, or rounds to it.
@@ -104,6 +109,8 @@ class TracedClaim:
     scope: str | None = None
     entities: list[str] = field(default_factory=list)
     story: tuple = ()  # the entities its article names: what the story is about
+    # The other values its sentence states, as value_key()s (see mark_costated).
+    costated: frozenset = frozenset()
     # Significant digits as written (compared for every pair: worked out once).
     digits: int = field(init=False)
     # For a physical unit, its size in its dimension's root units (km: 1000): values in
@@ -126,6 +133,37 @@ class TracedClaim:
     def order_key(self) -> tuple:
         """Lineage order: dated articles first (oldest first), then undated by path, then position."""
         return (self.published is None, self.published or "", self.path, self.start_char)
+
+
+def value_key(claim: TracedClaim) -> str | None:
+    """A claim's value as compared beside others (:func:`mark_costated`): its unit and its
+    value in root units to two significant digits ("percent 63"); None for what says too
+    little to match on (no value, a range, a year or rank, a magnitude in words)."""
+    if claim.value is None or claim.kind in EXACT_KINDS or is_vague(claim) or _is_range(claim):
+        return None
+    size = claim.value * (claim.unit_factor or 1.0)
+    return f"{claim.unit or ''} {round_significant(size, 2):g}"
+
+
+def mark_costated(claims: list[TracedClaim]) -> None:
+    """Set each claim's :attr:`~TracedClaim.costated`: the value keys of the other claims of
+    its sentence (in place; claims without a sentence state nothing beside them)."""
+    by_sentence: dict[str, list[TracedClaim]] = {}
+    for claim in claims:
+        if claim.sentence_id:
+            by_sentence.setdefault(claim.sentence_id, []).append(claim)
+    for members in by_sentence.values():
+        if len(members) < 2:
+            continue
+        keys = [value_key(c) for c in members]
+        for claim, key in zip(members, keys):
+            claim.costated = frozenset(k for other, k in zip(members, keys) if other is not claim and k and k != key)
+
+
+def costated(a: TracedClaim, b: TracedClaim) -> bool:
+    """Whether two claims of different articles each have, beside them in their sentence,
+    another value the same in both (:data:`COSTATED_CONTEXT`)."""
+    return a.article_id != b.article_id and not a.costated.isdisjoint(b.costated)
 
 
 # --------------------------------------------------------------------------- numbers

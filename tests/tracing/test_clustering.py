@@ -57,9 +57,11 @@ def test_clustering_is_the_dense_average_linkage_of_each_group(demo_db):
         DISTANCE_THRESHOLD, _atom_distances, _Features, _restatement_atoms, candidate_groups, cluster_claims,
         context_vectors, load_claims,
     )  # fmt: skip
+    from pipeline.tracing.values import mark_costated
 
     for claims in (load_claims(sqlite_utils.Database(demo_db[0])), corner_claims(5, 40), corner_claims(8, 40)):
         claims = sorted(claims, key=lambda c: (c.article_id, c.start_char))
+        mark_costated(claims)
         vectors = context_vectors(claims)
         features = _Features(claims)
         expected = []

@@ -12,7 +12,7 @@ def test_vectorised_distances_match_the_reference_pair_distance(demo_db):
     import numpy as np
 
     from pipeline.tracing import _Features, is_restatement, load_claims, pair_distance, story_vectors
-    from pipeline.tracing.values import story_threshold
+    from pipeline.tracing.values import mark_costated, story_threshold
 
     claims = load_claims(sqlite_utils.Database(demo_db[0]))
     claims += [  # corners the corpus lacks: ranges, vague magnitudes, years, small counts, zero
@@ -27,7 +27,13 @@ def test_vectorised_distances_match_the_reference_pair_distance(demo_db):
         claim("10-20 people", 10, "people", "count", value_low=10, value_high=20, qualifier="range"),
         claim("5-20 people", 5, "people", "count", value_low=5, value_high=20, qualifier="range", article_id="a2"),
         claim("30-40 people", 30, "people", "count", value_low=30, value_high=40, qualifier="range", article_id="a3"),
+        # two sentences of two articles stating the same pair of values
+        claim("63%", 63, "percent", "percent", sentence_id="s1"), claim("30%", 30, "percent", "percent", sentence_id="s1"),
+        claim("63 percent", 63, "percent", "percent", article_id="a2", sentence_id="s2"),
+        claim("30 percent", 30, "percent", "percent", article_id="a2", sentence_id="s2"),
     ]
+    mark_costated(claims)
+    assert sum(bool(c.costated) for c in claims) >= 4
     rng = np.random.default_rng(5)
     cosine = rng.uniform(0, 1, size=(len(claims), len(claims)))
     index = np.arange(len(claims))

@@ -212,3 +212,23 @@ def test_shares_as_fractions_and_percentages_are_one_figure(nlp, tmp_path):
     assert quarter[0] == percent[0] != thirds[0]
     unit = db.execute("select unit from figures where id = ?", [quarter[0]]).fetchone()[0]
     assert unit == "percent"
+
+
+def test_figures_stated_together_join_however_each_source_words_them(nlp, tmp_path):
+    # Two sources give the same pair of shares in one sentence each, in different words.
+    survey = "A Gallup poll of Nebraska farmers found 58% plan to plant more soy, with 34% staying with corn."
+    digest = ("Nebraska growers answered the Gallup survey last week. Growers are shifting: 58% of those "
+              "asked will sow soybeans and another 34% will not change crops.")
+
+    def figures(folder, digest_text):
+        db, _ = ingest_corpus(nlp, tmp_path / folder, {
+            "survey": ("2025-01-02", survey), "digest": ("2025-01-03", digest_text)})  # fmt: skip
+        rows = db.query("select c.surface, c.figure_id, a.title from claims c join articles a on a.id = c.article_id")
+        return {(r["title"], r["surface"].split()[-1] if "%" not in r["surface"] else r["surface"][:3]): r["figure_id"] for r in rows}
+
+    both = figures("both", digest)
+    assert both[("survey", "58%")] == both[("digest", "58%")]
+    assert both[("survey", "34%")] == both[("digest", "34%")] != both[("survey", "58%")]
+    # The same wording with the second value gone: nothing says the 58% is the survey's.
+    alone = figures("alone", digest.replace(" and another 34% will not change crops", ""))
+    assert alone[("survey", "58%")] != alone[("digest", "58%")]
