@@ -68,8 +68,9 @@ def pair_distance(a: TracedClaim, b: TracedClaim, context: float, story: float =
     if is_vague(a) or is_vague(b):
         # "billions" here and "billions" there say little about being one figure.
         context += VAGUE_PENALTY
-    if a.article_id == b.article_id and a.value == b.value:
-        # A writer who repeats a figure means the same one: "$6mn" twice in one article.
+    if a.article_id == b.article_id and a.value == b.value and (a.scope or "") == (b.scope or ""):
+        # A writer who repeats a figure means the same one: "$6mn" twice in one article
+        # (unless one is said of a place or owner the other is not: "7% of GDP", "7% in the US").
         context = min(context, SAME_ARTICLE_CONTEXT)
     return context + unit + VALUE_GAP_PENALTY * gap
 
@@ -218,7 +219,7 @@ class _Features:
             story = np.zeros(rows.shape)
             story[open_pairs] = self.story_penalties(rows[open_pairs], cols[open_pairs])
             context = context + story
-            repeated = (self.article[rows] == self.article[cols]) & (self.value[rows] == self.value[cols])
+            repeated = (self.article[rows] == self.article[cols]) & (self.value[rows] == self.value[cols]) & (self.scope[rows] == self.scope[cols])
             context = np.where(repeated, np.minimum(context, SAME_ARTICLE_CONTEXT), context)
             distance = np.where(exact, cosine + EXACT_KIND_PENALTY, context + unit + VALUE_GAP_PENALTY * gap)
             return np.where(apart, APART, distance)

@@ -232,3 +232,16 @@ def test_figures_stated_together_join_however_each_source_words_them(nlp, tmp_pa
     # The same wording with the second value gone: nothing says the 58% is the survey's.
     alone = figures("alone", digest.replace(" and another 34% will not change crops", ""))
     assert alone[("survey", "58%")] != alone[("digest", "58%")]
+
+
+def test_one_value_twice_in_an_article_is_one_figure_unless_said_of_a_place_the_other_is_not(nlp, tmp_path):
+    db, _ = ingest_corpus(nlp, tmp_path, {
+        "report": ("2025-01-02", "The reform could lift national output by 7% over a decade. "
+                                 "Analysts expect the gains to come slowly.\n\n"
+                                 "In Ohio alone, about 7% of workers hold jobs the reform would end. "
+                                 "The reform's 7% boost to output would come from productivity."),
+    })  # fmt: skip
+    rows = [(r["surface"], r["scope"], r["figure_id"]) for r in db.query("select surface, scope, figure_id from claims order by start_char")]
+    (_, _, output), (_, place, ohio), (_, _, again) = rows
+    assert place == "Ohio"
+    assert output == again != ohio
