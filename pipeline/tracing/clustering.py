@@ -86,7 +86,14 @@ def candidate_groups(
             # Distances of the reachable pairs only, as a list of pairs.
             row, col = np.nonzero(reachable)
             a, b = order[rows[row]], order[cols[col]]
-            close = features.pair_distances(a, b, np.clip(1.0 - product[row, col], 0.0, 1.0)) < threshold
+            cosine = np.clip(1.0 - product[row, col], 0.0, 1.0)
+            # A pair's distance is its context distance plus penalties, lowered only for
+            # a value repeated in one article or values stated beside the same others:
+            # every other pair at the threshold already is too far, uncomputed.
+            maybe = (cosine < threshold) | (features.article[a] == features.article[b]) | (
+                features.has_costated[a] & features.has_costated[b])
+            a, b = a[maybe], b[maybe]
+            close = features.pair_distances(a, b, cosine[maybe]) < threshold
             linked_rows.append(a[close])
             linked_cols.append(b[close])
     for i, j in _restatement_pairs(claims):

@@ -7,7 +7,7 @@ import math
 import numpy as np
 
 from ..claims.units import dimension
-from .values import COSTATED_CONTEXT, costated, GENERIC_STORY_PENALTY, ONE_SIDED_SCOPE_PENALTY, STORY_PENALTY, APART, EXACT_KINDS, EXACT_KIND_PENALTY, MAX_VALUE_RATIO, SAME_ARTICLE_CONTEXT, SMALL_COUNT, TracedClaim, VAGUE_PENALTY, VALUE_GAP_PENALTY, _is_range, is_generic, is_restatement, story_threshold, is_vague, related_units, scopes_conflict, unit_penalty, value_gap
+from .values import COSTATED_CONTEXT, COSTATED_MAX, costated, GENERIC_STORY_PENALTY, ONE_SIDED_SCOPE_PENALTY, STORY_PENALTY, APART, EXACT_KINDS, EXACT_KIND_PENALTY, MAX_VALUE_RATIO, SAME_ARTICLE_CONTEXT, SMALL_COUNT, TracedClaim, VAGUE_PENALTY, VALUE_GAP_PENALTY, _is_range, is_generic, is_restatement, story_threshold, is_vague, related_units, scopes_conflict, unit_penalty, value_gap
 
 
 def context_document(claim: TracedClaim) -> str:
@@ -135,7 +135,12 @@ class _Features:
             if self.stories is not None and len(first) ** 2 <= _STORY_BLOCK else None
         )
         # The values beside each claim in its sentence, as rows of a sparse 0/1 matrix.
-        self.costated = _key_rows([c.costated for c in claims])
+        self.costated = _key_codes([c.costated for c in claims])
+        self.has_costated = self.costated[:, 0] >= 0
+        # Each claim's codes as bits of one word (code mod 64): two claims whose words share
+        # no bit share no code, which rules out most pairs with one operation.
+        bits = np.where(self.costated >= 0, np.left_shift(np.uint64(1), (self.costated % 64).astype(np.uint64)), np.uint64(0))
+        self.costated_bits = np.bitwise_or.reduce(bits, axis=1) if len(claims) else np.zeros(0, dtype=np.uint64)
         # scopes_conflict of each pair of scopes, by pair, as they are needed.
         self._scope_conflicts: dict[int, bool] = {}
 
@@ -172,10 +177,14 @@ class _Features:
 
     def shares_costated(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
         """:func:`costated` of every pair (index arrays of one shape)."""
-        if not len(rows):
-            return np.zeros(rows.shape, dtype=bool)
-        shared = np.asarray(self.costated[rows.ravel()].multiply(self.costated[cols.ravel()]).sum(axis=1)).ravel() > 0
-        return (shared & (self.article[rows.ravel()] != self.article[cols.ravel()])).reshape(rows.shape)
+        rows, cols = rows.ravel(), cols.ravel()
+        shared = np.zeros(len(rows), dtype=bool)
+        # (only pairs of two claims with values beside them, in two articles, can share one)
+        both = ((self.costated_bits[rows] & self.costated_bits[cols]) != 0) & (self.article[rows] != self.article[cols])
+        if both.any():
+            a, b = self.costated[rows[both]], self.costated[cols[both]]
+            shared[both] = ((a[:, :, None] == b[:, None, :]) & (a[:, :, None] >= 0)).any(axis=(1, 2))
+        return shared
 
     def scope_conflicts(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
         """:func:`scopes_conflict` for every pair, one call per pair of distinct scopes."""
@@ -200,29 +209,39 @@ class _Features:
         distance is computed from that pair alone, whatever else is computed with it."""
         with np.errstate(divide="ignore", invalid="ignore"):
             rows, cols = np.broadcast_arrays(rows, cols)
+            shape = rows.shape
+            rows, cols = rows.ravel(), cols.ravel()
+            cosine = np.broadcast_to(np.asarray(cosine, dtype=float), shape).ravel()
             gap = self._value_gaps(rows, cols)
             unit = self.unit_penalties(rows, cols)
             compared = (self.sentence[rows] == self.sentence[cols]) & (gap > 0)
-            apart = np.isnan(gap) | np.isnan(unit) | compared
-            apart[~apart] = self.scope_conflicts(rows[~apart], cols[~apart])
-            exact = self.exact[rows] | self.exact[cols]
-            vague = self.vague[rows] | self.vague[cols]
-            context = np.broadcast_to(np.asarray(cosine, dtype=float), rows.shape).copy()
-            open_pairs = ~apart & ~exact
-            if self.costated.nnz:
-                shared = np.zeros(rows.shape, dtype=bool)
-                shared[open_pairs] = self.shares_costated(rows[open_pairs], cols[open_pairs])
-                context = np.where(shared, np.minimum(context, COSTATED_CONTEXT), context)
-            context = context + np.where(vague, VAGUE_PENALTY, 0.0)
-            context = context + np.where(self.scoped[rows] != self.scoped[cols], ONE_SIDED_SCOPE_PENALTY, 0.0)
+            live = np.flatnonzero(~(np.isnan(gap) | np.isnan(unit) | compared))
+            # (everything after is worked out only for the pairs still in play)
+            scoped = self.scoped[rows[live]] & self.scoped[cols[live]]
+            if scoped.any():
+                conflict = np.zeros(len(live), dtype=bool)
+                conflict[scoped] = self.scope_conflicts(rows[live[scoped]], cols[live[scoped]])
+                live = live[~conflict]
+            r, c, cos, gap, unit = rows[live], cols[live], cosine[live], gap[live], unit[live]
+            exact = self.exact[r] | self.exact[c]
+            context = cos.copy()
+            open_pairs = ~exact
+            if self.has_costated.any():
+                # (only where it would lower the context: the pairs further apart than it)
+                lowered = np.flatnonzero(open_pairs & (context > COSTATED_CONTEXT))
+                shared = self.shares_costated(r[lowered], c[lowered])
+                context[lowered[shared]] = COSTATED_CONTEXT
+            context += np.where(self.vague[r] | self.vague[c], VAGUE_PENALTY, 0.0)
+            context += np.where(self.scoped[r] != self.scoped[c], ONE_SIDED_SCOPE_PENALTY, 0.0)
             # (the story only of pairs still in play: the others are apart whatever it says)
-            story = np.zeros(rows.shape)
-            story[open_pairs] = self.story_penalties(rows[open_pairs], cols[open_pairs])
-            context = context + story
-            repeated = (self.article[rows] == self.article[cols]) & (self.value[rows] == self.value[cols]) & (self.scope[rows] == self.scope[cols])
+            story = np.zeros(len(r))
+            story[open_pairs] = self.story_penalties(r[open_pairs], c[open_pairs])
+            context += story
+            repeated = (self.article[r] == self.article[c]) & (self.value[r] == self.value[c]) & (self.scope[r] == self.scope[c])
             context = np.where(repeated, np.minimum(context, SAME_ARTICLE_CONTEXT), context)
-            distance = np.where(exact, cosine + EXACT_KIND_PENALTY, context + unit + VALUE_GAP_PENALTY * gap)
-            return np.where(apart, APART, distance)
+            distance = np.full(len(rows), APART)
+            distance[live] = np.where(exact, cos + EXACT_KIND_PENALTY, context + unit + VALUE_GAP_PENALTY * gap)
+            return distance.reshape(shape)
 
     def _value_gaps(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
         """:func:`value_gap` of every pair (NaN where it is None)."""
@@ -234,7 +253,7 @@ class _Features:
             convert, factor = np.False_, 1.0
         a, b = self.value[rows], self.value[cols] * factor
         da, db = self.digits[rows], self.digits[cols]
-        equal = np.isclose(a, b, rtol=1e-9, atol=0.0)
+        equal = _close(a, b)
         gap = np.full(np.broadcast(a, b).shape, np.nan)
         exact = self.exact[rows] | self.exact[cols]
         gap[exact & equal] = 0.0
@@ -251,7 +270,12 @@ class _Features:
         plain &= ~small
         ratio = np.abs(np.log(a / b))
         plain &= ratio <= math.log(MAX_VALUE_RATIO) + 1e-12
-        rounded = equal | _rounds_to(a, da, b, db) | _rounds_to(b, db, a, da)
+        # (rounding is worked out only for the pairs it can decide: close, unequal values)
+        rounded = equal.copy()
+        need = plain & ~equal
+        if need.any():
+            pa, pb, pda, pdb = a[need], b[need], da[need], db[need]
+            rounded[need] = _rounds_to(pa, pda, pb, pdb) | _rounds_to(pb, pdb, pa, pda)
         limit = np.log(1 + (MAX_VALUE_RATIO - 1) / np.minimum(da, db))
         drift = np.where(ratio <= limit + 1e-12, ratio / limit, np.nan)
         gap = np.where(plain, np.where(rounded, 0.0, drift), gap)
@@ -261,7 +285,7 @@ class _Features:
             return gap
         low_a, high_a = self.low[rows], self.high[rows]
         low_b, high_b = self.low[cols] * factor, self.high[cols] * factor
-        shared_end = np.isclose(low_a, low_b, rtol=1e-9, atol=0.0) | np.isclose(high_a, high_b, rtol=1e-9, atol=0.0)
+        shared_end = _close(low_a, low_b) | _close(high_a, high_b)
         moved = both & (low_a <= high_b) & (low_b <= high_a) & shared_end
         return np.where(moved, 1.0, gap)
 
@@ -300,17 +324,15 @@ class _Features:
                 yield np.full(len(others), r, dtype=np.int64), others.astype(np.int64)
 
 
-def _key_rows(key_sets: list[frozenset]):
-    """Sets of keys as the rows of a sparse 0/1 matrix (one column per distinct key)."""
-    from scipy.sparse import csr_matrix
-
-    columns: dict[str, int] = {}
-    indices, indptr = [], [0]
-    for keys in key_sets:
-        indices.extend(columns.setdefault(k, len(columns)) for k in sorted(keys))
-        indptr.append(len(indices))
-    data = np.ones(len(indices), dtype=np.float32)
-    return csr_matrix((data, indices, indptr), shape=(len(key_sets), max(1, len(columns))))
+def _key_codes(key_sets: list[frozenset]) -> np.ndarray:
+    """Sets of keys as rows of key codes (one code per distinct key), padded with -1: a
+    claim x :data:`COSTATED_MAX` array, which pairs of rows compare at once."""
+    codes: dict[str, int] = {}
+    table = np.full((len(key_sets), COSTATED_MAX), -1, dtype=np.int32)
+    for n, keys in enumerate(key_sets):
+        for m, key in enumerate(sorted(keys)):
+            table[n, m] = codes.setdefault(key, len(codes))
+    return table
 
 
 def _round_significant(values: np.ndarray, digits: np.ndarray) -> np.ndarray:
@@ -323,9 +345,13 @@ def _round_significant(values: np.ndarray, digits: np.ndarray) -> np.ndarray:
 def _rounds_to(precise, precise_digits, rounded, rounded_digits) -> np.ndarray:
     """:func:`rounds_to` over arrays."""
     shape = np.broadcast(precise, rounded).shape
-    return (rounded_digits <= precise_digits) & np.isclose(
+    return (rounded_digits <= precise_digits) & _close(
         _round_significant(np.broadcast_to(precise, shape), np.broadcast_to(rounded_digits, shape)),
         np.broadcast_to(rounded, shape),
-        rtol=1e-9,
-        atol=0.0,
     )
+
+
+def _close(a, b) -> np.ndarray:
+    """``np.isclose(a, b, rtol=1e-9, atol=0)`` for finite values (NaN: False), without its
+    checks for infinities, which no value here is."""
+    return np.abs(a - b) <= 1e-9 * np.abs(b)

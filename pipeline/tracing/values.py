@@ -54,6 +54,9 @@ STORY_CORPUS = 50
 # jobs; another 30% ..."): figures of one source travel together, so two sentences that give
 # the same pair of values restate the same pair of figures, however they word them.
 COSTATED_CONTEXT = 0.5
+# A sentence giving more values than this is a list or a table ("Stoxx -1.3% FTSE -0.6% ..."):
+# sharing one of them says little, so its claims carry none.
+COSTATED_MAX = 6
 # Distance given to pairs that cannot be one figure, above any threshold.
 APART = 10.0
 # A trace query matches a claim whose value is within this relative tolerance, or rounds to it.
@@ -153,7 +156,7 @@ def mark_costated(claims: list[TracedClaim]) -> None:
         if claim.sentence_id:
             by_sentence.setdefault(claim.sentence_id, []).append(claim)
     for members in by_sentence.values():
-        if len(members) < 2:
+        if not 2 <= len(members) <= COSTATED_MAX + 1:
             continue
         keys = [value_key(c) for c in members]
         for claim, key in zip(members, keys):

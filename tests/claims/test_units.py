@@ -33,3 +33,27 @@ def test_currencies_counted_nouns_and_shares_have_no_physical_dimension():
 
 def test_a_unit_converts_to_itself_whatever_it_is():
     assert convert(7, "GPU", "GPU") == 7
+
+
+def test_the_stored_unit_roots_are_what_pint_says_for_every_vocabulary_unit():
+    """unit_roots.json (read by tracing instead of loading pint) is pint's answer for each
+    unit; after a vocabulary edit, `python -m pipeline.claims.units` rewrites it."""
+    import json
+
+    from pipeline.claims.units import ROOTS_FILE, pint_roots
+
+    assert json.loads(ROOTS_FILE.read_text(encoding="utf-8")) == pint_roots()
+
+
+def test_rebuilding_figures_does_not_load_pint():
+    import subprocess
+    import sys
+
+    code = ("import sys\nfrom pipeline.tracing import build_figures, TracedClaim\n"
+            "c = lambda i, v, u: TracedClaim(id=i, article_id=i, surface=f'{v} {u}', start_char=0, value=v, value_low=None,"
+            " value_high=None, unit=u, qualifier='exact', qualifier_cue=None, kind='size', subject=None, attributed_to=None,"
+            " context='battery plant power')\n"
+            "figures = build_figures([c('a', 2500, 'MWh'), c('b', 2.5, 'GWh')])\n"
+            "assert len(figures) in (1, 2)\nprint('pint' in sys.modules)\n")  # fmt: skip
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
