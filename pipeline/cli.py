@@ -10,9 +10,7 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .ingest import DEFAULT_MAX_BYTES
-from .ingest.dates import DATE_ORDERS, DEFAULT_DATE_ORDER
-from .nlp import MODEL_ENV_VAR, ModelNotFoundError
+from .settings import DATE_ORDERS, DEFAULT_DATE_ORDER, DEFAULT_MAX_BYTES, MODEL_ENV_VAR
 from .store import DEFAULT_DB
 
 db_option = click.option(
@@ -80,6 +78,7 @@ def ingest(paths, db_path, model, batch_size, max_bytes, workers, dask_local, da
       analyze ingest uk-press/ --date-order DMY   # 04/03/2025 is 4 March
       analyze ingest archive/ --dask-scheduler tcp://10.0.0.5:8786
     """
+    from .nlp import ModelNotFoundError
     from .parallel import BackendUnavailable
     from .runner import ingest_paths
 
@@ -279,7 +278,7 @@ def extract(source, all_quantities, fmt, model):
     """
     from .extract import extract as extract_texts
     from .extract import format_record, read_texts
-    from .nlp import load_pipeline
+    from .nlp import load_pipeline, ModelNotFoundError
 
     try:
         nlp = load_pipeline(model)

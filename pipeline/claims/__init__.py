@@ -84,20 +84,27 @@ from .normalise import (  # noqa: F401
     unit_of_symbol,
     vague_range,
 )
-from .subjects import (  # noqa: F401
-    concept_words,
-    referred_concepts,
-)
-from .filters import (  # noqa: F401
-    MONEY_NOUNS,
-    MONEY_VERBS,
-    needs_entities,
-)
-from .scan import (  # noqa: F401
-    extract_claims,
-    quote_blocks,
-)
-from .component import (  # noqa: F401
-    create_numeric_claims,
-    NumericClaims,
-)
+from .vocabulary import MONEY_NOUNS, MONEY_VERBS  # noqa: F401,E402
+
+# What needs spaCy (the parse-reading modules) is imported on first use, so the normaliser,
+# tracing and `analyze trace` load without it.
+_LAZY = {
+    "concept_words": "subjects",
+    "referred_concepts": "subjects",
+    "needs_entities": "filters",
+    "extract_claims": "scan",
+    "quote_blocks": "scan",
+    "create_numeric_claims": "component",
+    "NumericClaims": "component",
+}
+
+
+def __getattr__(name: str):
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from importlib import import_module
+
+    value = getattr(import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value

@@ -18,8 +18,7 @@ from functools import lru_cache
 
 from ..records import FROM_HEADER, FROM_HTML, FROM_NONE, FROM_URL  # noqa: F401  (where a date came from)
 
-DATE_ORDERS = ("MDY", "DMY")
-DEFAULT_DATE_ORDER = "MDY"
+from ..settings import DATE_ORDERS, DEFAULT_DATE_ORDER  # noqa: F401
 
 DATE_FORMATS = (
     "%Y-%m-%d",

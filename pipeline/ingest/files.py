@@ -10,7 +10,7 @@ from pathlib import Path
 
 from ..records import InputError
 
-DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+from ..settings import DEFAULT_MAX_BYTES  # noqa: F401
 SUPPORTED_EXTENSIONS = (".txt", ".md", ".markdown", ".html", ".htm", ".jsonl", ".json")
 
 _MB = 1024 * 1024

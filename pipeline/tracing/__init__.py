@@ -16,7 +16,9 @@ How claims are grouped (scikit-learn's TF-IDF vectors and agglomerative clusteri
    becomes a TF-IDF vector; the distance of a pair is the cosine distance of those vectors
    plus penalties for a value gap, a unit mismatch, one claim owned and the other not, and
    two articles that name little in common (a figure travels within a story; figures any
-   story may state need it most).
+   story may state need it most). Two claims whose sentences each state another value, the
+   same in both, are taken as one source's figures however they are worded (their context
+   distance is at most :data:`COSTATED_CONTEXT`).
 3. Average-linkage agglomerative clustering with a distance threshold cuts each group of
    candidates into figures (a group larger than :data:`MAX_GROUP` is first cut at its
    widest value gaps, which bounds the memory the clustering takes). Inputs are sorted
@@ -43,6 +45,7 @@ What lives where (each module imports only those above it):
 from .values import (  # noqa: F401
     agree_within_rounding,
     APART,
+    COSTATED_CONTEXT,
     DISTANCE_THRESHOLD,
     EXACT_KIND_PENALTY,
     EXACT_KINDS,
