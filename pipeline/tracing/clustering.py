@@ -10,6 +10,8 @@ from .distance import _Features, context_document
 
 # Claims compared at once while blocking (rows of one array computation).
 CHUNK_ROWS = 256
+# Columns (claims of reachable value) compared with one chunk of rows at a time.
+CHUNK_COLS = 4096
 # Pairs whose distances are computed at once while clustering a group.
 PAIR_CHUNK = 1 << 15
 # Claims clustered together at most. Clustering a candidate group takes memory growing with
@@ -17,30 +19,6 @@ PAIR_CHUNK = 1 << 15
 # that share a word (daily market moves, say) make groups of thousands, which are cut at
 # their widest value gaps into parts of at most this many claims (~100 MB each).
 MAX_GROUP = 2000
-
-
-class _UnionFind:
-    """Disjoint sets over 0..n-1; the smallest index represents its set, for stable output."""
-
-    def __init__(self, size: int):
-        self.parent = list(range(size))
-
-    def find(self, i: int) -> int:
-        while self.parent[i] != i:
-            self.parent[i] = self.parent[self.parent[i]]
-            i = self.parent[i]
-        return i
-
-    def union(self, i: int, j: int) -> None:
-        ri, rj = self.find(i), self.find(j)
-        if ri != rj:
-            self.parent[max(ri, rj)] = min(ri, rj)
-
-    def groups(self) -> list[list[int]]:
-        found: dict[int, list[int]] = {}
-        for i in range(len(self.parent)):
-            found.setdefault(self.find(i), []).append(i)
-        return sorted(found.values())
 
 
 def candidate_groups(
@@ -56,7 +34,7 @@ def candidate_groups(
     ``features`` are the claims' arrays when the caller has them already.
     """
     features = features or _Features(claims)
-    linked_rows, linked_cols = [], []
+    links = _Links(len(claims))
     buckets: dict[str, list[int]] = {}
     for i, claim in enumerate(claims):
         if claim.value is None:
@@ -72,50 +50,95 @@ def candidate_groups(
         high = features.high[order] * features.scale[order]
         reach = np.where(np.isnan(high), values, high) * MAX_VALUE_RATIO
         stops = np.searchsorted(values, reach, side="right")
-        # Rows in chunks, each against the span of values any of its rows can reach.
+        # Rows in chunks, each against the span of values any of its rows can reach, in
+        # chunks of columns too: a run of equal values costs its pairs, never a matrix of them.
         for first in range(0, len(order), CHUNK_ROWS):
             rows = np.arange(first, min(first + CHUNK_ROWS, len(order)))
             last = int(stops[rows].max())
-            if last <= first + 1:
-                continue
-            cols = np.arange(first + 1, last)
-            reachable = (cols[None, :] > rows[:, None]) & (cols[None, :] < stops[rows][:, None])
-            if not reachable.any():
-                continue
-            product = (vectors[order[rows]] @ vectors[order[cols]].T).toarray()
-            # Distances of the reachable pairs only, as a list of pairs.
-            row, col = np.nonzero(reachable)
-            a, b = order[rows[row]], order[cols[col]]
-            cosine = np.clip(1.0 - product[row, col], 0.0, 1.0)
-            # A pair's distance is its context distance plus penalties, lowered only for
-            # a value repeated in one article or values stated beside the same others:
-            # every other pair at the threshold already is too far, uncomputed.
-            maybe = (cosine < threshold) | (features.article[a] == features.article[b]) | (
-                features.has_costated[a] & features.has_costated[b])
-            a, b = a[maybe], b[maybe]
-            close = features.pair_distances(a, b, cosine[maybe]) < threshold
-            linked_rows.append(a[close])
-            linked_cols.append(b[close])
-    for i, j in _restatement_pairs(claims):
-        linked_rows.append(np.array([i]))
-        linked_cols.append(np.array([j]))
-    return _components(len(claims), linked_rows, linked_cols)
+            for start in range(first + 1, last, CHUNK_COLS):
+                cols = np.arange(start, min(start + CHUNK_COLS, last))
+                reachable = (cols[None, :] > rows[:, None]) & (cols[None, :] < stops[rows][:, None])
+                row, col = np.nonzero(reachable)
+                a, b = order[rows[row]], order[cols[col]]
+                # Pairs already in one group need no distance: it could only link them again.
+                apart = links.apart(a, b)
+                if not apart.any():
+                    continue
+                product = (vectors[order[rows]] @ vectors[order[cols]].T).toarray()
+                cosine = np.clip(1.0 - product[row[apart], col[apart]], 0.0, 1.0)
+                _link_close(features, links, a[apart], b[apart], cosine, threshold)
+    pairs = np.array(_restatement_pairs(claims), dtype=np.int64).reshape(-1, 2)
+    links.union(pairs[:, 0], pairs[:, 1])
+    return links.groups()
 
 
-def _components(size: int, rows: list[np.ndarray], cols: list[np.ndarray]) -> list[list[int]]:
-    """The connected components of 0..size-1 linked by the pairs (rows[k][n], cols[k][n]):
-    each sorted, ordered by their smallest member."""
-    from scipy.sparse import coo_matrix
-    from scipy.sparse.csgraph import connected_components
+def _link_close(features: _Features, links: _Links, a: np.ndarray, b: np.ndarray, cosine: np.ndarray, threshold: float) -> None:
+    """Link each pair (a[n], b[n]) closer than ``threshold``, given their context distances."""
+    # A pair's distance is its context distance plus penalties, lowered only for a value
+    # repeated in one article or values stated beside the same others: every other pair at
+    # the threshold already is too far, uncomputed.
+    maybe = (cosine < threshold) | (features.article[a] == features.article[b]) | (
+        features.has_costated[a] & features.has_costated[b])
+    a, b = a[maybe], b[maybe]
+    close = features.pair_distances(a, b, cosine[maybe]) < threshold
+    links.union(a[close], b[close])
 
-    rows_all = np.concatenate(rows).astype(np.int64) if rows else np.zeros(0, dtype=np.int64)
-    cols_all = np.concatenate(cols).astype(np.int64) if cols else np.zeros(0, dtype=np.int64)
-    graph = coo_matrix((np.ones(len(rows_all), dtype=np.int8), (rows_all, cols_all)), shape=(size, size))
-    _, labels = connected_components(graph, directed=False)
-    order = np.argsort(labels, kind="stable")
-    bounds = np.flatnonzero(np.diff(labels[order])) + 1
-    groups = [part.tolist() for part in np.split(order, bounds)] if size else []
-    return sorted(groups)
+
+class _Links:
+    """Groups of 0..size-1 joined pair by pair, in memory that does not grow with the pairs:
+    a forest of parent pointers (numpy), each root its group's smallest member."""
+
+    def __init__(self, size: int):
+        self.parent = np.arange(size, dtype=np.int64)
+
+    def roots(self, items: np.ndarray) -> np.ndarray:
+        """The root of each item's group (pointer jumping, all items at once)."""
+        found = self.parent[items]
+        while True:
+            up = self.parent[found]
+            if np.array_equal(up, found):
+                return found
+            found = up
+
+    def apart(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        """Whether each pair (a[n], b[n]) is in two groups."""
+        return self.roots(a) != self.roots(b)
+
+    def union(self, a: np.ndarray, b: np.ndarray) -> None:
+        """Join the groups of each pair (a[n], b[n])."""
+        if not len(a):
+            return
+        ra, rb = self.roots(a), self.roots(b)
+        keep = ra != rb
+        if not keep.any():
+            return
+        # The groups these pairs join, as the connected components of a graph of their
+        # roots (few: at most two per pair), each hung under its smallest root.
+        from scipy.sparse import coo_matrix
+        from scipy.sparse.csgraph import connected_components
+
+        ends = np.concatenate([ra[keep], rb[keep]])
+        nodes, local = np.unique(ends, return_inverse=True)
+        half = len(ends) // 2
+        graph = coo_matrix((np.ones(half, dtype=np.int8), (local[:half], local[half:])), shape=(len(nodes), len(nodes)))
+        count, labels = connected_components(graph, directed=False)
+        smallest = np.full(count, len(self.parent), dtype=np.int64)
+        np.minimum.at(smallest, labels, nodes)
+        parent = self.parent
+        parent[nodes] = smallest[labels]
+        # Flatten the trees of the items just joined, so later lookups stay short.
+        touched = np.concatenate([a, b])
+        parent[touched] = self.roots(touched)
+
+    def groups(self) -> list[list[int]]:
+        """Every group, each sorted, ordered by their smallest member."""
+        size = len(self.parent)
+        if not size:
+            return []
+        labels = self.roots(np.arange(size))
+        order = np.argsort(labels, kind="stable")
+        bounds = np.flatnonzero(np.diff(labels[order])) + 1
+        return sorted(part.tolist() for part in np.split(order, bounds))
 
 
 def _atom_of(atoms: list[list[int]], size: int) -> np.ndarray:
@@ -290,7 +313,7 @@ def _restatement_pairs(claims: list[TracedClaim]) -> list[tuple[int, int]]:
 
 def _restatement_atoms(claims: list[TracedClaim]) -> list[list[int]]:
     """Claims that restate one figure in one sentence, kept together through clustering."""
-    sets = _UnionFind(len(claims))
-    for i, j in _restatement_pairs(claims):
-        sets.union(i, j)
-    return sets.groups()
+    links = _Links(len(claims))
+    pairs = np.array(_restatement_pairs(claims), dtype=np.int64).reshape(-1, 2)
+    links.union(pairs[:, 0], pairs[:, 1])
+    return links.groups()

@@ -116,3 +116,43 @@ def test_clustering_in_bounded_parts_changes_only_the_groups_too_large(monkeypat
     small = {i for g in groups if len(g) <= limit for i in g}
     assert sorted(f for f in whole if f[0] in small) == sorted(f for f in parts if f[0] in small)
 
+
+
+def test_links_join_groups_pair_by_pair_as_connected_components_do():
+    """The blocking's union-find, fed edges in chunks, gives scipy's connected components;
+    pairs already joined are seen as such."""
+    import numpy as np
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    from pipeline.tracing.clustering import _Links
+
+    rng = np.random.default_rng(11)
+    size = 500
+    a, b = rng.integers(0, size, 400), rng.integers(0, size, 400)
+    links = _Links(size)
+    for start in range(0, len(a), 37):
+        links.union(a[start:start + 37], b[start:start + 37])
+    _, labels = connected_components(coo_matrix((np.ones(len(a)), (a, b)), shape=(size, size)), directed=False)
+    expected = {}
+    for item, label in enumerate(labels.tolist()):
+        expected.setdefault(label, []).append(item)
+    assert links.groups() == sorted(expected.values())
+    assert not links.apart(a, b).any()
+    lone = [g[0] for g in links.groups() if len(g) == 1][:2]
+    assert links.apart(np.array([lone[0]]), np.array([lone[1]])).all()
+
+
+def test_blocking_in_small_chunks_finds_the_same_groups(demo_db, monkeypatch):
+    import pipeline.tracing.clustering as clustering
+    from pipeline.tracing import candidate_groups, context_vectors, load_claims
+
+    for claims in (load_claims(sqlite_utils.Database(demo_db[0])), corner_claims(5, 40)):
+        claims = sorted(claims, key=lambda c: (c.article_id, c.start_char))
+        vectors = context_vectors(claims)
+        whole = candidate_groups(claims, vectors)
+        monkeypatch.setattr(clustering, "CHUNK_ROWS", 5)
+        monkeypatch.setattr(clustering, "CHUNK_COLS", 7)
+        assert candidate_groups(claims, vectors) == whole
+        assert any(len(group) > 7 for group in whole)
+        monkeypatch.undo()
