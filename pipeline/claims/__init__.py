@@ -39,6 +39,8 @@ from .vocabulary import (  # noqa: F401
     CURRENCY_SYMBOLS,
     CURRENCY_WORDS,
     DOWN_WORDS,
+    MONEY_NOUNS,
+    MONEY_VERBS,
     NAME_LABELS,
     NATIONAL_CURRENCIES,
     NUMBER_WORDS,
@@ -84,7 +86,6 @@ from .normalise import (  # noqa: F401
     unit_of_symbol,
     vague_range,
 )
-from .vocabulary import MONEY_NOUNS, MONEY_VERBS  # noqa: F401,E402
 
 # What needs spaCy (the parse-reading modules) is imported on first use, so the normaliser,
 # tracing and `analyze trace` load without it.

@@ -30,12 +30,13 @@ LEDE_SENTENCES = 1
 _POINTS_BACK = re.compile(r"(?i)^(?:the|this|that|these|those)\s+(?!\w+ly\b)")
 # A sentence that credits someone: a reporting verb, "according to", "a study by".
 _CREDITS = credit_cue_pattern(rf"\b(?:{_alternatives(CREDIT_WORDS)})\b")
-_NOUNS = _alternatives(SOURCE_NOUNS)
+# A work of a source ("report", "studies"), its noun captured.
+_WORK = rf"(?P<noun>{_alternatives(SOURCE_NOUNS)})(?:s|es)?\b"
 # A source's work named with it: "Goldman Sachs' report", "the IEA study" (after the name) or
 # "a report by the IEA" (before it).
-_WORK_AFTER = re.compile(rf"(?i)(?:['’]s?)?\s+(?:\w+\s+)?(?P<noun>{_NOUNS})(?:s|es)?\b")
-_WORK_BEFORE = re.compile(rf"(?i)\b(?P<noun>{_NOUNS})(?:s|es)?\s+(?:by|from|of)\s+(?:the\s+)?$")
-_NOUN_IN = re.compile(rf"(?i)\b(?P<noun>{_NOUNS})(?:s|es)?\b")
+_WORK_AFTER = re.compile(rf"(?i)(?:['’]s?)?\s+(?:\w+\s+)?{_WORK}")
+_WORK_BEFORE = re.compile(rf"(?i)\b{_WORK}\s+(?:by|from|of)\s+(?:the\s+)?$")
+_NOUN_IN = re.compile(rf"(?i)\b{_WORK}")
 
 
 def settle_credit(text: str, analysis: ArticleAnalysis) -> None:
@@ -56,9 +57,8 @@ def settle_credit(text: str, analysis: ArticleAnalysis) -> None:
     credited = _credited_sources(text, analysis, sources, full, names)
     offsets = [offset for offset, _, _ in credited]
     starts = [sentence.start_char for sentence in analysis.sentences]
-
-    def _sentence_of(offset: int) -> int:
-        return bisect_right(starts, offset)
+    # The sentence of the article's first credit (a lede figure before it may be its source's).
+    first_credit = bisect_right(starts, credited[0][0]) if credited else None
 
     for claim, named in zip(analysis.claims, names):
         # Sources credited before the claim: credited[:earlier]; the rest come after it.
@@ -68,7 +68,7 @@ def settle_credit(text: str, analysis: ArticleAnalysis) -> None:
             # (a reported passage); marked as carried, not as stated.
             if earlier:
                 claim.attributed_to, claim.attributed_from = credited[earlier - 1][1], "article"
-            elif credited and _sentence_of(credited[0][0]) - _sentence_of(claim.start_char) <= LEDE_SENTENCES:
+            elif credited and first_credit - bisect_right(starts, claim.start_char) <= LEDE_SENTENCES:
                 # A lede gives the finding and the next sentence its source ("... a quarter
                 # of jobs. The Financial Times reported this, citing ..."): the source's.
                 claim.attributed_to, claim.attributed_from = credited[0][1], "article"
@@ -155,13 +155,12 @@ def _credited_sources(text: str, analysis: ArticleAnalysis, sources, full: dict[
             continue
         inside = ordered[first_at:last_at]
         first = min(inside, key=lambda m: (m.label != "ORG", m.start_char))
-        works = [(m, _work_of(text, m, sentence.start_char, sentence.end_char)) for m in inside]
-        owner = next(((m, noun) for m, noun in works if noun), None)
-        if owner:  # the sentence names whose report it is: that source is credited with it
-            first, noun = owner
-            credited.append((first.start_char, full[first.name], noun))
-        else:
-            credited.append((first.start_char, full[first.name], None))
+        # Where the sentence names whose report it is, that source is the one credited.
+        mention, work = next(
+            ((m, noun) for m in inside if (noun := _work_of(text, m, sentence.start_char, sentence.end_char))),
+            (first, None),
+        )
+        credited.append((mention.start_char, full[mention.name], work))
     return sorted(credited)
 
 

@@ -134,7 +134,7 @@ class _Features:
             (self.stories @ self.stories.T).toarray().astype(np.float32)
             if self.stories is not None and len(first) ** 2 <= _STORY_BLOCK else None
         )
-        # The values beside each claim in its sentence, as rows of a sparse 0/1 matrix.
+        # The values beside each claim in its sentence, as rows of key codes (-1: none).
         self.costated = _key_codes([c.costated for c in claims])
         self.has_costated = self.costated[:, 0] >= 0
         # Each claim's codes as bits of one word (code mod 64): two claims whose words share
