@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .values import APART, DISTANCE_THRESHOLD, MAX_VALUE_RATIO, MEASURE_KINDS, TracedClaim, is_restatement, mark_costated
+from .values import APART, DISTANCE_THRESHOLD, MAX_VALUE_RATIO, MEASURE_KINDS, TracedClaim, is_restatement, mark_costated, sentence_members
 from .distance import _Features, context_document
 
 
@@ -298,13 +298,9 @@ def average_linkage(distances: np.ndarray, threshold: float) -> list[list[int]]:
 def _restatement_pairs(claims: list[TracedClaim]) -> list[tuple[int, int]]:
     """Pairs of claims that restate one figure in one sentence (only claims that share a
     sentence are compared)."""
-    by_sentence: dict[str, list[int]] = {}
-    for i, claim in enumerate(claims):
-        if claim.sentence_id:
-            by_sentence.setdefault(claim.sentence_id, []).append(i)
     return [
         (i, j)
-        for members in by_sentence.values()
+        for members in sentence_members(claims)
         for pos, i in enumerate(members)
         for j in members[pos + 1 :]
         if is_restatement(claims[i], claims[j])

@@ -148,16 +148,23 @@ def value_key(claim: TracedClaim) -> str | None:
     return f"{claim.unit or ''} {round_significant(size, 2):g}"
 
 
+def sentence_members(claims: list[TracedClaim]) -> list[list[int]]:
+    """The indices of ``claims`` sentence by sentence, in order (claims without a sentence
+    are in none)."""
+    by_sentence: dict[str, list[int]] = {}
+    for i, claim in enumerate(claims):
+        if claim.sentence_id:
+            by_sentence.setdefault(claim.sentence_id, []).append(i)
+    return list(by_sentence.values())
+
+
 def mark_costated(claims: list[TracedClaim]) -> None:
     """Set each claim's :attr:`~TracedClaim.costated`: the value keys of the other claims of
     its sentence (in place; claims without a sentence state nothing beside them)."""
-    by_sentence: dict[str, list[TracedClaim]] = {}
-    for claim in claims:
-        if claim.sentence_id:
-            by_sentence.setdefault(claim.sentence_id, []).append(claim)
-    for members in by_sentence.values():
-        if not 2 <= len(members) <= COSTATED_MAX + 1:
+    for indices in sentence_members(claims):
+        if not 2 <= len(indices) <= COSTATED_MAX + 1:
             continue
+        members = [claims[i] for i in indices]
         keys = [value_key(c) for c in members]
         for claim, key in zip(members, keys):
             claim.costated = frozenset(k for other, k in zip(members, keys) if other is not claim and k and k != key)
