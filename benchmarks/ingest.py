@@ -119,13 +119,13 @@ def peak_rss_mb():
         return int(re.search(r"VmHWM:\\s*(\\d+)", status.read_text()).group(1)) / 1024
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
-# The peak before the figure rebuild: what the streaming part (parse, NLP, store) takes.
+# The peak before figures are traced: what the streaming part (parse, NLP, store) takes.
 import pipeline.runner as runner
-stream_peak, rebuild = [None], runner.rebuild_figures
+stream_peak, rebuild = [None], runner.update_figures
 def measured_rebuild(db):
     stream_peak[0] = peak_rss_mb()
     return rebuild(db)
-runner.rebuild_figures = measured_rebuild
+runner.update_figures = measured_rebuild
 
 folder, db, workers = sys.argv[1], sys.argv[2], int(sys.argv[3])
 nlp = load_pipeline() if workers == 1 else None

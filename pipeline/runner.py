@@ -25,7 +25,7 @@ from .store import (
     start_run,
     store_articles,
 )
-from .tracing import figures_are_stale, rebuild_figures
+from .tracing import figures_are_stale, update_figures
 
 DEFAULT_BATCH_SIZE = 32
 
@@ -153,7 +153,7 @@ def ingest_paths(
             # Under the write lock from the first read: claims stored by a concurrent
             # ingest meanwhile would otherwise be missing from, or break, the figures.
             with write_transaction(db):
-                summary.figures = rebuild_figures(db)
+                summary.figures = update_figures(db)
         status = "finished"
     except KeyboardInterrupt:
         status = "interrupted"
@@ -288,3 +288,38 @@ def _store_batch(db, batch: _Batch, analyses: list[ArticleAnalysis], summary: In
         if status in ("new", "updated") and analysis is not None:
             summary.claims += len(analysis.claims)
             summary.entities += len(analysis.mentions)
+
+
+@dataclass
+class RebuildSummary:
+    """What ``analyze rebuild`` did."""
+
+    figures: int
+    claims: int
+    seconds: float
+
+
+def rebuild_database(db_path: str | Path, on_lock_wait: Callable[[], None] | None = None) -> RebuildSummary:
+    """Recompute every figure of the database at ``db_path`` from its claims, as one run
+    over all of them would (the canonical result that updates after each ingest
+    approximate where blocks are large), and count words afresh for later updates.
+
+    Runs under the write lock in one transaction: a concurrent ingest waits, and a run
+    stopped midway leaves the figures as they were. Raises
+    :class:`~pipeline.database.StoreError` (one line) for a missing or unusable database.
+    """
+    from .database import check_database_file
+    from .tracing import rebuild_figures
+
+    check_database_file(db_path, must_exist=True)
+    started = time.perf_counter()
+    db = open_db(db_path, on_lock_wait=on_lock_wait)
+    try:
+        with write_transaction(db):
+            figures = rebuild_figures(db)
+        claims = db.execute("select count(*) from claims").fetchone()[0]
+    except sqlite3.Error as exc:
+        raise StoreError(describe_database_error(db_path, exc)) from None
+    finally:
+        db.close()
+    return RebuildSummary(figures, claims, time.perf_counter() - started)

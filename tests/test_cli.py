@@ -156,3 +156,22 @@ def test_trace_and_help_load_neither_spacy_nor_scikit_learn(demo_db):
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert json.loads(out.stdout)["figures"], out.stderr  # it did trace
     assert out.stderr.strip().endswith("loaded: []"), out.stderr
+
+
+def test_rebuild_recomputes_the_same_figures_and_says_so_in_one_line(demo_db, tmp_path):
+    import shutil
+
+    db_path = tmp_path / "news.db"
+    shutil.copy(demo_db[0], db_path)
+    db = sqlite_utils.Database(db_path)
+    before = sorted(db.execute("select id, figure_id from claims").fetchall())
+    figures = db.execute("select count(*) from figures").fetchone()[0]
+    db.execute("update claims set figure_id = null")  # as a run stopped before tracing leaves them
+    db.conn.commit()
+    result = run("rebuild", "--db", str(db_path))
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith(f"{figures} figures from 105 claims in ") and len(result.output.splitlines()) == 1
+    assert sorted(db.execute("select id, figure_id from claims").fetchall()) == before
+    missing = run("rebuild", "--db", str(tmp_path / "none.db"))
+    assert missing.exit_code == 2 and missing.output == f"error: {tmp_path / 'none.db'}: no such database; run `analyze ingest` first\n"
+    assert not (tmp_path / "none.db").exists()

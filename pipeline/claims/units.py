@@ -64,6 +64,11 @@ def dimension(unit: str | None) -> str | None:
     return _root(unit)[0] if unit in PINT_UNITS else None
 
 
+def units_of_dimension(name: str) -> list[str]:
+    """Every vocabulary unit of the dimension ``name`` (as :func:`dimension` gives it)."""
+    return sorted(unit for unit in PINT_UNITS if dimension(unit) == name)
+
+
 def _pint_dimension(unit: str | None) -> str | None:
     expression = PINT_UNITS.get(unit or "")
     if expression is None:

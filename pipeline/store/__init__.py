@@ -21,7 +21,7 @@ What lives where (each module imports only those above it):
 - ``schema``: the tables' columns, open_db, ensure_schema, the full-text indexes and triggers, insert_sql;
 - ``entities``: entity names and labels from their mentions (refresh_entity_names), orphan entities;
 - ``articles``: content hash and article id, plan/store/delete articles, inputs, the batch's row writing;
-- ``figures``: replace_figures, the rebuild's figures, mutations and claim assignments;
+- ``figures``: replace_figures and update_figures: figures, mutations, claim assignments and word counts;
 - ``runs``: the runs table: start_run, set_run_model, finish_run.
 
 Every name other code uses is re-exported here; to monkeypatch one, patch the module
@@ -44,6 +44,7 @@ from .schema import (
     RUN_COLUMNS,
     SENTENCE_COLUMNS,
     TABLES,
+    TRACE_TERM_COLUMNS,
     ensure_schema,
     insert_sql,
     open_db,
@@ -66,16 +67,16 @@ from .articles import (
     store_article,
     store_articles,
 )
-from .figures import replace_figures
+from .figures import replace_figures, update_figures
 from .runs import finish_run, set_run_model, start_run
 
 # The re-exports (a literal list, so pyflakes counts them as used).
 __all__ = [
     "ARTICLE_COLUMNS", "ARTICLE_ID_LENGTH", "CLAIM_COLUMNS", "DEFAULT_DB", "ENTITY_COLUMNS",
     "FIGURE_COLUMNS", "FTS_COLUMNS", "INPUT_COLUMNS", "MENTION_COLUMNS", "MUTATION_COLUMNS",
-    "RUN_COLUMNS", "SENTENCE_COLUMNS", "TABLES", "StoreError", "StorePlan", "_sentence_index",
+    "RUN_COLUMNS", "SENTENCE_COLUMNS", "TABLES", "TRACE_TERM_COLUMNS", "StoreError", "StorePlan", "_sentence_index",
     "article_id_for", "article_status", "content_hash", "delete_article", "delete_orphan_entities",
     "ensure_schema", "find_article_by_hash", "finish_run", "input_article", "insert_sql", "open_db",
     "plan_article", "records_gone", "redate_articles", "refresh_entity_names", "replace_figures", "set_run_model",
-    "start_run", "store_article", "store_articles", "utc_now", "write_transaction",
+    "start_run", "store_article", "store_articles", "update_figures", "utc_now", "write_transaction",
 ]  # fmt: skip

@@ -89,22 +89,22 @@ def article_status(db: sqlite_utils.Database, article: Article) -> str:
 
 def redate_articles(db: sqlite_utils.Database, articles: Iterable[Article]) -> int:
     """Write the dates of stored articles whose content is unchanged but whose date reads
-    otherwise now (``redated``); returns how many rows changed. Nothing else is touched:
-    their claims stand, the figures are rebuilt after."""
+    otherwise now (``redated``); returns how many rows changed. Their claims stand; the
+    figures they are in are dissolved (lineage order and origins follow dates), to be
+    traced again after."""
     rows = [(a.published, a.date_origin, article_id_for(content_hash(a.raw))) for a in articles]
     if not rows:
         return 0
     with write_transaction(db):
         db.conn.executemany("update articles set published = ?, published_from = ? where id = ?", rows)
+        for row in rows:
+            _dissolve_figures(db, row[2])
     return len(rows)
 
 
-def delete_article(db: sqlite_utils.Database, article_id: str) -> None:
-    """Remove an article and everything derived from it (call inside a transaction).
-
-    The figures its claims belong to are dissolved too (their other claims keep no
-    figure) until the next :func:`pipeline.tracing.rebuild_figures`.
-    """
+def _dissolve_figures(db: sqlite_utils.Database, article_id: str) -> None:
+    """Delete the figures an article's claims are in, with their mutations: their claims
+    keep no figure until figures are traced again (:func:`pipeline.tracing.update_figures`)."""
     figure_ids = json.dumps(
         [r[0] for r in db.execute(
             "select distinct figure_id from claims where article_id = ? and figure_id is not null",
@@ -114,6 +114,15 @@ def delete_article(db: sqlite_utils.Database, article_id: str) -> None:
     db.execute("delete from mutations where figure_id in (select value from json_each(?))", [figure_ids])
     db.execute("update claims set figure_id = null where figure_id in (select value from json_each(?))", [figure_ids])
     db.execute("delete from figures where id in (select value from json_each(?))", [figure_ids])
+
+
+def delete_article(db: sqlite_utils.Database, article_id: str) -> None:
+    """Remove an article and everything derived from it (call inside a transaction).
+
+    The figures its claims belong to are dissolved too (their other claims keep no
+    figure) until figures are traced again.
+    """
+    _dissolve_figures(db, article_id)
     for table in ("entity_mentions", "claims", "sentences", "inputs"):
         db.execute(f"delete from [{table}] where article_id = ?", [article_id])
     db.execute("delete from articles where id = ?", [article_id])

@@ -93,6 +93,9 @@ FIGURE_COLUMNS = {
     "attributed_origin": str,
     "kinds_seen": str,
     "origin_certainty": str,
+    # The candidate group (``pipeline.tracing.Block``) the figure was cut from: figures of
+    # one block are re-clustered together when a new claim reaches any of them.
+    "block_id": str,
 }
 MUTATION_COLUMNS = {
     "id": str,
@@ -103,6 +106,10 @@ MUTATION_COLUMNS = {
     "detail": str,
 }
 
+# The word counts figures were last rebuilt with: how many claim contexts (space
+# "context") and article stories ("story") hold each term, and on the row of term '' how
+# many there were. Updates of a few figures weigh words by them (``pipeline.tracing.vectors``).
+TRACE_TERM_COLUMNS = {"space": str, "term": str, "documents": int}
 
 # One row per input (a file, or a record of a JSON file): the article it holds now.
 INPUT_COLUMNS = {"path": str, "article_id": str, "run_id": int}
@@ -187,6 +194,7 @@ TABLES = {
             ("compared_to_claim_id", "claims", "id"),
         ],
     ),
+    "trace_terms": (TRACE_TERM_COLUMNS, []),
     "entity_mentions": (
         MENTION_COLUMNS,
         [
@@ -216,7 +224,7 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
 def _ensure_schema(db: sqlite_utils.Database) -> None:
     had_inputs = db["inputs"].exists()
     for table, (columns, foreign_keys) in TABLES.items():
-        pk = "path" if table == "inputs" else "id"
+        pk = {"inputs": "path", "trace_terms": ("space", "term")}.get(table, "id")
         db[table].create(columns, pk=pk, foreign_keys=foreign_keys, if_not_exists=True)
         existing = db[table].columns_dict
         for name, kind in columns.items():
@@ -230,10 +238,11 @@ def _ensure_schema(db: sqlite_utils.Database) -> None:
     indexes = {
         "articles": [["content_hash"], ["path"], ["published"]],
         "sentences": [["article_id", "position"]],
-        "claims": [["article_id"], ["sentence_id"], ["unit", "value"], ["attributed_to"], ["figure_id"]],
+        "claims": [["article_id"], ["sentence_id"], ["unit", "value"], ["value"], ["value_high"], ["attributed_to"], ["figure_id"]],
         # (entity_id, surface, label) covers refresh_entity_names' read.
         "entity_mentions": [["entity_id"], ["article_id"], ["sentence_id"], ["entity_id", "surface", "label"]],
         "mutations": [["figure_id"], ["claim_id"]],
+        "figures": [["block_id"]],
         "inputs": [["article_id"]],
     }
     for table, column_sets in indexes.items():

@@ -32,12 +32,15 @@ What lives where (each module imports only those above it):
 
 - ``values``: the claim record (:class:`TracedClaim`), the tuning constants, rounding and
   significant digits, when two values or two units can be one figure, restatements;
+- ``vectors``: TF-IDF rows of contexts and stories, weighed by counts that can be stored;
 - ``distance``: the distance of two claims, for one pair and as arrays over many;
 - ``clustering``: candidate groups (blocking), TF-IDF contexts, average-linkage clustering
   of each group in bounded memory;
 - ``mutations``: what changed from a figure's origin to each later claim;
-- ``figures``: figures, their subjects and ids, and the rebuild after each ingest (its rows
-  go to :func:`pipeline.store.replace_figures`);
+- ``figures``: figures, their subjects and ids, loading claims, and the full rebuild (its
+  rows go to :func:`pipeline.store.replace_figures`);
+- ``maintain``: the update after each ingest, at the cost of the blocks new claims join
+  (:func:`update_figures`; its rows go to :func:`pipeline.store.update_figures`);
 - ``queries``: ``analyze trace``, a figure's lineage, the most mutated figures;
 - ``render``: lineage tables and figures written as news writes them.
 """
@@ -83,8 +86,12 @@ from .clustering import (  # noqa: F401
     bounded_parts,
     candidate_groups,
     CHUNK_ROWS,
+    Block,
+    cluster_blocks,
     cluster_claims,
     context_vectors,
+    reaching_groups,
+    Weights,
     MAX_GROUP,
     PAIR_CHUNK,
 )
@@ -97,12 +104,20 @@ from .figures import (  # noqa: F401
     Figure,
     figure_id_for,
     figures_are_stale,
+    figures_in_blocks,
     load_claims,
+    load_claims_by_rowid,
     ORIGIN_CERTAINTIES,
     origin_certainty,
     origin_note,
     rebuild_figures,
     representative_subject,
+)
+from .maintain import (  # noqa: F401
+    needs_rebuild,
+    REBUILD_SHARE,
+    update_blocks,
+    update_figures,
 )
 from .queries import (  # noqa: F401
     figure_lineage,

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from .values import APART, DISTANCE_THRESHOLD, MAX_VALUE_RATIO, MEASURE_KINDS, TracedClaim, is_restatement, mark_costated, sentence_members
 from .distance import _Features, context_document
+from .vectors import TermCounts, context_analyzer, weigh
 
 
 # Claims compared at once while blocking (rows of one array computation).
@@ -35,6 +38,62 @@ def candidate_groups(
     """
     features = features or _Features(claims)
     links = _Links(len(claims))
+    for order, values, reach, stops in _value_buckets(claims, features):
+        # Rows in chunks, each against the span of values any of its rows can reach, in
+        # chunks of columns too: a run of equal values costs its pairs, never a matrix of them.
+        for first in range(0, len(order), CHUNK_ROWS):
+            rows = np.arange(first, min(first + CHUNK_ROWS, len(order)))
+            last = int(stops[rows].max())
+            for start in range(first + 1, last, CHUNK_COLS):
+                cols = np.arange(start, min(start + CHUNK_COLS, last))
+                reachable = (cols[None, :] > rows[:, None]) & (cols[None, :] < stops[rows][:, None])
+                _link_reachable(features, vectors, links, order, rows, cols, reachable, threshold)
+    _link_restatements(claims, links)
+    return links.groups()
+
+
+def reaching_groups(
+    claims: list[TracedClaim], vectors, threshold: float, features: _Features, new: np.ndarray
+) -> list[list[int]]:
+    """The groups :func:`candidate_groups` would give, as far as the claims marked ``new``
+    (a boolean mask) reach: only pairs with a new claim are compared, so two other claims
+    are grouped only through new ones. What an update needs to find the stored blocks its
+    new claims join, at the cost of the new claims' pairs alone."""
+    links = _Links(len(claims))
+    for order, values, reach, stops in _value_buckets(claims, features):
+        positions = np.flatnonzero(new[order])
+        if not len(positions):
+            continue
+        # A claim before p reaches it when p's value is within its reach; the claims that
+        # do, other than ranges (whose reach runs further), start at ``lowest``.
+        lowest = np.searchsorted(values * MAX_VALUE_RATIO, values, side="left")
+        ranged = np.flatnonzero(reach != values * MAX_VALUE_RATIO)
+        for first in range(0, len(positions), CHUNK_ROWS):
+            rows = positions[first : first + CHUNK_ROWS]
+            spans = [(int(lowest[rows].min()), int(stops[rows].max()))]
+            for low, high in spans:
+                for start in range(low, high, CHUNK_COLS):
+                    cols = np.arange(start, min(start + CHUNK_COLS, high))
+                    _link_reaching(features, vectors, links, order, rows, cols, values, reach, stops, threshold)
+            if len(ranged):
+                _link_reaching(features, vectors, links, order, rows, ranged, values, reach, stops, threshold)
+    _link_restatements(claims, links)
+    return links.groups()
+
+
+def _link_reaching(features, vectors, links, order, rows, cols, values, reach, stops, threshold) -> None:
+    """Link the pairs of sorted positions ``rows`` x ``cols`` that candidate_groups compares:
+    a column after a row within the row's reach, or before it reaching it."""
+    after = (cols[None, :] > rows[:, None]) & (cols[None, :] < stops[rows][:, None])
+    before = (cols[None, :] < rows[:, None]) & (values[rows][:, None] <= reach[cols][None, :])
+    _link_reachable(features, vectors, links, order, rows, cols, after | before, threshold)
+
+
+def _value_buckets(claims: list[TracedClaim], features: _Features):
+    """Per bucket of claims that may be compared (a measure's kind; counted nouns and
+    numbers with no unit together): its claims sorted by value (indices), their values,
+    how far each reaches (its value, or a range's top, times :data:`MAX_VALUE_RATIO`) and
+    the position after the last value each reaches."""
     buckets: dict[str, list[int]] = {}
     for i, claim in enumerate(claims):
         if claim.value is None:
@@ -49,27 +108,25 @@ def candidate_groups(
         values = features.comparable[order]
         high = features.high[order] * features.scale[order]
         reach = np.where(np.isnan(high), values, high) * MAX_VALUE_RATIO
-        stops = np.searchsorted(values, reach, side="right")
-        # Rows in chunks, each against the span of values any of its rows can reach, in
-        # chunks of columns too: a run of equal values costs its pairs, never a matrix of them.
-        for first in range(0, len(order), CHUNK_ROWS):
-            rows = np.arange(first, min(first + CHUNK_ROWS, len(order)))
-            last = int(stops[rows].max())
-            for start in range(first + 1, last, CHUNK_COLS):
-                cols = np.arange(start, min(start + CHUNK_COLS, last))
-                reachable = (cols[None, :] > rows[:, None]) & (cols[None, :] < stops[rows][:, None])
-                row, col = np.nonzero(reachable)
-                a, b = order[rows[row]], order[cols[col]]
-                # Pairs already in one group need no distance: it could only link them again.
-                apart = links.apart(a, b)
-                if not apart.any():
-                    continue
-                product = (vectors[order[rows]] @ vectors[order[cols]].T).toarray()
-                cosine = np.clip(1.0 - product[row[apart], col[apart]], 0.0, 1.0)
-                _link_close(features, links, a[apart], b[apart], cosine, threshold)
+        yield order, values, reach, np.searchsorted(values, reach, side="right")
+
+
+def _link_reachable(features, vectors, links, order, rows, cols, reachable, threshold) -> None:
+    """Link the close pairs among sorted positions ``rows`` x ``cols`` where ``reachable``."""
+    row, col = np.nonzero(reachable)
+    a, b = order[rows[row]], order[cols[col]]
+    # Pairs already in one group need no distance: it could only link them again.
+    apart = links.apart(a, b)
+    if not apart.any():
+        return
+    product = (vectors[order[rows]] @ vectors[order[cols]].T).toarray()
+    cosine = np.clip(1.0 - product[row[apart], col[apart]], 0.0, 1.0)
+    _link_close(features, links, a[apart], b[apart], cosine, threshold)
+
+
+def _link_restatements(claims: list[TracedClaim], links: _Links) -> None:
     pairs = np.array(_restatement_pairs(claims), dtype=np.int64).reshape(-1, 2)
     links.union(pairs[:, 0], pairs[:, 1])
-    return links.groups()
 
 
 def _link_close(features: _Features, links: _Links, a: np.ndarray, b: np.ndarray, cosine: np.ndarray, threshold: float) -> None:
@@ -183,47 +240,88 @@ def _atom_distances(pairs: np.ndarray, atoms: list[list[int]]) -> np.ndarray:
     return distances
 
 
-def context_vectors(claims: list[TracedClaim]):
+def context_vectors(claims: list[TracedClaim], counts: TermCounts | None = None):
     """The claims' contexts (:func:`context_document`) as TF-IDF rows of unit length (a
-    sparse matrix): the cosine similarity of two claims is the product of their rows."""
-    # Imported here: scikit-learn takes a second to import, and only tracing needs it.
-    from sklearn.feature_extraction.text import TfidfVectorizer
+    sparse matrix): the cosine similarity of two claims is the product of their rows.
+    Words are weighed by ``counts`` (the corpus's) when given, else by these claims'."""
+    return _context_weighed(claims, counts)[0]
 
-    return TfidfVectorizer(
-        stop_words="english",
-        token_pattern=r"(?u)\b[^\W\d][\w-]+\b",
-        sublinear_tf=True,
-    ).fit_transform([context_document(c) for c in claims])
+
+def _context_weighed(claims: list[TracedClaim], counts: TermCounts | None):
+    analyze = context_analyzer()
+    return weigh([analyze(context_document(c)) for c in claims], counts, sublinear=True)
+
+
+@dataclass
+class Weights:
+    """The document counts words are weighed by: of claims' contexts and of articles'
+    stories (None: count them in the claims at hand)."""
+
+    context: TermCounts | None = None
+    story: TermCounts | None = None
+    # The last claim rowid whose words these count (when they were read from the store).
+    through: int = 0
+
+
+@dataclass
+class Block:
+    """A candidate group (:func:`candidate_groups`) and the figures it was cut into, as
+    indices of the clustered claims: figures never cross blocks, so a block can be
+    re-clustered alone when claims join it."""
+
+    members: list[int]
+    figures: list[list[int]]
 
 
 def cluster_claims(
     claims: list[TracedClaim], threshold: float = DISTANCE_THRESHOLD
 ) -> list[list[int]]:
     """Indices of ``claims`` grouped into figures, each group in lineage order."""
+    blocks, _ = cluster_blocks(claims, threshold)
+    return [figure for block in blocks for figure in block.figures]
+
+
+def cluster_blocks(
+    claims: list[TracedClaim], threshold: float = DISTANCE_THRESHOLD, weights: Weights | None = None, marked: bool = False
+) -> tuple[list[Block], Weights]:
+    """``claims`` in blocks, each cut into figures (each in lineage order), and the word
+    counts they were weighed by (``weights``, or those of these claims). ``marked``: the
+    claims' :attr:`~TracedClaim.costated` are set already (from every claim of their
+    sentences, which need not all be here)."""
     if not claims:
-        return []
-    mark_costated(claims)
-    vectors = context_vectors(claims)
-    figures: list[list[int]] = []
-    features = _Features(claims)
+        return [], weights or Weights()
+    if not marked:
+        mark_costated(claims)
+    weights = weights or Weights()
+    vectors, context_counts = _context_weighed(claims, weights.context)
+    features = _Features(claims, weights.story)
+    blocks = []
     for group in candidate_groups(claims, vectors, threshold, features):
-        if len(group) == 1:
-            figures.append(group)
+        blocks.append(Block(group, _cluster_group(claims, group, features, vectors, threshold)))
+    for block in blocks:
+        block.figures = [sorted(f, key=lambda i: claims[i].order_key) for f in block.figures]
+    return blocks, Weights(context_counts, features.story_counts)
+
+
+def _cluster_group(claims, group: list[int], features: _Features, vectors, threshold: float) -> list[list[int]]:
+    """One candidate group cut into figures by average linkage (in bounded parts)."""
+    if len(group) == 1:
+        return [group]
+    figures = []
+    atoms = _restatement_atoms([claims[i] for i in group])
+    for part in bounded_parts([[group[i] for i in atom] for atom in atoms], features.comparable):
+        members = [i for atom in part for i in atom]
+        if len(part) == 1:  # one atom: one figure, nothing to cluster
+            figures.append(members)
             continue
-        atoms = _restatement_atoms([claims[i] for i in group])
-        for part in bounded_parts([[group[i] for i in atom] for atom in atoms], features.comparable):
-            members = [i for atom in part for i in atom]
-            if len(part) == 1:  # one atom: one figure, nothing to cluster
-                figures.append(members)
-                continue
-            local_atoms, start = [], 0
-            for atom in part:
-                local_atoms.append(list(range(start, start + len(atom))))
-                start += len(atom)
-            pairs = _group_distances(features, vectors, np.array(members), local_atoms)
-            for cluster in average_linkage(_atom_distances(pairs, local_atoms), threshold):
-                figures.append([i for a in cluster for i in part[a]])
-    return [sorted(f, key=lambda i: claims[i].order_key) for f in figures]
+        local_atoms, start = [], 0
+        for atom in part:
+            local_atoms.append(list(range(start, start + len(atom))))
+            start += len(atom)
+        pairs = _group_distances(features, vectors, np.array(members), local_atoms)
+        for cluster in average_linkage(_atom_distances(pairs, local_atoms), threshold):
+            figures.append([i for a in cluster for i in part[a]])
+    return figures
 
 
 def bounded_parts(atoms: list[list[int]], values: np.ndarray, limit: int | None = None) -> list[list[list[int]]]:

@@ -7,6 +7,7 @@ import math
 import numpy as np
 
 from ..claims.units import dimension
+from .vectors import TermCounts, weigh
 from .values import COSTATED_CONTEXT, COSTATED_MAX, costated, GENERIC_STORY_PENALTY, ONE_SIDED_SCOPE_PENALTY, STORY_PENALTY, APART, EXACT_KINDS, EXACT_KIND_PENALTY, MAX_VALUE_RATIO, SAME_ARTICLE_CONTEXT, SMALL_COUNT, TracedClaim, VAGUE_PENALTY, VALUE_GAP_PENALTY, _is_range, is_generic, is_restatement, story_threshold, is_vague, related_units, scopes_conflict, unit_penalty, value_gap
 
 
@@ -17,16 +18,12 @@ def context_document(claim: TracedClaim) -> str:
     return f"{claim.context or claim.sentence} {entities} {entities}"
 
 
-def story_vectors(stories: list[tuple]):
+def story_vectors(stories: list[tuple], counts: TermCounts | None = None):
     """Each story's named entities (its article's) as TF-IDF rows of unit length: the
     cosine of two articles' rows says how much they name in common, rare names weighing
-    more than ones every story names."""
-    from scipy.sparse import csr_matrix
-    from sklearn.feature_extraction.text import TfidfVectorizer
-
-    if not any(stories):
-        return csr_matrix((len(stories), 1))
-    return TfidfVectorizer(analyzer=lambda names: names, lowercase=False).fit_transform(stories)
+    more than ones every story names. Weighed by ``counts`` (of the whole corpus) when
+    given, else by the stories themselves; returns the rows and the counts used."""
+    return weigh([list(names) for names in stories], counts)
 
 
 def story_penalty(a: TracedClaim, b: TracedClaim, similarity: float, threshold: float) -> float:
@@ -83,8 +80,7 @@ class _Features:
     """Per-claim arrays for computing many pair distances at once (see :func:`pair_distance`,
     the reference these must match)."""
 
-    def __init__(self, claims: list[TracedClaim]):
-        self.claims = claims
+    def __init__(self, claims: list[TracedClaim], story_counts: TermCounts | None = None):
         self.value = np.array([c.value if c.value is not None else np.nan for c in claims], dtype=float)
         self.low = np.array([c.value_low if c.value_low is not None else np.nan for c in claims], dtype=float)
         self.high = np.array([c.value_high if c.value_high is not None else np.nan for c in claims], dtype=float)
@@ -127,9 +123,10 @@ class _Features:
         # Values as compared across units: physical ones in root units, the rest as stated.
         self.scale = np.where(np.isnan(self.unit_factor), 1.0, self.unit_factor)
         self.comparable = self.value * self.scale
-        self.stories = story_vectors([claims[i].story for i in first]) if len(claims) else None
+        self.stories, self.story_counts = story_vectors([claims[i].story for i in first], story_counts) if len(claims) else (None, story_counts)
+        # (the corpus's articles, which the counts were taken over, not only these claims')
+        self.story_threshold = story_threshold(story_counts.documents if story_counts else len(first))
         # Few enough articles: every pair's similarity at once, in bounded memory.
-        self.story_threshold = story_threshold(len(first))
         self._story_table = (
             (self.stories @ self.stories.T).toarray().astype(np.float32)
             if self.stories is not None and len(first) ** 2 <= _STORY_BLOCK else None

@@ -12,8 +12,9 @@ import sqlite_utils
 
 from ..claims.grammar import CURRENCY_CHARS
 from ..store import FIGURE_COLUMNS, replace_figures
-from .values import DISTANCE_THRESHOLD, TracedClaim
-from .clustering import cluster_claims
+from .values import DISTANCE_THRESHOLD, TracedClaim, mark_costated
+from .clustering import Weights, cluster_blocks
+from .vectors import CONTEXT, STORY, TermCounts
 from .mutations import classify_mutation
 
 
@@ -23,6 +24,7 @@ class Figure:
 
     id: str
     claims: list[TracedClaim]
+    block_id: str | None = None
 
     @property
     def origin(self) -> TracedClaim:
@@ -54,7 +56,20 @@ class Figure:
             or (credited.most_common(1)[0][0] if credited else None),
             "kinds_seen": None,
             "origin_certainty": origin_certainty((c.article_id, c.published) for c in self.claims),
+            "block_id": self.block_id,
         }
+
+    def rows(self) -> tuple[tuple, list[tuple]]:
+        """Its row in ``figures`` (in :data:`FIGURE_COLUMNS` order) and its rows in
+        ``mutations``: what changed from its origin to each later claim."""
+        row = self.summary()
+        mutations, kinds_seen = [], set()
+        for claim in self.claims[1:]:
+            kinds, detail = classify_mutation(self.origin, claim)
+            kinds_seen.update(kinds)
+            mutations.append((f"{self.id}:{claim.id}", self.id, claim.id, self.origin.id, json.dumps(kinds), detail))
+        row["kinds_seen"] = json.dumps(sorted(kinds_seen - {"same"}))
+        return tuple(row[column] for column in FIGURE_COLUMNS), mutations
 
 
 # How sure the origin is (``figures.origin_certainty``): "certain" (one article has the
@@ -119,20 +134,81 @@ def figure_id_for(first_claim_id: str) -> str:
 
 def build_figures(claims: list[TracedClaim], threshold: float = DISTANCE_THRESHOLD) -> list[Figure]:
     """Group claims into figures (pure: no database)."""
+    return figures_in_blocks(claims, threshold)[0]
+
+
+def figures_in_blocks(
+    claims: list[TracedClaim], threshold: float = DISTANCE_THRESHOLD, weights: Weights | None = None, marked: bool = False
+) -> tuple[list[Figure], Weights]:
+    """Figures of ``claims`` in lineage order of their origins, each knowing its block (the
+    id of the block's first claim), and the word counts they were weighed by (see
+    :func:`~pipeline.tracing.clustering.cluster_blocks`)."""
     claims = sorted(claims, key=lambda c: (c.article_id, c.start_char))
+    blocks, weights = cluster_blocks(claims, threshold, weights, marked)
     figures = []
-    for group in cluster_claims(claims, threshold):
-        members = [claims[i] for i in group]
-        figures.append(Figure(figure_id_for(members[0].id), members))
-    return sorted(figures, key=lambda f: f.origin.order_key)
+    for block in blocks:
+        block_id = claims[block.members[0]].id
+        for group in block.figures:
+            members = [claims[i] for i in group]
+            figures.append(Figure(figure_id_for(members[0].id), members, block_id))
+    return sorted(figures, key=lambda f: f.origin.order_key), weights
+
+
+_CLAIM_SELECT = """
+    select c.id, c.article_id, c.surface, c.start_char, c.value, c.value_low, c.value_high,
+           c.unit, c.qualifier, c.qualifier_cue, c.kind, c.subject, c.attributed_to,
+           c.context, c.sentence_id, coalesce(s.text, '') as sentence,
+           coalesce(s.start_char, c.start_char) as sentence_start, a.path, a.title, a.published,
+           c.scope, c.rowid, c.figure_id
+    from claims c
+    join articles a on a.id = c.article_id
+    left join sentences s on s.id = c.sentence_id
+"""
 
 
 def load_claims(db: sqlite_utils.Database) -> list[TracedClaim]:
     """Every stored claim with its sentence, article date and path, the entities of its
     sentence and those of its article (one tuple shared by the article's claims)."""
+    return _read_claims(db, "", [], "", [])[0]
+
+
+def load_claims_by_rowid(
+    db: sqlite_utils.Database, rowids, known: dict | None = None
+) -> tuple[list[TracedClaim], list[int], list[str | None]]:
+    """The claims of these rowids as :func:`load_claims` reads them, their costated values
+    marked from every claim of their sentences (read too, and left out), with their rowids
+    and figure ids, in rowid order. ``known``: claims read before, by rowid (as (claim,
+    figure id)), which are not read again; those read now are added to it."""
+    known = {} if known is None else known
+    wanted = sorted(set(int(r) for r in rowids))
+    missing = json.dumps([r for r in wanted if r not in known])
+    siblings = json.dumps([r[0] for r in db.execute(
+        "select rowid from claims where rowid in (select value from json_each(?))"
+        " union select rowid from claims where sentence_id in"
+        " (select sentence_id from claims where rowid in (select value from json_each(?)))",
+        [missing, missing],
+    )])  # fmt: skip
+    # (the mentions of their articles hold those of their sentences)
+    claims, read_rowids, figure_ids = _read_claims(
+        db, "where c.rowid in (select value from json_each(?))", [siblings],
+        "where article_id in (select distinct article_id from claims where rowid in (select value from json_each(?)))", [missing],
+    )  # fmt: skip
+    mark_costated(claims)
+    for claim, rowid, figure_id in zip(claims, read_rowids, figure_ids):
+        known.setdefault(rowid, (claim, figure_id))
+    chosen = [known[r] for r in wanted]
+    return [c for c, _ in chosen], wanted, [f for _, f in chosen]
+
+
+def _read_claims(db, where: str, params: list, mention_where: str, mention_params: list):
+    """Claims (``where``) with their sentences' and articles' entities (mentions read by
+    ``mention_where``), their rowids and figure ids."""
     entities: dict[str, list[str]] = {}
     named: dict[str, dict[str, None]] = {}  # article -> the entities it names, once each, in order
-    rows = db.execute("select article_id, sentence_id, entity_id from entity_mentions order by article_id, start_char")
+    rows = db.execute(
+        f"select article_id, sentence_id, entity_id from entity_mentions {mention_where} order by article_id, start_char",
+        mention_params,
+    )
     for article_id, sentence_id, entity_id in rows:
         if sentence_id and entity_id not in entities.setdefault(sentence_id, []):
             entities[sentence_id].append(entity_id)
@@ -141,25 +217,15 @@ def load_claims(db: sqlite_utils.Database) -> list[TracedClaim]:
     # Rows read one at a time, and the strings that repeat (an article's path, title and
     # date; a sentence shared by its claims) kept once: every claim is held at once.
     shared: dict[str, str] = {}
-    rows = db.execute(
-        """
-        select c.id, c.article_id, c.surface, c.start_char, c.value, c.value_low, c.value_high,
-               c.unit, c.qualifier, c.qualifier_cue, c.kind, c.subject, c.attributed_to,
-               c.context, c.sentence_id, coalesce(s.text, '') as sentence,
-               coalesce(s.start_char, c.start_char) as sentence_start, a.path, a.title, a.published,
-               c.scope
-        from claims c
-        join articles a on a.id = c.article_id
-        left join sentences s on s.id = c.sentence_id
-        """
-    )
-    claims = []
-    for row in rows:  # the columns of TracedClaim, in order
-        claim = TracedClaim(*(shared.setdefault(v, v) if type(v) is str else v for v in row))
+    claims, rowids, figure_ids = [], [], []
+    for row in db.execute(f"{_CLAIM_SELECT} {where}", params):  # the columns of TracedClaim, in order
+        claim = TracedClaim(*(shared.setdefault(v, v) if type(v) is str else v for v in row[:-2]))
         claim.entities = entities.get(claim.sentence_id, [])
         claim.story = story.get(claim.article_id, ())
         claims.append(claim)
-    return claims
+        rowids.append(row[-2])
+        figure_ids.append(row[-1])
+    return claims, rowids, figure_ids
 
 
 def figures_are_stale(db: sqlite_utils.Database) -> bool:
@@ -168,25 +234,49 @@ def figures_are_stale(db: sqlite_utils.Database) -> bool:
 
 
 def rebuild_figures(db: sqlite_utils.Database) -> int:
-    """Recompute every figure and mutation from the stored claims; the store replaces them
-    in one transaction (:func:`~pipeline.store.replace_figures`).
-
-    Returns the number of figures. Run after each ingest, so a new article joins the
-    figures it belongs to.
-    """
-    figures = build_figures(load_claims(db))
+    """Recompute every figure and mutation from the stored claims, and the word counts
+    later updates weigh by; the store replaces them in one transaction
+    (:func:`~pipeline.store.replace_figures`). Returns the number of figures."""
+    figures, weights = figures_in_blocks(load_claims(db))
+    weights.through = db.execute("select coalesce(max(rowid), 0) from claims").fetchone()[0]
     figure_rows, mutation_rows, assignments = [], [], []
     for figure in figures:
-        row = figure.summary()
-        kinds_seen: set[str] = set()
-        for claim in figure.claims[1:]:
-            kinds, detail = classify_mutation(figure.origin, claim)
-            kinds_seen.update(kinds)
-            mutation_rows.append(
-                (f"{figure.id}:{claim.id}", figure.id, claim.id, figure.origin.id, json.dumps(kinds), detail)
-            )
-        row["kinds_seen"] = json.dumps(sorted(kinds_seen - {"same"}))
-        figure_rows.append(tuple(row[column] for column in FIGURE_COLUMNS))
+        row, mutations = figure.rows()
+        figure_rows.append(row)
+        mutation_rows.extend(mutations)
         assignments.extend((figure.id, claim.id) for claim in figure.claims)
-    replace_figures(db, figure_rows, mutation_rows, assignments)
+    replace_figures(db, figure_rows, mutation_rows, assignments, term_rows(weights))
     return len(figures)
+
+
+# The row of ``trace_terms`` holding the last claim rowid whose words are counted.
+COUNTED, THROUGH = "counted", "rowid"
+
+
+def term_rows(weights: Weights):
+    """The word counts as rows of ``trace_terms`` (each space's total on the term '')."""
+    yield COUNTED, THROUGH, weights.through
+    for space, counts in ((CONTEXT, weights.context), (STORY, weights.story)):
+        if counts is None:
+            continue
+        yield space, "", counts.documents
+        for term, documents in counts.counts.items():
+            yield space, term, documents
+
+
+def stored_weights(db: sqlite_utils.Database) -> Weights | None:
+    """The word counts of the last rebuild (None when there are none)."""
+    spaces: dict[str, TermCounts] = {}
+    through = 0
+    for space, term, documents in db.execute("select space, term, documents from trace_terms"):
+        if space == COUNTED:
+            through = documents
+            continue
+        counts = spaces.setdefault(space, TermCounts(0))
+        if term == "":
+            counts.documents = documents
+        else:
+            counts.counts[term] = documents
+    if CONTEXT not in spaces or STORY not in spaces:
+        return None
+    return Weights(spaces[CONTEXT], spaces[STORY], through)

@@ -39,7 +39,7 @@ def test_vectorised_distances_match_the_reference_pair_distance(demo_db):
     index = np.arange(len(claims))
     fast = _Features(claims).distances(index, index, cosine)
     articles = sorted({c.article_id for c in claims})
-    stories = story_vectors([next(c.story for c in claims if c.article_id == a) for a in articles])
+    stories, _ = story_vectors([next(c.story for c in claims if c.article_id == a) for a in articles])
     story = (stories @ stories.T).toarray()
     row = {a: n for n, a in enumerate(articles)}
     for i in range(len(claims)):

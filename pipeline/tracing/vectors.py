@@ -1,0 +1,72 @@
+"""Vectors: claims' contexts and articles' stories as TF-IDF rows, weighed by document
+counts that can be kept: fitted on the claims at hand (the full rebuild), or read from the
+counts the last rebuild stored (an update of a few figures weighs their words as the whole
+corpus does, not as the few claims it loads would)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+# The two spaces words are counted in (``trace_terms.space``).
+CONTEXT = "context"
+STORY = "story"
+
+
+@dataclass
+class TermCounts:
+    """How many documents (claims' contexts, or articles' stories) hold each term, out of
+    ``documents``: what inverse document frequencies are computed from."""
+
+    documents: int
+    counts: dict[str, int] = field(default_factory=dict)
+
+    def idf(self, terms: list[str]) -> np.ndarray:
+        """scikit-learn's smoothed idf of each term, ``ln((1 + n) / (1 + df)) + 1`` (a term
+        never counted is as rare as can be)."""
+        df = np.array([self.counts.get(t, 0) for t in terms], dtype=float)
+        return np.log((1 + self.documents) / (1 + df)) + 1
+
+
+def context_analyzer():
+    """The tokenizer of claim contexts: lower-cased words of two or more letters (digits
+    can lead no word), English stop words left out."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    return TfidfVectorizer(stop_words="english", token_pattern=r"(?u)\b[^\W\d][\w-]+\b").build_analyzer()
+
+
+def weigh(documents: list[list[str]], counts: TermCounts | None = None, sublinear: bool = False):
+    """Term lists as TF-IDF rows of unit length (a sparse matrix whose product with its
+    transpose is the documents' cosine similarities) and the counts they were weighed by:
+    ``counts`` when given, else those of ``documents`` themselves (as scikit-learn's
+    ``TfidfVectorizer`` fits them). ``sublinear``: term frequency as 1 + log(tf)."""
+    from scipy.sparse import csr_matrix
+    from sklearn.preprocessing import normalize
+
+    vocabulary = sorted({t for doc in documents for t in doc})
+    column = {t: n for n, t in enumerate(vocabulary)}
+    indptr, indices, data = [0], [], []
+    for doc in documents:
+        tf: dict[int, int] = {}
+        for t in doc:
+            c = column[t]
+            tf[c] = tf.get(c, 0) + 1
+        for c in sorted(tf):
+            indices.append(c)
+            data.append(tf[c])
+        indptr.append(len(indices))
+    matrix = csr_matrix(
+        (np.array(data, dtype=float), np.array(indices, dtype=np.int64), np.array(indptr, dtype=np.int64)),
+        shape=(len(documents), max(len(vocabulary), 1)),
+    )
+    if counts is None:
+        df = np.bincount(matrix.indices, minlength=len(vocabulary))
+        counts = TermCounts(len(documents), dict(zip(vocabulary, df.tolist())))
+    if sublinear:
+        np.log(matrix.data, matrix.data)
+        matrix.data += 1
+    if vocabulary:
+        matrix.data *= counts.idf(vocabulary)[matrix.indices]
+    return normalize(matrix, copy=False), counts

@@ -1,0 +1,149 @@
+"""Maintenance: figures updated after each ingest at the cost of the blocks new claims join, the same as a rebuild."""
+
+import shutil
+
+import pytest
+import sqlite_utils
+
+import pipeline.tracing.maintain as maintain
+from pipeline.database import write_transaction
+from pipeline.runner import ingest_paths
+from pipeline.store.articles import _dissolve_figures
+from pipeline.tracing import needs_rebuild, rebuild_figures, update_blocks, update_figures
+
+from .helpers import write_corpus
+
+
+def state(db) -> tuple:
+    """Every figure, mutation and claim assignment, order aside."""
+    return tuple(
+        sorted(db.execute(sql).fetchall(), key=repr)
+        for sql in ("select * from figures", "select * from mutations", "select id, figure_id from claims")
+    )
+
+
+@pytest.fixture
+def demo_copy(demo_db, tmp_path):
+    path = tmp_path / "news.db"
+    shutil.copy(demo_db[0], path)
+    return sqlite_utils.Database(path)
+
+
+@pytest.mark.parametrize("change", ["new article", "dissolved figures"])
+def test_an_update_gives_the_rebuilds_figures(demo_copy, change):
+    db = demo_copy
+    rebuild_figures(db)
+    rebuilt = state(db)
+    articles = [r[0] for r in db.execute("select id from articles order by id")]
+    for article_id in articles:
+        with write_transaction(db):
+            if change == "new article":  # its claims alone untraced, as just stored
+                db.execute("update claims set figure_id = null where article_id = ?", [article_id])
+            else:  # as an edit of another article, or a new date, leaves them
+                _dissolve_figures(db, article_id)
+        dirty = [r[0] for r in db.execute("select rowid from claims where figure_id is null")]
+        assert dirty
+        with write_transaction(db):
+            done = update_blocks(db, dirty)
+        assert state(db) == rebuilt, article_id
+        # Only the figures that lost or gained claims were written again.
+        assert done["written"] < len(rebuilt[0])
+
+
+STORY = {
+    "wire": ("2025-01-02", "Acme said the new factory in Ohio cost $5,576,000 to build, according to its annual report."),
+    "daily": ("2025-01-03", "Acme's Ohio factory cost around $6 million to build, the company said."),
+    "jobs": ("2025-01-03", "The Ohio factory will employ 1,200 workers by next year."),
+}
+LATER = {"blog": ("2025-01-09", "Acme built its Ohio factory for just $6M, a fraction of what rivals spend.")}
+
+
+def test_a_new_article_joins_the_stored_figure_and_other_figures_stay_as_they_were(nlp, tmp_path, monkeypatch):
+    # Updates run on corpora of STORY_CORPUS articles: lowered so three articles are one.
+    monkeypatch.setattr(maintain, "STORY_CORPUS", 1)
+    folder = tmp_path / "corpus"
+    write_corpus(folder, STORY)
+    db_path = tmp_path / "news.db"
+    ingest_paths([folder], db_path, nlp=nlp)
+    db = sqlite_utils.Database(db_path)
+    workers = db.execute("select rowid, * from figures where unit != 'USD' or unit is null").fetchall()
+    write_corpus(folder, LATER)
+    updates = []
+    monkeypatch.setattr(maintain, "update_blocks", lambda db, dirty: updates.append(update_blocks(db, dirty)))
+    ingest_paths([folder], db_path, nlp=nlp)
+    assert len(updates) == 1 and updates[0]["dirty"] >= 1
+    rows = db.query("select c.surface, c.figure_id from claims c")
+    figure_of = {r["surface"]: r["figure_id"] for r in rows}
+    assert figure_of["$6M"] == figure_of["$6 million"] == figure_of["$5,576,000"]
+    [cost] = db.query("select * from figures where id = ?", [figure_of["$6M"]])
+    assert cost["n_claims"] == 3 and cost["n_articles"] == 3
+    assert db.execute("select count(*) from mutations where figure_id = ?", [cost["id"]]).fetchone()[0] == 2
+    # The figures no new claim reached were not written again (same rows, same rowids).
+    assert db.execute("select rowid, * from figures where unit != 'USD' or unit is null").fetchall() == workers
+    grown = state(db)[2]
+    rebuild_figures(db)
+    assert state(db)[2] == grown  # every claim in the figure a rebuild puts it in
+
+
+def test_which_changes_rebuild_in_full(demo_copy, monkeypatch):
+    db = demo_copy
+    # Fewer articles than STORY_CORPUS: a rebuild, whose word weights depend on the corpus size.
+    assert needs_rebuild(db)
+    monkeypatch.setattr(maintain, "STORY_CORPUS", 1)
+    assert not needs_rebuild(db)
+    with write_transaction(db):
+        db.execute("update figures set block_id = null where rowid = 1")
+    assert needs_rebuild(db)  # a figure from before blocks were stored
+    rebuild_figures(db)
+    assert not needs_rebuild(db)
+    with write_transaction(db):
+        db.execute("delete from trace_terms")
+    assert needs_rebuild(db)  # no word counts to weigh by
+    rebuild_figures(db)
+    claims = db.execute("select count(*) from claims").fetchone()[0]
+    [first, *_] = [r[0] for r in db.execute("select id from articles order by id")]
+    with write_transaction(db):
+        _dissolve_figures(db, first)
+    dirty = db.execute("select count(*) from claims where figure_id is null").fetchone()[0]
+    assert needs_rebuild(db) == (dirty > maintain.REBUILD_SHARE * claims)
+
+
+def test_an_update_stopped_midway_leaves_the_figures_as_they_were_and_a_rerun_completes_it(demo_copy, monkeypatch):
+    db = demo_copy
+    monkeypatch.setattr(maintain, "STORY_CORPUS", 1)
+    rebuild_figures(db)
+    rebuilt = state(db)
+    [article_id] = [r[0] for r in db.execute("select id from articles order by id limit 1 offset 2")]
+    with write_transaction(db):
+        _dissolve_figures(db, article_id)
+    dissolved = state(db)
+    real = maintain.store_updates
+
+    def write_then_die(*args, **kwargs):
+        real(*args, **kwargs)
+        raise KeyboardInterrupt  # as Ctrl-C (or a kill: SQLite rolls back on reopening) would
+
+    monkeypatch.setattr(maintain, "store_updates", write_then_die)
+    with pytest.raises(KeyboardInterrupt):
+        with write_transaction(db):
+            update_figures(db)
+    assert state(db) == dissolved
+    monkeypatch.setattr(maintain, "store_updates", real)
+    with write_transaction(db):
+        update_figures(db)
+    assert state(db) == rebuilt
+
+
+def test_a_new_date_dissolves_the_figures_of_its_article_and_the_update_retraces_them(nlp, tmp_path):
+    dated = {name: ("04/03/2025", text) for name, (_, text) in STORY.items()}
+    folder = tmp_path / "corpus"
+    write_corpus(folder, dated)
+    db_path = tmp_path / "news.db"
+    ingest_paths([folder], db_path, nlp=nlp, date_order="MDY")
+    db = sqlite_utils.Database(db_path)
+    figures = db.execute("select count(*) from figures").fetchone()[0]
+    summary = ingest_paths([folder], db_path, nlp=nlp, date_order="DMY")
+    assert summary.redated == len(STORY)
+    assert {r[0] for r in db.execute("select published from articles")} == {"2025-03-04"}
+    assert db.execute("select count(*) from claims where figure_id is null").fetchone()[0] == 0
+    assert db.execute("select count(*) from figures").fetchone()[0] == figures
