@@ -70,7 +70,13 @@ def main() -> None:
     parser.add_argument("--first", type=float, default=0.5, help="share of the articles stored first, in one go")
     parser.add_argument("--step", type=int, default=20, help="articles added per update after that")
     parser.add_argument("--single", type=int, default=20, help="of those, the last ones added one at a time")
+    parser.add_argument("--update-small", action="store_true",
+                        help="update below UPDATE_FROM_CLAIMS claims too, where ingests rebuild")
     args = parser.parse_args()
+    if args.update_small:
+        import pipeline.tracing.maintain as maintain
+
+        maintain.UPDATE_FROM_CLAIMS = 0
     work = Path(tempfile.mkdtemp(prefix="figtrace-order-"))
     try:
         db = open_db(work / "grown.db")

@@ -116,6 +116,7 @@ from .figures import (  # noqa: F401
 from .maintain import (  # noqa: F401
     needs_rebuild,
     REBUILD_SHARE,
+    UPDATE_FROM_CLAIMS,
     update_blocks,
     update_figures,
 )

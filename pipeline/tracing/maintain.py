@@ -20,7 +20,8 @@ same word counts an update gives the rebuild's figures (a test holds it to that 
 demo corpus). It differs where blocks are large, and where word weights moved since a
 block was last clustered; ``benchmarks/figures_order.py`` measures by how much. The
 rebuild runs instead (:func:`needs_rebuild`) when there is nothing to update from, when
-the corpus is too small for word rarity to settle, or when much of it changed;
+the corpus is small enough for a rebuild to take seconds (or for word rarity to settle),
+or when much of it changed;
 ``analyze rebuild`` runs it on demand.
 """
 
@@ -45,6 +46,9 @@ from .values import DISTANCE_THRESHOLD, EXACT_KINDS, MAX_VALUE_RATIO, STORY_CORP
 # join. What keeps the cost of an update bounded where long chains of close values make
 # blocks of thousands, or a batch of articles joins hundreds (at the price of exactness there).
 BLOCK_LIMIT = 2000
+# Claims below which figures are always rebuilt: a rebuild takes seconds there and gives
+# the canonical figures whatever order the articles came in (updates pay off beyond).
+UPDATE_FROM_CLAIMS = 10_000
 # Share of the claims that may be dirty for an update to be worth it: past it, rebuild.
 REBUILD_SHARE = 0.25
 
@@ -64,14 +68,15 @@ def update_figures(db: sqlite_utils.Database, rebuild: bool = False) -> int:
 
 def needs_rebuild(db: sqlite_utils.Database) -> bool:
     """Whether figures must be rebuilt in full rather than updated: no word counts or block
-    ids stored (a new database, or one made before updates), fewer articles than
-    :data:`STORY_CORPUS`, or more than :data:`REBUILD_SHARE` of the claims dirty."""
+    ids stored (a new database, or one made before updates), fewer claims than
+    :data:`UPDATE_FROM_CLAIMS` or articles than :data:`STORY_CORPUS`, or more than
+    :data:`REBUILD_SHARE` of the claims dirty."""
     counted = db.execute("select documents from trace_terms where space = 'context' and term = ''").fetchone()
     if counted is None or db.execute("select exists(select 1 from figures where block_id is null)").fetchone()[0]:
         return True
     claims, dirty = db.execute("select count(*), count(*) - count(figure_id) from claims").fetchone()
     articles = db.execute("select count(*) from (select distinct article_id from claims)").fetchone()[0]
-    return articles < STORY_CORPUS or dirty > REBUILD_SHARE * claims
+    return claims < UPDATE_FROM_CLAIMS or articles < STORY_CORPUS or dirty > REBUILD_SHARE * claims
 
 
 def update_blocks(db: sqlite_utils.Database, dirty: list[int]) -> dict:

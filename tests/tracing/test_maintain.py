@@ -59,8 +59,10 @@ LATER = {"blog": ("2025-01-09", "Acme built its Ohio factory for just $6M, a fra
 
 
 def test_a_new_article_joins_the_stored_figure_and_other_figures_stay_as_they_were(nlp, tmp_path, monkeypatch):
-    # Updates run on corpora of STORY_CORPUS articles: lowered so three articles are one.
+    # Updates run on corpora of STORY_CORPUS articles and UPDATE_FROM_CLAIMS claims:
+    # lowered so three articles are one.
     monkeypatch.setattr(maintain, "STORY_CORPUS", 1)
+    monkeypatch.setattr(maintain, "UPDATE_FROM_CLAIMS", 0)
     folder = tmp_path / "corpus"
     write_corpus(folder, STORY)
     db_path = tmp_path / "news.db"
@@ -87,7 +89,9 @@ def test_a_new_article_joins_the_stored_figure_and_other_figures_stay_as_they_we
 
 def test_which_changes_rebuild_in_full(demo_copy, monkeypatch):
     db = demo_copy
-    # Fewer articles than STORY_CORPUS: a rebuild, whose word weights depend on the corpus size.
+    # Fewer claims than UPDATE_FROM_CLAIMS, fewer articles than STORY_CORPUS: a rebuild.
+    assert needs_rebuild(db)
+    monkeypatch.setattr(maintain, "UPDATE_FROM_CLAIMS", 0)
     assert needs_rebuild(db)
     monkeypatch.setattr(maintain, "STORY_CORPUS", 1)
     assert not needs_rebuild(db)
@@ -111,6 +115,7 @@ def test_which_changes_rebuild_in_full(demo_copy, monkeypatch):
 def test_an_update_stopped_midway_leaves_the_figures_as_they_were_and_a_rerun_completes_it(demo_copy, monkeypatch):
     db = demo_copy
     monkeypatch.setattr(maintain, "STORY_CORPUS", 1)
+    monkeypatch.setattr(maintain, "UPDATE_FROM_CLAIMS", 0)
     rebuild_figures(db)
     rebuilt = state(db)
     [article_id] = [r[0] for r in db.execute("select id from articles order by id limit 1 offset 2")]
