@@ -13,7 +13,7 @@ from .ingest import DEFAULT_MAX_BYTES, iter_input_files, parse_file
 from .ingest.dates import DEFAULT_DATE_ORDER
 from .parallel import make_backend
 from .records import Article, ArticleAnalysis, InputError, InputWarning, ParsedFile
-from .database import StoreError, describe_database_error, write_transaction
+from .database import StoreError, check_database_file, describe_database_error, write_transaction
 from .store import (
     DEFAULT_DB,
     finish_run,
@@ -25,7 +25,7 @@ from .store import (
     start_run,
     store_articles,
 )
-from .tracing import figures_are_stale, update_figures
+from .tracing import figures_are_stale, rebuild_figures, update_figures
 
 DEFAULT_BATCH_SIZE = 32
 
@@ -308,9 +308,6 @@ def rebuild_database(db_path: str | Path, on_lock_wait: Callable[[], None] | Non
     stopped midway leaves the figures as they were. Raises
     :class:`~pipeline.database.StoreError` (one line) for a missing or unusable database.
     """
-    from .database import check_database_file
-    from .tracing import rebuild_figures
-
     check_database_file(db_path, must_exist=True)
     started = time.perf_counter()
     db = open_db(db_path, on_lock_wait=on_lock_wait)

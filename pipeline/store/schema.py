@@ -106,9 +106,10 @@ MUTATION_COLUMNS = {
     "detail": str,
 }
 
-# The word counts figures were last rebuilt with: how many claim contexts (space
-# "context") and article stories ("story") hold each term, and on the row of term '' how
-# many there were. Updates of a few figures weigh words by them (``pipeline.tracing.vectors``).
+# The word counts figures are weighed by: how many claim contexts (space "context") and
+# article stories ("story") hold each term, on the row of term '' how many there are, and
+# on ("counted", "rowid") the last claim counted. Written by each rebuild, added to by each
+# update (``pipeline.tracing.maintain``).
 TRACE_TERM_COLUMNS = {"space": str, "term": str, "documents": int}
 
 # One row per input (a file, or a record of a JSON file): the article it holds now.

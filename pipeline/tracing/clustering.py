@@ -70,11 +70,10 @@ def reaching_groups(
         ranged = np.flatnonzero(reach != values * MAX_VALUE_RATIO)
         for first in range(0, len(positions), CHUNK_ROWS):
             rows = positions[first : first + CHUNK_ROWS]
-            spans = [(int(lowest[rows].min()), int(stops[rows].max()))]
-            for low, high in spans:
-                for start in range(low, high, CHUNK_COLS):
-                    cols = np.arange(start, min(start + CHUNK_COLS, high))
-                    _link_reaching(features, vectors, links, order, rows, cols, values, reach, stops, threshold)
+            low, high = int(lowest[rows].min()), int(stops[rows].max())
+            for start in range(low, high, CHUNK_COLS):
+                cols = np.arange(start, min(start + CHUNK_COLS, high))
+                _link_reaching(features, vectors, links, order, rows, cols, values, reach, stops, threshold)
             if len(ranged):
                 _link_reaching(features, vectors, links, order, rows, ranged, values, reach, stops, threshold)
     _link_restatements(claims, links)

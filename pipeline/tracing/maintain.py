@@ -37,8 +37,8 @@ from ..claims.units import dimension, units_of_dimension
 from ..store import update_figures as store_updates
 from .clustering import Weights, reaching_groups, _context_weighed
 from .distance import _Features, context_document
-from .figures import COUNTED, THROUGH, figures_in_blocks, load_claims_by_rowid, rebuild_figures, stored_weights
-from .vectors import CONTEXT, STORY, context_analyzer
+from .figures import figures_in_blocks, load_claims_by_rowid, rebuild_figures, stored_weights, term_rows
+from .vectors import context_analyzer, count_terms
 from .values import DISTANCE_THRESHOLD, EXACT_KINDS, MAX_VALUE_RATIO, STORY_CORPUS, TracedClaim
 
 # Claims of the stored blocks an update re-clusters whole, at most (the smallest of those
@@ -53,12 +53,11 @@ UPDATE_FROM_CLAIMS = 10_000
 REBUILD_SHARE = 0.25
 
 
-def update_figures(db: sqlite_utils.Database, rebuild: bool = False) -> int:
+def update_figures(db: sqlite_utils.Database) -> int:
     """Bring the figures up to date with the stored claims (call under the write lock, as
-    :func:`pipeline.runner.ingest` does): an update of the blocks dirty claims join, or the
-    full rebuild when ``rebuild`` or :func:`needs_rebuild` says so. Returns the number of
-    figures."""
-    if rebuild or needs_rebuild(db):
+    :func:`pipeline.runner.ingest_paths` does): an update of the blocks dirty claims join,
+    or the full rebuild when :func:`needs_rebuild` says so. Returns the number of figures."""
+    if needs_rebuild(db):
         return rebuild_figures(db)
     dirty = [r[0] for r in db.execute("select rowid from claims where figure_id is null")]
     if dirty:
@@ -178,29 +177,18 @@ def _count_new_words(db: sqlite_utils.Database, weights: Weights, claims: list[T
     fresh = [(claim, rowid) for claim, rowid in zip(claims, rowids) if rowid > through]
     if not fresh:
         return []
-    added: dict[tuple[str, str], int] = {}
     analyze = context_analyzer()
-    for claim, _ in fresh:
-        for term in set(analyze(context_document(claim))):
-            added[CONTEXT, term] = added.get((CONTEXT, term), 0) + 1
-    added[CONTEXT, ""] = len(fresh)
     new_articles = {r[0] for r in db.execute(
         "select article_id from claims where article_id in (select value from json_each(?)) group by article_id having min(rowid) > ?",
         [json.dumps(sorted({c.article_id for c, _ in fresh})), through],
     )}  # fmt: skip
-    stories = {c.article_id: c.story for c, _ in fresh if c.article_id in new_articles}
-    for names in stories.values():
-        for name in set(names):
-            added[STORY, name] = added.get((STORY, name), 0) + 1
-    added[STORY, ""] = len(stories)
-    for (space, term), documents in added.items():
-        counts = weights.context if space == CONTEXT else weights.story
-        if term:
-            counts.counts[term] = counts.counts.get(term, 0) + documents
-        else:
-            counts.documents += documents
+    stories = {c.article_id: list(c.story) for c, _ in fresh if c.article_id in new_articles}
+    added = Weights(count_terms([analyze(context_document(c)) for c, _ in fresh]), count_terms(list(stories.values())))
+    weights.context.add(added.context)
+    weights.story.add(added.story)
     weights.through = max(rowid for _, rowid in fresh)
-    return [(space, term, documents) for (space, term), documents in added.items()] + [(COUNTED, THROUGH, weights.through - through)]
+    added.through = weights.through - through  # (the store adds each row to the stored one)
+    return list(term_rows(added))
 
 
 def _reachable_rowids(db: sqlite_utils.Database, claims: list[TracedClaim]) -> set[int]:

@@ -22,11 +22,26 @@ class TermCounts:
     documents: int
     counts: dict[str, int] = field(default_factory=dict)
 
+    def add(self, other: TermCounts) -> None:
+        """Count ``other``'s documents too (in place)."""
+        self.documents += other.documents
+        for term, documents in other.counts.items():
+            self.counts[term] = self.counts.get(term, 0) + documents
+
     def idf(self, terms: list[str]) -> np.ndarray:
         """scikit-learn's smoothed idf of each term, ``ln((1 + n) / (1 + df)) + 1`` (a term
         never counted is as rare as can be)."""
         df = np.array([self.counts.get(t, 0) for t in terms], dtype=float)
         return np.log((1 + self.documents) / (1 + df)) + 1
+
+
+def count_terms(documents: list[list[str]]) -> TermCounts:
+    """How many of ``documents`` (term lists) hold each term."""
+    counts: dict[str, int] = {}
+    for doc in documents:
+        for term in set(doc):
+            counts[term] = counts.get(term, 0) + 1
+    return TermCounts(len(documents), counts)
 
 
 def context_analyzer():
@@ -62,8 +77,7 @@ def weigh(documents: list[list[str]], counts: TermCounts | None = None, sublinea
         shape=(len(documents), max(len(vocabulary), 1)),
     )
     if counts is None:
-        df = np.bincount(matrix.indices, minlength=len(vocabulary))
-        counts = TermCounts(len(documents), dict(zip(vocabulary, df.tolist())))
+        counts = count_terms(documents)
     if sublinear:
         np.log(matrix.data, matrix.data)
         matrix.data += 1
