@@ -13,7 +13,8 @@ seed gives the same corpus. In one run it measures:
     many as (a) has batch sizes, so each side gets the same number of tries);
 
 and prints words/s of each with the ratio b/a, the re-ingest time of the unchanged corpus
-as a share of the first, peak memory (RSS) of an ingest of 500 and of all articles, and the
+as a share of the first, the time of adding 20 new articles to the database against adding
+them to an empty one, peak memory (RSS) of an ingest of 500 and of all articles, and the
 median latency of ``trace`` queries on the full database.
 """
 
@@ -38,6 +39,8 @@ sys.path.insert(0, str(ROOT))
 DEMO_CORPUS = ROOT / "corpus"
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z“\"])")
 _DIGITS = re.compile(r"\d+")
+# New articles added to the database the benchmark built, and to an empty one.
+ADDED = 20
 
 
 def demo_sentences(corpus: Path = DEMO_CORPUS) -> list[str]:
@@ -157,11 +160,20 @@ def selective_shares(texts: list[str]) -> tuple[float, float]:
 
 def run_ingest(folder: Path, db: Path, workers: int = 1) -> dict:
     """Our ingest in a fresh process (so its peak memory is its own)."""
-    output = subprocess.run(
-        [sys.executable, "-c", _CHILD, str(folder), str(db), str(workers)],
-        check=True, capture_output=True, text=True, cwd=ROOT,
-    ).stdout  # fmt: skip
-    return json.loads(output.strip().splitlines()[-1])
+    done = subprocess.run(
+        [sys.executable, "-c", _CHILD, str(folder), str(db), str(workers)], capture_output=True, text=True, cwd=ROOT
+    )
+    if done.returncode:
+        raise SystemExit(f"ingest of {folder} into {db} failed:\n{done.stderr[-3000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def copy_database(source: Path, target: Path) -> None:
+    """A copy of a SQLite database, its write-ahead log included (SQLite's backup)."""
+    import sqlite3
+
+    with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
+        src.backup(dst)
 
 
 def trace_latency(db_path: Path, queries: int = 50) -> float:
@@ -233,6 +245,22 @@ def main(argv: list[str] | None = None) -> int:
     again = run_ingest(corpus, db, 1)
     print(f"re-ingest of the unchanged corpus: {again['seconds']:.2f}s = "
           f"{100 * again['seconds'] / result['seconds']:.1f} % of the first ingest")
+
+    added = work / "corpus-added"
+    build_corpus(added, ADDED, seed=99)
+    into = {}
+    for label, source in (("empty", None), ("full", db)):
+        runs = []
+        for _ in range(args.runs):
+            target = work / f"news-added-{label}.db"
+            for stale in work.glob(f"{target.name}*"):
+                stale.unlink()
+            if source is not None:
+                copy_database(source, target)
+            runs.append(run_ingest(added, target, 1)["seconds"])
+        into[label] = min(runs)
+    print(f"adding {ADDED} new articles: {into['empty']:.1f}s into an empty database, {into['full']:.1f}s into the "
+          f"{args.articles}-article one ({into['full'] / into['empty']:.1f}x; best of {args.runs} each)")
 
     small = work / "corpus-500"
     build_corpus(small, min(500, args.articles))

@@ -18,6 +18,9 @@ from .database import describe_database_error, is_writable
 PROJECT_METADATA = Path(__file__).resolve().parent.parent / "metadata.yml"
 # metadata.yml describes the database under the stem of the default db/news.db.
 METADATA_DATABASE = "news"
+# Facet suggestions run a grouping query per column on every table page: on a large
+# corpus they cost most of the page (the facets metadata.yml asks for stay).
+DATASETTE_SETTINGS = {"suggest_facets": False}
 
 
 def find_metadata(explicit: str | Path | None = None) -> Path | None:
@@ -45,6 +48,8 @@ def datasette_args(
     writer do not block each other).
     """
     args = ["serve"] + ([str(db_path)] if live else ["-i", str(db_path)]) + ["--host", host, "--port", str(port)]
+    for name, value in DATASETTE_SETTINGS.items():
+        args += ["--setting", name, {True: "on", False: "off"}.get(value, str(value))]
     metadata_path = find_metadata(metadata)
     if metadata_path:
         args += ["--metadata", str(metadata_for_database(metadata_path, db_path))]

@@ -8,7 +8,7 @@ import pytest
 import sqlite_utils
 from datasette.app import Datasette
 
-from pipeline.serve import register_plugin
+from pipeline.serve import DATASETTE_SETTINGS, register_plugin
 
 from .helpers import METADATA, XSS, XSS_IMG
 
@@ -69,7 +69,7 @@ def fingerprint():
 def datasette(demo_db):
     register_plugin()  # a no-op when the entry point already loaded it
     # metadata.yml keys the database by its file stem, "news"
-    return Datasette(immutables=[str(demo_db[0])], metadata=METADATA)
+    return Datasette(immutables=[str(demo_db[0])], metadata=METADATA, settings=DATASETTE_SETTINGS)
 
 
 @pytest.fixture(scope="module")

@@ -65,6 +65,15 @@ def test_default_facets(datasette):
     assert "rounded" in kinds
 
 
+def test_table_pages_suggest_no_facets_and_mutations_facet_by_kind_on_request(datasette):
+    # (suggestions run a query per column on every page: too slow on a large corpus)
+    assert get(datasette, "/news/articles.json").json()["suggested_facets"] == []
+    page = get(datasette, "/news/mutations.json").json()
+    assert page["facet_results"] == {}
+    facets = get(datasette, "/news/mutations.json?_facet_array=kinds").json()["facet_results"]
+    assert "rounded" in {v["value"] for v in facets["kinds"]["results"]}
+
+
 def test_facet_filters_narrow_rows(datasette):
     found = rows(datasette, "/news/claims.json?unit=percent&qualifier=exact&_size=max")
     assert found and all(r["unit"] == "percent" and r["qualifier"] == "exact" for r in found)

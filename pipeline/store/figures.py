@@ -19,11 +19,13 @@ def replace_figures(
     mutation_rows: list[tuple],
     assignments: list[tuple[str, str]],
     terms: Iterable[tuple[str, str, int]] = (),
+    postings: Iterable[tuple[int, float, int]] = (),
 ) -> None:
     """Replace every figure and mutation with these rows (in :data:`FIGURE_COLUMNS` and
     :data:`MUTATION_COLUMNS` order), point each claim at its figure (``assignments``:
     (figure id, claim id); a claim in none gets null) and store the word counts they were
-    weighed by (``terms``: rows of ``trace_terms``), in one transaction."""
+    weighed by (``terms``: rows of ``trace_terms``) and the claims' index (``postings``:
+    rows of ``trace_postings``, which may be an iterator), in one transaction."""
     with write_transaction(db):
         # Figures are replaced whole while claims still point at them: checked at commit.
         db.execute("PRAGMA defer_foreign_keys = ON")
@@ -41,6 +43,8 @@ def replace_figures(
         )  # fmt: skip
         db.execute("delete from trace_terms")
         db.conn.executemany(insert_sql("trace_terms", TRACE_TERM_COLUMNS), terms)
+        db.execute("delete from trace_postings")
+        db.conn.executemany("insert or ignore into trace_postings (term, value, claim) values (?, ?, ?)", postings)
 
 
 def update_figures(
@@ -52,6 +56,7 @@ def update_figures(
     block_moves: list[tuple[str, str]] = (),
     block_merges: list[tuple[str, str]] = (),
     counted: list[tuple[str, str, int]] = (),
+    postings: Iterable[tuple[int, float, int]] = (),
 ) -> None:
     """Replace the figures ``dropped`` (ids; their mutations go too, their claims keep no
     figure unless assigned) with these rows, point the claims of ``assignments`` (figure
@@ -73,3 +78,4 @@ def update_figures(
             " on conflict (space, term) do update set documents = documents + excluded.documents",
             counted,
         )
+        db.conn.executemany("insert or ignore into trace_postings (term, value, claim) values (?, ?, ?)", postings)

@@ -112,6 +112,19 @@ MUTATION_COLUMNS = {
 # update (``pipeline.tracing.maintain``).
 TRACE_TERM_COLUMNS = {"space": str, "term": str, "documents": int}
 
+# The index an update finds the stored claims its new claims can reach by
+# (``pipeline.tracing.reach``): one row per claim and key (a CRC-32 of a context term, of
+# its article, or of a value stated beside it), with the claim's value as compared; in key
+# and value order (no rowid of its own), so a band of values under one key is one range.
+# Written by each rebuild, added to by each update; rows of deleted claims stay until the
+# next rebuild (they only widen what an update reads).
+TRACE_POSTINGS_SQL = """
+create table if not exists trace_postings (
+    term integer not null, value real not null, claim integer not null,
+    primary key (term, value, claim)
+) without rowid
+"""
+
 # One row per input (a file, or a record of a JSON file): the article it holds now.
 INPUT_COLUMNS = {"path": str, "article_id": str, "run_id": int}
 
@@ -231,6 +244,7 @@ def _ensure_schema(db: sqlite_utils.Database) -> None:
         for name, kind in columns.items():
             if name not in existing:
                 db[table].add_column(name, kind)
+    db.execute(TRACE_POSTINGS_SQL)
     if not had_inputs:
         db.execute("insert or ignore into inputs (path, article_id, run_id) select path, id, run_id from articles")
     # claims and figures point at each other: the claims side is added once both exist.

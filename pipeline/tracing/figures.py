@@ -16,6 +16,7 @@ from .values import DISTANCE_THRESHOLD, TracedClaim, mark_costated
 from .clustering import Weights, cluster_blocks
 from .vectors import CONTEXT, STORY, TermCounts
 from .mutations import classify_mutation
+from .reach import posting_rows
 
 
 @dataclass
@@ -237,7 +238,8 @@ def rebuild_figures(db: sqlite_utils.Database) -> int:
     """Recompute every figure and mutation from the stored claims, and the word counts
     later updates weigh by; the store replaces them in one transaction
     (:func:`~pipeline.store.replace_figures`). Returns the number of figures."""
-    figures, weights = figures_in_blocks(load_claims(db))
+    claims, rowids, _ = _read_claims(db, "", [], "", [])
+    figures, weights = figures_in_blocks(claims)
     weights.through = db.execute("select coalesce(max(rowid), 0) from claims").fetchone()[0]
     figure_rows, mutation_rows, assignments = [], [], []
     for figure in figures:
@@ -245,7 +247,7 @@ def rebuild_figures(db: sqlite_utils.Database) -> int:
         figure_rows.append(row)
         mutation_rows.extend(mutations)
         assignments.extend((figure.id, claim.id) for claim in figure.claims)
-    replace_figures(db, figure_rows, mutation_rows, assignments, term_rows(weights))
+    replace_figures(db, figure_rows, mutation_rows, assignments, term_rows(weights), posting_rows(claims, rowids))
     return len(figures)
 
 

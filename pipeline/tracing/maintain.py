@@ -3,8 +3,9 @@
 A claim with no figure (new, or left by a figure an edit or a new date dissolved) is
 *dirty*. An update
 
-1. reads the dirty claims and the stored claims whose values they can reach (by kind and
-   value band, as blocking compares them: :func:`_reachable_rowids`), and adds the new
+1. reads the dirty claims and the stored claims they can link to (those of a value they
+   reach that share a word, their article or a value stated beside them, found through
+   the index ``trace_postings``: :mod:`pipeline.tracing.reach`), and adds the new
    claims' words to the stored word counts (``trace_terms``), so words weigh what they
    weigh in the whole corpus;
 2. links each dirty claim to the stored claims close enough to be one figure with it
@@ -12,8 +13,11 @@ A claim with no figure (new, or left by a figure an edit or a new date dissolved
    (``figures.block_id``) are the ones it joins;
 3. clusters those blocks and the dirty claims again, as the full rebuild clusters them,
    and writes only the figures whose members or block changed. Blocks are re-clustered
-   whole up to :data:`BLOCK_LIMIT` claims in all (the smallest first); of larger ones
-   only the figures dirty claims join are.
+   whole up to :data:`BLOCK_LIMIT` claims in all (the smallest first), then the figures
+   dirty claims join in other blocks a rebuild clusters in one part, up to
+   :data:`JOINED_LIMIT` claims; the figures the
+   re-clustering makes that reach further figures of large blocks join the nearest of them
+   by average linkage (:func:`_join_large_figures`), which are not re-clustered.
 
 Figures never cross blocks, and a new claim changes only the blocks it joins, so with the
 same word counts an update gives the rebuild's figures (a test holds it to that on the
@@ -28,24 +32,28 @@ or when much of it changed;
 from __future__ import annotations
 
 import json
-import math
 
 import numpy as np
 import sqlite_utils
 
-from ..claims.units import dimension, units_of_dimension
 from ..store import update_figures as store_updates
-from .clustering import Weights, reaching_groups, _context_weighed
+from .clustering import MAX_GROUP, Weights, reaching_groups, _context_weighed
 from .distance import _Features, context_document
-from .figures import figures_in_blocks, load_claims_by_rowid, rebuild_figures, stored_weights, term_rows
+from .figures import Figure, figure_id_for, figures_in_blocks, load_claims_by_rowid, rebuild_figures, stored_weights, term_rows
+from .reach import posting_rows, reachable_rowids
 from .vectors import context_analyzer, count_terms
-from .values import DISTANCE_THRESHOLD, EXACT_KINDS, MAX_VALUE_RATIO, STORY_CORPUS, TracedClaim
+from .values import APART, DISTANCE_THRESHOLD, STORY_CORPUS, TracedClaim
 
 # Claims of the stored blocks an update re-clusters whole, at most (the smallest of those
 # new claims join first); of the other blocks it re-clusters only the figures new claims
 # join. What keeps the cost of an update bounded where long chains of close values make
 # blocks of thousands, or a batch of articles joins hundreds (at the price of exactness there).
 BLOCK_LIMIT = 2000
+# Claims of the figures new claims join in larger blocks that an update re-clusters with
+# them, at most (the smallest figures first); new claims join the others by average
+# linkage. The budget that keeps B-cubed agreement with a rebuild above 0.99 on the
+# densest corpus measured (benchmarks/figures_order.py) while an update stays seconds.
+JOINED_LIMIT = 8000
 # Claims below which figures are always rebuilt: a rebuild takes seconds there and gives
 # the canonical figures whatever order the articles came in (updates pay off beyond).
 UPDATE_FROM_CLAIMS = 10_000
@@ -66,13 +74,15 @@ def update_figures(db: sqlite_utils.Database) -> int:
 
 
 def needs_rebuild(db: sqlite_utils.Database) -> bool:
-    """Whether figures must be rebuilt in full rather than updated: no word counts or block
-    ids stored (a new database, or one made before updates), fewer claims than
+    """Whether figures must be rebuilt in full rather than updated: no word counts, block
+    ids or claim index stored (a new database, or one made before updates), fewer claims than
     :data:`UPDATE_FROM_CLAIMS` or articles than :data:`STORY_CORPUS`, or more than
     :data:`REBUILD_SHARE` of the claims dirty."""
     counted = db.execute("select documents from trace_terms where space = 'context' and term = ''").fetchone()
     if counted is None or db.execute("select exists(select 1 from figures where block_id is null)").fetchone()[0]:
         return True
+    if db.execute("select not exists(select 1 from trace_postings) and exists(select 1 from claims where value is not null)").fetchone()[0]:
+        return True  # (made before claims were indexed)
     claims, dirty = db.execute("select count(*), count(*) - count(figure_id) from claims").fetchone()
     articles = db.execute("select count(*) from (select distinct article_id from claims)").fetchone()[0]
     return claims < UPDATE_FROM_CLAIMS or articles < STORY_CORPUS or dirty > REBUILD_SHARE * claims
@@ -85,47 +95,65 @@ def update_blocks(db: sqlite_utils.Database, dirty: list[int]) -> dict:
     known: dict = {}
     new, new_rowids, _ = load_claims_by_rowid(db, dirty, known)
     counted = _count_new_words(db, weights, new, new_rowids)
-    stored, _, stored_figures = load_claims_by_rowid(db, _reachable_rowids(db, new) - set(new_rowids), known)
+    stored, _, stored_figures = load_claims_by_rowid(db, reachable_rowids(db, new, new_rowids) - set(new_rowids), known)
     claims = new + stored
     is_new = np.array([True] * len(new) + [False] * len(stored), dtype=bool)
     vectors, _ = _context_weighed(claims, weights.context)
     features = _Features(claims, weights.story)
-    joined = sorted({
-        stored_figures[i - len(new)]
-        for group in reaching_groups(claims, vectors, DISTANCE_THRESHOLD, features, is_new)
-        if is_new[group].any()
-        for i in group if i >= len(new)
-    })  # fmt: skip
-    sizes = dict(db.execute(
-        "select block_id, sum(n_claims) from figures where block_id in"
-        " (select block_id from figures where id in (select value from json_each(?))) group by block_id",
-        [json.dumps(joined)],
+    groups = [g for g in reaching_groups(claims, vectors, DISTANCE_THRESHOLD, features, is_new) if is_new[g].any()]
+    joined = sorted({stored_figures[i - len(new)] for group in groups for i in group if i >= len(new)})
+    block_of = dict(db.execute(
+        "select id, block_id from figures where id in (select value from json_each(?))", [json.dumps(joined)]
     ).fetchall())  # fmt: skip
-    # The smallest blocks whole, as long as they add up to BLOCK_LIMIT claims; of the
-    # others only the figures new claims join.
+    sizes = dict(db.execute(
+        "select block_id, sum(n_claims) from figures where block_id in (select value from json_each(?)) group by block_id",
+        [json.dumps(sorted(set(block_of.values())))],
+    ).fetchall())  # fmt: skip
+    # The smallest blocks whole, as long as they add up to BLOCK_LIMIT claims; the figures
+    # of the others are joined, not re-clustered (_join_large_figures).
     whole_blocks, total = [], 0
     for block_id, size in sorted(sizes.items(), key=lambda item: (item[1], item[0])):
         if total + size > BLOCK_LIMIT:
             break
         whole_blocks.append(block_id)
         total += size
-    whole = json.dumps(sorted(whole_blocks))
     large = set(sizes) - set(whole_blocks)
+    # Then the smallest figures new claims join in the other blocks, up to JOINED_LIMIT
+    # claims, of blocks a rebuild clusters in one part (MAX_GROUP: figures of two parts of
+    # a larger block never merge, and re-clustering them together would merge them); new
+    # claims join the others by average linkage, not re-clustered (_join_large_figures).
+    reclustered, total = [], 0
+    for figure_id, size in db.execute(
+        "select id, n_claims from figures where id in (select value from json_each(?)) order by n_claims, id",
+        [json.dumps(sorted(f for f in joined if block_of[f] in large and sizes[block_of[f]] <= MAX_GROUP))],
+    ):  # fmt: skip
+        if total + size > JOINED_LIMIT:
+            break
+        reclustered.append(figure_id)
+        total += size
+    reached_large: dict[str, set[str]] = {}  # new claim id -> the figures of large blocks it reaches
+    for group in groups:
+        far = {f for f in (stored_figures[i - len(new)] for i in group if i >= len(new)) if block_of.get(f) in large}
+        for i in group:
+            if far - set(reclustered) and i < len(new):
+                reached_large.setdefault(claims[i].id, set()).update(far - set(reclustered))
     members = [r[0] for r in db.execute(
         "select c.rowid from claims c join figures f on f.id = c.figure_id"
         " where f.block_id in (select value from json_each(?)) or f.id in (select value from json_each(?))",
-        [whole, json.dumps(joined)],
+        [json.dumps(sorted(whole_blocks)), json.dumps(reclustered)],
     )]  # fmt: skip
     region, _, region_figures = load_claims_by_rowid(db, set(members) | set(new_rowids), known)
     was: dict[str, set[str]] = {}
     for claim, figure_id in zip(region, region_figures):
         if figure_id is not None:
             was.setdefault(figure_id, set()).add(claim.id)
+    figures, _ = figures_in_blocks(region, weights=weights, marked=True)
+    in_large = {c.id: block_of[f] for c, f in zip(region, region_figures) if block_of.get(f) in large}
+    figures, gained, merges = _join_large_figures(db, figures, reached_large, in_large, block_of, weights, known)
+    was.update(gained)
     old_blocks = dict(db.execute(
         "select id, block_id from figures where id in (select value from json_each(?))", [json.dumps(sorted(was))]
     ).fetchall())  # fmt: skip
-    figures, _ = figures_in_blocks(region, weights=weights, marked=True)
-    merges = _keep_large_blocks(figures, region, region_figures, old_blocks, large)
     figure_rows, mutation_rows, assignments, moves, kept = [], [], [], [], set()
     for figure in figures:
         if was.get(figure.id) == {c.id for c in figure.claims}:
@@ -141,31 +169,83 @@ def update_blocks(db: sqlite_utils.Database, dirty: list[int]) -> dict:
     written = json.dumps([row[0] for row in figure_rows])
     stale = {r[0] for r in db.execute("select id from figures where id in (select value from json_each(?))", [written])}
     dropped = sorted((set(was) - kept) | stale)
-    store_updates(db, dropped, figure_rows, mutation_rows, assignments, moves, merges, counted)
+    store_updates(db, dropped, figure_rows, mutation_rows, assignments, moves, merges, counted, posting_rows(new, new_rowids))
     return {"dirty": len(new), "reached": len(stored), "blocks": len(sizes), "large": len(large),
-            "region": len(region), "written": len(figure_rows), "dropped": len(dropped)}  # fmt: skip
+            "region": len(region), "joined": len(gained), "written": len(figure_rows), "dropped": len(dropped)}  # fmt: skip
 
 
-def _keep_large_blocks(figures, region, region_figures, old_blocks: dict, large: set) -> list[tuple[str, str]]:
-    """Give the figures re-clustered from part of a large block that block's id (the
-    smallest, when new claims joined several: the others merge into it); returns the
-    merges, (kept block id, merged block id)."""
-    if not large:
-        return []
-    figure_of = {claim.id: figure_id for claim, figure_id in zip(region, region_figures)}
+def _join_large_figures(
+    db, figures: list[Figure], reached_large: dict, in_large: dict, block_of: dict, weights: Weights, known: dict
+):
+    """Join each re-clustered figure holding a new claim that reaches figures of large
+    blocks (``reached_large``: new claim id -> figure ids) to the nearest of those by
+    average linkage (the mean distance of all their pairs under the threshold, as the
+    clustering merges), without re-clustering the large figure; give the blocks so
+    reached, or holding claims re-clustered (``in_large``: claim id -> block id), one id
+    (the smallest; the others merge into it). Returns the figures (joined
+    ones as the large figure grown), the members each grown large figure had (figure
+    id -> claim ids) and the block merges (kept block id, merged block id)."""
+    reaching = [(figure, set().union(*(reached_large.get(c.id, ()) for c in figure.claims))) for figure in figures]
+    wanted = sorted(set().union(*(targets for _, targets in reaching)))
     touched: dict[str, set[str]] = {}
     for figure in figures:
-        blocks = {old_blocks.get(figure_of.get(c.id)) for c in figure.claims} & large
-        touched.setdefault(figure.block_id, set()).update(blocks)
-    merges, renamed = [], {}
-    for block_id, blocks in touched.items():
+        blocks = {in_large[c.id] for c in figure.claims if c.id in in_large}
         if blocks:
-            keep = min(blocks)
-            renamed[block_id] = keep
-            merges.extend((keep, other) for other in sorted(blocks - {keep}))
-    for figure in figures:
+            touched.setdefault(figure.block_id, set()).update(blocks)
+    kept = [figure for figure, targets in reaching if not targets]
+    askers = [(figure, targets) for figure, targets in reaching if targets]
+    grown: dict[str, list[Figure]] = {}
+    if askers:
+        rowids = [r[0] for r in db.execute(
+            "select rowid from claims where figure_id in (select value from json_each(?))", [json.dumps(wanted)])]  # fmt: skip
+        stored, _, stored_figures = load_claims_by_rowid(db, rowids, known)
+        pool = [c for figure, _ in askers for c in figure.claims] + stored
+        vectors, _ = _context_weighed(pool, weights.context)
+        features = _Features(pool, weights.story)
+        members_of: dict[str, list[int]] = {}
+        offset = len(pool) - len(stored)
+        for n, figure_id in enumerate(stored_figures):
+            members_of.setdefault(figure_id, []).append(offset + n)
+    start = 0
+    for figure, targets in askers:
+        rows = np.arange(start, start + len(figure.claims))
+        start += len(figure.claims)
+        touched.setdefault(figure.block_id, set()).update(block_of[t] for t in targets)
+        best = None
+        for target in sorted(targets):
+            cols = np.array(members_of[target])
+            cosine = np.clip(1.0 - (vectors[rows] @ vectors[cols].T).toarray(), 0.0, 1.0)
+            distance = np.minimum(features.pair_distances(rows[:, None], cols[None, :], cosine), APART).mean()
+            if distance < DISTANCE_THRESHOLD and (best is None or distance < best[0]):
+                best = (distance, target)
+        if best is None:
+            kept.append(figure)
+        else:
+            grown.setdefault(best[1], []).append(figure)
+    gained = {}
+    for target, joining in grown.items():
+        claims = sorted([pool[i] for i in members_of[target]] + [c for f in joining for c in f.claims], key=lambda c: c.order_key)
+        gained[target] = {pool[i].id for i in members_of[target]}
+        kept.append(Figure(figure_id_for(claims[0].id), claims, joining[0].block_id))
+    # Blocks reached together are one (chains of them too): each named by its smallest id.
+    parent: dict[str, str] = {}
+
+    def root(block: str) -> str:
+        while parent.get(block, block) != block:
+            block = parent[block]
+        return block
+
+    for blocks in touched.values():
+        first, *others = sorted(blocks)
+        for other in others:
+            a, b = sorted((root(first), root(other)))
+            if a != b:
+                parent[b] = a
+    merges = sorted((root(b), b) for b in parent)
+    renamed = {block_id: root(min(blocks)) for block_id, blocks in touched.items()}
+    for figure in kept:
         figure.block_id = renamed.get(figure.block_id, figure.block_id)
-    return merges
+    return kept, gained, merges
 
 
 def _count_new_words(db: sqlite_utils.Database, weights: Weights, claims: list[TracedClaim], rowids: list[int]) -> list[tuple]:
@@ -189,49 +269,3 @@ def _count_new_words(db: sqlite_utils.Database, weights: Weights, claims: list[T
     weights.through = max(rowid for _, rowid in fresh)
     added.through = weights.through - through  # (the store adds each row to the stored one)
     return list(term_rows(added))
-
-
-def _reachable_rowids(db: sqlite_utils.Database, claims: list[TracedClaim]) -> set[int]:
-    """Rowids of the stored claims whose values the ``claims`` can be compared with (a
-    superset: blocking decides which pairs it compares): those within
-    :data:`MAX_VALUE_RATIO` of one of them (the same value, for years and ranks), ranges
-    reaching one, and every claim in a physical unit of a dimension one of them is in."""
-    intervals, dimensions = [], set()
-    for claim in claims:
-        if claim.value is None:
-            continue
-        if claim.unit_factor is not None:
-            dimensions.add(dimension(claim.unit))
-            continue
-        value = claim.value
-        top = claim.value_high if claim.value_high is not None else value
-        if claim.kind in EXACT_KINDS:
-            ends = [value, value]
-        else:
-            ends = [value / MAX_VALUE_RATIO, value * MAX_VALUE_RATIO, top * MAX_VALUE_RATIO, value]
-        low, high = min(ends), max(ends)
-        intervals.append((low - abs(low) * 1e-9, high + abs(high) * 1e-9))
-    found: set[int] = set()
-    for low, high in _merged(intervals):
-        # Stored fractions ("a quarter") compare as the percentages they are.
-        for scale, kinds in ((1.0, ""), (100.0, " and kind = 'fraction'")):
-            found.update(r[0] for r in db.execute(
-                f"select rowid from claims where value between ? and ?{kinds}"
-                f" union select rowid from claims where value_high >= ? and value <= ?{kinds}",
-                [low / scale, high / scale, low / scale / MAX_VALUE_RATIO, high / scale],
-            ))  # fmt: skip
-    for name in sorted(d for d in dimensions if d):
-        units = json.dumps(sorted(units_of_dimension(name)))
-        found.update(r[0] for r in db.execute("select rowid from claims where unit in (select value from json_each(?))", [units]))
-    return found
-
-
-def _merged(intervals: list[tuple[float, float]]) -> list[tuple[float, float]]:
-    """Overlapping intervals joined."""
-    merged: list[list[float]] = []
-    for low, high in sorted(intervals):
-        if merged and low <= merged[-1][1]:
-            merged[-1][1] = max(merged[-1][1], high)
-        else:
-            merged.append([low, high])
-    return [(low, high) for low, high in merged if not (math.isnan(low) or math.isnan(high))]

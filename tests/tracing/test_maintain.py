@@ -58,11 +58,15 @@ STORY = {
 LATER = {"blog": ("2025-01-09", "Acme built its Ohio factory for just $6M, a fraction of what rivals spend.")}
 
 
-def test_a_new_article_joins_the_stored_figure_and_other_figures_stay_as_they_were(nlp, tmp_path, monkeypatch):
+@pytest.mark.parametrize("block_limit", [maintain.JOINED_LIMIT, 0], ids=["blocks re-clustered", "large blocks joined"])
+def test_a_new_article_joins_the_stored_figure_and_other_figures_stay_as_they_were(nlp, tmp_path, monkeypatch, block_limit):
     # Updates run on corpora of STORY_CORPUS articles and UPDATE_FROM_CLAIMS claims:
-    # lowered so three articles are one.
+    # lowered so three articles are one. With no block small enough to re-cluster, the
+    # new claim joins the stored figure by average linkage instead.
     monkeypatch.setattr(maintain, "STORY_CORPUS", 1)
     monkeypatch.setattr(maintain, "UPDATE_FROM_CLAIMS", 0)
+    monkeypatch.setattr(maintain, "BLOCK_LIMIT", block_limit)
+    monkeypatch.setattr(maintain, "JOINED_LIMIT", block_limit)
     folder = tmp_path / "corpus"
     write_corpus(folder, STORY)
     db_path = tmp_path / "news.db"
@@ -74,6 +78,8 @@ def test_a_new_article_joins_the_stored_figure_and_other_figures_stay_as_they_we
     monkeypatch.setattr(maintain, "update_blocks", lambda db, dirty: updates.append(update_blocks(db, dirty)))
     ingest_paths([folder], db_path, nlp=nlp)
     assert len(updates) == 1 and updates[0]["dirty"] >= 1
+    if block_limit == 0:  # only the new claims were clustered; one stored figure grew
+        assert updates[0]["region"] == updates[0]["dirty"] and updates[0]["joined"] == 1
     rows = db.query("select c.surface, c.figure_id from claims c")
     figure_of = {r["surface"]: r["figure_id"] for r in rows}
     assert figure_of["$6M"] == figure_of["$6 million"] == figure_of["$5,576,000"]

@@ -1,0 +1,47 @@
+"""Reach: the stored claims an update compares its new claims with, found through trace_postings."""
+
+import sqlite_utils
+
+from pipeline.database import write_transaction
+from pipeline.runner import ingest_paths
+from pipeline.tracing import load_claims_by_rowid
+from pipeline.tracing.reach import posting_rows, reachable_rowids
+
+from .helpers import write_corpus
+
+STORED = {
+    "factory": ("2025-01-02", "Acme said its Ohio factory cost $5.6 million to build."),
+    "far": ("2025-01-02", "Acme said its Ohio factory cost $90 million to build."),
+    "stadium": ("2025-01-02", "The city's new stadium seats 52,000 fans."),
+    "bridge": ("2025-01-03", "Repairs to the harbour bridge cost $5.8 million last spring."),
+    "range": ("2025-01-03", "Analysts put the price of a new plant at $2 million to $5 million."),
+}
+NEW = {"blog": ("2025-01-09", "The Ohio factory was built for $6 million.")}
+
+
+def test_a_new_claim_reaches_stored_claims_of_its_value_that_share_a_word_and_ranges_reaching_it(nlp, tmp_path):
+    folder = tmp_path / "corpus"
+    write_corpus(folder, STORED)
+    db_path = tmp_path / "news.db"
+    ingest_paths([folder], db_path, nlp=nlp)
+    db = sqlite_utils.Database(db_path)
+    # Every claim with a value is indexed under its words, its article and its neighbours.
+    postings = db.execute("select count(distinct claim) from trace_postings").fetchone()[0]
+    assert postings == db.execute("select count(*) from claims where value is not null").fetchone()[0]
+    write_corpus(folder, NEW)
+    ingest_paths([folder], db_path, nlp=nlp)
+    with write_transaction(db):  # its claims untraced, as an ingest leaves them for the update
+        db.execute("update claims set figure_id = null where article_id in (select id from articles where path like '%blog%')")
+    dirty = [r[0] for r in db.execute("select rowid from claims where figure_id is null")]
+    new, rowids, _ = load_claims_by_rowid(db, dirty)
+    reached = reachable_rowids(db, new, rowids) - set(rowids)
+    surfaces = {r[0] for r in db.execute(
+        "select surface from claims where rowid in (select value from json_each(?))", [str(sorted(reached))])}
+    # $5.6 million shares "factory" and "Ohio" and is within reach; $5.8 million is within
+    # reach but shares no word; $90 million shares words but is too far; the range's top
+    # reaches $6 million, so it is compared whatever it says.
+    assert "$5.6 million" in surfaces
+    assert "$2 million to $5 million" in surfaces
+    assert "$5.8 million" not in surfaces and "$90 million" not in surfaces and "52,000 fans" not in surfaces
+    # The new claims' postings are what the update adds to the index.
+    assert {claim for _, _, claim in posting_rows(new, rowids)} == set(rowids)
