@@ -12,6 +12,9 @@ import sqlite_utils
 from ..database import write_transaction
 from .schema import FIGURE_COLUMNS, MUTATION_COLUMNS, TRACE_TERM_COLUMNS, insert_sql
 
+# A claim's key stored twice (an update re-posting a dissolved figure's claims) is one row.
+INSERT_POSTING = "insert or ignore into trace_postings (term, value, claim) values (?, ?, ?)"
+
 
 def replace_figures(
     db: sqlite_utils.Database,
@@ -44,7 +47,7 @@ def replace_figures(
         db.execute("delete from trace_terms")
         db.conn.executemany(insert_sql("trace_terms", TRACE_TERM_COLUMNS), terms)
         db.execute("delete from trace_postings")
-        db.conn.executemany("insert or ignore into trace_postings (term, value, claim) values (?, ?, ?)", postings)
+        db.conn.executemany(INSERT_POSTING, postings)
 
 
 def update_figures(
@@ -78,4 +81,4 @@ def update_figures(
             " on conflict (space, term) do update set documents = documents + excluded.documents",
             counted,
         )
-        db.conn.executemany("insert or ignore into trace_postings (term, value, claim) values (?, ?, ?)", postings)
+        db.conn.executemany(INSERT_POSTING, postings)

@@ -45,8 +45,8 @@ from .vectors import context_analyzer, count_terms
 from .values import APART, DISTANCE_THRESHOLD, STORY_CORPUS, TracedClaim
 
 # Claims of the stored blocks an update re-clusters whole, at most (the smallest of those
-# new claims join first); of the other blocks it re-clusters only the figures new claims
-# join. What keeps the cost of an update bounded where long chains of close values make
+# new claims join first); of the other blocks it re-clusters at most JOINED_LIMIT claims
+# of the figures new claims join. What keeps the cost of an update bounded where long chains of close values make
 # blocks of thousands, or a batch of articles joins hundreds (at the price of exactness there).
 BLOCK_LIMIT = 2000
 # Claims of the figures new claims join in larger blocks that an update re-clusters with
@@ -109,8 +109,7 @@ def update_blocks(db: sqlite_utils.Database, dirty: list[int]) -> dict:
         "select block_id, sum(n_claims) from figures where block_id in (select value from json_each(?)) group by block_id",
         [json.dumps(sorted(set(block_of.values())))],
     ).fetchall())  # fmt: skip
-    # The smallest blocks whole, as long as they add up to BLOCK_LIMIT claims; the figures
-    # of the others are joined, not re-clustered (_join_large_figures).
+    # The smallest blocks whole, as long as they add up to BLOCK_LIMIT claims.
     whole_blocks, total = [], 0
     for block_id, size in sorted(sizes.items(), key=lambda item: (item[1], item[0])):
         if total + size > BLOCK_LIMIT:
@@ -131,12 +130,14 @@ def update_blocks(db: sqlite_utils.Database, dirty: list[int]) -> dict:
             break
         reclustered.append(figure_id)
         total += size
-    reached_large: dict[str, set[str]] = {}  # new claim id -> the figures of large blocks it reaches
+    # new claim id -> the figures of large blocks it reaches that are not re-clustered
+    reached_large: dict[str, set[str]] = {}
     for group in groups:
-        far = {f for f in (stored_figures[i - len(new)] for i in group if i >= len(new)) if block_of.get(f) in large}
+        far = {stored_figures[i - len(new)] for i in group if i >= len(new)}
+        far = {f for f in far if block_of.get(f) in large}.difference(reclustered)
         for i in group:
-            if far - set(reclustered) and i < len(new):
-                reached_large.setdefault(claims[i].id, set()).update(far - set(reclustered))
+            if far and i < len(new):
+                reached_large.setdefault(claims[i].id, set()).update(far)
     members = [r[0] for r in db.execute(
         "select c.rowid from claims c join figures f on f.id = c.figure_id"
         " where f.block_id in (select value from json_each(?)) or f.id in (select value from json_each(?))",
