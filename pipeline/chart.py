@@ -119,8 +119,9 @@ class _Layout:
     other_lane = 22  # a strip under the plot for claims stated in another unit
     labels = 72  # date, source and up to two lines of mutation under each column
 
-    def __init__(self, n_claims: int, domain: tuple[float, float]):
+    def __init__(self, n_claims: int, domain: tuple[float, float], step: int | None = None):
         self.n = n_claims
+        self.step = step or self.step
         self.low, self.high = domain
         self.width = max(560, self.left + self.step * n_claims + 16)
         self.plot_bottom = self.top + self.plot_height
@@ -231,27 +232,95 @@ def _svg_claim(index: int, claim: dict, layout: _Layout, unit: str | None) -> li
     ]
 
 
+# --------------------------------------------------------------------------- many claims
+
+# Above this many claims a chart has one column per run of consecutive claims (a summary of
+# them all) instead of one per claim: a column is 100 px, and a page should stay readable.
+CHART_COLUMNS = 60
+
+
+def run_size(n_claims: int) -> int | None:
+    """Claims per column of the chart of ``n_claims`` claims (None: one column per claim)."""
+    return -(-n_claims // CHART_COLUMNS) if n_claims > CHART_COLUMNS else None
+
+
+def _runs(claims: list[dict]) -> list[list[dict]] | None:
+    """``claims`` (in lineage order) in runs of :func:`run_size` consecutive claims (None when few)."""
+    size = run_size(len(claims))
+    return [claims[start : start + size] for start in range(0, len(claims), size)] if size else None
+
+
+def _run_tooltip(run: list[dict], first: int) -> str:
+    dates = [c["published"] for c in run if c.get("published")]
+    when = (f"{dates[0]} to {dates[-1]}" if dates[0] != dates[-1] else dates[0]) if dates else "undated"
+    classes: dict[str, int] = {}
+    for claim in run:
+        css = mutation_class(claim)
+        classes[css] = classes.get(css, 0) + 1
+    labels = {key: label for key, _, label, _ in MUTATION_CLASSES}
+    counts = "; ".join(f"{n} {labels[css]}" for css, n in sorted(classes.items(), key=lambda kv: -kv[1]))
+    articles = len({c["article_id"] for c in run})
+    return f"claims {first + 1}–{first + len(run)} ({when}), in {articles} article{'s' if articles != 1 else ''}\n{counts}"
+
+
+def _svg_run(index: int, first: int, run: list[dict], layout: _Layout, unit: str | None) -> list[str]:
+    """One column summarising a run of claims: a dot per distinct (class, height), the
+    origin ringed, a square when some claim of the run is in another unit; under it the
+    run's first date, its size and how many of its claims changed."""
+    x = layout.x(index)
+    parts = [f'<g class="run" data-first="{first + 1}" data-claims="{len(run)}">',
+             f"<title>{escape(_run_tooltip(run, first))}</title>"]  # fmt: skip
+    drawn, other_unit = set(), False
+    for claim in run:
+        css = mutation_class(claim)
+        if claim["value"] is None or claim.get("unit") != unit:
+            other_unit = True
+            continue
+        y = round(layout.y(claim["value"]))
+        if claim.get("is_origin"):
+            parts.append(f'<circle class="point origin" cx="{x}" cy="{y}" r="6" fill="{_class_colour(css)}" stroke="#f9a825" stroke-width="3"/>')
+        elif (css, y) not in drawn:
+            drawn.add((css, y))
+            parts.append(f'<circle class="point {css}" cx="{x}" cy="{y}" r="3.5" fill="{_class_colour(css)}" opacity="0.8"/>')
+    if other_unit:
+        y = layout.plot_bottom + layout.other_lane / 2 + 2
+        parts.append(f'<rect class="point other-unit" x="{x - 5}" y="{y - 5:.1f}" width="10" height="10" fill="#7f8c8d" opacity="0.6"/>')
+    changed = sum(mutation_class(c) not in ("origin", "same") for c in run)
+    top = layout.plot_bottom + layout.other_lane + 16
+    labels = [(next((c["published"] for c in run if c.get("published")), "undated"), "date"),
+              (f"{len(run)} claims", "source"), (f"{changed} changed" if changed else "", "mutation")]  # fmt: skip
+    for row, (text, css) in enumerate(labels):
+        parts.append(f'<text x="{x}" y="{top + 14 * row}" text-anchor="middle" class="{css}">{escape(text)}</text>')
+    parts.append("</g>")
+    return parts
+
+
 def lineage_chart(lineage: dict) -> Markup:
     """A figure's claims as an inline SVG: one column per claim in lineage order (the time /
-    source axis), each at its value, coloured by what changed from the origin.
+    source axis), each at its value, coloured by what changed from the origin; above
+    :data:`CHART_COLUMNS` claims, one column per run of consecutive claims, so the chart
+    summarises every claim of a figure however many there are.
 
-    Drawn on the server so the page needs no script and works offline; every point has a
-    hover text with the full detail.
+    Drawn on the server so the page needs no script and works offline; every point (every
+    run) has a hover text with the full detail.
     """
     claims, unit = lineage["claims"], lineage["unit"]
     plotted = [c for c in claims if c["value"] is not None and c.get("unit") == unit] or [
         {"value": lineage.get("canonical_value") or 0}
     ]
-    layout = _Layout(len(claims), _value_domain(plotted))
+    runs = _runs(claims)
+    # (a run's column holds a date and two short lines: narrower than a claim's)
+    layout = _Layout(len(runs), _value_domain(plotted), step=78) if runs else _Layout(len(claims), _value_domain(plotted))
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="figtrace-chart" role="img" '
         f'width="{layout.width}" height="{layout.height}" viewBox="0 0 {layout.width} {layout.height}">',
-        f"<title>{escape(lineage['subject'] or 'figure')}: {len(claims)} claims in lineage order</title>",
+        f"<title>{escape(lineage['subject'] or 'figure')}: {len(claims)} claims in lineage order"
+        f"{f', in {len(runs)} runs' if runs else ''}</title>",
         "<style>text{font:11px -apple-system,system-ui,Helvetica,Arial,sans-serif;fill:#333}"
         ".tick{fill:#777}.date{font-weight:600}.source{fill:#555}.mutation{font-weight:600}"
         ".surface{font-weight:600;fill:#111}.legend{fill:#444}</style>",
     ]
-    parts += _svg_bands(claims, layout)
+    parts += _svg_bands([{"article_id": i} for i in range(len(runs))] if runs else claims, layout)
     parts += _svg_axis(layout, unit)
     if lineage.get("canonical_value") is not None and layout.low <= lineage["canonical_value"] <= layout.high:
         y = layout.y(lineage["canonical_value"])
@@ -261,7 +330,13 @@ def lineage_chart(lineage: dict) -> Markup:
             f"{escape(format_figure(lineage['canonical_value'], unit, compact=True, digits=7))}</title></line>"
         )
     parts += _svg_legend(layout)
-    for index, claim in enumerate(claims):
-        parts += _svg_claim(index, claim, layout, unit)
+    if runs:
+        first = 0
+        for index, run in enumerate(runs):
+            parts += _svg_run(index, first, run, layout, unit)
+            first += len(run)
+    else:
+        for index, claim in enumerate(claims):
+            parts += _svg_claim(index, claim, layout, unit)
     parts.append("</svg>")
     return Markup("\n".join(parts))

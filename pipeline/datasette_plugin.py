@@ -187,13 +187,15 @@ def prepare_jinja2_environment(env):
 
 @hookimpl
 def extra_template_vars(view_name, database, table, request, datasette):
-    """On a ``figures`` row page, the figure's lineage and chart (``figtrace_figure``)."""
+    """On a ``figures`` row page, the figure's lineage (the page ``?lineage_page=N`` asks
+    for) and chart (``figtrace_figure``)."""
     if view_name != "row" or table != "figures" or request is None or "pks" not in request.url_vars:
         return {}
 
     async def inner():
         [figure_id] = urlsafe_components(request.url_vars["pks"])
-        return {"figtrace_figure": await figure_page_vars(datasette, database, figure_id)}
+        page = request.args.get("lineage_page")
+        return {"figtrace_figure": await figure_page_vars(datasette, database, figure_id, page)}
 
     return inner
 

@@ -12,7 +12,7 @@ from datasette.utils import tilde_decode, tilde_encode
 from datasette.utils.asgi import NotFound, Response
 from markupsafe import Markup, escape
 
-from .chart import _class_colour, format_figure, lineage_chart, mutation_class, source_name
+from .chart import _class_colour, format_figure, lineage_chart, mutation_class, run_size, source_name
 
 # --------------------------------------------------------------------------- pages
 
@@ -21,9 +21,24 @@ def _has_figtrace_schema(tables: list[str]) -> bool:
     return {"figures", "claims", "articles"} <= set(tables)
 
 
-async def figure_page_vars(datasette, database: str, figure_id: str) -> dict | None:
+# Claims per page of a figure's lineage table (the chart summarises them all).
+LINEAGE_PAGE = 200
+
+
+def lineage_page_number(text: str | None, pages: int) -> int:
+    """The page of the lineage asked for (``?lineage_page=N``), within 1..pages (1 when unreadable)."""
+    try:
+        number = int(text or 1)
+    except ValueError:
+        return 1
+    return min(max(number, 1), max(pages, 1))
+
+
+async def figure_page_vars(datasette, database: str, figure_id: str, page: str | None = None) -> dict | None:
     """What the figure section of a ``figures`` row page shows: the lineage (the library's,
-    so the order is the one ``analyze trace`` prints) and its chart; None when absent."""
+    so the order is the one ``analyze trace`` prints) a page of :data:`LINEAGE_PAGE` claims
+    at a time (``page``, from ``?lineage_page=``), and the chart of all its claims; None
+    when absent."""
     import sqlite_utils
 
     from .tracing import figure_lineage
@@ -42,16 +57,32 @@ async def figure_page_vars(datasette, database: str, figure_id: str) -> dict | N
     lineage = await db.execute_fn(read)
     if lineage is None:
         return None
-    for claim in lineage["claims"]:
+    claims = lineage["claims"]
+    pages = -(-len(claims) // LINEAGE_PAGE)
+    number = lineage_page_number(page, pages)
+    start = (number - 1) * LINEAGE_PAGE
+    shown = claims[start : start + LINEAGE_PAGE]
+    for claim in [*shown, lineage["origin"]]:
         claim["in_article_url"] = claim_url(datasette, database, claim["id"])
         claim["row_url"] = datasette.urls.row(database, "claims", tilde_encode(claim["id"]))
         claim["article_url"] = datasette.urls.row(database, "articles", tilde_encode(claim["article_id"]))
         claim["source_name"] = source_name(claim)
         claim["mutation_class"] = mutation_class(claim)
         claim["colour"] = _class_colour(claim["mutation_class"])
+    row_path = datasette.urls.row(database, "figures", tilde_encode(figure_id))
     return {
         "lineage": lineage,
+        "shown": shown,
+        "page": {
+            "number": number,
+            "pages": pages,
+            "first": start + 1,
+            "last": start + len(shown),
+            "previous_url": f"{row_path}?lineage_page={number - 1}#lineage" if number > 1 else None,
+            "next_url": f"{row_path}?lineage_page={number + 1}#lineage" if number < pages else None,
+        },
         "chart": lineage_chart(lineage),
+        "run_size": run_size(len(claims)),
         "canonical": format_figure(lineage["canonical_value"], lineage["unit"], compact=True, digits=7),
         "n_articles": len({c["article_id"] for c in lineage["claims"]}),
         "entities_url": datasette.urls.path(

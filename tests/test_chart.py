@@ -1,7 +1,10 @@
 """The lineage chart: a point per claim coloured by its mutation class, a domain for one claim, and compact figure labels."""
 
+import re
+
 import pytest
 
+from pipeline.chart import CHART_COLUMNS
 from pipeline.datasette_plugin import format_figure, lineage_chart, mutation_class
 
 
@@ -31,6 +34,24 @@ def test_chart_draws_each_claim_with_its_mutation():
     assert 'class="claim origin"' in svg and 'class="claim rounded"' in svg and 'class="claim credit"' in svg
     assert "&lt;$6M&gt;" in svg and "<$6M>" not in svg  # text is escaped
     assert "stroke-dasharray" in svg  # the canonical value line
+
+
+def test_chart_of_many_claims_summarises_them_in_runs():
+    claims = [chart_claim("o", 6e6, mutation=("origin",), published="2025-01-01")]
+    claims += [chart_claim(f"s{n}", 6e6, article_id=f"a{n // 4}", published=f"2025-02-{1 + n // 10:02d}") for n in range(200)]
+    claims += [chart_claim(f"r{n}", 5_576_000, mutation=("rounded",), article_id="late", published="2025-03-01") for n in range(40)]
+    claims.append(chart_claim("p", 17, unit="percent", surface="17%", mutation=("unit_changed",), article_id="late"))
+    svg = lineage_chart(lineage_of(*claims))
+    sizes = [int(n) for n in re.findall(r'<g class="run" data-first="\d+" data-claims="(\d+)">', svg)]
+    assert len(sizes) <= CHART_COLUMNS and sum(sizes) == len(claims)  # every claim, in few columns
+    assert 'class="claim' not in svg  # no per-claim columns
+    assert svg.count('class="point origin"') == 1
+    # one dot per run for the rounded claims (all at one value): runs of sizes[0] claims
+    assert svg.count('class="point rounded"') == len({i // sizes[0] for i in range(201, 241)})
+    assert svg.count('class="point other-unit"') == 1  # the 17% restatement's run
+    first_run = re.search(r'<g class="run" data-first="1".*?</g>', svg, re.S).group(0)
+    assert "claims 1–5 (2025-01-01 to 2025-02-01), in 2 articles" in first_run and "4 same, reworded or other subject; 1 origin" in first_run and "1 changed" not in first_run
+    assert int(re.search(r'width="(\d+)"', svg).group(1)) < 100 * CHART_COLUMNS + 200
 
 
 def test_chart_of_a_single_claim_has_a_domain():

@@ -27,6 +27,31 @@ def test_figure_page_shows_chart_and_lineage(datasette, db):
     assert f"/-/figtrace/claim/news/{lineage['origin']['id']}#claim" in text
 
 
+def lineage_rows(text):
+    table = text[text.index('class="rows-and-columns figtrace-lineage"') :]
+    return re.findall(r'<tr class="[^"]*">\s*<td><a href="[^"]*">(\d+)</a>', table[: table.index("</table>")])
+
+
+def test_figure_page_pages_its_lineage_and_charts_every_claim(datasette, db, monkeypatch):
+    monkeypatch.setattr("pipeline.pages.LINEAGE_PAGE", 3)
+    figure_id = v3_training_cost(db)
+    claims = figure_lineage(db, figure_id)["claims"]
+    assert len(claims) > 6  # three pages at least
+    pages = -(-len(claims) // 3)
+    first = get(datasette, f"/news/figures/{figure_id}").text
+    assert lineage_rows(first) == ["1", "2", "3"]
+    assert f"Claims 1–3 of {len(claims)} (page 1 of {pages})" in first
+    assert f'href="/news/figures/{figure_id}?lineage_page=2#lineage" rel="next"' in first and 'rel="prev"' not in first
+    assert first.count('class="point"') == len(claims)  # the chart still draws every claim
+    second = get(datasette, f"/news/figures/{figure_id}?lineage_page=2").text
+    assert lineage_rows(second) == ["4", "5", "6"] and 'rel="prev"' in second
+    last = get(datasette, f"/news/figures/{figure_id}?lineage_page={pages}").text
+    assert lineage_rows(last)[-1] == str(len(claims)) and 'rel="next"' not in last
+    # a page past the end, or unreadable, shows the nearest page rather than an empty table
+    assert lineage_rows(get(datasette, f"/news/figures/{figure_id}?lineage_page=999").text) == lineage_rows(last)
+    assert lineage_rows(get(datasette, f"/news/figures/{figure_id}?lineage_page=abc").text) == ["1", "2", "3"]
+
+
 def test_other_rows_keep_the_default_page(datasette, db):
     article_id = db.execute("select id from articles limit 1").fetchone()[0]
     page = get(datasette, f"/news/articles/{article_id}")
