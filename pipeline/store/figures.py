@@ -18,32 +18,34 @@ INSERT_POSTING = "insert or ignore into trace_postings (term, value, claim) valu
 
 def replace_figures(
     db: sqlite_utils.Database,
-    figure_rows: list[tuple],
-    mutation_rows: list[tuple],
-    assignments: list[tuple[str, str]],
+    batches: Iterable[tuple[list[tuple], list[tuple], list[tuple[str, str]]]],
     terms: Iterable[tuple[str, str, int]] = (),
     postings: Iterable[tuple[int, float, int]] = (),
 ) -> None:
-    """Replace every figure and mutation with these rows (in :data:`FIGURE_COLUMNS` and
-    :data:`MUTATION_COLUMNS` order), point each claim at its figure (``assignments``:
-    (figure id, claim id); a claim in none gets null) and store the word counts they were
-    weighed by (``terms``: rows of ``trace_terms``) and the claims' index (``postings``:
-    rows of ``trace_postings``, which may be an iterator), in one transaction."""
+    """Replace every figure and mutation with the rows of ``batches``, in one transaction.
+    Each batch is (figure rows, mutation rows, assignments): rows in :data:`FIGURE_COLUMNS`
+    and :data:`MUTATION_COLUMNS` order, and (figure id, claim id) pairs; a claim in no
+    figure gets null. Also stores the word counts the figures were weighed by (``terms``:
+    rows of ``trace_terms``) and the claims' index (``postings``: rows of
+    ``trace_postings``). ``batches`` and ``postings`` may be iterators, written as they
+    come: a million claims' rows are never held at once."""
     with write_transaction(db):
         # Figures are replaced whole while claims still point at them: checked at commit.
         db.execute("PRAGMA defer_foreign_keys = ON")
-        stored = dict(db.execute("select id, figure_id from claims").fetchall())
         db.execute("delete from mutations")
         db.execute("delete from figures")
-        db.conn.executemany(insert_sql("figures", FIGURE_COLUMNS), figure_rows)
-        db.conn.executemany(insert_sql("mutations", MUTATION_COLUMNS), mutation_rows)
+        db.execute("create temp table if not exists figure_of (claim_id text primary key, figure_id text) without rowid")
+        db.execute("delete from temp.figure_of")
+        for figure_rows, mutation_rows, assignments in batches:
+            db.conn.executemany(insert_sql("figures", FIGURE_COLUMNS), figure_rows)
+            db.conn.executemany(insert_sql("mutations", MUTATION_COLUMNS), mutation_rows)
+            db.conn.executemany("insert into temp.figure_of (figure_id, claim_id) values (?, ?)", assignments)
         # Only the claims whose figure changed are written.
-        assigned = {claim_id: figure_id for figure_id, claim_id in assignments}
-        db.conn.executemany(
-            "update claims set figure_id = ? where id = ?",
-            [(assigned.get(claim_id), claim_id) for claim_id, figure_id in stored.items()
-             if assigned.get(claim_id) != figure_id],
-        )  # fmt: skip
+        db.execute(
+            "update claims set figure_id = (select figure_id from temp.figure_of f where f.claim_id = claims.id)"
+            " where figure_id is not (select figure_id from temp.figure_of f where f.claim_id = claims.id)"
+        )
+        db.execute("delete from temp.figure_of")
         db.execute("delete from trace_terms")
         db.conn.executemany(insert_sql("trace_terms", TRACE_TERM_COLUMNS), terms)
         db.execute("delete from trace_postings")

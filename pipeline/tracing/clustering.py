@@ -248,7 +248,7 @@ def context_vectors(claims: list[TracedClaim], counts: TermCounts | None = None)
 
 def _context_weighed(claims: list[TracedClaim], counts: TermCounts | None):
     analyze = context_analyzer()
-    return weigh([analyze(context_document(c)) for c in claims], counts, sublinear=True)
+    return weigh((analyze(context_document(c)) for c in claims), counts, sublinear=True)
 
 
 @dataclass

@@ -158,7 +158,13 @@ def figures_in_blocks(
 _CLAIM_SELECT = """
     select c.id, c.article_id, c.surface, c.start_char, c.value, c.value_low, c.value_high,
            c.unit, c.qualifier, c.qualifier_cue, c.kind, c.subject, c.attributed_to,
-           c.context, c.sentence_id, coalesce(s.text, '') as sentence,
+           c.context, c.sentence_id,
+           -- a sentence's text serves to compare the claims it states together
+           -- (restatements) and stands in for a missing context: a claim alone in its
+           -- sentence, with a context, needs none (and a million claims hold less)
+           case when c.context != '' and not exists (select 1 from claims o where
+                o.sentence_id = c.sentence_id and o.rowid != c.rowid) then ''
+                else coalesce(s.text, '') end as sentence,
            coalesce(s.start_char, c.start_char) as sentence_start, a.path, a.title, a.published,
            c.scope, c.rowid, c.figure_id
     from claims c
@@ -216,17 +222,23 @@ def _read_claims(db, where: str, params: list, mention_where: str, mention_param
         named.setdefault(article_id, {})[entity_id] = None
     story = {article_id: tuple(names) for article_id, names in named.items()}
     # Rows read one at a time, and the strings that repeat (an article's path, title and
-    # date; a sentence shared by its claims) kept once: every claim is held at once.
+    # date; a sentence shared by its claims) kept once: every claim is held at once. A
+    # claim's own strings (id, surface, context) are not looked up: they rarely repeat.
     shared: dict[str, str] = {}
     claims, rowids, figure_ids = [], [], []
     for row in db.execute(f"{_CLAIM_SELECT} {where}", params):  # the columns of TracedClaim, in order
-        claim = TracedClaim(*(shared.setdefault(v, v) if type(v) is str else v for v in row[:-2]))
+        claim = TracedClaim(*(shared.setdefault(v, v) if type(v) is str and n not in _OWN_COLUMNS else v
+                              for n, v in enumerate(row[:-2])))  # fmt: skip
         claim.entities = entities.get(claim.sentence_id, [])
         claim.story = story.get(claim.article_id, ())
         claims.append(claim)
         rowids.append(row[-2])
         figure_ids.append(row[-1])
     return claims, rowids, figure_ids
+
+
+# Columns of _CLAIM_SELECT that are the claim's own (not shared with other claims).
+_OWN_COLUMNS = frozenset({0, 2, 13})  # id, surface, context
 
 
 def figures_are_stale(db: sqlite_utils.Database) -> bool:
@@ -241,14 +253,25 @@ def rebuild_figures(db: sqlite_utils.Database) -> int:
     claims, rowids, _ = _read_claims(db, "", [], "", [])
     figures, weights = figures_in_blocks(claims)
     weights.through = db.execute("select coalesce(max(rowid), 0) from claims").fetchone()[0]
-    figure_rows, mutation_rows, assignments = [], [], []
-    for figure in figures:
-        row, mutations = figure.rows()
-        figure_rows.append(row)
-        mutation_rows.extend(mutations)
-        assignments.extend((figure.id, claim.id) for claim in figure.claims)
-    replace_figures(db, figure_rows, mutation_rows, assignments, term_rows(weights), posting_rows(claims, rowids))
+    replace_figures(db, figure_batches(figures), term_rows(weights), posting_rows(claims, rowids))
     return len(figures)
+
+
+# Figures whose rows are made and written at once by a rebuild.
+FIGURE_BATCH = 2_000
+
+
+def figure_batches(figures: list[Figure]):
+    """The figures' rows for :func:`~pipeline.store.replace_figures`, :data:`FIGURE_BATCH`
+    figures at a time: (figure rows, mutation rows, (figure id, claim id) assignments)."""
+    for start in range(0, len(figures), FIGURE_BATCH):
+        figure_rows, mutation_rows, assignments = [], [], []
+        for figure in figures[start : start + FIGURE_BATCH]:
+            row, mutations = figure.rows()
+            figure_rows.append(row)
+            mutation_rows.extend(mutations)
+            assignments.extend((figure.id, claim.id) for claim in figure.claims)
+        yield figure_rows, mutation_rows, assignments
 
 
 # The row of ``trace_terms`` holding the last claim rowid whose words are counted.

@@ -54,6 +54,11 @@ BLOCK_LIMIT = 2000
 # linkage. The budget that keeps B-cubed agreement with a rebuild above 0.99 on the
 # densest corpus measured (benchmarks/figures_order.py) while an update stays seconds.
 JOINED_LIMIT = 8000
+# Stored claims found through context words that an update compares each new claim with,
+# at most: those sharing the most of its words by weight (see reach.reachable_rowids).
+# Where common words are shared by most of a large corpus, the rest are the claims a new
+# claim was never going to be one figure with, and reading them was most of an update.
+REACH_PER_CLAIM = 200
 # Claims below which figures are always rebuilt: a rebuild takes seconds there and gives
 # the canonical figures whatever order the articles came in (updates pay off beyond).
 UPDATE_FROM_CLAIMS = 10_000
@@ -95,7 +100,8 @@ def update_blocks(db: sqlite_utils.Database, dirty: list[int]) -> dict:
     known: dict = {}
     new, new_rowids, _ = load_claims_by_rowid(db, dirty, known)
     counted = _count_new_words(db, weights, new, new_rowids)
-    stored, _, stored_figures = load_claims_by_rowid(db, reachable_rowids(db, new, new_rowids) - set(new_rowids), known)
+    reached = reachable_rowids(db, new, new_rowids, weights.context, REACH_PER_CLAIM)
+    stored, _, stored_figures = load_claims_by_rowid(db, reached - set(new_rowids), known)
     claims = new + stored
     is_new = np.array([True] * len(new) + [False] * len(stored), dtype=bool)
     vectors, _ = _context_weighed(claims, weights.context)

@@ -26,7 +26,7 @@ import sqlite_utils
 
 from .distance import context_document
 from .values import MAX_VALUE_RATIO, TracedClaim
-from .vectors import context_analyzer
+from .vectors import TermCounts, context_analyzer
 
 # Claims tokenized at once while writing postings (what is held beside them).
 POSTING_CHUNK = 20_000
@@ -43,10 +43,17 @@ def comparable_value(claim: TracedClaim) -> float | None:
 def posting_keys(claim: TracedClaim, terms: Iterable[str]) -> set[int]:
     """The keys a claim is indexed under: its context terms (``terms``, as the context
     analyzer gives them), its article and the values stated beside it."""
-    keys = {zlib.crc32(term.encode()) for term in terms}
-    keys.add(zlib.crc32(f"article {claim.article_id}".encode()))
-    keys.update(zlib.crc32(f"costated {key}".encode()) for key in claim.costated)
-    return keys
+    return set(_keyed_terms(claim, terms))
+
+
+def _keyed_terms(claim: TracedClaim, terms: Iterable[str]) -> dict[int, str | None]:
+    """:func:`posting_keys` with the context term of each key (None: an article or a
+    co-stated value, which blocking links by whatever words say)."""
+    keyed: dict[int, str | None] = {zlib.crc32(term.encode()): term for term in terms}
+    keyed[zlib.crc32(f"article {claim.article_id}".encode())] = None
+    for key in claim.costated:
+        keyed[zlib.crc32(f"costated {key}".encode())] = None
+    return keyed
 
 
 def posting_rows(claims: list[TracedClaim], rowids: list[int]) -> Iterator[tuple[int, float, int]]:
@@ -63,13 +70,20 @@ def posting_rows(claims: list[TracedClaim], rowids: list[int]) -> Iterator[tuple
         yield from rows
 
 
-def reachable_rowids(db: sqlite_utils.Database, claims: list[TracedClaim], rowids: list[int]) -> set[int]:
-    """Rowids of the stored claims the ``claims`` (of ``rowids``) may link to: a superset of
-    those blocking links them to (see the module's docstring), the claims themselves
-    included."""
+def reachable_rowids(
+    db: sqlite_utils.Database, claims: list[TracedClaim], rowids: list[int],
+    counts: TermCounts | None = None, per_claim: int | None = None,
+) -> set[int]:
+    """Rowids of the stored claims the ``claims`` (of ``rowids``) may link to, the claims
+    themselves included: a superset of those blocking links them to (see the module's
+    docstring). With ``per_claim``, the claims found through context words are, for each
+    new claim, only the ``per_claim`` that share the most of its words by weight (idf by
+    ``counts``, as the new claim's TF-IDF row weighs them): where common words are shared
+    by tens of thousands of claims, those that share its rare words are the ones it can
+    be one figure with (claims of its article and of a value stated beside it are all found)."""
     analyze = context_analyzer()
     probes = []
-    for claim in claims:
+    for number, claim in enumerate(claims):
         value = comparable_value(claim)
         if value is None:
             continue
@@ -77,15 +91,24 @@ def reachable_rowids(db: sqlite_utils.Database, claims: list[TracedClaim], rowid
         ends = [value / MAX_VALUE_RATIO, value * MAX_VALUE_RATIO, top * MAX_VALUE_RATIO, value]
         low, high = min(ends), max(ends)
         low, high = low - abs(low) * 1e-9, high + abs(high) * 1e-9
-        probes.extend((key, low, high) for key in posting_keys(claim, analyze(context_document(claim))))
+        keyed = _keyed_terms(claim, analyze(context_document(claim)))
+        words = [term for term in keyed.values() if term is not None]
+        weight = dict(zip(words, _word_weights(words, counts)))
+        probes.extend((number, key, low, high, None if term is None else weight[term]) for key, term in keyed.items())
     found = set(rowids)
-    db.execute("create temp table if not exists reach_probes (key integer, low real, high real)")
+    db.execute("create temp table if not exists reach_probes (probe integer, key integer, low real, high real, weight real)")
     db.execute("delete from temp.reach_probes")
-    db.conn.executemany("insert into temp.reach_probes values (?, ?, ?)", probes)
-    found.update(r[0] for r in db.execute(
-        "select distinct p.claim from temp.reach_probes q"
-        " join trace_postings p on p.term = q.key and p.value between q.low and q.high"
-    ))  # fmt: skip
+    db.conn.executemany("insert into temp.reach_probes values (?, ?, ?, ?, ?)", probes)
+    join = "from temp.reach_probes q join trace_postings p on p.term = q.key and p.value between q.low and q.high"
+    if per_claim is None:
+        found.update(r[0] for r in db.execute(f"select distinct p.claim {join}"))
+    else:
+        found.update(r[0] for r in db.execute(f"select distinct p.claim {join} where q.weight is null"))
+        found.update(r[0] for r in db.execute(
+            f"select claim from (select p.claim, row_number() over (partition by q.probe order by sum(q.weight) desc,"
+            f" p.claim) as rank {join} where q.weight is not null group by q.probe, p.claim) where rank <= ?",
+            [per_claim],
+        ))  # fmt: skip
     db.execute("delete from temp.reach_probes")
     found.update(_ranges_reaching(db, claims))
     found.update(r[0] for r in db.execute(
@@ -94,6 +117,15 @@ def reachable_rowids(db: sqlite_utils.Database, claims: list[TracedClaim], rowid
         [json.dumps(sorted(rowids))],
     ))  # fmt: skip
     return found
+
+
+def _word_weights(words: list[str], counts: TermCounts | None) -> list[float]:
+    """Each word's weight in its claim's context row (sublinear tf is 1 for words said once:
+    the idf, by ``counts``, over the row's norm); equal weights without counts."""
+    if not words:
+        return []
+    idf = counts.idf(words) if counts is not None else np.ones(len(words))
+    return (idf / np.linalg.norm(idf)).tolist()
 
 
 def _ranges_reaching(db: sqlite_utils.Database, claims: list[TracedClaim]) -> set[int]:

@@ -5,6 +5,8 @@ corpus does, not as the few claims it loads would)."""
 
 from __future__ import annotations
 
+from array import array
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -52,35 +54,47 @@ def context_analyzer():
     return TfidfVectorizer(stop_words="english", token_pattern=r"(?u)\b[^\W\d][\w-]+\b").build_analyzer()
 
 
-def weigh(documents: list[list[str]], counts: TermCounts | None = None, sublinear: bool = False):
+def weigh(documents: Iterable[list[str]], counts: TermCounts | None = None, sublinear: bool = False):
     """Term lists as TF-IDF rows of unit length (a sparse matrix whose product with its
     transpose is the documents' cosine similarities) and the counts they were weighed by:
     ``counts`` when given, else those of ``documents`` themselves (as scikit-learn's
-    ``TfidfVectorizer`` fits them). ``sublinear``: term frequency as 1 + log(tf)."""
+    ``TfidfVectorizer`` fits them). ``sublinear``: term frequency as 1 + log(tf).
+
+    ``documents`` may be an iterator: each term list is dropped once counted, so a
+    million claims' contexts are never held as lists of strings, only as the matrix.
+    Columns are the terms in sorted order."""
     from scipy.sparse import csr_matrix
     from sklearn.preprocessing import normalize
 
-    vocabulary = sorted({t for doc in documents for t in doc})
-    column = {t: n for n, t in enumerate(vocabulary)}
-    indptr, indices, data = [0], [], []
+    # Columns numbered as terms are first seen, then renumbered in term order.
+    column: dict[str, int] = {}
+    indptr, indices, frequencies = array("q", [0]), array("q"), array("d")
     for doc in documents:
         tf: dict[int, int] = {}
         for t in doc:
-            c = column[t]
+            c = column.setdefault(t, len(column))
             tf[c] = tf.get(c, 0) + 1
-        for c in sorted(tf):
-            indices.append(c)
-            data.append(tf[c])
+        indices.extend(tf)
+        frequencies.extend(tf.values())
         indptr.append(len(indices))
+    vocabulary = sorted(column)
+    renumbered = np.empty(len(column), dtype=np.int64)
+    renumbered[[column[t] for t in vocabulary]] = np.arange(len(vocabulary))
+    del column
+    columns = renumbered[np.frombuffer(indices, dtype=np.int64)] if len(indices) else np.zeros(0, dtype=np.int64)
+    del indices
     matrix = csr_matrix(
-        (np.array(data, dtype=float), np.array(indices, dtype=np.int64), np.array(indptr, dtype=np.int64)),
-        shape=(len(documents), max(len(vocabulary), 1)),
+        (np.frombuffer(frequencies, dtype=float).copy(), columns, np.frombuffer(indptr, dtype=np.int64).copy()),
+        shape=(len(indptr) - 1, max(len(vocabulary), 1)),
     )
+    matrix.sort_indices()
     if counts is None:
-        counts = count_terms(documents)
+        # A term is in a row at most once: its column's count of rows is its document count.
+        documents_with = np.bincount(matrix.indices, minlength=len(vocabulary))
+        counts = TermCounts(matrix.shape[0], dict(zip(vocabulary, documents_with.tolist())))
     if sublinear:
         np.log(matrix.data, matrix.data)
         matrix.data += 1
     if vocabulary:
         matrix.data *= counts.idf(vocabulary)[matrix.indices]
-    return normalize(matrix, copy=False), counts
+    return (normalize(matrix, copy=False) if matrix.shape[0] else matrix), counts

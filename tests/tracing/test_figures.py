@@ -133,6 +133,57 @@ def test_rebuild_writes_the_same_figures_again_and_clears_figures_of_claims_left
 
 
 
+def test_rebuild_in_batches_of_one_figure_writes_what_one_batch_does(demo_db, tmp_path, monkeypatch):
+    import shutil
+
+    db_path = tmp_path / "news.db"
+    shutil.copy(demo_db[0], db_path)
+    db = sqlite_utils.Database(db_path)
+    dump = lambda: [list(db.query(f"select * from {t} order by id")) for t in ("figures", "mutations", "claims")]  # noqa: E731
+    before = dump()
+    db.execute("pragma foreign_keys = off")
+    with db.conn:  # claims pointing nowhere, figures and mutations gone: all is rewritten
+        db.execute("update claims set figure_id = null")
+        db.execute("delete from mutations")
+        db.execute("delete from figures")
+    monkeypatch.setattr("pipeline.tracing.figures.FIGURE_BATCH", 1)
+    assert rebuild_figures(db) == len(before[0])
+    assert dump() == before
+
+
+def test_a_sentence_text_is_kept_only_where_tracing_reads_it(tmp_path):
+    from pipeline.tracing import load_claims
+
+    db, _ = ingest_corpus_without_nlp(tmp_path)
+    by_surface = {c.surface: c for c in load_claims(db)}
+    # a claim alone in its sentence reads its context, not the sentence
+    assert by_surface["$9 million"].sentence == "" and by_surface["$9 million"].context
+    # claims stated together keep it: what lies between them tells a restatement
+    assert "or nearly" in by_surface["17%"].sentence and by_surface["$600 billion"].sentence == by_surface["17%"].sentence
+    # a claim with no context falls back on its sentence
+    assert by_surface["40 GPUs"].sentence == "Acme bought 40 GPUs."
+
+
+def ingest_corpus_without_nlp(tmp_path):
+    """A tiny store written directly: one sentence with one claim, one with two, one claim with no context."""
+    from pipeline.store import open_db
+
+    db = open_db(tmp_path / "news.db")
+    db.execute("insert into runs (id, started_at, status) values (1, '2025-01-01', 'finished')")
+    db.execute("insert into articles (id, path, title, published, content_hash, text, run_id) values ('a', 'a.txt', 'a', null, 'h', '', 1)")
+    sentences = [("s1", "Acme raised $9 million."), ("s2", "Shares lost 17%, or nearly $600 billion."), ("s3", "Acme bought 40 GPUs.")]
+    for n, (sid, text) in enumerate(sentences):
+        db.execute("insert into sentences (id, article_id, position, text, start_char, end_char) values (?, 'a', ?, ?, ?, ?)",
+                   [sid, n, text, 100 * n, 100 * n + len(text)])  # fmt: skip
+    claims = [("c1", "s1", "$9 million", 9e6, "USD", "money", "acme raise"), ("c2", "s2", "17%", 17, "percent", "percent", "share lose"),
+              ("c3", "s2", "$600 billion", 6e11, "USD", "money", "share lose"), ("c4", "s3", "40 GPUs", 40, "GPU", "count", None)]  # fmt: skip
+    for cid, sid, surface, value, unit, kind, context in claims:
+        db.execute("insert into claims (id, article_id, sentence_id, surface, start_char, end_char, value, unit, qualifier, kind, context)"
+                   " values (?, 'a', ?, ?, 0, 1, ?, ?, 'exact', ?, ?)", [cid, sid, surface, value, unit, kind, context])  # fmt: skip
+    db.conn.commit()
+    return db, None
+
+
 def test_origin_certainty_from_the_dates_of_the_articles_stating_a_figure():
     from pipeline.tracing import origin_certainty, origin_note
 

@@ -45,3 +45,35 @@ def test_a_new_claim_reaches_stored_claims_of_its_value_that_share_a_word_and_ra
     assert "$5.8 million" not in surfaces and "$90 million" not in surfaces and "52,000 fans" not in surfaces
     # The new claims' postings are what the update adds to the index.
     assert {claim for _, _, claim in posting_rows(new, rowids)} == set(rowids)
+
+
+def test_a_capped_reach_keeps_the_claims_sharing_the_rarest_words_and_all_of_its_article(nlp, tmp_path):
+    from pipeline.tracing.figures import stored_weights
+
+    folder = tmp_path / "corpus"
+    # Many stored claims of a reachable value share only the common "Acme" and "cost";
+    # one shares the rare "Ohio" and "factory" too.
+    common = {f"acme{n}": ("2025-01-02", f"Acme said unit {n} of its business cost ${5.5 + n / 100:.2f} million.") for n in range(6)}
+    write_corpus(folder, {**common, "factory": STORED["factory"]})
+    db_path = tmp_path / "news.db"
+    ingest_paths([folder], db_path, nlp=nlp)
+    db = sqlite_utils.Database(db_path)
+    write_corpus(folder, {"blog": ("2025-01-09", "Acme's Ohio factory cost $6 million, its owner said. Roads took $6.1 million more.")})
+    ingest_paths([folder], db_path, nlp=nlp)
+    with write_transaction(db):  # $6 million new (an update indexes it once traced); the rest of its article stored
+        db.execute("update claims set figure_id = null where value = 6e6")
+        db.execute("delete from trace_postings where claim in (select rowid from claims where value = 6e6)")
+    dirty = [r[0] for r in db.execute("select rowid from claims where figure_id is null")]
+    new, rowids, _ = load_claims_by_rowid(db, dirty)
+
+    def surfaces(rowids_found):
+        return {r[0] for r in db.execute(
+            "select surface from claims where rowid in (select value from json_each(?))", [str(sorted(rowids_found))])}
+
+    counts = stored_weights(db).context
+    everything = surfaces(reachable_rowids(db, new, rowids, counts))
+    assert {"$5.6 million", "$5.50 million", "$5.55 million"} <= everything  # uncapped: all that share a word
+    capped = surfaces(reachable_rowids(db, new, rowids, counts, per_claim=1))
+    assert "$5.6 million" in capped  # the one sharing the rare words
+    assert not capped & {f"${5.5 + n / 100:.2f} million" for n in range(6)}
+    assert "$6.1 million" in capped  # a claim of its own article (sharing no word) is always compared

@@ -1,0 +1,49 @@
+"""Vectors: TF-IDF rows weighed as scikit-learn weighs them, from lists or from a stream of term lists, and counts that add up."""
+
+import numpy as np
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from pipeline.tracing.vectors import TermCounts, count_terms, weigh
+
+DOCUMENTS = [
+    ["acme", "raise", "fund", "fund"],
+    ["acme", "factory", "ohio"],
+    ["ohio", "factory", "cost", "cost", "cost"],
+    [],
+    ["bridge"],
+]
+
+
+def sklearn_rows(documents, sublinear):
+    vectorizer = TfidfVectorizer(analyzer=lambda doc: doc, sublinear_tf=sublinear)
+    return vectorizer.fit_transform(documents).toarray(), sorted(vectorizer.vocabulary_, key=vectorizer.vocabulary_.get)
+
+
+def test_weigh_matches_scikit_learn_from_a_stream_of_term_lists():
+    for sublinear in (False, True):
+        expected, vocabulary = sklearn_rows(DOCUMENTS, sublinear)
+        # a generator: each term list is seen once and dropped
+        matrix, counts = weigh((list(doc) for doc in DOCUMENTS), sublinear=sublinear)
+        assert np.allclose(matrix.toarray(), expected, atol=1e-12)
+        assert matrix.has_sorted_indices  # columns are the terms in sorted order
+        assert counts.documents == len(DOCUMENTS) and counts.counts == count_terms(DOCUMENTS).counts
+        assert sorted(counts.counts) == vocabulary
+
+
+def test_weigh_by_stored_counts_uses_them_not_the_documents():
+    corpus = TermCounts(100, {"acme": 90, "ohio": 1})
+    matrix, counts = weigh(iter([["acme", "ohio"]]), corpus)
+    assert counts is corpus
+    acme, ohio = matrix.toarray()[0]  # sorted: acme, ohio
+    assert ohio > 3 * acme  # the rare word weighs more
+
+
+def test_weigh_of_no_documents_is_an_empty_matrix():
+    matrix, counts = weigh(iter([]))
+    assert matrix.shape[0] == 0 and counts.documents == 0 and counts.counts == {}
+
+
+def test_counts_add_up():
+    counts = count_terms(DOCUMENTS[:2])
+    counts.add(count_terms(DOCUMENTS[2:]))
+    assert counts == count_terms(DOCUMENTS)
