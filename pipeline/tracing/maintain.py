@@ -218,17 +218,18 @@ def _join_large_figures(
         rows = np.arange(start, start + len(figure.claims))
         start += len(figure.claims)
         touched.setdefault(figure.block_id, set()).update(block_of[t] for t in targets)
-        best = None
-        for target in sorted(targets):
-            cols = np.array(members_of[target])
-            cosine = np.clip(1.0 - (vectors[rows] @ vectors[cols].T).toarray(), 0.0, 1.0)
-            distance = np.minimum(features.pair_distances(rows[:, None], cols[None, :], cosine), APART).mean()
-            if distance < DISTANCE_THRESHOLD and (best is None or distance < best[0]):
-                best = (distance, target)
-        if best is None:
-            kept.append(figure)
+        # Every target's members at once: one distance computation per asking figure.
+        ordered = sorted(targets)
+        sizes = np.array([len(members_of[t]) for t in ordered])
+        cols = np.concatenate([members_of[t] for t in ordered])
+        cosine = np.clip(1.0 - (vectors[rows] @ vectors[cols].T).toarray(), 0.0, 1.0)
+        distances = np.minimum(features.pair_distances(rows[:, None], cols[None, :], cosine), APART)
+        means = np.add.reduceat(distances.sum(axis=0), np.cumsum(sizes) - sizes) / (sizes * len(rows))
+        best = int(np.argmin(means))  # (the first of equal means: targets in id order)
+        if means[best] < DISTANCE_THRESHOLD:
+            grown.setdefault(ordered[best], []).append(figure)
         else:
-            grown.setdefault(best[1], []).append(figure)
+            kept.append(figure)
     gained = {}
     for target, joining in grown.items():
         claims = sorted([pool[i] for i in members_of[target]] + [c for f in joining for c in f.claims], key=lambda c: c.order_key)
