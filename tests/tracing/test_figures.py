@@ -151,6 +151,34 @@ def test_rebuild_in_batches_of_one_figure_writes_what_one_batch_does(demo_db, tm
     assert dump() == before
 
 
+def test_a_rebuild_stopped_while_it_writes_leaves_the_figures_as_they_were(demo_db, tmp_path, monkeypatch):
+    import shutil
+
+    from pipeline.tracing.figures import Figure
+
+    db_path = tmp_path / "news.db"
+    shutil.copy(demo_db[0], db_path)
+    db = sqlite_utils.Database(db_path)
+    dump = lambda: [list(db.query(f"select * from {t} order by {key}"))  # noqa: E731
+                    for t, key in (("figures", "id"), ("mutations", "id"), ("claims", "id"), ("trace_postings", "term, value, claim"))]
+    before = dump()
+    real, made = Figure.rows, []
+
+    def rows_then_stop(self):
+        if len(made) == 30:  # past the first batch of 4: rows of earlier batches are written
+            raise KeyboardInterrupt
+        made.append(self.id)
+        return real(self)
+
+    monkeypatch.setattr("pipeline.tracing.figures.FIGURE_BATCH", 4)
+    monkeypatch.setattr(Figure, "rows", rows_then_stop)
+    with pytest.raises(KeyboardInterrupt):
+        rebuild_figures(db)
+    assert dump() == before
+    monkeypatch.setattr(Figure, "rows", real)
+    assert rebuild_figures(db) == len(before[0]) and dump() == before  # and a rerun completes
+
+
 def test_a_sentence_text_is_kept_only_where_tracing_reads_it(tmp_path):
     from pipeline.tracing import load_claims
 
