@@ -106,6 +106,15 @@ def ingest(paths, db_path, model, batch_size, max_bytes, workers, dask_local, da
     def on_lock_wait():
         click.echo(f"waiting for another ingest to finish writing {db_path} ...", err=True)
 
+    stages = _StageBars() if show_progress else None
+
+    def on_figures(stage, done, total):
+        nonlocal bar
+        if bar is not None:  # the files are all stored: their bar gives way to the figures'
+            bar.__exit__(None, None, None)
+            bar = None
+        stages(stage, done, total)
+
     # Outside the try: the progress bar is closed before a database error's line.
     with _database_errors(db_path):
         try:
@@ -123,12 +132,15 @@ def ingest(paths, db_path, model, batch_size, max_bytes, workers, dask_local, da
                 on_start=on_start,
                 on_file=on_file,
                 on_lock_wait=on_lock_wait,
+                on_figures=on_figures if stages else None,
             )
         except (ModelNotFoundError, BackendUnavailable) as error:
             raise click.ClickException(str(error)) from error
         finally:
             if bar is not None:
                 bar.__exit__(None, None, None)
+            if stages:
+                stages.close()
     click.echo(f"{summary.line()} -> {db_path}", err=True)
     sys.exit(1 if summary.errors else 0)
 
@@ -232,7 +244,8 @@ def figures(db_path, limit):
 
 @cli.command(short_help="Recompute every figure from the stored claims.")
 @db_option
-def rebuild(db_path):
+@click.option("--progress/--no-progress", default=None, help="Show progress bars (default: when stderr is a terminal).")
+def rebuild(db_path, progress):
     """Recompute every figure from the stored claims, as one run over them all would.
 
     After each ingest figures are updated at the cost of what changed: new claims join
@@ -247,9 +260,41 @@ def rebuild(db_path):
     """
     from .runner import rebuild_database
 
-    with _database_errors(db_path):
-        done = rebuild_database(db_path, on_lock_wait=lambda: click.echo(f"waiting for another ingest to finish writing {db_path} ...", err=True))
+    show_progress = sys.stderr.isatty() if progress is None else progress
+    bars = _StageBars() if show_progress else None
+    try:
+        with _database_errors(db_path):
+            done = rebuild_database(
+                db_path,
+                on_lock_wait=lambda: click.echo(f"waiting for another ingest to finish writing {db_path} ...", err=True),
+                progress=bars,
+            )
+    finally:
+        if bars:
+            bars.close()
     click.echo(f"{done.figures:,} figures from {done.claims:,} claims in {done.seconds:.1f}s -> {db_path}")
+
+
+class _StageBars:
+    """A progress bar per stage of long work, each closed when the next begins (called as
+    progress(stage, done, total))."""
+
+    def __init__(self):
+        self.stage, self.bar, self.done = None, None, 0
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if stage != self.stage:
+            self.close()
+            self.stage, self.done = stage, 0
+            self.bar = click.progressbar(length=max(total, 1), label=stage, file=sys.stderr, show_pos=True)
+            self.bar.__enter__()
+        self.bar.update(done - self.done)
+        self.done = done
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+            self.bar = None
 
 
 @contextmanager

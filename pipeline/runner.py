@@ -97,6 +97,7 @@ def ingest_paths(
     on_start: Callable[[int], None] | None = None,
     on_file: Callable[[Path, IngestSummary], None] | None = None,
     on_lock_wait: Callable[[], None] | None = None,
+    on_figures: Callable[[str, int, int], None] | None = None,
 ) -> IngestSummary:
     """Ingest files and folders into the database at ``db_path``.
 
@@ -110,7 +111,9 @@ def ingest_paths(
     read: the article is stored undated) through ``on_warning``. Dates written in digits
     whose day and month could swap are read in ``date_order`` ("MDY" or "DMY"). ``on_start`` receives the number of files found and ``on_file`` is
     called as each file's articles are stored, for progress display; ``on_lock_wait``
-    when a write waits for another process's (a concurrent ingest).
+    when a write waits for another process's (a concurrent ingest); ``on_figures`` (stage,
+    done, total) follows the figure rebuild an ingest may end with
+    (:func:`~pipeline.tracing.rebuild_figures`).
 
     Raises :class:`~pipeline.database.StoreError` (one line) when the database cannot be
     used: not SQLite, read-only, or a disk that filled up mid-run (what was committed
@@ -153,7 +156,7 @@ def ingest_paths(
             # Under the write lock from the first read: claims stored by a concurrent
             # ingest meanwhile would otherwise be missing from, or break, the figures.
             with write_transaction(db):
-                summary.figures = update_figures(db)
+                summary.figures = update_figures(db, on_figures)
         status = "finished"
     except KeyboardInterrupt:
         status = "interrupted"
@@ -299,7 +302,9 @@ class RebuildSummary:
     seconds: float
 
 
-def rebuild_database(db_path: str | Path, on_lock_wait: Callable[[], None] | None = None) -> RebuildSummary:
+def rebuild_database(
+    db_path: str | Path, on_lock_wait: Callable[[], None] | None = None, progress: Callable[[str, int, int], None] | None = None
+) -> RebuildSummary:
     """Recompute every figure of the database at ``db_path`` from its claims, as one run
     over all of them would (the canonical result that updates after each ingest
     approximate where blocks are large), and count words afresh for later updates.
@@ -307,13 +312,14 @@ def rebuild_database(db_path: str | Path, on_lock_wait: Callable[[], None] | Non
     Runs under the write lock in one transaction: a concurrent ingest waits, and a run
     stopped midway leaves the figures as they were. Raises
     :class:`~pipeline.database.StoreError` (one line) for a missing or unusable database.
+    ``progress`` (stage, done, total) follows it (see :func:`~pipeline.tracing.rebuild_figures`).
     """
     check_database_file(db_path, must_exist=True)
     started = time.perf_counter()
     db = open_db(db_path, on_lock_wait=on_lock_wait)
     try:
         with write_transaction(db):
-            figures = rebuild_figures(db)
+            figures = rebuild_figures(db, progress)
         claims = db.execute("select count(*) from claims").fetchone()[0]
     except sqlite3.Error as exc:
         raise StoreError(describe_database_error(db_path, exc)) from None

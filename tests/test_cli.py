@@ -175,3 +175,18 @@ def test_rebuild_recomputes_the_same_figures_and_says_so_in_one_line(demo_db, tm
     missing = run("rebuild", "--db", str(tmp_path / "none.db"))
     assert missing.exit_code == 2 and missing.output == f"error: {tmp_path / 'none.db'}: no such database; run `analyze ingest` first\n"
     assert not (tmp_path / "none.db").exists()
+
+
+def test_rebuild_shows_a_bar_per_stage_when_asked(demo_db, tmp_path):
+    import shutil
+
+    db_path = tmp_path / "news.db"
+    shutil.copy(demo_db[0], db_path)
+    shown = run("rebuild", "--db", str(db_path), "--progress")
+    assert shown.exit_code == 0, shown.output
+    labels = [line.strip().split("  ")[0] for line in shown.output.replace("\r", "\n").splitlines() if line.strip()]
+    stages = [label for label in dict.fromkeys(labels) if not label[0].isdigit()]
+    assert stages == ["reading claims", "finding blocks", "clustering", "writing"]
+    assert "figures from 105 claims" in shown.output.splitlines()[-1]
+    quiet = run("rebuild", "--db", str(db_path), "--no-progress")
+    assert len(quiet.output.splitlines()) == 1  # (and, not on a terminal, the default)

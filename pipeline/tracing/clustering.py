@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -17,6 +18,11 @@ CHUNK_ROWS = 256
 CHUNK_COLS = 4096
 # Pairs whose distances are computed at once while clustering a group.
 PAIR_CHUNK = 1 << 15
+# The stages a rebuild reports (progress(stage, done, total)): claims compared while
+# finding blocks, then claims of the blocks clustered.
+BLOCKING, CLUSTERING = "finding blocks", "clustering"
+Progress = Callable[[str, int, int], None]
+
 # Claims clustered together at most. Clustering a candidate group takes memory growing with
 # its size squared (every pair's distance); in a large corpus long chains of close values
 # that share a word (daily market moves, say) make groups of thousands, which are cut at
@@ -25,7 +31,8 @@ MAX_GROUP = 2000
 
 
 def candidate_groups(
-    claims: list[TracedClaim], vectors, threshold: float = DISTANCE_THRESHOLD, features: _Features | None = None
+    claims: list[TracedClaim], vectors, threshold: float = DISTANCE_THRESHOLD, features: _Features | None = None,
+    progress: Progress | None = None,
 ) -> list[list[int]]:
     """Groups of claims linked by pairs close enough to be one figure (blocking before
     clustering): every average-linkage cluster lies inside one group, so clustering each
@@ -34,10 +41,12 @@ def candidate_groups(
     Claims are bucketed by kind (counted nouns and unknown units share a bucket) and,
     within one, sorted by value, so each claim is compared only with the values after it
     within :data:`MAX_VALUE_RATIO`. Restatements in one sentence join across units.
-    ``features`` are the claims' arrays when the caller has them already.
+    ``features`` are the claims' arrays when the caller has them already; ``progress``
+    is told of the claims compared, a chunk at a time.
     """
     features = features or _Features(claims)
     links = _Links(len(claims))
+    compared, total = 0, int(np.count_nonzero(~np.isnan(features.value)))
     for order, values, reach, stops in _value_buckets(claims, features):
         # Rows in chunks, each against the span of values any of its rows can reach, in
         # chunks of columns too: a run of equal values costs its pairs, never a matrix of them.
@@ -48,6 +57,9 @@ def candidate_groups(
                 cols = np.arange(start, min(start + CHUNK_COLS, last))
                 reachable = (cols[None, :] > rows[:, None]) & (cols[None, :] < stops[rows][:, None])
                 _link_reachable(features, vectors, links, order, rows, cols, reachable, threshold)
+            compared += len(rows)
+            if progress:
+                progress(BLOCKING, compared, total)
     _link_restatements(claims, links)
     return links.groups()
 
@@ -281,12 +293,15 @@ def cluster_claims(
 
 
 def cluster_blocks(
-    claims: list[TracedClaim], threshold: float = DISTANCE_THRESHOLD, weights: Weights | None = None, marked: bool = False
+    claims: list[TracedClaim], threshold: float = DISTANCE_THRESHOLD, weights: Weights | None = None, marked: bool = False,
+    progress: Progress | None = None,
 ) -> tuple[list[Block], Weights]:
     """``claims`` in blocks, each cut into figures (each in lineage order), and the word
     counts they were weighed by (``weights``, or those of these claims). ``marked``: the
     claims' :attr:`~TracedClaim.costated` are set already (from every claim of their
-    sentences, which need not all be here)."""
+    sentences, which need not all be here). ``progress`` (stage, done, total) is told how
+    far finding blocks (:data:`BLOCKING`, claims compared) and clustering them
+    (:data:`CLUSTERING`, claims clustered) have come."""
     if not claims:
         return [], weights or Weights()
     if not marked:
@@ -294,9 +309,12 @@ def cluster_blocks(
     weights = weights or Weights()
     vectors, context_counts = _context_weighed(claims, weights.context)
     features = _Features(claims, weights.story)
-    blocks = []
-    for group in candidate_groups(claims, vectors, threshold, features):
+    blocks, clustered = [], 0
+    for group in candidate_groups(claims, vectors, threshold, features, progress):
         blocks.append(Block(group, _cluster_group(claims, group, features, vectors, threshold)))
+        clustered += len(group)
+        if progress:
+            progress(CLUSTERING, clustered, len(claims))
     for block in blocks:
         block.figures = [sorted(f, key=lambda i: claims[i].order_key) for f in block.figures]
     return blocks, Weights(context_counts, features.story_counts)

@@ -13,7 +13,7 @@ import sqlite_utils
 from ..claims.grammar import CURRENCY_CHARS
 from ..store import FIGURE_COLUMNS, replace_figures
 from .values import DISTANCE_THRESHOLD, TracedClaim, mark_costated
-from .clustering import Weights, cluster_blocks
+from .clustering import Progress, Weights, cluster_blocks
 from .vectors import CONTEXT, STORY, TermCounts
 from .mutations import classify_mutation
 from .reach import posting_rows
@@ -139,13 +139,14 @@ def build_figures(claims: list[TracedClaim], threshold: float = DISTANCE_THRESHO
 
 
 def figures_in_blocks(
-    claims: list[TracedClaim], threshold: float = DISTANCE_THRESHOLD, weights: Weights | None = None, marked: bool = False
+    claims: list[TracedClaim], threshold: float = DISTANCE_THRESHOLD, weights: Weights | None = None, marked: bool = False,
+    progress: Progress | None = None,
 ) -> tuple[list[Figure], Weights]:
     """Figures of ``claims`` in lineage order of their origins, each knowing its block (the
     id of the block's first claim), and the word counts they were weighed by (see
-    :func:`~pipeline.tracing.clustering.cluster_blocks`)."""
+    :func:`~pipeline.tracing.clustering.cluster_blocks`, which ``progress`` follows)."""
     claims = sorted(claims, key=lambda c: (c.article_id, c.start_char))
-    blocks, weights = cluster_blocks(claims, threshold, weights, marked)
+    blocks, weights = cluster_blocks(claims, threshold, weights, marked, progress)
     figures = []
     for block in blocks:
         block_id = claims[block.members[0]].id
@@ -246,25 +247,37 @@ def figures_are_stale(db: sqlite_utils.Database) -> bool:
     return db.execute("select exists(select 1 from claims where figure_id is null)").fetchone()[0] == 1
 
 
-def rebuild_figures(db: sqlite_utils.Database) -> int:
+def rebuild_figures(db: sqlite_utils.Database, progress: Progress | None = None) -> int:
     """Recompute every figure and mutation from the stored claims, and the word counts
     later updates weigh by; the store replaces them in one transaction
-    (:func:`~pipeline.store.replace_figures`). Returns the number of figures."""
+    (:func:`~pipeline.store.replace_figures`). Returns the number of figures.
+    ``progress`` (stage, done, total) follows the stages that take long: finding blocks,
+    clustering them (:func:`~pipeline.tracing.clustering.cluster_blocks`), writing
+    (:data:`WRITING`, figures written), after reading the claims (:data:`READING`)."""
+    if progress:
+        progress(READING, 0, db.execute("select count(*) from claims").fetchone()[0])
     claims, rowids, _ = _read_claims(db, "", [], "", [])
-    figures, weights = figures_in_blocks(claims)
+    if progress:
+        progress(READING, len(claims), len(claims))
+    figures, weights = figures_in_blocks(claims, progress=progress)
     weights.through = db.execute("select coalesce(max(rowid), 0) from claims").fetchone()[0]
-    replace_figures(db, figure_batches(figures), term_rows(weights), posting_rows(claims, rowids))
+    replace_figures(db, figure_batches(figures, progress), term_rows(weights), posting_rows(claims, rowids))
     return len(figures)
+
+
+READING, WRITING = "reading claims", "writing"
 
 
 # Figures whose rows are made and written at once by a rebuild.
 FIGURE_BATCH = 2_000
 
 
-def figure_batches(figures: list[Figure]):
+def figure_batches(figures: list[Figure], progress: Progress | None = None):
     """The figures' rows for :func:`~pipeline.store.replace_figures`, :data:`FIGURE_BATCH`
     figures at a time: (figure rows, mutation rows, (figure id, claim id) assignments)."""
     for start in range(0, len(figures), FIGURE_BATCH):
+        if progress:
+            progress(WRITING, start, len(figures))
         figure_rows, mutation_rows, assignments = [], [], []
         for figure in figures[start : start + FIGURE_BATCH]:
             row, mutations = figure.rows()
@@ -272,6 +285,8 @@ def figure_batches(figures: list[Figure]):
             mutation_rows.extend(mutations)
             assignments.extend((figure.id, claim.id) for claim in figure.claims)
         yield figure_rows, mutation_rows, assignments
+    if progress:
+        progress(WRITING, len(figures), len(figures))
 
 
 # The row of ``trace_terms`` holding the last claim rowid whose words are counted.

@@ -66,12 +66,13 @@ UPDATE_FROM_CLAIMS = 10_000
 REBUILD_SHARE = 0.25
 
 
-def update_figures(db: sqlite_utils.Database) -> int:
+def update_figures(db: sqlite_utils.Database, progress=None) -> int:
     """Bring the figures up to date with the stored claims (call under the write lock, as
     :func:`pipeline.runner.ingest_paths` does): an update of the blocks dirty claims join,
-    or the full rebuild when :func:`needs_rebuild` says so. Returns the number of figures."""
+    or the full rebuild when :func:`needs_rebuild` says so (which ``progress`` follows, as
+    :func:`~pipeline.tracing.rebuild_figures` tells it). Returns the number of figures."""
     if needs_rebuild(db):
-        return rebuild_figures(db)
+        return rebuild_figures(db, progress)
     dirty = [r[0] for r in db.execute("select rowid from claims where figure_id is null")]
     if dirty:
         update_blocks(db, dirty)

@@ -324,3 +324,22 @@ def test_one_value_twice_in_an_article_is_one_figure_unless_said_of_a_place_the_
     (_, _, output), (_, place, ohio), (_, _, again) = rows
     assert place == "Ohio"
     assert output == again != ohio
+
+
+def test_rebuild_progress_counts_every_claim_and_figure_of_each_stage(demo_db, tmp_path):
+    import shutil
+
+    db_path = tmp_path / "news.db"
+    shutil.copy(demo_db[0], db_path)
+    db = sqlite_utils.Database(db_path)
+    seen = []
+    figures = rebuild_figures(db, progress=lambda stage, done, total: seen.append((stage, done, total)))
+    last = {stage: (done, total) for stage, done, total in seen}
+    claims = db.execute("select count(*) from claims").fetchone()[0]
+    valued = db.execute("select count(*) from claims where value is not null").fetchone()[0]
+    assert list(dict.fromkeys(stage for stage, _, _ in seen)) == ["reading claims", "finding blocks", "clustering", "writing"]
+    assert last == {"reading claims": (claims, claims), "finding blocks": (valued, valued),
+                    "clustering": (claims, claims), "writing": (figures, figures)}  # fmt: skip
+    for stage in last:  # each stage only moves forward
+        dones = [done for s, done, _ in seen if s == stage]
+        assert dones == sorted(dones)
