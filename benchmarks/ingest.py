@@ -125,9 +125,9 @@ def peak_rss_mb():
 # The peak before figures are traced: what the streaming part (parse, NLP, store) takes.
 import pipeline.runner as runner
 stream_peak, rebuild = [None], runner.update_figures
-def measured_rebuild(db):
+def measured_rebuild(db, progress=None):
     stream_peak[0] = peak_rss_mb()
-    return rebuild(db)
+    return rebuild(db, progress)
 runner.update_figures = measured_rebuild
 
 folder, db, workers = sys.argv[1], sys.argv[2], int(sys.argv[3])
