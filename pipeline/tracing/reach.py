@@ -11,7 +11,9 @@ claim and key, the band of values it reaches, and reads only the stored claims f
 Keys are CRC-32s of the terms: a collision only adds a claim that blocking then compares
 and leaves apart, so the claims found are a superset of those a new claim can link to.
 Ranges (whose reach runs past their value) and claims of a new claim's sentence (which
-restate it across units) are added by plain queries.
+restate it across units) are added by plain queries. An update caps what it finds through
+words (:func:`reachable_rowids` ``per_claim``): past the cap the reach is no longer a
+superset, by design, where common words are shared by most of the corpus.
 """
 
 from __future__ import annotations
@@ -120,8 +122,9 @@ def reachable_rowids(
 
 
 def _word_weights(words: list[str], counts: TermCounts | None) -> list[float]:
-    """Each word's weight in its claim's context row (sublinear tf is 1 for words said once:
-    the idf, by ``counts``, over the row's norm); equal weights without counts."""
+    """Each word's weight in its claim's context row, near enough to rank by: its idf (by
+    ``counts``) over the norm of the row's idfs, as the row weighs a word said once (names,
+    said twice, weigh a little more there); equal weights without counts."""
     if not words:
         return []
     idf = counts.idf(words) if counts is not None else np.ones(len(words))
