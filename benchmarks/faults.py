@@ -10,6 +10,10 @@ Everything runs on temporary copies, through the ``analyze`` command as a user r
   database must equal a clean run's (every content table, ``inputs`` included), with no
   duplicate or orphan row, ``PRAGMA integrity_check`` ok, and every run row ended;
 - **SIGINT** the same way (the run row must say ``interrupted`` at once);
+- **kill -9 during an update**: 20 new articles ingested into 12,000 synthetic claims (so
+  figures are updated, not rebuilt), killed at random moments (half in the last third,
+  where the update runs), then a rerun: figures, mutations, word counts and the claim
+  index must equal an uninterrupted ingest's, every claim traced;
 - **three concurrent ingests** of thirds of the corpus into one new database: all finish,
   and the result equals one ingest of the whole;
 - **bad input**: each kind the README names and the hardening issue found (binary, broken
@@ -182,6 +186,72 @@ def interruptions(tally: Tally, work: Path, corpus: Path, reference: Path, clean
         tally.check(group, f"{moment}, {stored} articles stored, rerun equals a clean run",
                     rerun.returncode == 0 and not broken and same,
                     f"exit {rerun.returncode}; {broken}; same={same}; {rerun.stderr.strip()[-200:]}")  # fmt: skip
+
+
+def figure_fingerprint(db_path: Path) -> str:
+    """A hash of what figure maintenance writes: figures, mutations, each claim's figure,
+    the word counts and the claim index."""
+    connection = sqlite3.connect(db_path)
+    digest = hashlib.sha256()
+    for sql in ("select * from figures order by id", "select * from mutations order by id",
+                "select id, figure_id from claims order by id", "select * from trace_terms order by space, term",
+                "select * from trace_postings order by term, value, claim"):  # fmt: skip
+        for row in connection.execute(sql):
+            digest.update(repr(row).encode())
+    connection.close()
+    return digest.hexdigest()[:16]
+
+
+def update_interruptions(tally: Tally, work: Path, kills: int, rng: random.Random) -> None:
+    """kill -9 while new articles are ingested into a database large enough to be updated,
+    not rebuilt (synthetic claims built as benchmarks/figures_scale.py builds them), then a
+    rerun: figures, mutations, word counts and index must equal an uninterrupted ingest's."""
+    from figures_scale import build
+
+    from pipeline.database import write_transaction
+    from pipeline.store import open_db
+    from pipeline.tracing import UPDATE_FROM_CLAIMS, update_figures
+
+    source = work / "update_source.db"  # (whose claims the synthetic ones are drawn like)
+    analyze("ingest", DEMO_CORPUS, "--db", source, "--no-progress", check=True)
+    base = work / "update_base.db"
+    build(base, UPDATE_FROM_CLAIMS + 2_000, source, seed=1)
+    db = open_db(base)
+    with write_transaction(db):
+        update_figures(db)
+    db.close()
+    added = work / "update_corpus"
+    build_corpus(added, 20, seed=5)
+    reference = work / "update_reference.db"
+    shutil.copy(base, reference)
+    started = time.perf_counter()
+    clean = subprocess.run(ingest_cmd(added, reference, "--batch-size", 4), cwd=ROOT, capture_output=True, text=True)
+    clean_seconds = time.perf_counter() - started
+    print(f"clean ingest of 20 generated articles into {UPDATE_FROM_CLAIMS + 2_000:,} synthetic claims (figures updated,"
+          f" not rebuilt): {clean_seconds:.1f}s, exit {clean.returncode}")  # fmt: skip
+    for number in range(kills):
+        db_path = work / f"update_{number}.db"
+        shutil.copy(base, db_path)
+        # (half the moments in the last third: the update runs at the end of the ingest)
+        delay = rng.uniform(0.3, clean_seconds) if number % 2 else rng.uniform(clean_seconds * 2 / 3, clean_seconds)
+        process = subprocess.Popen(ingest_cmd(added, db_path, "--batch-size", 4), cwd=ROOT,
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+        time.sleep(delay)
+        finished_first = process.poll() is not None
+        if not finished_first:
+            process.kill()
+        process.wait(timeout=120)
+        moment = f"at {delay:.1f}s of {clean_seconds:.1f}s" + (" (it had finished)" if finished_first else "")
+        stored = count(db_path, "select count(*) from articles where path not like 'synthetic/%'")
+        if stored == 20 and count(db_path, "select count(*) from claims where figure_id is null"):
+            moment += ", during the figure update"  # (every article stored, its claims not yet traced)
+        rerun = subprocess.run(ingest_cmd(added, db_path), cwd=ROOT, capture_output=True, text=True)
+        whole = sqlite3.connect(db_path).execute("pragma integrity_check").fetchone()[0] == "ok"
+        same = figure_fingerprint(db_path) == figure_fingerprint(reference)
+        untraced = count(db_path, "select count(*) from claims where figure_id is null")
+        tally.check("kill -9 update", f"{moment}, {stored} of 20 articles stored, rerun's figures equal a clean run's",
+                    rerun.returncode == 0 and whole and same and not untraced,
+                    f"exit {rerun.returncode}; integrity {whole}; same={same}; {untraced} untraced")  # fmt: skip
 
 
 def concurrent_ingests(tally: Tally, work: Path, corpus: Path, reference: Path) -> None:
@@ -557,10 +627,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--kills", type=int, default=8, help="kill -9 moments")
     parser.add_argument("--interrupts", type=int, default=4, help="SIGINT moments")
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--only", nargs="*", choices=["interrupt", "concurrent", "bad", "database", "http"])
+    parser.add_argument("--only", nargs="*", choices=["interrupt", "update", "concurrent", "bad", "database", "http"])
     parser.add_argument("--keep", type=Path, help="work in this folder and keep it")
     args = parser.parse_args(argv)
-    groups = set(args.only or ["interrupt", "concurrent", "bad", "database", "http"])
+    groups = set(args.only or ["interrupt", "update", "concurrent", "bad", "database", "http"])
     work = args.keep or Path(tempfile.mkdtemp(prefix="figtrace-faults-"))
     work.mkdir(parents=True, exist_ok=True)
     tally = Tally()
@@ -580,6 +650,8 @@ def main(argv: list[str] | None = None) -> int:
                 interruptions(tally, work, corpus, reference, clean_seconds, args.kills, args.interrupts, rng)
             if "concurrent" in groups:
                 concurrent_ingests(tally, work, corpus, reference)
+        if "update" in groups:
+            update_interruptions(tally, work, args.kills, rng)
         if "bad" in groups:
             bad_input(tally, work)
         if "database" in groups:
