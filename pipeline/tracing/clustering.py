@@ -377,14 +377,17 @@ def _group_distances(features: _Features, vectors, members: np.ndarray, atoms: l
     memory beyond the matrix itself stays bounded however large the group."""
     atom_of = _atom_of(atoms, len(members))
     sub = vectors[members]
+    # Every pair's cosine and every pair of its articles' story similarity, once per group
+    # (a group holds at most MAX_GROUP claims: 32 MB), not again for each chunk of pairs.
+    cosines = (sub @ sub.T).toarray()
     pairs = np.full((len(members), len(members)), APART)
-    for row, col in features.comparable_pairs(members, chunk=PAIR_CHUNK):
-        earlier = atom_of[row] < atom_of[col]
-        row, col = np.where(earlier, row, col), np.where(earlier, col, row)
-        keep = atom_of[row] != atom_of[col]
-        row, col = row[keep], col[keep]
-        cosine = np.asarray(sub[row].multiply(sub[col]).sum(axis=1)).ravel()
-        pairs[row, col] = features.pair_distances(members[row], members[col], np.clip(1.0 - cosine, 0.0, 1.0))
+    with features.stories_of(members):
+        for row, col in features.comparable_pairs(members, chunk=PAIR_CHUNK):
+            earlier = atom_of[row] < atom_of[col]
+            row, col = np.where(earlier, row, col), np.where(earlier, col, row)
+            keep = atom_of[row] != atom_of[col]
+            row, col = row[keep], col[keep]
+            pairs[row, col] = features.pair_distances(members[row], members[col], np.clip(1.0 - cosines[row, col], 0.0, 1.0))
     np.fill_diagonal(pairs, 0.0)
     return pairs
 

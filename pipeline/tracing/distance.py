@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from contextlib import contextmanager
 
 import numpy as np
 
@@ -140,6 +141,9 @@ class _Features:
         self.costated_bits = np.bitwise_or.reduce(bits, axis=1) if len(claims) else np.zeros(0, dtype=np.uint64)
         # scopes_conflict of each pair of scopes, by pair, as they are needed.
         self._scope_conflicts: dict[int, bool] = {}
+        # One group's story table while in stories_of: (article -> row or -1, table).
+        self._local_stories = None
+        self._n_articles = len(first)
 
     def unit_penalties(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
         """:func:`related_units` for every pair (NaN: unrelated), one call per pair of units;
@@ -153,14 +157,35 @@ class _Features:
             self._unit_penalties[pair] = np.nan if penalty is None else penalty
         return self._unit_penalties[pairs]
 
+    @contextmanager
+    def stories_of(self, members: np.ndarray):
+        """Within it, the story similarities of every pair of these claims' articles are
+        read from one table, worked out on entering (when they are few enough to hold):
+        for the many pair computations of one group."""
+        articles = np.unique(self.article[members])
+        if self._story_table is not None or self.stories is None or len(articles) ** 2 > _STORY_BLOCK:
+            yield
+            return
+        local = np.full(self._n_articles, -1)
+        local[articles] = np.arange(len(articles))
+        self._local_stories = (local, (self.stories[articles] @ self.stories[articles].T).toarray())
+        try:
+            yield
+        finally:
+            self._local_stories = None
+
     def story_penalties(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
         """:func:`story_penalty` of every pair: the articles' similarities read from the
-        table of every pair when there are few articles, else as one product of the rows of
-        the articles that meet (or, when very many meet at once, pair by pair)."""
+        table of every pair when there are few articles (or of a group's, in
+        :meth:`stories_of`), else as one product of the rows of the articles that meet (or,
+        when very many meet at once, pair by pair)."""
         rows, cols = np.broadcast_arrays(rows, cols)
         a, b = self.article[rows].ravel(), self.article[cols].ravel()
         if self._story_table is not None:
             similarity = self._story_table[a, b]
+        elif self._local_stories is not None and (self._local_stories[0][a] >= 0).all() and (self._local_stories[0][b] >= 0).all():
+            local, table = self._local_stories
+            similarity = table[local[a], local[b]]
         else:
             first, at_first = np.unique(a, return_inverse=True)
             second, at_second = np.unique(b, return_inverse=True)
