@@ -75,3 +75,26 @@ def test_comparable_pairs_hold_every_pair_closer_than_apart(demo_db):
     assert sorted(zip(*(np.concatenate(parts).tolist() for parts in zip(*small)))) == sorted(listed)
     assert max(len(r) for r, _ in small) <= max(50, len(claims))
 
+
+
+def test_a_groups_story_table_gives_the_distances_computed_without_it(demo_db, monkeypatch):
+    """Features.stories_of (one table of the story similarities of a group's articles, for
+    a corpus too large for a table of all of them) changes no distance."""
+    import numpy as np
+
+    from pipeline.tracing import _Features, load_claims
+    from pipeline.tracing import distance
+
+    claims = load_claims(sqlite_utils.Database(demo_db[0]))
+    monkeypatch.setattr(distance, "_STORY_BLOCK", 1)  # no table of every pair of articles
+    features = _Features(claims)
+    assert features._story_table is None
+    members = np.arange(0, len(claims), 2)  # a group of half the claims
+    cosine = np.random.default_rng(3).uniform(0, 1, size=(len(members), len(members)))
+    without = features.distances(members, members, cosine)
+    monkeypatch.setattr(distance, "_STORY_BLOCK", 1 << 22)
+    with features.stories_of(members):
+        assert features._local_stories is not None
+        within = features.distances(members, members, cosine)
+    assert features._local_stories is None  # left on leaving
+    assert np.array_equal(within, without)
