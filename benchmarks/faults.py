@@ -210,7 +210,7 @@ def update_interruptions(tally: Tally, work: Path, kills: int, rng: random.Rando
 
     from pipeline.database import write_transaction
     from pipeline.store import open_db
-    from pipeline.tracing import UPDATE_FROM_CLAIMS, update_figures
+    from pipeline.tracing import UPDATE_FROM_CLAIMS, needs_rebuild, update_figures
 
     source = work / "update_source.db"  # (whose claims the synthetic ones are drawn like)
     analyze("ingest", DEMO_CORPUS, "--db", source, "--no-progress", check=True)
@@ -227,8 +227,17 @@ def update_interruptions(tally: Tally, work: Path, kills: int, rng: random.Rando
     started = time.perf_counter()
     clean = subprocess.run(ingest_cmd(added, reference, "--batch-size", 4), cwd=ROOT, capture_output=True, text=True)
     clean_seconds = time.perf_counter() - started
-    print(f"clean ingest of 20 generated articles into {UPDATE_FROM_CLAIMS + 2_000:,} synthetic claims (figures updated,"
-          f" not rebuilt): {clean_seconds:.1f}s, exit {clean.returncode}")  # fmt: skip
+    print(f"clean ingest of 20 generated articles into {UPDATE_FROM_CLAIMS + 2_000:,} synthetic claims:"
+          f" {clean_seconds:.1f}s, exit {clean.returncode}")  # fmt: skip
+    # The reference must be sound, and made by an update: the stored figures are not due a
+    # rebuild (enough claims, articles and index), and 20 articles change far under a quarter.
+    db = open_db(base)
+    updates = not needs_rebuild(db)
+    db.close()
+    if not tally.check("kill -9 update", "the uninterrupted ingest updates figures, exits 0, every claim traced",
+                       updates and clean.returncode == 0 and not count(reference, "select count(*) from claims where figure_id is null"),
+                       f"update: {updates}; exit {clean.returncode}; {clean.stderr.strip()[-200:]}"):  # fmt: skip
+        return
     for number in range(kills):
         db_path = work / f"update_{number}.db"
         shutil.copy(base, db_path)
@@ -246,7 +255,7 @@ def update_interruptions(tally: Tally, work: Path, kills: int, rng: random.Rando
         if stored == 20 and count(db_path, "select count(*) from claims where figure_id is null"):
             moment += ", during the figure update"  # (every article stored, its claims not yet traced)
         rerun = subprocess.run(ingest_cmd(added, db_path), cwd=ROOT, capture_output=True, text=True)
-        whole = sqlite3.connect(db_path).execute("pragma integrity_check").fetchone()[0] == "ok"
+        whole = count(db_path, "select count(*) from pragma_integrity_check where integrity_check = 'ok'") == 1
         same = figure_fingerprint(db_path) == figure_fingerprint(reference)
         untraced = count(db_path, "select count(*) from claims where figure_id is null")
         tally.check("kill -9 update", f"{moment}, {stored} of 20 articles stored, rerun's figures equal a clean run's",

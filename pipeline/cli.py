@@ -262,16 +262,16 @@ def rebuild(db_path, progress):
 
     show_progress = sys.stderr.isatty() if progress is None else progress
     bars = _StageBars() if show_progress else None
-    try:
-        with _database_errors(db_path):
+    with _database_errors(db_path):
+        try:
             done = rebuild_database(
                 db_path,
                 on_lock_wait=lambda: click.echo(f"waiting for another ingest to finish writing {db_path} ...", err=True),
                 progress=bars,
             )
-    finally:
-        if bars:
-            bars.close()
+        finally:  # (inside: the bars are closed before a database error's line)
+            if bars:
+                bars.close()
     click.echo(f"{done.figures:,} figures from {done.claims:,} claims in {done.seconds:.1f}s -> {db_path}")
 
 

@@ -186,7 +186,7 @@ def test_rebuild_shows_a_bar_per_stage_when_asked(demo_db, tmp_path):
     assert shown.exit_code == 0, shown.output
     labels = [line.strip().split("  ")[0] for line in shown.output.replace("\r", "\n").splitlines() if line.strip()]
     stages = [label for label in dict.fromkeys(labels) if not label[0].isdigit()]
-    assert stages == ["reading claims", "finding blocks", "clustering", "writing"]
+    assert stages == ["reading claims", "finding blocks", "clustering", "writing", "indexing claims"]
     assert "figures from 105 claims" in shown.output.splitlines()[-1]
     quiet = run("rebuild", "--db", str(db_path), "--no-progress")
     assert len(quiet.output.splitlines()) == 1  # (and, not on a terminal, the default)

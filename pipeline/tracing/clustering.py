@@ -373,8 +373,10 @@ def _group_distances(features: _Features, vectors, members: np.ndarray, atoms: l
     """The pair distances of one candidate group that the clustering reads (see
     :func:`_atom_distances`): for each pair in two atoms, from the claim in the earlier atom
     to the one in the later; pairs too far apart in value to be one figure stay
-    :data:`APART` without being computed. Worked out a chunk of pairs at a time, so
-    memory beyond the matrix itself stays bounded however large the group."""
+    :data:`APART` without being computed. Holds two dense matrices of the group's size
+    (the distances and every pair's cosine): groups are cut to :data:`MAX_GROUP` claims
+    first (``bounded_parts``; only an atom larger than that, one sentence's restatements,
+    can exceed it), ~64 MB at most; the pair distances are worked out a chunk at a time."""
     atom_of = _atom_of(atoms, len(members))
     sub = vectors[members]
     # Every pair's cosine and every pair of its articles' story similarity, once per group

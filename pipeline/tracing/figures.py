@@ -251,9 +251,10 @@ def rebuild_figures(db: sqlite_utils.Database, progress: Progress | None = None)
     """Recompute every figure and mutation from the stored claims, and the word counts
     later updates weigh by; the store replaces them in one transaction
     (:func:`~pipeline.store.replace_figures`). Returns the number of figures.
-    ``progress`` (stage, done, total) follows the stages that take long: finding blocks,
-    clustering them (:func:`~pipeline.tracing.clustering.cluster_blocks`), writing
-    (:data:`WRITING`, figures written), after reading the claims (:data:`READING`)."""
+    ``progress`` (stage, done, total) follows the stages that take long: reading the claims
+    (:data:`READING`), finding blocks and clustering them
+    (:func:`~pipeline.tracing.clustering.cluster_blocks`), writing (:data:`WRITING`,
+    figures written) and indexing the claims (:data:`~.reach.INDEXING`)."""
     if progress:
         progress(READING, 0, db.execute("select count(*) from claims").fetchone()[0])
     claims, rowids, _ = _read_claims(db, "", [], "", [])
@@ -261,7 +262,7 @@ def rebuild_figures(db: sqlite_utils.Database, progress: Progress | None = None)
         progress(READING, len(claims), len(claims))
     figures, weights = figures_in_blocks(claims, progress=progress)
     weights.through = db.execute("select coalesce(max(rowid), 0) from claims").fetchone()[0]
-    replace_figures(db, figure_batches(figures, progress), term_rows(weights), posting_rows(claims, rowids))
+    replace_figures(db, figure_batches(figures, progress), term_rows(weights), posting_rows(claims, rowids, progress))
     return len(figures)
 
 

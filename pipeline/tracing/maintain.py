@@ -219,13 +219,10 @@ def _join_large_figures(
         rows = np.arange(start, start + len(figure.claims))
         start += len(figure.claims)
         touched.setdefault(figure.block_id, set()).update(block_of[t] for t in targets)
-        # Every target's members at once: one distance computation per asking figure.
+        # Many targets' members at once (up to JOIN_PAIRS pairs): few distance computations.
         ordered = sorted(targets)
-        sizes = np.array([len(members_of[t]) for t in ordered])
-        cols = np.concatenate([members_of[t] for t in ordered])
-        cosine = np.clip(1.0 - (vectors[rows] @ vectors[cols].T).toarray(), 0.0, 1.0)
-        distances = np.minimum(features.pair_distances(rows[:, None], cols[None, :], cosine), APART)
-        means = np.add.reduceat(distances.sum(axis=0), np.cumsum(sizes) - sizes) / (sizes * len(rows))
+        means = np.concatenate([_mean_distances(features, vectors, rows, [members_of[t] for t in batch])
+                                for batch in _target_batches(ordered, members_of, len(rows))])  # fmt: skip
         best = int(np.argmin(means))  # (the first of equal means: targets in id order)
         if means[best] < DISTANCE_THRESHOLD:
             grown.setdefault(ordered[best], []).append(figure)
@@ -255,6 +252,35 @@ def _join_large_figures(
     for figure in kept:
         figure.block_id = renamed.get(figure.block_id, figure.block_id)
     return kept, gained, merges
+
+
+# Pairs whose distances are held at once while joining figures to large ones (~165 bytes
+# each while computed).
+JOIN_PAIRS = 1 << 20
+
+
+def _target_batches(ordered: list[str], members_of: dict, rows: int):
+    """``ordered`` targets in runs whose members, times ``rows``, make at most
+    :data:`JOIN_PAIRS` pairs (one target a run at least)."""
+    batch, pairs = [], 0
+    for target in ordered:
+        size = rows * len(members_of[target])
+        if batch and pairs + size > JOIN_PAIRS:
+            yield batch
+            batch, pairs = [], 0
+        batch.append(target)
+        pairs += size
+    if batch:
+        yield batch
+
+
+def _mean_distances(features: _Features, vectors, rows: np.ndarray, targets: list[list[int]]) -> np.ndarray:
+    """The mean distance (APART at most per pair) of claims ``rows`` to each target's members."""
+    sizes = np.array([len(t) for t in targets])
+    cols = np.concatenate(targets)
+    cosine = np.clip(1.0 - (vectors[rows] @ vectors[cols].T).toarray(), 0.0, 1.0)
+    distances = np.minimum(features.pair_distances(rows[:, None], cols[None, :], cosine), APART)
+    return np.add.reduceat(distances.sum(axis=0), np.cumsum(sizes) - sizes) / (sizes * len(rows))
 
 
 def _count_new_words(db: sqlite_utils.Database, weights: Weights, claims: list[TracedClaim], rowids: list[int]) -> list[tuple]:

@@ -58,11 +58,14 @@ def _keyed_terms(claim: TracedClaim, terms: Iterable[str]) -> dict[int, str | No
     return keyed
 
 
-def posting_rows(claims: list[TracedClaim], rowids: list[int]) -> Iterator[tuple[int, float, int]]:
+def posting_rows(claims: list[TracedClaim], rowids: list[int], progress=None) -> Iterator[tuple[int, float, int]]:
     """Rows of ``trace_postings`` (key, comparable value, claim rowid) for these claims,
-    tokenized a chunk at a time so that only one chunk's terms are held."""
+    tokenized a chunk at a time so that only one chunk's terms are held; ``progress``
+    (stage, done, total) is told of the claims indexed (:data:`INDEXING`)."""
     analyze = context_analyzer()
     for start in range(0, len(claims), POSTING_CHUNK):
+        if progress:
+            progress(INDEXING, start, len(claims))
         rows = []
         for claim, rowid in zip(claims[start : start + POSTING_CHUNK], rowids[start : start + POSTING_CHUNK]):
             value = comparable_value(claim)
@@ -70,6 +73,11 @@ def posting_rows(claims: list[TracedClaim], rowids: list[int]) -> Iterator[tuple
                 rows.extend((key, value, rowid) for key in posting_keys(claim, analyze(context_document(claim))))
         rows.sort()  # (inserted in key order, the index grows at its end)
         yield from rows
+    if progress:
+        progress(INDEXING, len(claims), len(claims))
+
+
+INDEXING = "indexing claims"
 
 
 def reachable_rowids(

@@ -337,9 +337,10 @@ def test_rebuild_progress_counts_every_claim_and_figure_of_each_stage(demo_db, t
     last = {stage: (done, total) for stage, done, total in seen}
     claims = db.execute("select count(*) from claims").fetchone()[0]
     valued = db.execute("select count(*) from claims where value is not null").fetchone()[0]
-    assert list(dict.fromkeys(stage for stage, _, _ in seen)) == ["reading claims", "finding blocks", "clustering", "writing"]
-    assert last == {"reading claims": (claims, claims), "finding blocks": (valued, valued),
-                    "clustering": (claims, claims), "writing": (figures, figures)}  # fmt: skip
+    stages = ["reading claims", "finding blocks", "clustering", "writing", "indexing claims"]
+    assert list(dict.fromkeys(stage for stage, _, _ in seen)) == stages
+    assert last == {"reading claims": (claims, claims), "finding blocks": (valued, valued), "clustering": (claims, claims),
+                    "writing": (figures, figures), "indexing claims": (claims, claims)}  # fmt: skip
     for stage in last:  # each stage only moves forward
         dones = [done for s, done, _ in seen if s == stage]
         assert dones == sorted(dones)

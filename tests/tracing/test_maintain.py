@@ -67,6 +67,7 @@ def test_a_new_article_joins_the_stored_figure_and_other_figures_stay_as_they_we
     monkeypatch.setattr(maintain, "UPDATE_FROM_CLAIMS", 0)
     monkeypatch.setattr(maintain, "BLOCK_LIMIT", block_limit)
     monkeypatch.setattr(maintain, "JOINED_LIMIT", block_limit)
+    monkeypatch.setattr(maintain, "JOIN_PAIRS", 1)  # each large figure compared alone
     folder = tmp_path / "corpus"
     write_corpus(folder, STORY)
     db_path = tmp_path / "news.db"
@@ -91,6 +92,14 @@ def test_a_new_article_joins_the_stored_figure_and_other_figures_stay_as_they_we
     grown = state(db)[2]
     rebuild_figures(db)
     assert state(db)[2] == grown  # every claim in the figure a rebuild puts it in
+
+
+def test_targets_are_compared_in_runs_of_bounded_pairs(monkeypatch):
+    monkeypatch.setattr(maintain, "JOIN_PAIRS", 12)
+    members_of = {"a": [0, 1, 2], "b": [3], "c": [4, 5, 6, 7, 8, 9], "d": [10, 11]}
+    # 2 rows: a 6 pairs, b 2 (8), c 12 (alone: over the bound with anything), d 4
+    assert list(maintain._target_batches(sorted(members_of), members_of, 2)) == [["a", "b"], ["c"], ["d"]]
+    assert list(maintain._target_batches([], members_of, 2)) == []
 
 
 def test_which_changes_rebuild_in_full(demo_copy, monkeypatch):
