@@ -135,12 +135,13 @@ class _Layout:
         return self.plot_bottom - share * self.plot_height
 
 
-def _svg_bands(claims: list[dict], layout: _Layout) -> list[str]:
-    """Shade alternate articles, so claims from one article read as one group."""
+def _svg_bands(groups: list, layout: _Layout) -> list[str]:
+    """Shade alternate groups of columns (``groups``: each column's group, such as its
+    claim's article), so the columns of one group read as one."""
     parts, shade, previous = [], True, None
-    for i, claim in enumerate(claims):
-        if claim["article_id"] != previous:
-            shade, previous = not shade, claim["article_id"]
+    for i, group in enumerate(groups):
+        if group != previous:
+            shade, previous = not shade, group
         if shade:
             parts.append(
                 f'<rect x="{layout.left + layout.step * i}" y="{layout.top}" width="{layout.step}" '
@@ -320,7 +321,7 @@ def lineage_chart(lineage: dict) -> Markup:
         ".tick{fill:#777}.date{font-weight:600}.source{fill:#555}.mutation{font-weight:600}"
         ".surface{font-weight:600;fill:#111}.legend{fill:#444}</style>",
     ]
-    parts += _svg_bands([{"article_id": i} for i in range(len(runs))] if runs else claims, layout)
+    parts += _svg_bands(range(len(runs)) if runs else [c["article_id"] for c in claims], layout)
     parts += _svg_axis(layout, unit)
     if lineage.get("canonical_value") is not None and layout.low <= lineage["canonical_value"] <= layout.high:
         y = layout.y(lineage["canonical_value"])

@@ -277,19 +277,21 @@ def rebuild(db_path, progress):
 
 class _StageBars:
     """A progress bar per stage of long work, each closed when the next begins (called as
-    progress(stage, done, total))."""
+    progress(stage, done, total)). A bar is drawn again at most every 1/500 of its stage
+    and at its end: a rebuild reports each of hundreds of thousands of blocks."""
 
     def __init__(self):
-        self.stage, self.bar, self.done = None, None, 0
+        self.stage, self.bar, self.done, self.step = None, None, 0, 1
 
     def __call__(self, stage: str, done: int, total: int) -> None:
         if stage != self.stage:
             self.close()
-            self.stage, self.done = stage, 0
+            self.stage, self.done, self.step = stage, 0, max(1, total // 500)
             self.bar = click.progressbar(length=max(total, 1), label=stage, file=sys.stderr, show_pos=True)
             self.bar.__enter__()
-        self.bar.update(done - self.done)
-        self.done = done
+        if done - self.done >= self.step or done >= total:
+            self.bar.update(done - self.done)
+            self.done = done
 
     def close(self) -> None:
         if self.bar is not None:

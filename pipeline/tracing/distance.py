@@ -143,7 +143,6 @@ class _Features:
         self._scope_conflicts: dict[int, bool] = {}
         # One group's story table while in stories_of: (article -> row or -1, table).
         self._local_stories = None
-        self._n_articles = len(first)
 
     def unit_penalties(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
         """:func:`related_units` for every pair (NaN: unrelated), one call per pair of units;
@@ -166,7 +165,7 @@ class _Features:
         if self._story_table is not None or self.stories is None or len(articles) ** 2 > _STORY_BLOCK:
             yield
             return
-        local = np.full(self._n_articles, -1)
+        local = np.full(self.stories.shape[0], -1)  # (a row per article code)
         local[articles] = np.arange(len(articles))
         self._local_stories = (local, (self.stories[articles] @ self.stories[articles].T).toarray())
         try:
