@@ -279,15 +279,22 @@ def figure_batches(figures: list[Figure], progress: Progress | None = None):
     for start in range(0, len(figures), FIGURE_BATCH):
         if progress:
             progress(WRITING, start, len(figures))
-        figure_rows, mutation_rows, assignments = [], [], []
-        for figure in figures[start : start + FIGURE_BATCH]:
-            row, mutations = figure.rows()
-            figure_rows.append(row)
-            mutation_rows.extend(mutations)
-            assignments.extend((figure.id, claim.id) for claim in figure.claims)
-        yield figure_rows, mutation_rows, assignments
+        yield rows_of(figures[start : start + FIGURE_BATCH])
     if progress:
         progress(WRITING, len(figures), len(figures))
+
+
+def rows_of(figures: list[Figure]) -> tuple[list[tuple], list[tuple], list[tuple[str, str]]]:
+    """The store's rows of these figures: figure rows, mutation rows and (figure id, claim
+    id) assignments, as :func:`~pipeline.store.replace_figures` and
+    :func:`~pipeline.store.update_figures` take them."""
+    figure_rows, mutation_rows, assignments = [], [], []
+    for figure in figures:
+        row, mutations = figure.rows()
+        figure_rows.append(row)
+        mutation_rows.extend(mutations)
+        assignments.extend((figure.id, claim.id) for claim in figure.claims)
+    return figure_rows, mutation_rows, assignments
 
 
 # The row of ``trace_terms`` holding the last claim rowid whose words are counted.

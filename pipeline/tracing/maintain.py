@@ -39,7 +39,7 @@ import sqlite_utils
 from ..store import update_figures as store_updates
 from .clustering import MAX_GROUP, Weights, reaching_groups, _context_weighed
 from .distance import _Features, context_document
-from .figures import Figure, figure_id_for, figures_in_blocks, load_claims_by_rowid, rebuild_figures, stored_weights, term_rows
+from .figures import Figure, figure_id_for, figures_in_blocks, load_claims_by_rowid, rebuild_figures, rows_of, stored_weights, term_rows
 from .reach import posting_rows, reachable_rowids
 from .vectors import context_analyzer, count_terms
 from .values import APART, DISTANCE_THRESHOLD, STORY_CORPUS, TracedClaim
@@ -162,17 +162,15 @@ def update_blocks(db: sqlite_utils.Database, dirty: list[int]) -> dict:
     old_blocks = dict(db.execute(
         "select id, block_id from figures where id in (select value from json_each(?))", [json.dumps(sorted(was))]
     ).fetchall())  # fmt: skip
-    figure_rows, mutation_rows, assignments, moves, kept = [], [], [], [], set()
+    changed, moves, kept = [], [], set()
     for figure in figures:
         if was.get(figure.id) == {c.id for c in figure.claims}:
             kept.add(figure.id)
             if old_blocks.get(figure.id) != figure.block_id:
                 moves.append((figure.block_id, figure.id))
-            continue
-        row, mutations = figure.rows()
-        figure_rows.append(row)
-        mutation_rows.extend(mutations)
-        assignments.extend((figure.id, claim.id) for claim in figure.claims)
+        else:
+            changed.append(figure)
+    figure_rows, mutation_rows, assignments = rows_of(changed)
     # A stored figure of an id written now is replaced, whatever claims still point at it.
     written = json.dumps([row[0] for row in figure_rows])
     stale = {r[0] for r in db.execute("select id from figures where id in (select value from json_each(?))", [written])}
