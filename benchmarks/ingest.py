@@ -1,6 +1,7 @@
 """Ingest speed, memory and trace latency on a generated corpus; prints figures.
 
     python benchmarks/ingest.py [--articles 2000] [--workers 1,2] [--runs 2] [--keep DIR]
+    python benchmarks/ingest.py --add-to DIR/news-1.db [--runs 2]   # only the adding line
 
 The corpus is made of the demo corpus's sentences recombined into new articles, with the
 digits of their figures redrawn (so values vary) and dates spread over a year; the same
@@ -193,6 +194,26 @@ def trace_latency(db_path: Path, queries: int = 50) -> float:
     return statistics.median(timings)
 
 
+def adding_line(work: Path, db: Path, runs: int, label: str) -> str:
+    """Adding :data:`ADDED` new articles to a copy of ``db`` against adding them to an empty
+    database (each the best of ``runs``), as a line to print."""
+    added = work / "corpus-added"
+    build_corpus(added, ADDED, seed=99)
+    into = {}
+    for kind, source in (("empty", None), ("full", db)):
+        times = []
+        for _ in range(runs):
+            target = work / f"news-added-{kind}.db"
+            for stale in work.glob(f"{target.name}*"):
+                stale.unlink()
+            if source is not None:
+                copy_database(source, target)
+            times.append(run_ingest(added, target, 1)["seconds"])
+        into[kind] = min(times)
+    return (f"adding {ADDED} new articles: {into['empty']:.1f}s into an empty database, {into['full']:.1f}s into the "
+            f"{label} ({into['full'] / into['empty']:.1f}x; best of {runs} each)")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=2000)
@@ -202,12 +223,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", type=Path, help="keep the corpus and databases in this folder")
     parser.add_argument("--skip-bare", action="store_true", help="do not measure bare spaCy")
     parser.add_argument("--runs", type=int, default=2, help="runs of each ingest, the best counted (default 2)")
+    parser.add_argument("--add-to", type=Path, metavar="DB",
+                        help="only time adding new articles to (a copy of) this database, against an empty one")
     args = parser.parse_args(argv)
 
     from pipeline.nlp import load_pipeline, model_info
 
     model, version = model_info(load_pipeline())
     work = args.keep or Path(tempfile.mkdtemp(prefix="figtrace-bench-"))
+    if args.add_to:  # only the adding line, into a database built before
+        print(adding_line(work, args.add_to, args.runs, f"{args.add_to.name} one"))
+        return 0
     corpus = work / "corpus"
     texts = build_corpus(corpus, args.articles)
     total_words = words(texts)
@@ -246,21 +272,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"re-ingest of the unchanged corpus: {again['seconds']:.2f}s = "
           f"{100 * again['seconds'] / result['seconds']:.1f} % of the first ingest")
 
-    added = work / "corpus-added"
-    build_corpus(added, ADDED, seed=99)
-    into = {}
-    for label, source in (("empty", None), ("full", db)):
-        runs = []
-        for _ in range(args.runs):
-            target = work / f"news-added-{label}.db"
-            for stale in work.glob(f"{target.name}*"):
-                stale.unlink()
-            if source is not None:
-                copy_database(source, target)
-            runs.append(run_ingest(added, target, 1)["seconds"])
-        into[label] = min(runs)
-    print(f"adding {ADDED} new articles: {into['empty']:.1f}s into an empty database, {into['full']:.1f}s into the "
-          f"{args.articles}-article one ({into['full'] / into['empty']:.1f}x; best of {args.runs} each)")
+    print(adding_line(work, db, args.runs, f"{args.articles}-article one"))
 
     small = work / "corpus-500"
     build_corpus(small, min(500, args.articles))

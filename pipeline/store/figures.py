@@ -62,11 +62,14 @@ def update_figures(
     block_merges: list[tuple[str, str]] = (),
     counted: list[tuple[str, str, int]] = (),
     postings: Iterable[tuple[int, float, int]] = (),
+    updated_rows: list[tuple] = (),
 ) -> None:
     """Replace the figures ``dropped`` (ids; their mutations go too, their claims keep no
-    figure unless assigned) with these rows, point the claims of ``assignments`` (figure
-    id, claim id) at their figures and move the figures of ``block_moves`` (block id,
-    figure id) to another block, in one transaction. Every other figure stays as it is."""
+    figure unless assigned) with these rows, write ``updated_rows`` over the stored rows of
+    their ids (figures claims joined: their mutations and claims stay), point the claims
+    of ``assignments`` (figure id, claim id) at their figures and move the figures of
+    ``block_moves`` (block id, figure id) to another block, in one transaction. Every
+    other figure stays as it is."""
     with write_transaction(db):
         db.execute("PRAGMA defer_foreign_keys = ON")
         ids = json.dumps(dropped)
@@ -74,6 +77,11 @@ def update_figures(
         db.execute("update claims set figure_id = null where figure_id in (select value from json_each(?))", [ids])
         db.execute("delete from figures where id in (select value from json_each(?))", [ids])
         db.conn.executemany(insert_sql("figures", FIGURE_COLUMNS), figure_rows)
+        key, *columns = FIGURE_COLUMNS
+        db.conn.executemany(
+            f"update figures set {', '.join(f'[{c}] = ?' for c in columns)} where [{key}] = ?",
+            [(*row[1:], row[0]) for row in updated_rows],
+        )
         db.conn.executemany(insert_sql("mutations", MUTATION_COLUMNS), mutation_rows)
         db.conn.executemany("update claims set figure_id = ? where id = ?", assignments)
         db.conn.executemany("update figures set block_id = ? where id = ?", block_moves)

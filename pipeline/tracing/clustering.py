@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .values import APART, DISTANCE_THRESHOLD, MAX_VALUE_RATIO, MEASURE_KINDS, TracedClaim, is_restatement, mark_costated, sentence_members
+from .values import APART, DISTANCE_THRESHOLD, MAX_VALUE_RATIO, TracedClaim, is_restatement, mark_costated, sentence_members, value_bucket
 from .distance import _Features, context_document
 from .vectors import TermCounts, context_analyzer, weigh
 
@@ -109,10 +109,7 @@ def _value_buckets(claims: list[TracedClaim], features: _Features):
     for i, claim in enumerate(claims):
         if claim.value is None:
             continue
-        # Measures meet their own kind (any currency: related_units decides); counted
-        # nouns, and numbers with no unit, meet each other.
-        key = claim.kind if claim.kind in MEASURE_KINDS else "#count"
-        buckets.setdefault(key, []).append(i)
+        buckets.setdefault(value_bucket(claim), []).append(i)
     for members in buckets.values():
         members.sort(key=lambda i: features.comparable[i])
         order = np.array(members)

@@ -26,6 +26,11 @@ class Figure:
     id: str
     claims: list[TracedClaim]
     block_id: str | None = None
+    # For a stored figure that claims joined later than its origin: the ids of those
+    # claims and the kinds of change its stored mutations saw. Only their mutations are
+    # new; the others, all against the same origin, stand as stored.
+    appended: frozenset[str] | None = None
+    kinds_before: tuple[str, ...] = ()
 
     @property
     def origin(self) -> TracedClaim:
@@ -64,8 +69,10 @@ class Figure:
         """Its row in ``figures`` (in :data:`FIGURE_COLUMNS` order) and its rows in
         ``mutations``: what changed from its origin to each later claim."""
         row = self.summary()
-        mutations, kinds_seen = [], set()
+        mutations, kinds_seen = [], set(self.kinds_before)
         for claim in self.claims[1:]:
+            if self.appended is not None and claim.id not in self.appended:
+                continue
             kinds, detail = classify_mutation(self.origin, claim)
             kinds_seen.update(kinds)
             mutations.append((f"{self.id}:{claim.id}", self.id, claim.id, self.origin.id, json.dumps(kinds), detail))
@@ -242,6 +249,29 @@ def _read_claims(db, where: str, params: list, mention_where: str, mention_param
 _OWN_COLUMNS = frozenset({0, 2, 13})  # id, surface, context
 
 
+def load_figure_summaries(db: sqlite_utils.Database, figure_ids: list[str]) -> dict[str, tuple[list[TracedClaim], str, tuple]]:
+    """For each of these stored figures: its claims as far as a figure's row and mutations
+    read them (values, units, qualifiers, subjects, credit, article dates; no sentence,
+    context or entities: far cheaper to read than :func:`load_claims_by_rowid`), its
+    origin claim's id and the kinds of change its mutations saw."""
+    found: dict[str, tuple[list[TracedClaim], str, tuple]] = {}
+    for figure_id, first, kinds in db.execute(
+        "select id, first_claim_id, kinds_seen from figures where id in (select value from json_each(?))",
+        [json.dumps(figure_ids)],
+    ):  # fmt: skip
+        found[figure_id] = ([], first, tuple(json.loads(kinds or "[]")))
+    rows = db.execute(
+        "select c.figure_id, c.id, c.article_id, c.surface, c.start_char, c.value, c.value_low, c.value_high, c.unit,"
+        " c.qualifier, c.qualifier_cue, c.kind, c.subject, c.attributed_to, a.path, a.title, a.published, c.scope"
+        " from claims c join articles a on a.id = c.article_id where c.figure_id in (select value from json_each(?))",
+        [json.dumps(sorted(found))],
+    )  # fmt: skip
+    for figure_id, *columns in rows:
+        *own, path, title, published, scope = columns
+        found[figure_id][0].append(TracedClaim(*own, path=path, title=title, published=published, scope=scope))
+    return found
+
+
 def figures_are_stale(db: sqlite_utils.Database) -> bool:
     """Whether some claim has no figure (an edit dissolved it, or a run stopped before tracing)."""
     return db.execute("select exists(select 1 from claims where figure_id is null)").fetchone()[0] == 1
@@ -293,7 +323,8 @@ def rows_of(figures: list[Figure]) -> tuple[list[tuple], list[tuple], list[tuple
         row, mutations = figure.rows()
         figure_rows.append(row)
         mutation_rows.extend(mutations)
-        assignments.extend((figure.id, claim.id) for claim in figure.claims)
+        assignments.extend((figure.id, claim.id) for claim in figure.claims
+                           if figure.appended is None or claim.id in figure.appended)  # fmt: skip
     return figure_rows, mutation_rows, assignments
 
 

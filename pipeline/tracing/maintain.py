@@ -17,7 +17,10 @@ A claim with no figure (new, or left by a figure an edit or a new date dissolved
    dirty claims join in other blocks a rebuild clusters in one part, up to
    :data:`JOINED_LIMIT` claims; the figures the
    re-clustering makes that reach further figures of large blocks join the nearest of them
-   by average linkage (:func:`_join_large_figures`), which are not re-clustered.
+   by average linkage (:func:`_join_large_figures`), which are not re-clustered: each is
+   compared by the members the update read already, then by :data:`JOIN_SAMPLE` of its
+   members at most, and when the joining claims come after its origin it is *appended*
+   to (its row and their mutations written; its other members and mutations stay).
 
 Figures never cross blocks, and a new claim changes only the blocks it joins, so with the
 same word counts an update gives the rebuild's figures (a test holds it to that on the
@@ -39,7 +42,10 @@ import sqlite_utils
 from ..store import update_figures as store_updates
 from .clustering import MAX_GROUP, Weights, reaching_groups, _context_weighed
 from .distance import _Features, context_document
-from .figures import Figure, figure_id_for, figures_in_blocks, load_claims_by_rowid, rebuild_figures, rows_of, stored_weights, term_rows
+from .figures import (
+    Figure, figure_id_for, figures_in_blocks, load_claims_by_rowid, load_figure_summaries, rebuild_figures, rows_of,
+    stored_weights, term_rows,
+)
 from .reach import posting_rows, reachable_rowids
 from .vectors import context_analyzer, count_terms
 from .values import APART, DISTANCE_THRESHOLD, STORY_CORPUS, TracedClaim
@@ -52,13 +58,17 @@ BLOCK_LIMIT = 2000
 # Claims of the figures new claims join in larger blocks that an update re-clusters with
 # them, at most (the smallest figures first); new claims join the others by average
 # linkage. The budget that keeps B-cubed agreement with a rebuild above 0.99 on the
-# densest corpus measured (benchmarks/figures_order.py) while an update stays seconds.
-JOINED_LIMIT = 8000
+# densest corpus measured (benchmarks/figures_order.py; generated 2,000: 0.9908 at 4,000
+# and at 8,000, 0.9832 at 2,000; 20 articles added to 16,000, against their rebuild:
+# 0.9900 at 4,000, 0.9899 at 8,000) while an update stays seconds.
+JOINED_LIMIT = 4000
 # Stored claims found through context words that an update compares each new claim with,
 # at most: those sharing the most of its words by weight (see reach.reachable_rowids).
 # Where common words are shared by most of a large corpus, the rest are the claims a new
-# claim was never going to be one figure with, and reading them was most of an update.
-REACH_PER_CLAIM = 200
+# claim was never going to be one figure with, and reading them was most of an update
+# (generated 2,000: B-cubed 0.9913 at 200, 0.9909 at 50; 20 articles added to 16,000:
+# 38,269 claims reached at 200, 13,831 at 50 with the commonest words not probed).
+REACH_PER_CLAIM = 50
 # Claims below which figures are always rebuilt: a rebuild takes seconds there and gives
 # the canonical figures whatever order the articles came in (updates pay off beyond).
 UPDATE_FROM_CLAIMS = 10_000
@@ -157,80 +167,114 @@ def update_blocks(db: sqlite_utils.Database, dirty: list[int]) -> dict:
             was.setdefault(figure_id, set()).add(claim.id)
     figures, _ = figures_in_blocks(region, weights=weights, marked=True)
     in_large = {c.id: block_of[f] for c, f in zip(region, region_figures) if block_of.get(f) in large}
-    figures, gained, merges = _join_large_figures(db, figures, reached_large, in_large, block_of, weights, known)
+    reached_members: dict[str, list[TracedClaim]] = {}
+    for claim, figure_id in zip(stored, stored_figures):
+        reached_members.setdefault(figure_id, []).append(claim)
+    figures, gained, merges = _join_large_figures(
+        db, figures, reached_large, in_large, block_of, weights, known, reached_members)  # fmt: skip
     was.update(gained)
     old_blocks = dict(db.execute(
         "select id, block_id from figures where id in (select value from json_each(?))", [json.dumps(sorted(was))]
     ).fetchall())  # fmt: skip
-    changed, moves, kept = [], [], set()
+    changed, appended, moves, kept = [], [], [], set()
     for figure in figures:
-        if was.get(figure.id) == {c.id for c in figure.claims}:
+        if figure.appended is not None:
+            appended.append(figure)
+        elif was.get(figure.id) == {c.id for c in figure.claims}:
             kept.add(figure.id)
             if old_blocks.get(figure.id) != figure.block_id:
                 moves.append((figure.block_id, figure.id))
         else:
             changed.append(figure)
     figure_rows, mutation_rows, assignments = rows_of(changed)
+    updated_rows, appended_mutations, appended_assignments = rows_of(appended)
     # A stored figure of an id written now is replaced, whatever claims still point at it.
     written = json.dumps([row[0] for row in figure_rows])
     stale = {r[0] for r in db.execute("select id from figures where id in (select value from json_each(?))", [written])}
-    dropped = sorted((set(was) - kept) | stale)
-    store_updates(db, dropped, figure_rows, mutation_rows, assignments, moves, merges, counted, posting_rows(new, new_rowids))
+    dropped = sorted((set(was) - kept - {f.id for f in appended}) | stale)
+    store_updates(
+        db, dropped, figure_rows, mutation_rows + appended_mutations, assignments + appended_assignments, moves, merges,
+        counted, posting_rows(new, new_rowids), updated_rows=updated_rows,
+    )  # fmt: skip
     return {"dirty": len(new), "reached": len(stored), "blocks": len(sizes), "large": len(large),
-            "region": len(region), "joined": len(gained), "written": len(figure_rows), "dropped": len(dropped)}  # fmt: skip
+            "region": len(region), "joined": len(gained), "appended": len(appended), "written": len(figure_rows) + len(updated_rows),
+            "dropped": len(dropped)}  # fmt: skip
 
 
 def _join_large_figures(
-    db, figures: list[Figure], reached_large: dict, in_large: dict, block_of: dict, weights: Weights, known: dict
+    db, figures: list[Figure], reached_large: dict, in_large: dict, block_of: dict, weights: Weights, known: dict,
+    reached_members: dict | None = None,
 ):
     """Join each re-clustered figure holding a new claim that reaches figures of large
     blocks (``reached_large``: new claim id -> figure ids) to the nearest of those by
-    average linkage (the mean distance of all their pairs under the threshold, as the
+    average linkage (the mean distance of their pairs under the threshold, as the
     clustering merges), without re-clustering the large figure; give the blocks so
     reached, or holding claims re-clustered (``in_large``: claim id -> block id), one id
     (the smallest; the others merge into it). Returns the figures (joined
     ones as the large figure grown), the members each grown large figure had (figure
-    id -> claim ids) and the block merges (kept block id, merged block id)."""
+    id -> claim ids) and the block merges (kept block id, merged block id).
+
+    A large figure is compared by its members the update read already
+    (``reached_members``: figure id -> claims, those sharing the most words with the new
+    ones) first: one whose mean distance from them is at the threshold or over is left
+    (its other members, sharing fewer words, are further); the rest by at most
+    :data:`JOIN_SAMPLE` of their members, spread evenly over them, so a figure of
+    thousands of claims costs what one of a few dozen does."""
+    reached_members = reached_members or {}
     reaching = [(figure, set().union(*(reached_large.get(c.id, ()) for c in figure.claims))) for figure in figures]
-    wanted = sorted(set().union(*(targets for _, targets in reaching)))
     touched: dict[str, set[str]] = {}
     for figure in figures:
         blocks = {in_large[c.id] for c in figure.claims if c.id in in_large}
         if blocks:
             touched.setdefault(figure.block_id, set()).update(blocks)
     kept = [figure for figure, targets in reaching if not targets]
-    askers = [(figure, targets) for figure, targets in reaching if targets]
-    grown: dict[str, list[Figure]] = {}
-    if askers:
-        rowids = [r[0] for r in db.execute(
-            "select rowid from claims where figure_id in (select value from json_each(?))", [json.dumps(wanted)])]  # fmt: skip
-        stored, _, stored_figures = load_claims_by_rowid(db, rowids, known)
-        pool = [c for figure, _ in askers for c in figure.claims] + stored
-        vectors, _ = _context_weighed(pool, weights.context)
-        features = _Features(pool, weights.story)
-        members_of: dict[str, list[int]] = {}
-        offset = len(pool) - len(stored)
-        for n, figure_id in enumerate(stored_figures):
-            members_of.setdefault(figure_id, []).append(offset + n)
-    start = 0
+    askers = [(figure, sorted(targets)) for figure, targets in reaching if targets]
     for figure, targets in askers:
-        rows = np.arange(start, start + len(figure.claims))
-        start += len(figure.claims)
         touched.setdefault(figure.block_id, set()).update(block_of[t] for t in targets)
-        # Many targets' members at once (up to JOIN_PAIRS pairs): few distance computations.
-        ordered = sorted(targets)
-        means = np.concatenate([_mean_distances(features, vectors, rows, [members_of[t] for t in batch])
-                                for batch in _target_batches(ordered, members_of, len(rows))])  # fmt: skip
-        best = int(np.argmin(means))  # (the first of equal means: targets in id order)
-        if means[best] < DISTANCE_THRESHOLD:
-            grown.setdefault(ordered[best], []).append(figure)
+    # The targets still near after their read members, then each by a sample of its own.
+    near = _nearest_targets(askers, {t: reached_members.get(t, []) for _, ts in askers for t in ts}, weights)
+    askers = [(figure, [t for t, mean in zip(targets, means) if mean < DISTANCE_THRESHOLD])
+              for (figure, targets), means in zip(askers, near)]  # fmt: skip
+    sampled = sorted({t for _, targets in askers for t in targets})
+    rowids_of: dict[str, list[int]] = {}
+    for rowid, figure_id in db.execute(
+        "select rowid, figure_id from claims where figure_id in (select value from json_each(?)) order by rowid",
+        [json.dumps(sampled)],
+    ):  # fmt: skip
+        rowids_of.setdefault(figure_id, []).append(rowid)
+    sample = {t: _spread(rowids, JOIN_SAMPLE) for t, rowids in rowids_of.items()}
+    stored, stored_rowids, _ = load_claims_by_rowid(db, [r for rowids in sample.values() for r in rowids], known)
+    by_rowid = dict(zip(stored_rowids, stored))
+    means = _nearest_targets(askers, {t: [by_rowid[r] for r in rowids] for t, rowids in sample.items()}, weights)
+    grown: dict[str, list[Figure]] = {}
+    for (figure, targets), distances in zip(askers, means):
+        best = int(np.argmin(distances)) if targets else -1  # (the first of equal means: targets in id order)
+        if targets and distances[best] < DISTANCE_THRESHOLD:
+            grown.setdefault(targets[best], []).append(figure)
         else:
             kept.append(figure)
-    gained = {}
+    # A grown figure whose origin stays is appended to (its row and the joining claims'
+    # mutations written, its members read only as far as its row needs); one that a
+    # joining claim comes before is written again whole.
+    gained, whole = {}, {}
+    stored_of = load_figure_summaries(db, sorted(grown))
     for target, joining in grown.items():
-        claims = sorted([pool[i] for i in members_of[target]] + [c for f in joining for c in f.claims], key=lambda c: c.order_key)
-        gained[target] = {pool[i].id for i in members_of[target]}
-        kept.append(Figure(figure_id_for(claims[0].id), claims, joining[0].block_id))
+        members, first, kinds = stored_of[target]
+        joined = [c for f in joining for c in f.claims]
+        claims = sorted(members + joined, key=lambda c: c.order_key)
+        gained[target] = {c.id for c in members}
+        if claims[0].id == first:
+            kept.append(Figure(target, claims, joining[0].block_id, frozenset(c.id for c in joined), kinds))
+        else:
+            whole[target] = joined
+    if whole:
+        members, _, member_figures = load_claims_by_rowid(db, [r for t in whole for r in rowids_of[t]], known)
+        members_of: dict[str, list[TracedClaim]] = {}
+        for claim, figure_id in zip(members, member_figures):
+            members_of.setdefault(figure_id, []).append(claim)
+        for target, joined in whole.items():
+            claims = sorted(members_of[target] + joined, key=lambda c: c.order_key)
+            kept.append(Figure(figure_id_for(claims[0].id), claims, grown[target][0].block_id))
     # Blocks reached together are one (chains of them too): each named by its smallest id.
     parent: dict[str, str] = {}
 
@@ -250,6 +294,45 @@ def _join_large_figures(
     for figure in kept:
         figure.block_id = renamed.get(figure.block_id, figure.block_id)
     return kept, gained, merges
+
+
+# Members of a large figure a re-clustered figure is compared with, at most, to join it:
+# the mean distance to a few dozen members spread over it stands for the mean to all of
+# them (generated 2,000: B-cubed 0.9908 at 32, 0.9907 at 48).
+JOIN_SAMPLE = 32
+
+
+def _spread(items: list, most: int) -> list:
+    """At most ``most`` of ``items``, spread evenly over them (all when they are fewer)."""
+    if len(items) <= most:
+        return items
+    return [items[i] for i in np.linspace(0, len(items) - 1, most).round().astype(int)]
+
+
+def _nearest_targets(askers: list, members_of: dict, weights: Weights) -> list[np.ndarray]:
+    """For each asking (figure, target ids), the mean distance of its claims to each
+    target's ``members_of`` (claims; a target with none is at :data:`APART`)."""
+    pool = [c for figure, _ in askers for c in figure.claims]
+    offset, index_of = len(pool), {}
+    for target in sorted({t for _, targets in askers for t in targets}):
+        index_of[target] = list(range(len(pool), len(pool) + len(members_of.get(target, []))))
+        pool.extend(members_of.get(target, []))
+    if len(pool) == offset:
+        return [np.full(len(targets), APART) for _, targets in askers]
+    vectors, _ = _context_weighed(pool, weights.context)
+    features = _Features(pool, weights.story)
+    results, start = [], 0
+    for figure, targets in askers:
+        rows = np.arange(start, start + len(figure.claims))
+        start += len(figure.claims)
+        present = [t for t in targets if index_of[t]]
+        means = dict.fromkeys(targets, APART)
+        # Many targets' members at once (up to JOIN_PAIRS pairs): few distance computations.
+        if present:
+            for batch in _target_batches(present, index_of, len(rows)):
+                means.update(zip(batch, _mean_distances(features, vectors, rows, [index_of[t] for t in batch])))
+        results.append(np.array([means[t] for t in targets]))
+    return results
 
 
 # Pairs whose distances are held at once while joining figures to large ones (~165 bytes

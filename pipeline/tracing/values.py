@@ -65,6 +65,13 @@ TRACE_TOLERANCE = 0.05
 # Units that are not counted things: a mismatch between these is never bridged.
 MEASURE_KINDS = frozenset({"money", "percent", "multiplier", "year", "size", "duration", "ordinal"})
 
+
+def value_bucket(claim) -> str:
+    """The values a claim's is compared with at all: its measure's kind (any currency
+    meets any other: related_units decides), or, for counted nouns and numbers with no
+    unit, each other ("#count")."""
+    return claim.kind if claim.kind in MEASURE_KINDS else "#count"
+
 # Denominators that name no particular thing: "per unit" may be per GPU, per car, per share.
 GENERIC_DENOMINATORS = frozenset({"unit", "piece", "item", "each"})
 # Kinds whose values are labels on a scale: only equal values can be one figure.

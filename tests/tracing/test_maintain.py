@@ -94,6 +94,38 @@ def test_a_new_article_joins_the_stored_figure_and_other_figures_stay_as_they_we
     assert state(db)[2] == grown  # every claim in the figure a rebuild puts it in
 
 
+@pytest.mark.parametrize("date, path", [("2025-01-09", "appended"), ("2024-12-30", "written whole")])
+def test_a_claim_joining_a_large_figure_writes_the_rows_a_rebuild_writes(nlp, tmp_path, monkeypatch, date, path):
+    # No block re-clustered: the new claim joins the stored figure by average linkage. Later
+    # than its origin it is appended (the figure's row and its own mutation written, the
+    # other members' rows untouched); earlier, it is the new origin and every mutation is
+    # compared with it again.
+    monkeypatch.setattr(maintain, "STORY_CORPUS", 1)
+    monkeypatch.setattr(maintain, "UPDATE_FROM_CLAIMS", 0)
+    monkeypatch.setattr(maintain, "BLOCK_LIMIT", 0)
+    monkeypatch.setattr(maintain, "JOINED_LIMIT", 0)
+    folder = tmp_path / "corpus"
+    write_corpus(folder, STORY)
+    db_path = tmp_path / "news.db"
+    ingest_paths([folder], db_path, nlp=nlp)
+    db = sqlite_utils.Database(db_path)
+    [(cost_id, before)] = db.execute("select id, rowid from figures where unit = 'USD'").fetchall()
+    kept = db.execute("select rowid, * from mutations where figure_id = ?", [cost_id]).fetchall()
+    write_corpus(folder, {"blog": (date, LATER["blog"][1])})
+    updates = []
+    monkeypatch.setattr(maintain, "update_blocks", lambda db, dirty: updates.append(update_blocks(db, dirty)))
+    ingest_paths([folder], db_path, nlp=nlp)
+    assert updates[0]["joined"] == 1 and updates[0]["appended"] == (path == "appended")
+    grown = state(db)
+    if path == "appended":  # same figure row, its stored mutations as they were
+        assert db.execute("select rowid from figures where id = ?", [cost_id]).fetchone() == (before,)
+        assert set(kept) <= set(db.execute("select rowid, * from mutations where figure_id = ?", [cost_id]).fetchall())
+    else:
+        assert db.execute("select count(*) from figures where id = ?", [cost_id]).fetchone() == (0,)
+    rebuild_figures(db)
+    assert state(db) == grown
+
+
 def test_targets_are_compared_in_runs_of_bounded_pairs(monkeypatch):
     monkeypatch.setattr(maintain, "JOIN_PAIRS", 12)
     members_of = {"a": [0, 1, 2], "b": [3], "c": [4, 5, 6, 7, 8, 9], "d": [10, 11]}

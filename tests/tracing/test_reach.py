@@ -14,12 +14,13 @@ STORED = {
     "far": ("2025-01-02", "Acme said its Ohio factory cost $90 million to build."),
     "stadium": ("2025-01-02", "The city's new stadium seats 52,000 fans."),
     "bridge": ("2025-01-03", "Repairs to the harbour bridge cost $5.8 million last spring."),
-    "range": ("2025-01-03", "Analysts put the price of a new plant at $2 million to $5 million."),
+    "range": ("2025-01-03", "Analysts put the price of a new Ohio plant at $2 million to $5 million."),
+    "pier": ("2025-01-04", "Repairs to the harbour pier ran from $3 million to $5 million."),
 }
 NEW = {"blog": ("2025-01-09", "The Ohio factory was built for $6 million.")}
 
 
-def test_a_new_claim_reaches_stored_claims_of_its_value_that_share_a_word_and_ranges_reaching_it(nlp, tmp_path):
+def test_a_new_claim_reaches_stored_claims_and_ranges_reaching_its_value_that_share_a_word(nlp, tmp_path):
     folder = tmp_path / "corpus"
     write_corpus(folder, STORED)
     db_path = tmp_path / "news.db"
@@ -38,10 +39,13 @@ def test_a_new_claim_reaches_stored_claims_of_its_value_that_share_a_word_and_ra
     surfaces = {r[0] for r in db.execute(
         "select surface from claims where rowid in (select value from json_each(?))", [str(sorted(reached))])}
     # $5.6 million shares "factory" and "Ohio" and is within reach; $5.8 million is within
-    # reach but shares no word; $90 million shares words but is too far; the range's top
-    # reaches $6 million, so it is compared whatever it says.
+    # reach but shares no word; $90 million shares words but is too far. Both ranges' tops
+    # reach $6 million (their low ends are outside its band of values): the one sharing
+    # "Ohio" is found, the one sharing no word is not.
     assert "$5.6 million" in surfaces
     assert "$2 million to $5 million" in surfaces
+    assert "$3 million to $5 million" not in surfaces
+    assert db.execute("select value_high > value from claims where surface = '$3 million to $5 million'").fetchone() == (1,)
     assert "$5.8 million" not in surfaces and "$90 million" not in surfaces and "52,000 fans" not in surfaces
     # The new claims' postings are what the update adds to the index.
     assert {claim for _, _, claim in posting_rows(new, rowids)} == set(rowids)
