@@ -98,7 +98,7 @@ def reachable_rowids(
         value = comparable_value(claim)
         keyed = _keyed_terms(claim, analyze(context_document(claim)))
         if value is None:
-            weighed.append({})
+            weighed.append(None)
             continue
         top = value if claim.value_high is None else claim.value_high * (claim.unit_factor or 1.0)
         ends = [value / MAX_VALUE_RATIO, value * MAX_VALUE_RATIO, top * MAX_VALUE_RATIO, value]
@@ -106,7 +106,7 @@ def reachable_rowids(
         low, high = low - abs(low) * 1e-9, high + abs(high) * 1e-9
         words = [term for term in keyed.values() if term is not None]
         weight = dict(zip(words, _word_weights(words, counts)))
-        weighed.append({key: None if term is None else weight[term] for key, term in keyed.items()})
+        weighed.append(weight)
         probes.extend((number, key, low, high, None if term is None else weight[term])
                       for key, term in keyed.items() if term is None or term not in common)  # fmt: skip
     found = set(rowids)
@@ -163,15 +163,16 @@ def _word_weights(words: list[str], counts: TermCounts | None) -> list[float]:
 
 
 def _ranges_reaching(
-    db: sqlite_utils.Database, claims: list[TracedClaim], weighed: list[dict], per_claim: int | None = None
+    db: sqlite_utils.Database, claims: list[TracedClaim], weighed: list[dict | None], per_claim: int | None = None
 ) -> set[int]:
     """Rowids of the stored ranges whose span, to its top times :data:`MAX_VALUE_RATIO`,
     holds the value of a claim it can be compared with (one :func:`~.values.value_bucket`)
-    and shares a key with (``weighed``: each claim's keys with their words' weights, None
-    for its article and co-stated values), the postings finding a range only by its low
-    end. A range's words are those of its context and sentence. With ``per_claim``, each
-    claim keeps those of its article or co-stated values and at most ``per_claim`` others,
-    those sharing the most of its words by weight, as :func:`reachable_rowids` ranks them."""
+    and shares a word or its article with (``weighed``: each claim's context words with
+    their weights, None for a claim with no value), the postings finding a range only by
+    its low end. A range's words are those of its context and sentence. With
+    ``per_claim``, each claim keeps the ranges of its article and at most ``per_claim``
+    others, those sharing the most of its words by weight, as :func:`reachable_rowids`
+    ranks them."""
     reaching = sorted((v, n) for n, c in enumerate(claims) if (v := comparable_value(c)) is not None)
     if not reaching:
         return set()
@@ -181,7 +182,8 @@ def _ranges_reaching(
     found, ranked = set(), {}
     rows = db.execute(
         f"select {', '.join('c.' + c for c in _RANGE_COLUMNS)}, c.context, coalesce(s.text, ''), c.rowid"
-        " from claims c left join sentences s on s.id = c.sentence_id where c.value_high > c.value"
+        " from claims c left join sentences s on s.id = c.sentence_id"
+        " where c.value_high > c.value"
     )  # fmt: skip
     for row in rows:
         stored = TracedClaim(*row[: len(_RANGE_COLUMNS)])
@@ -196,10 +198,10 @@ def _ranges_reaching(
         near = [reaching[i][1] for i in range(first, last) if buckets[i] == bucket]
         if not near:
             continue
-        keys = posting_keys(stored, analyze(f"{row[-3] or ''} {row[-2]}"))
+        words = set(analyze(f"{row[-3] or ''} {row[-2]}"))
         for number in near:
-            shared = [weighed[number][key] for key in keys.intersection(weighed[number])]
-            if None in shared or (shared and per_claim is None):
+            shared = [weighed[number][word] for word in words.intersection(weighed[number])]
+            if claims[number].article_id == stored.article_id or (shared and per_claim is None):
                 found.add(row[-1])
             elif shared:
                 ranked.setdefault(number, []).append((-sum(shared), row[-1]))
