@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .values import APART, DISTANCE_THRESHOLD, MAX_VALUE_RATIO, TracedClaim, is_restatement, mark_costated, sentence_members, value_bucket
-from .distance import _Features, context_document
+from .distance import _Features, context_terms
 from .vectors import TermCounts, context_analyzer, weigh
 
 
@@ -257,7 +257,7 @@ def context_vectors(claims: list[TracedClaim], counts: TermCounts | None = None)
 
 def _context_weighed(claims: list[TracedClaim], counts: TermCounts | None):
     analyze = context_analyzer()
-    return weigh((analyze(context_document(c)) for c in claims), counts, sublinear=True)
+    return weigh((context_terms(c, analyze) for c in claims), counts, sublinear=True)
 
 
 @dataclass

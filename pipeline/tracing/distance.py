@@ -19,6 +19,12 @@ def context_document(claim: TracedClaim) -> str:
     return f"{claim.context or claim.sentence} {entities} {entities}"
 
 
+def context_terms(claim: TracedClaim, analyze) -> list[str]:
+    """The terms of a claim's :func:`context_document` by ``analyze`` (the context
+    analyzer), those it keeps (:attr:`~TracedClaim.terms`) when it has them."""
+    return claim.terms if claim.terms is not None else analyze(context_document(claim))
+
+
 def story_vectors(stories: list[tuple], counts: TermCounts | None = None):
     """Each story's named entities (its article's) as TF-IDF rows of unit length: the
     cosine of two articles' rows says how much they name in common, rare names weighing

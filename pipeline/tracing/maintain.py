@@ -41,7 +41,7 @@ import sqlite_utils
 
 from ..store import update_figures as store_updates
 from .clustering import MAX_GROUP, Weights, reaching_groups, _context_weighed
-from .distance import _Features, context_document
+from .distance import _Features, context_document, context_terms
 from .figures import (
     Figure, figure_id_for, figures_in_blocks, load_claims_by_rowid, load_figure_summaries, rebuild_figures, rows_of,
     stored_weights, term_rows,
@@ -109,10 +109,10 @@ def update_blocks(db: sqlite_utils.Database, dirty: list[int]) -> dict:
     docstring); returns counts of what was done (for benchmarks and tests)."""
     weights = stored_weights(db)
     known: dict = {}
-    new, new_rowids, _ = load_claims_by_rowid(db, dirty, known)
+    new, new_rowids, _ = _read_claims(db, dirty, known)
     counted = _count_new_words(db, weights, new, new_rowids)
     reached = reachable_rowids(db, new, new_rowids, weights.context, REACH_PER_CLAIM)
-    stored, _, stored_figures = load_claims_by_rowid(db, reached - set(new_rowids), known)
+    stored, _, stored_figures = _read_claims(db, reached - set(new_rowids), known)
     claims = new + stored
     is_new = np.array([True] * len(new) + [False] * len(stored), dtype=bool)
     vectors, _ = _context_weighed(claims, weights.context)
@@ -136,12 +136,16 @@ def update_blocks(db: sqlite_utils.Database, dirty: list[int]) -> dict:
     large = set(sizes) - set(whole_blocks)
     # Then the smallest figures new claims join in the other blocks, up to JOINED_LIMIT
     # claims, of blocks a rebuild clusters in one part (MAX_GROUP: figures of two parts of
-    # a larger block never merge, and re-clustering them together would merge them); new
-    # claims join the others by average linkage, not re-clustered (_join_large_figures).
+    # a larger block never merge, and re-clustering them together would merge them), and
+    # only those new claims reach together with another (which they may merge): one they
+    # reach alone is joined or not by average linkage as re-clustering would decide, and
+    # so are the rest, not re-clustered (_join_large_figures).
+    together = set().union(*(f for f in (
+        {stored_figures[i - len(new)] for i in group if i >= len(new)} for group in groups) if len(f) > 1))  # fmt: skip
     reclustered, total = [], 0
     for figure_id, size in db.execute(
         "select id, n_claims from figures where id in (select value from json_each(?)) order by n_claims, id",
-        [json.dumps(sorted(f for f in joined if block_of[f] in large and sizes[block_of[f]] <= MAX_GROUP))],
+        [json.dumps(sorted(f for f in joined if block_of[f] in large and sizes[block_of[f]] <= MAX_GROUP and f in together))],
     ):  # fmt: skip
         if total + size > JOINED_LIMIT:
             break
@@ -160,7 +164,7 @@ def update_blocks(db: sqlite_utils.Database, dirty: list[int]) -> dict:
         " where f.block_id in (select value from json_each(?)) or f.id in (select value from json_each(?))",
         [json.dumps(sorted(whole_blocks)), json.dumps(reclustered)],
     )]  # fmt: skip
-    region, _, region_figures = load_claims_by_rowid(db, set(members) | set(new_rowids), known)
+    region, _, region_figures = _read_claims(db, set(members) | set(new_rowids), known)
     was: dict[str, set[str]] = {}
     for claim, figure_id in zip(region, region_figures):
         if figure_id is not None:
@@ -233,8 +237,7 @@ def _join_large_figures(
         touched.setdefault(figure.block_id, set()).update(block_of[t] for t in targets)
     # The targets still near after their read members, then each by a sample of its own.
     near = _nearest_targets(askers, {t: reached_members.get(t, []) for _, ts in askers for t in ts}, weights)
-    askers = [(figure, [t for t, mean in zip(targets, means) if mean < DISTANCE_THRESHOLD])
-              for (figure, targets), means in zip(askers, near)]  # fmt: skip
+    askers = [(figure, _nearest(targets, means)) for (figure, targets), means in zip(askers, near)]
     sampled = sorted({t for _, targets in askers for t in targets})
     rowids_of: dict[str, list[int]] = {}
     for rowid, figure_id in db.execute(
@@ -243,7 +246,7 @@ def _join_large_figures(
     ):  # fmt: skip
         rowids_of.setdefault(figure_id, []).append(rowid)
     sample = {t: _spread(rowids, JOIN_SAMPLE) for t, rowids in rowids_of.items()}
-    stored, stored_rowids, _ = load_claims_by_rowid(db, [r for rowids in sample.values() for r in rowids], known)
+    stored, stored_rowids, _ = _read_claims(db, [r for rowids in sample.values() for r in rowids], known)
     by_rowid = dict(zip(stored_rowids, stored))
     means = _nearest_targets(askers, {t: [by_rowid[r] for r in rowids] for t, rowids in sample.items()}, weights)
     grown: dict[str, list[Figure]] = {}
@@ -268,7 +271,7 @@ def _join_large_figures(
         else:
             whole[target] = joined
     if whole:
-        members, _, member_figures = load_claims_by_rowid(db, [r for t in whole for r in rowids_of[t]], known)
+        members, _, member_figures = _read_claims(db, [r for t in whole for r in rowids_of[t]], known)
         members_of: dict[str, list[TracedClaim]] = {}
         for claim, figure_id in zip(members, member_figures):
             members_of.setdefault(figure_id, []).append(claim)
@@ -294,6 +297,18 @@ def _join_large_figures(
     for figure in kept:
         figure.block_id = renamed.get(figure.block_id, figure.block_id)
     return kept, gained, merges
+
+
+# Large figures a re-clustered figure is compared with by a sample of their members, at
+# most: the nearest by the members the update read already.
+JOIN_CANDIDATES = 3
+
+
+def _nearest(targets: list[str], means: np.ndarray) -> list[str]:
+    """Of ``targets`` (in id order), the :data:`JOIN_CANDIDATES` of the lowest ``means``
+    under the threshold, in id order."""
+    near = sorted((mean, n) for n, mean in enumerate(means.tolist()) if mean < DISTANCE_THRESHOLD)[:JOIN_CANDIDATES]
+    return [targets[n] for n in sorted(n for _, n in near)]
 
 
 # Members of a large figure a re-clustered figure is compared with, at most, to join it:
@@ -364,6 +379,17 @@ def _mean_distances(features: _Features, vectors, rows: np.ndarray, targets: lis
     return np.add.reduceat(distances.sum(axis=0), np.cumsum(sizes) - sizes) / (sizes * len(rows))
 
 
+def _read_claims(db: sqlite_utils.Database, rowids, known: dict):
+    """:func:`~.figures.load_claims_by_rowid`, each claim read keeping its context's terms:
+    an update weighs many of the claims it reads more than once."""
+    claims, rowids, figure_ids = load_claims_by_rowid(db, rowids, known)
+    analyze = context_analyzer()
+    for claim in claims:
+        if claim.terms is None:
+            claim.terms = analyze(context_document(claim))
+    return claims, rowids, figure_ids
+
+
 def _count_new_words(db: sqlite_utils.Database, weights: Weights, claims: list[TracedClaim], rowids: list[int]) -> list[tuple]:
     """Add to ``weights`` the words of the claims stored since words were last counted
     (rowids past the one counted through) and the names of their articles (those with no
@@ -379,7 +405,7 @@ def _count_new_words(db: sqlite_utils.Database, weights: Weights, claims: list[T
         [json.dumps(sorted({c.article_id for c, _ in fresh})), through],
     )}  # fmt: skip
     stories = {c.article_id: list(c.story) for c, _ in fresh if c.article_id in new_articles}
-    added = Weights(count_terms([analyze(context_document(c)) for c, _ in fresh]), count_terms(list(stories.values())))
+    added = Weights(count_terms([context_terms(c, analyze) for c, _ in fresh]), count_terms(list(stories.values())))
     weights.context.add(added.context)
     weights.story.add(added.story)
     weights.through = max(rowid for _, rowid in fresh)

@@ -26,7 +26,7 @@ from collections.abc import Iterable, Iterator
 import numpy as np
 import sqlite_utils
 
-from .distance import context_document
+from .distance import context_terms
 from .values import MAX_VALUE_RATIO, TracedClaim, value_bucket
 from .vectors import TermCounts, context_analyzer
 
@@ -70,7 +70,7 @@ def posting_rows(claims: list[TracedClaim], rowids: list[int], progress=None) ->
         for claim, rowid in zip(claims[start : start + POSTING_CHUNK], rowids[start : start + POSTING_CHUNK]):
             value = comparable_value(claim)
             if value is not None:
-                rows.extend((key, value, rowid) for key in posting_keys(claim, analyze(context_document(claim))))
+                rows.extend((key, value, rowid) for key in posting_keys(claim, context_terms(claim, analyze)))
         rows.sort()  # (inserted in key order, the index grows at its end)
         yield from rows
     if progress:
@@ -96,7 +96,7 @@ def reachable_rowids(
     probes, weighed = [], []
     for number, claim in enumerate(claims):
         value = comparable_value(claim)
-        keyed = _keyed_terms(claim, analyze(context_document(claim)))
+        keyed = _keyed_terms(claim, context_terms(claim, analyze))
         if value is None:
             weighed.append(None)
             continue

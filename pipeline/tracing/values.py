@@ -126,6 +126,9 @@ class TracedClaim:
     # For a physical unit, its size in its dimension's root units (km: 1000): values in
     # two units of one dimension compare once converted ("26.2 miles" and "42.2 km").
     unit_factor: float | None = field(init=False)
+    # Its context's terms, where an update keeps them (it weighs the claims it reads more
+    # than once); None: tokenized when weighed (a rebuild holds no term lists).
+    terms: list[str] | None = field(default=None, repr=False, compare=False)
 
     def __post_init__(self):
         self.digits = significant_digits(self.surface, self.value)

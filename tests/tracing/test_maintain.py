@@ -104,6 +104,7 @@ def test_a_claim_joining_a_large_figure_writes_the_rows_a_rebuild_writes(nlp, tm
     monkeypatch.setattr(maintain, "UPDATE_FROM_CLAIMS", 0)
     monkeypatch.setattr(maintain, "BLOCK_LIMIT", 0)
     monkeypatch.setattr(maintain, "JOINED_LIMIT", 0)
+    monkeypatch.setattr(maintain, "JOIN_SAMPLE", 1)  # compared by one of its claims, grown by all
     folder = tmp_path / "corpus"
     write_corpus(folder, STORY)
     db_path = tmp_path / "news.db"
@@ -116,6 +117,8 @@ def test_a_claim_joining_a_large_figure_writes_the_rows_a_rebuild_writes(nlp, tm
     monkeypatch.setattr(maintain, "update_blocks", lambda db, dirty: updates.append(update_blocks(db, dirty)))
     ingest_paths([folder], db_path, nlp=nlp)
     assert updates[0]["joined"] == 1 and updates[0]["appended"] == (path == "appended")
+    [grown_row] = db.query("select * from figures where unit = 'USD'")
+    assert grown_row["n_claims"] == 3 and grown_row["n_articles"] == 3
     grown = state(db)
     if path == "appended":  # same figure row, its stored mutations as they were
         assert db.execute("select rowid from figures where id = ?", [cost_id]).fetchone() == (before,)
@@ -124,6 +127,12 @@ def test_a_claim_joining_a_large_figure_writes_the_rows_a_rebuild_writes(nlp, tm
         assert db.execute("select count(*) from figures where id = ?", [cost_id]).fetchone() == (0,)
     rebuild_figures(db)
     assert state(db) == grown
+
+
+def test_a_sample_is_spread_over_the_members_in_order():
+    members = list(range(100))
+    assert maintain._spread(members, 5) == [0, 25, 50, 74, 99]
+    assert maintain._spread(members[:3], 5) == [0, 1, 2]
 
 
 def test_targets_are_compared_in_runs_of_bounded_pairs(monkeypatch):

@@ -81,3 +81,15 @@ def test_a_capped_reach_keeps_the_claims_sharing_the_rarest_words_and_all_of_its
     assert "$5.6 million" in capped  # the one sharing the rare words
     assert not capped & {f"${5.5 + n / 100:.2f} million" for n in range(6)}
     assert "$6.1 million" in capped  # a claim of its own article (sharing no word) is always compared
+
+
+def test_only_words_of_many_claims_in_a_large_corpus_are_too_common_to_probe():
+    from pipeline.tracing.reach import COMMON_WORD_CLAIMS, _common_words
+    from pipeline.tracing.vectors import TermCounts
+
+    # In a small corpus a word of half the claims is still probed: it has few postings.
+    assert _common_words(TermCounts(1_000, {"acme": 500, "ohio": 3})) == frozenset()
+    large = TermCounts(100_000, {"billion": 40_000, "company": 11_000, "ohio": 900, "factory": 9_000})
+    assert _common_words(large) == {"billion", "company"}
+    assert _common_words(TermCounts(10_000, {"acme": COMMON_WORD_CLAIMS + 1, "ohio": 1_500})) == {"acme"}
+    assert _common_words(None) == frozenset()
