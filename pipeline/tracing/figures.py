@@ -250,10 +250,11 @@ _OWN_COLUMNS = frozenset({0, 2, 13})  # id, surface, context
 
 
 def load_figure_summaries(db: sqlite_utils.Database, figure_ids: list[str]) -> dict[str, tuple[list[TracedClaim], str, tuple]]:
-    """For each of these stored figures: its claims as far as a figure's row and mutations
-    read them (values, units, qualifiers, subjects, credit, article dates; no sentence,
-    context or entities: far cheaper to read than :func:`load_claims_by_rowid`), its
-    origin claim's id and the kinds of change its mutations saw."""
+    """For each of these stored figures: its claims as far as a figure's row reads them
+    (values, units, qualifiers, subjects, credit, article dates; no sentence, context or
+    entities: far cheaper to read than :func:`load_claims_by_rowid`; a mutation compares
+    its origin's entities too, so that is read in full), its origin claim's id and the
+    kinds of change its mutations saw."""
     found: dict[str, tuple[list[TracedClaim], str, tuple]] = {}
     for figure_id, first, kinds in db.execute(
         "select id, first_claim_id, kinds_seen from figures where id in (select value from json_each(?))",
@@ -263,7 +264,8 @@ def load_figure_summaries(db: sqlite_utils.Database, figure_ids: list[str]) -> d
     rows = db.execute(
         "select c.figure_id, c.id, c.article_id, c.surface, c.start_char, c.value, c.value_low, c.value_high, c.unit,"
         " c.qualifier, c.qualifier_cue, c.kind, c.subject, c.attributed_to, a.path, a.title, a.published, c.scope"
-        " from claims c join articles a on a.id = c.article_id where c.figure_id in (select value from json_each(?))",
+        " from claims c join articles a on a.id = c.article_id where c.figure_id in (select value from json_each(?))"
+        " order by c.rowid",
         [json.dumps(sorted(found))],
     )  # fmt: skip
     for figure_id, *columns in rows:

@@ -138,8 +138,9 @@ def update_blocks(db: sqlite_utils.Database, dirty: list[int]) -> dict:
     # claims, of blocks a rebuild clusters in one part (MAX_GROUP: figures of two parts of
     # a larger block never merge, and re-clustering them together would merge them), and
     # only those new claims reach together with another (which they may merge): one they
-    # reach alone is joined or not by average linkage as re-clustering would decide, and
-    # so are the rest, not re-clustered (_join_large_figures).
+    # reach alone is joined or not by average linkage (re-clustering could also split it
+    # where word weights moved: a rebuild decides that), and so are the rest, not
+    # re-clustered (_join_large_figures).
     together = set().union(*(f for f in (
         {stored_figures[i - len(new)] for i in group if i >= len(new)} for group in groups) if len(f) > 1))  # fmt: skip
     reclustered, total = [], 0
@@ -221,9 +222,12 @@ def _join_large_figures(
     A large figure is compared by its members the update read already
     (``reached_members``: figure id -> claims, those sharing the most words with the new
     ones) first: one whose mean distance from them is at the threshold or over is left
-    (its other members, sharing fewer words, are further); the rest by at most
-    :data:`JOIN_SAMPLE` of their members, spread evenly over them, so a figure of
-    thousands of claims costs what one of a few dozen does."""
+    (its other members, sharing fewer words, mostly are further); the
+    :data:`JOIN_CANDIDATES` nearest of the rest by at most :data:`JOIN_SAMPLE` of their
+    members, spread evenly over them, so a figure of thousands of claims costs what one of
+    a few dozen does. A large figure grown by claims later than its origin is appended to
+    (:attr:`~.figures.Figure.appended`), its members read light
+    (:func:`~.figures.load_figure_summaries`) and its origin in full."""
     reached_members = reached_members or {}
     reaching = [(figure, set().union(*(reached_large.get(c.id, ()) for c in figure.claims))) for figure in figures]
     touched: dict[str, set[str]] = {}
@@ -235,31 +239,12 @@ def _join_large_figures(
     askers = [(figure, sorted(targets)) for figure, targets in reaching if targets]
     for figure, targets in askers:
         touched.setdefault(figure.block_id, set()).update(block_of[t] for t in targets)
-    # The targets still near after their read members, then each by a sample of its own.
-    near = _nearest_targets(askers, {t: reached_members.get(t, []) for _, ts in askers for t in ts}, weights)
-    askers = [(figure, _nearest(targets, means)) for (figure, targets), means in zip(askers, near)]
-    sampled = sorted({t for _, targets in askers for t in targets})
-    rowids_of: dict[str, list[int]] = {}
-    for rowid, figure_id in db.execute(
-        "select rowid, figure_id from claims where figure_id in (select value from json_each(?)) order by rowid",
-        [json.dumps(sampled)],
-    ):  # fmt: skip
-        rowids_of.setdefault(figure_id, []).append(rowid)
-    sample = {t: _spread(rowids, JOIN_SAMPLE) for t, rowids in rowids_of.items()}
-    stored, stored_rowids, _ = _read_claims(db, [r for rowids in sample.values() for r in rowids], known)
-    by_rowid = dict(zip(stored_rowids, stored))
-    means = _nearest_targets(askers, {t: [by_rowid[r] for r in rowids] for t, rowids in sample.items()}, weights)
-    grown: dict[str, list[Figure]] = {}
-    for (figure, targets), distances in zip(askers, means):
-        best = int(np.argmin(distances)) if targets else -1  # (the first of equal means: targets in id order)
-        if targets and distances[best] < DISTANCE_THRESHOLD:
-            grown.setdefault(targets[best], []).append(figure)
-        else:
-            kept.append(figure)
+    grown, apart, rowids_of = _nearest_large(db, askers, reached_members, weights, known) if askers else ({}, [], {})
+    kept.extend(apart)
     # A grown figure whose origin stays is appended to (its row and the joining claims'
     # mutations written, its members read only as far as its row needs); one that a
     # joining claim comes before is written again whole.
-    gained, whole = {}, {}
+    gained, whole, appending = {}, {}, {}
     stored_of = load_figure_summaries(db, sorted(grown))
     for target, joining in grown.items():
         members, first, kinds = stored_of[target]
@@ -267,11 +252,20 @@ def _join_large_figures(
         claims = sorted(members + joined, key=lambda c: c.order_key)
         gained[target] = {c.id for c in members}
         if claims[0].id == first:
-            kept.append(Figure(target, claims, joining[0].block_id, frozenset(c.id for c in joined), kinds))
+            appending[target] = (claims, joined, kinds)
         else:
             whole[target] = joined
+    # (an origin read in full: the joining claims' mutations compare its sentence's names)
+    origins, _, _ = load_claims_by_rowid(db, [r[0] for r in db.execute(
+        "select rowid from claims where id in (select value from json_each(?))",
+        [json.dumps(sorted(claims[0].id for claims, _, _ in appending.values()))],
+    )], known)  # fmt: skip
+    origin_of = {c.id: c for c in origins}
+    for target, (claims, joined, kinds) in appending.items():
+        claims[0] = origin_of[claims[0].id]
+        kept.append(Figure(target, claims, grown[target][0].block_id, frozenset(c.id for c in joined), kinds))
     if whole:
-        members, _, member_figures = _read_claims(db, [r for t in whole for r in rowids_of[t]], known)
+        members, _, member_figures = load_claims_by_rowid(db, [r for t in whole for r in rowids_of[t]], known)
         members_of: dict[str, list[TracedClaim]] = {}
         for claim, figure_id in zip(members, member_figures):
             members_of.setdefault(figure_id, []).append(claim)
@@ -297,6 +291,34 @@ def _join_large_figures(
     for figure in kept:
         figure.block_id = renamed.get(figure.block_id, figure.block_id)
     return kept, gained, merges
+
+
+def _nearest_large(db, askers: list, reached_members: dict, weights: Weights, known: dict):
+    """For the asking (figure, large figure ids) pairs of :func:`_join_large_figures`: the
+    large figures joined (id -> the figures joining it), the asking figures that join none,
+    and the rowids of the members of each large figure compared by a sample."""
+    # The targets still near after their read members, then each by a sample of its own.
+    near = _nearest_targets(askers, {t: reached_members.get(t, []) for _, ts in askers for t in ts}, weights)
+    askers = [(figure, _nearest(targets, means)) for (figure, targets), means in zip(askers, near)]
+    rowids_of: dict[str, list[int]] = {}
+    for rowid, figure_id in db.execute(
+        "select rowid, figure_id from claims where figure_id in (select value from json_each(?)) order by rowid",
+        [json.dumps(sorted({t for _, targets in askers for t in targets}))],
+    ):  # fmt: skip
+        rowids_of.setdefault(figure_id, []).append(rowid)
+    sample = {t: _spread(rowids, JOIN_SAMPLE) for t, rowids in rowids_of.items()}
+    stored, stored_rowids, _ = _read_claims(db, [r for rowids in sample.values() for r in rowids], known)
+    by_rowid = dict(zip(stored_rowids, stored))
+    means = _nearest_targets(askers, {t: [by_rowid[r] for r in rowids] for t, rowids in sample.items()}, weights)
+    grown: dict[str, list[Figure]] = {}
+    apart = []
+    for (figure, targets), distances in zip(askers, means):
+        best = int(np.argmin(distances)) if targets else -1  # (the first of equal means: targets in id order)
+        if targets and distances[best] < DISTANCE_THRESHOLD:
+            grown.setdefault(targets[best], []).append(figure)
+        else:
+            apart.append(figure)
+    return grown, apart, rowids_of
 
 
 # Large figures a re-clustered figure is compared with by a sample of their members, at

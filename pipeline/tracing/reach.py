@@ -166,13 +166,13 @@ def _ranges_reaching(
     db: sqlite_utils.Database, claims: list[TracedClaim], weighed: list[dict | None], per_claim: int | None = None
 ) -> set[int]:
     """Rowids of the stored ranges whose span, to its top times :data:`MAX_VALUE_RATIO`,
-    holds the value of a claim it can be compared with (one :func:`~.values.value_bucket`)
-    and shares a word or its article with (``weighed``: each claim's context words with
-    their weights, None for a claim with no value), the postings finding a range only by
-    its low end. A range's words are those of its context and sentence. With
-    ``per_claim``, each claim keeps the ranges of its article and at most ``per_claim``
-    others, those sharing the most of its words by weight, as :func:`reachable_rowids`
-    ranks them."""
+    holds the value of a claim it can be compared with (one :func:`~.values.value_bucket`):
+    the postings find a range only by its low end. Without ``per_claim``, all of them (a
+    superset). With it, those that share a word or the article with the claim
+    (``weighed``: each claim's context words with their weights, None for a claim with no
+    value; a range's words are those of its context and sentence, so one sharing only a
+    name joined into one term, or only a value stated beside both, is left): all of its
+    article and at most ``per_claim`` others, those sharing the most weight of its words."""
     reaching = sorted((v, n) for n, c in enumerate(claims) if (v := comparable_value(c)) is not None)
     if not reaching:
         return set()
@@ -198,10 +198,13 @@ def _ranges_reaching(
         near = [reaching[i][1] for i in range(first, last) if buckets[i] == bucket]
         if not near:
             continue
+        if per_claim is None:
+            found.add(row[-1])
+            continue
         words = set(analyze(f"{row[-3] or ''} {row[-2]}"))
         for number in near:
             shared = [weighed[number][word] for word in words.intersection(weighed[number])]
-            if claims[number].article_id == stored.article_id or (shared and per_claim is None):
+            if claims[number].article_id == stored.article_id:
                 found.add(row[-1])
             elif shared:
                 ranked.setdefault(number, []).append((-sum(shared), row[-1]))

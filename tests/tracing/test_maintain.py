@@ -1,10 +1,12 @@
 """Maintenance: figures updated after each ingest at the cost of the blocks new claims join, the same as a rebuild."""
 
+import json
 import shutil
 
 import pytest
 import sqlite_utils
 
+import pipeline.tracing.figures as figures_module
 import pipeline.tracing.maintain as maintain
 from pipeline.database import write_transaction
 from pipeline.runner import ingest_paths
@@ -113,10 +115,14 @@ def test_a_claim_joining_a_large_figure_writes_the_rows_a_rebuild_writes(nlp, tm
     [(cost_id, before)] = db.execute("select id, rowid from figures where unit = 'USD'").fetchall()
     kept = db.execute("select rowid, * from mutations where figure_id = ?", [cost_id]).fetchall()
     write_corpus(folder, {"blog": (date, LATER["blog"][1])})
-    updates = []
+    updates, origins = [], []
     monkeypatch.setattr(maintain, "update_blocks", lambda db, dirty: updates.append(update_blocks(db, dirty)))
+    real_classify = figures_module.classify_mutation
+    monkeypatch.setattr(figures_module, "classify_mutation", lambda origin, claim: origins.append(origin) or real_classify(origin, claim))
     ingest_paths([folder], db_path, nlp=nlp)
     assert updates[0]["joined"] == 1 and updates[0]["appended"] == (path == "appended")
+    # Mutations are compared with the origin as a rebuild reads it: its sentence's names too.
+    assert origins and all(origin.entities for origin in origins)
     [grown_row] = db.query("select * from figures where unit = 'USD'")
     assert grown_row["n_claims"] == 3 and grown_row["n_articles"] == 3
     grown = state(db)
@@ -127,6 +133,29 @@ def test_a_claim_joining_a_large_figure_writes_the_rows_a_rebuild_writes(nlp, tm
         assert db.execute("select count(*) from figures where id = ?", [cost_id]).fetchone() == (0,)
     rebuild_figures(db)
     assert state(db) == grown
+
+
+def test_a_figure_appended_to_writes_the_row_and_mutations_of_the_figure_written_whole(demo_copy):
+    # Every demo figure of three claims or more, its last claim taken as the one joining:
+    # members read light, origin in full, only the joining claim's mutation made.
+    from pipeline.store import FIGURE_COLUMNS
+    from pipeline.tracing.figures import Figure, load_claims_by_rowid, load_figure_summaries
+
+    db = demo_copy
+    ids = [r[0] for r in db.execute("select id from figures where n_claims >= 3 order by id")]
+    assert ids
+    light = load_figure_summaries(db, ids)
+    for figure_id in ids:
+        rowids = [r[0] for r in db.execute("select rowid from claims where figure_id = ?", [figure_id])]
+        full = sorted(load_claims_by_rowid(db, rowids)[0], key=lambda c: c.order_key)
+        whole_row, whole_mutations = Figure(figure_id, full).rows()
+        before_row, _ = Figure(figure_id, full[:-1]).rows()
+        members = {c.id: c for c in light[figure_id][0]}
+        claims = [full[0]] + [members[c.id] for c in full[1:-1]] + [full[-1]]
+        appended = Figure(figure_id, claims, appended=frozenset({full[-1].id}), kinds_before=tuple(json.loads(before_row[list(FIGURE_COLUMNS).index("kinds_seen")])))
+        row, mutations = appended.rows()
+        assert row == whole_row, figure_id
+        assert mutations == [m for m in whole_mutations if m[2] == full[-1].id]
 
 
 def test_a_sample_is_spread_over_the_members_in_order():

@@ -20,7 +20,7 @@ STORED = {
 NEW = {"blog": ("2025-01-09", "The Ohio factory was built for $6 million.")}
 
 
-def test_a_new_claim_reaches_stored_claims_and_ranges_reaching_its_value_that_share_a_word(nlp, tmp_path):
+def test_a_new_claim_reaches_stored_claims_of_its_value_that_share_a_word_and_ranges_reaching_it(nlp, tmp_path):
     folder = tmp_path / "corpus"
     write_corpus(folder, STORED)
     db_path = tmp_path / "news.db"
@@ -36,17 +36,24 @@ def test_a_new_claim_reaches_stored_claims_and_ranges_reaching_its_value_that_sh
     dirty = [r[0] for r in db.execute("select rowid from claims where figure_id is null")]
     new, rowids, _ = load_claims_by_rowid(db, dirty)
     reached = reachable_rowids(db, new, rowids) - set(rowids)
-    surfaces = {r[0] for r in db.execute(
-        "select surface from claims where rowid in (select value from json_each(?))", [str(sorted(reached))])}
+
+    def surfaces(found):
+        return {r[0] for r in db.execute(
+            "select surface from claims where rowid in (select value from json_each(?))", [str(sorted(found))])}
+
     # $5.6 million shares "factory" and "Ohio" and is within reach; $5.8 million is within
     # reach but shares no word; $90 million shares words but is too far. Both ranges' tops
-    # reach $6 million (their low ends are outside its band of values): the one sharing
-    # "Ohio" is found, the one sharing no word is not.
-    assert "$5.6 million" in surfaces
-    assert "$2 million to $5 million" in surfaces
-    assert "$3 million to $5 million" not in surfaces
+    # reach $6 million (their low ends are outside its band of values): uncapped, both are
+    # found, whatever they say; capped, the one sharing "Ohio" is, the other is not.
+    assert "$5.6 million" in surfaces(reached)
+    assert {"$2 million to $5 million", "$3 million to $5 million"} <= surfaces(reached)
     assert db.execute("select value_high > value from claims where surface = '$3 million to $5 million'").fetchone() == (1,)
-    assert "$5.8 million" not in surfaces and "$90 million" not in surfaces and "52,000 fans" not in surfaces
+    assert not surfaces(reached) & {"$5.8 million", "$90 million", "52,000 fans"}
+    from pipeline.tracing.figures import stored_weights
+
+    capped = surfaces(reachable_rowids(db, new, rowids, stored_weights(db).context, per_claim=50))
+    assert {"$5.6 million", "$2 million to $5 million"} <= capped
+    assert "$3 million to $5 million" not in capped
     # The new claims' postings are what the update adds to the index.
     assert {claim for _, _, claim in posting_rows(new, rowids)} == set(rowids)
 
