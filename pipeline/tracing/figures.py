@@ -12,7 +12,7 @@ import sqlite_utils
 
 from ..claims.grammar import CURRENCY_CHARS
 from ..store import FIGURE_COLUMNS, replace_figures
-from .values import DISTANCE_THRESHOLD, TracedClaim, mark_costated
+from .values import CLAIM_COLUMNS, DISTANCE_THRESHOLD, TracedClaim, mark_costated
 from .clustering import Progress, Weights, cluster_blocks
 from .vectors import CONTEXT, STORY, TermCounts
 from .mutations import classify_mutation
@@ -262,8 +262,7 @@ def load_figure_summaries(db: sqlite_utils.Database, figure_ids: list[str]) -> d
     ):  # fmt: skip
         found[figure_id] = ([], first, tuple(json.loads(kinds or "[]")))
     rows = db.execute(
-        "select c.figure_id, c.id, c.article_id, c.surface, c.start_char, c.value, c.value_low, c.value_high, c.unit,"
-        " c.qualifier, c.qualifier_cue, c.kind, c.subject, c.attributed_to, a.path, a.title, a.published, c.scope"
+        f"select c.figure_id, {', '.join('c.' + c for c in CLAIM_COLUMNS)}, a.path, a.title, a.published, c.scope"
         " from claims c join articles a on a.id = c.article_id where c.figure_id in (select value from json_each(?))"
         " order by c.rowid",
         [json.dumps(sorted(found))],

@@ -40,7 +40,7 @@ import numpy as np
 import sqlite_utils
 
 from ..store import update_figures as store_updates
-from .clustering import MAX_GROUP, Weights, reaching_groups, _context_weighed
+from .clustering import MAX_GROUP, Weights, _context_weighed, _Links, reaching_groups
 from .distance import _Features, context_document, context_terms
 from .figures import (
     Figure, figure_id_for, figures_in_blocks, load_claims_by_rowid, load_figure_summaries, rebuild_figures, rows_of,
@@ -272,22 +272,17 @@ def _join_large_figures(
         for target, joined in whole.items():
             claims = sorted(members_of[target] + joined, key=lambda c: c.order_key)
             kept.append(Figure(figure_id_for(claims[0].id), claims, grown[target][0].block_id))
-    # Blocks reached together are one (chains of them too): each named by its smallest id.
-    parent: dict[str, str] = {}
-
-    def root(block: str) -> str:
-        while parent.get(block, block) != block:
-            block = parent[block]
-        return block
-
-    for blocks in touched.values():
-        first, *others = sorted(blocks)
-        for other in others:
-            a, b = sorted((root(first), root(other)))
-            if a != b:
-                parent[b] = a
-    merges = sorted((root(b), b) for b in parent)
-    renamed = {block_id: root(min(blocks)) for block_id, blocks in touched.items()}
+    # Blocks reached together are one (chains of them too): each named by its smallest id
+    # (block ids numbered in order, so the smallest number of a group is its smallest id).
+    blocks = sorted(set().union(*touched.values()))
+    number = {block: n for n, block in enumerate(blocks)}
+    links = _Links(len(blocks))
+    for reached in touched.values():
+        first, *others = sorted(number[b] for b in reached)
+        links.union(np.full(len(others), first, dtype=np.int64), np.array(others, dtype=np.int64))
+    roots = links.roots(np.arange(len(blocks))).tolist()
+    merges = sorted((blocks[root], blocks[n]) for n, root in enumerate(roots) if root != n)
+    renamed = {block_id: blocks[roots[number[min(reached)]]] for block_id, reached in touched.items()}
     for figure in kept:
         figure.block_id = renamed.get(figure.block_id, figure.block_id)
     return kept, gained, merges

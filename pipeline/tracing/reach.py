@@ -27,7 +27,7 @@ import numpy as np
 import sqlite_utils
 
 from .distance import context_terms
-from .values import MAX_VALUE_RATIO, TracedClaim, value_bucket
+from .values import CLAIM_COLUMNS, MAX_VALUE_RATIO, TracedClaim, value_bucket
 from .vectors import TermCounts, context_analyzer
 
 # Claims tokenized at once while writing postings (what is held beside them).
@@ -181,12 +181,12 @@ def _ranges_reaching(
     analyze = context_analyzer()
     found, ranked = set(), {}
     rows = db.execute(
-        f"select {', '.join('c.' + c for c in _RANGE_COLUMNS)}, c.context, coalesce(s.text, ''), c.rowid"
+        f"select {', '.join('c.' + c for c in CLAIM_COLUMNS)}, c.context, coalesce(s.text, ''), c.rowid"
         " from claims c left join sentences s on s.id = c.sentence_id"
         " where c.value_high > c.value"
     )  # fmt: skip
     for row in rows:
-        stored = TracedClaim(*row[: len(_RANGE_COLUMNS)])
+        stored = TracedClaim(*row[: len(CLAIM_COLUMNS)])
         low = comparable_value(stored)
         if low is None:
             continue
@@ -211,8 +211,3 @@ def _ranges_reaching(
     for candidates in ranked.values():
         found.update(rowid for _, rowid in sorted(candidates)[:per_claim])
     return found
-
-
-# The columns a TracedClaim needs to know its value as compared.
-_RANGE_COLUMNS = ("id", "article_id", "surface", "start_char", "value", "value_low", "value_high", "unit",
-                  "qualifier", "qualifier_cue", "kind", "subject", "attributed_to")

@@ -148,6 +148,12 @@ class TracedClaim:
         return (self.published is None, self.published or "", self.path, self.start_char)
 
 
+# The columns of ``claims`` a TracedClaim starts with, in its order: what a claim's value,
+# unit, qualifier and credit are read from.
+CLAIM_COLUMNS = ("id", "article_id", "surface", "start_char", "value", "value_low", "value_high", "unit",
+                 "qualifier", "qualifier_cue", "kind", "subject", "attributed_to")
+
+
 def value_key(claim: TracedClaim) -> str | None:
     """A claim's value as compared beside others (:func:`mark_costated`): its unit and its
     value in root units to two significant digits ("percent 63"); None for what says too

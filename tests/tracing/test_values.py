@@ -88,3 +88,11 @@ def test_the_story_threshold_grows_with_the_corpus_until_rarity_means_something(
 
     assert story_threshold(5) < story_threshold(20) < story_threshold(50) == STORY_SIMILARITY
     assert story_threshold(16_000) == STORY_SIMILARITY
+
+
+def test_the_claim_columns_are_the_first_fields_of_a_traced_claim_in_order():
+    from dataclasses import fields
+
+    from pipeline.tracing.values import CLAIM_COLUMNS, TracedClaim
+
+    assert [f.name for f in fields(TracedClaim)][: len(CLAIM_COLUMNS)] == list(CLAIM_COLUMNS)
