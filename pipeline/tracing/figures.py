@@ -207,6 +207,7 @@ def load_claims_by_rowid(
     claims, read_rowids, figure_ids = _read_claims(
         db, "where c.rowid in (select value from json_each(?))", [siblings],
         "where article_id in (select distinct article_id from claims where rowid in (select value from json_each(?)))", [missing],
+        share=False,
     )  # fmt: skip
     mark_costated(claims)
     for claim, rowid, figure_id in zip(claims, read_rowids, figure_ids):
@@ -215,9 +216,10 @@ def load_claims_by_rowid(
     return [c for c, _ in chosen], wanted, [f for _, f in chosen]
 
 
-def _read_claims(db, where: str, params: list, mention_where: str, mention_params: list):
+def _read_claims(db, where: str, params: list, mention_where: str, mention_params: list, share: bool = True):
     """Claims (``where``) with their sentences' and articles' entities (mentions read by
-    ``mention_where``), their rowids and figure ids."""
+    ``mention_where``), their rowids and figure ids. ``share``: keep each repeated string
+    once (a rebuild holds every claim; an update reading a few thousand need not)."""
     entities: dict[str, list[str]] = {}
     named: dict[str, dict[str, None]] = {}  # article -> the entities it names, once each, in order
     rows = db.execute(
@@ -235,8 +237,11 @@ def _read_claims(db, where: str, params: list, mention_where: str, mention_param
     shared: dict[str, str] = {}
     claims, rowids, figure_ids = [], [], []
     for row in db.execute(f"{_CLAIM_SELECT} {where}", params):  # the columns of TracedClaim, in order
-        claim = TracedClaim(*(shared.setdefault(v, v) if type(v) is str and n not in _OWN_COLUMNS else v
-                              for n, v in enumerate(row[:-2])))  # fmt: skip
+        if share:
+            claim = TracedClaim(*(shared.setdefault(v, v) if type(v) is str and n not in _OWN_COLUMNS else v
+                                  for n, v in enumerate(row[:-2])))  # fmt: skip
+        else:
+            claim = TracedClaim(*row[:-2])
         claim.entities = entities.get(claim.sentence_id, [])
         claim.story = story.get(claim.article_id, ())
         claims.append(claim)
