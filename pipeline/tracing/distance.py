@@ -344,11 +344,22 @@ class _Features:
             second = order[starts + np.arange(len(first))] if len(first) else first
             if len(first):
                 yield first.astype(np.int64), second.astype(np.int64)
-        # A range may hold any value: it is paired with every other claim.
+        # A range may hold any value: it is paired with every other claim; ranges' pairs
+        # go in chunks of about ``chunk`` too (one computation a range cost more than its
+        # pairs where a group holds hundreds of ranges).
+        firsts, seconds, held = [], [], 0
         for r in np.flatnonzero(ranged):
             others = np.concatenate([np.flatnonzero(~ranged[:r]), np.arange(r + 1, len(members))])
-            if len(others):
-                yield np.full(len(others), r, dtype=np.int64), others.astype(np.int64)
+            if not len(others):
+                continue
+            firsts.append(np.full(len(others), r, dtype=np.int64))
+            seconds.append(others.astype(np.int64))
+            held += len(others)
+            if chunk is not None and held >= chunk:
+                yield np.concatenate(firsts), np.concatenate(seconds)
+                firsts, seconds, held = [], [], 0
+        if firsts:
+            yield np.concatenate(firsts), np.concatenate(seconds)
 
 
 def _key_codes(key_sets: list[frozenset]) -> np.ndarray:
