@@ -124,7 +124,7 @@ def reachable_rowids(
             [per_claim],
         ))  # fmt: skip
     db.execute("delete from temp.reach_probes")
-    found.update(_ranges_reaching(db, claims, weighed, per_claim))
+    found.update(_ranges_reaching(db, claims, weighed, per_claim, common))
     found.update(r[0] for r in db.execute(
         "select rowid from claims where sentence_id in"
         " (select sentence_id from claims where rowid in (select value from json_each(?)))",
@@ -163,7 +163,8 @@ def _word_weights(words: list[str], counts: TermCounts | None) -> list[float]:
 
 
 def _ranges_reaching(
-    db: sqlite_utils.Database, claims: list[TracedClaim], weighed: list[dict | None], per_claim: int | None = None
+    db: sqlite_utils.Database, claims: list[TracedClaim], weighed: list[dict | None], per_claim: int | None = None,
+    common: frozenset[str] = frozenset(),
 ) -> set[int]:
     """Rowids of the stored ranges whose span, to its top times :data:`MAX_VALUE_RATIO`,
     holds the value of a claim it can be compared with (one :func:`~.values.value_bucket`):
@@ -172,12 +173,22 @@ def _ranges_reaching(
     (``weighed``: each claim's context words with their weights, None for a claim with no
     value; a range's words are those of its context and sentence, so one sharing only a
     name joined into one term, or only a value stated beside both, is left): all of its
-    article and at most ``per_claim`` others, those sharing the most weight of its words."""
-    reaching = sorted((v, n) for n, c in enumerate(claims) if (v := comparable_value(c)) is not None)
-    if not reaching:
+    article and at most ``per_claim`` others, those sharing the most weight of its words
+    (``common`` words aside, as the postings are ranked)."""
+    # Per bucket, the claims' values in order (and which claim each is).
+    by_bucket: dict[str, list[tuple[float, int]]] = {}
+    for number, claim in enumerate(claims):
+        if (value := comparable_value(claim)) is not None:
+            by_bucket.setdefault(value_bucket(claim), []).append((value, number))
+    if not by_bucket:
         return set()
-    values = np.array([v for v, _ in reaching])
-    buckets = [value_bucket(claims[n]) for _, n in reaching]
+    sorted_values = {b: np.array(sorted(pairs)) for b, pairs in by_bucket.items()}
+    # Each word: the claims (with values) that say it, with its weight in each.
+    sayers: dict[str, list[tuple[int, float]]] = {}
+    for number, weights in enumerate(weighed):
+        for word, weight in (weights or {}).items():
+            if word not in common:
+                sayers.setdefault(word, []).append((number, weight))
     analyze = context_analyzer()
     found, ranked = set(), {}
     rows = db.execute(
@@ -188,26 +199,28 @@ def _ranges_reaching(
     for row in rows:
         stored = TracedClaim(*row[: len(CLAIM_COLUMNS)])
         low = comparable_value(stored)
-        if low is None:
+        table = sorted_values.get(value_bucket(stored))
+        if low is None or table is None:
             continue
         top = stored.value_high * (stored.unit_factor or 1.0) * MAX_VALUE_RATIO
         low, top = min(low, top), max(low, top)
-        first = np.searchsorted(values, low - abs(low) * 1e-9, side="left")
-        last = np.searchsorted(values, top + abs(top) * 1e-9, side="right")
-        bucket = value_bucket(stored)
-        near = [reaching[i][1] for i in range(first, last) if buckets[i] == bucket]
-        if not near:
+        first = np.searchsorted(table[:, 0], low - abs(low) * 1e-9, side="left")
+        last = np.searchsorted(table[:, 0], top + abs(top) * 1e-9, side="right")
+        if first == last:
             continue
         if per_claim is None:
             found.add(row[-1])
             continue
-        words = set(analyze(f"{row[-3] or ''} {row[-2]}"))
-        for number in near:
-            shared = [weighed[number][word] for word in words.intersection(weighed[number])]
-            if claims[number].article_id == stored.article_id:
-                found.add(row[-1])
-            elif shared:
-                ranked.setdefault(number, []).append((-sum(shared), row[-1]))
+        near = set(table[first:last, 1].astype(int).tolist())
+        if any(claims[n].article_id == stored.article_id for n in near):
+            found.add(row[-1])
+        shared: dict[int, float] = {}
+        for word in sorted(set(analyze(f"{row[-3] or ''} {row[-2]}"))):  # (one order of sums: same ranks every run)
+            for number, weight in sayers.get(word, ()):
+                if number in near and claims[number].article_id != stored.article_id:
+                    shared[number] = shared.get(number, 0.0) + weight
+        for number, weight in shared.items():
+            ranked.setdefault(number, []).append((-weight, row[-1]))
     for candidates in ranked.values():
         found.update(rowid for _, rowid in sorted(candidates)[:per_claim])
     return found
