@@ -109,16 +109,18 @@ def update_blocks(db: sqlite_utils.Database, dirty: list[int]) -> dict:
     docstring); returns counts of what was done (for benchmarks and tests)."""
     weights = stored_weights(db)
     known: dict = {}
-    new, new_rowids, _ = _read_claims(db, dirty, known)
+    new, new_rowids, _ = _read_with_terms(db, dirty, known)
     counted = _count_new_words(db, weights, new, new_rowids)
     reached = reachable_rowids(db, new, new_rowids, weights.context, REACH_PER_CLAIM)
-    stored, _, stored_figures = _read_claims(db, reached - set(new_rowids), known)
+    stored, _, stored_figures = _read_with_terms(db, reached - set(new_rowids), known)
     claims = new + stored
     is_new = np.array([True] * len(new) + [False] * len(stored), dtype=bool)
     vectors, _ = _context_weighed(claims, weights.context)
     features = _Features(claims, weights.story)
     groups = [g for g in reaching_groups(claims, vectors, DISTANCE_THRESHOLD, features, is_new) if is_new[g].any()]
-    joined = sorted({stored_figures[i - len(new)] for group in groups for i in group if i >= len(new)})
+    # the stored figures each group reaches
+    reached_by = [{stored_figures[i - len(new)] for i in group if i >= len(new)} for group in groups]
+    joined = sorted(set().union(*reached_by))
     block_of = dict(db.execute(
         "select id, block_id from figures where id in (select value from json_each(?))", [json.dumps(joined)]
     ).fetchall())  # fmt: skip
@@ -141,8 +143,7 @@ def update_blocks(db: sqlite_utils.Database, dirty: list[int]) -> dict:
     # reach alone is joined or not by average linkage (re-clustering could also split it
     # where word weights moved: a rebuild decides that), and so are the rest, not
     # re-clustered (_join_large_figures).
-    together = set().union(*(f for f in (
-        {stored_figures[i - len(new)] for i in group if i >= len(new)} for group in groups) if len(f) > 1))  # fmt: skip
+    together = set().union(*(figure_ids for figure_ids in reached_by if len(figure_ids) > 1))
     reclustered, total = [], 0
     for figure_id, size in db.execute(
         "select id, n_claims from figures where id in (select value from json_each(?)) order by n_claims, id",
@@ -154,9 +155,8 @@ def update_blocks(db: sqlite_utils.Database, dirty: list[int]) -> dict:
         total += size
     # new claim id -> the figures of large blocks it reaches that are not re-clustered
     reached_large: dict[str, set[str]] = {}
-    for group in groups:
-        far = {stored_figures[i - len(new)] for i in group if i >= len(new)}
-        far = {f for f in far if block_of.get(f) in large}.difference(reclustered)
+    for group, figure_ids in zip(groups, reached_by):
+        far = {f for f in figure_ids if block_of.get(f) in large}.difference(reclustered)
         for i in group:
             if far and i < len(new):
                 reached_large.setdefault(claims[i].id, set()).update(far)
@@ -165,7 +165,7 @@ def update_blocks(db: sqlite_utils.Database, dirty: list[int]) -> dict:
         " where f.block_id in (select value from json_each(?)) or f.id in (select value from json_each(?))",
         [json.dumps(sorted(whole_blocks)), json.dumps(reclustered)],
     )]  # fmt: skip
-    region, _, region_figures = _read_claims(db, set(members) | set(new_rowids), known)
+    region, _, region_figures = _read_with_terms(db, set(members) | set(new_rowids), known)
     was: dict[str, set[str]] = {}
     for claim, figure_id in zip(region, region_figures):
         if figure_id is not None:
@@ -208,7 +208,7 @@ def update_blocks(db: sqlite_utils.Database, dirty: list[int]) -> dict:
 
 def _join_large_figures(
     db, figures: list[Figure], reached_large: dict, in_large: dict, block_of: dict, weights: Weights, known: dict,
-    reached_members: dict | None = None,
+    reached_members: dict,
 ):
     """Join each re-clustered figure holding a new claim that reaches figures of large
     blocks (``reached_large``: new claim id -> figure ids) to the nearest of those by
@@ -228,7 +228,6 @@ def _join_large_figures(
     a few dozen does. A large figure grown by claims later than its origin is appended to
     (:attr:`~.figures.Figure.appended`), its members read light
     (:func:`~.figures.load_figure_summaries`) and its origin in full."""
-    reached_members = reached_members or {}
     reaching = [(figure, set().union(*(reached_large.get(c.id, ()) for c in figure.claims))) for figure in figures]
     touched: dict[str, set[str]] = {}
     for figure in figures:
@@ -302,7 +301,7 @@ def _nearest_large(db, askers: list, reached_members: dict, weights: Weights, kn
     ):  # fmt: skip
         rowids_of.setdefault(figure_id, []).append(rowid)
     sample = {t: _spread(rowids, JOIN_SAMPLE) for t, rowids in rowids_of.items()}
-    stored, stored_rowids, _ = _read_claims(db, [r for rowids in sample.values() for r in rowids], known)
+    stored, stored_rowids, _ = _read_with_terms(db, [r for rowids in sample.values() for r in rowids], known)
     by_rowid = dict(zip(stored_rowids, stored))
     means = _nearest_targets(askers, {t: [by_rowid[r] for r in rowids] for t, rowids in sample.items()}, weights)
     grown: dict[str, list[Figure]] = {}
@@ -396,7 +395,7 @@ def _mean_distances(features: _Features, vectors, rows: np.ndarray, targets: lis
     return np.add.reduceat(distances.sum(axis=0), np.cumsum(sizes) - sizes) / (sizes * len(rows))
 
 
-def _read_claims(db: sqlite_utils.Database, rowids, known: dict):
+def _read_with_terms(db: sqlite_utils.Database, rowids, known: dict):
     """:func:`~.figures.load_claims_by_rowid`, each claim read keeping its context's terms:
     an update weighs many of the claims it reads more than once."""
     claims, rowids, figure_ids = load_claims_by_rowid(db, rowids, known)

@@ -96,7 +96,6 @@ def reachable_rowids(
     probes, weighed = [], []
     for number, claim in enumerate(claims):
         value = comparable_value(claim)
-        keyed = _keyed_terms(claim, context_terms(claim, analyze))
         if value is None:
             weighed.append(None)
             continue
@@ -104,6 +103,7 @@ def reachable_rowids(
         ends = [value / MAX_VALUE_RATIO, value * MAX_VALUE_RATIO, top * MAX_VALUE_RATIO, value]
         low, high = min(ends), max(ends)
         low, high = low - abs(low) * 1e-9, high + abs(high) * 1e-9
+        keyed = _keyed_terms(claim, context_terms(claim, analyze))
         words = [term for term in keyed.values() if term is not None]
         weight = dict(zip(words, _word_weights(words, counts)))
         weighed.append(weight)
