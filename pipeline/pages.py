@@ -2,8 +2,9 @@
 ``figures`` row page (``figure_page_vars``: the lineage and its chart), the claim page
 (``/-/figtrace/claim/<database>/<claim id>``: the article with the claim's sentence and
 figure highlighted), the about page, and the helpers they use (``claim_url``,
-``highlight_claim``, ``highlight_figure``, ``format_number``). The hooks that serve them
-are in :mod:`pipeline.datasette_plugin`.
+``highlight_claim``, ``highlight_figure``, ``format_number``), and how table cells show
+stored values (``figure_cell``, ``certainty_cell``). The hooks that serve them are in
+:mod:`pipeline.datasette_plugin`.
 """
 
 from __future__ import annotations
@@ -12,7 +13,8 @@ from datasette.utils import tilde_decode, tilde_encode
 from datasette.utils.asgi import NotFound, Response
 from markupsafe import Markup, escape
 
-from .chart import _class_colour, format_figure, lineage_chart, mutation_class, run_size, source_name
+from .chart import _class_colour, chart_scale, format_figure, lineage_chart, mutation_class, run_size, source_name
+from .claims.display import plural_unit
 
 # --------------------------------------------------------------------------- pages
 
@@ -82,6 +84,7 @@ async def figure_page_vars(datasette, database: str, figure_id: str, page: str |
             "next_url": f"{row_path}?lineage_page={number + 1}#lineage" if number < pages else None,
         },
         "chart": lineage_chart(lineage),
+        "chart_scale": chart_scale(lineage),  # how the chart draws values, for the text under it
         "run_size": run_size(len(claims)),
         "canonical": format_figure(lineage["canonical_value"], lineage["unit"], compact=True, digits=7),
         "n_articles": len({c["article_id"] for c in lineage["claims"]}),
@@ -139,6 +142,55 @@ def format_number(value: float | None) -> str:
     if value is None:
         return ""
     return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.6g}"
+
+
+# --------------------------------------------------------------------------- cells
+
+# Columns holding a value in base units (claims, figures, and query results carrying a
+# ``unit``): written as a figure in HTML cells, the stored number on hover.
+VALUE_COLUMNS = frozenset({"value", "value_low", "value_high", "canonical_value", "value_min", "value_max"})
+
+# figures.origin_certainty in words (pipeline.tracing.origin_note says it with counts,
+# which a results row does not carry).
+CERTAINTY_WORDS = {
+    "certain": "certain",
+    "tied": "tied: articles share the earliest date",
+    "some_undated": "uncertain: undated articles may be earlier",
+    "undated": "uncertain: no article is dated",
+}
+
+
+def _is_year(value: float, unit: str | None, kind: str | None) -> bool:
+    # A year claim is stored as a count of unit "year" (2024 → "2,024 year" otherwise);
+    # a figures row has no kind, and a duration of a thousand years or more is not news.
+    if kind is not None:
+        return kind == "year"
+    return unit == "year" and float(value).is_integer() and 1000 <= value < 3000
+
+
+def figure_cell(value: float, unit: str | None, kind: str | None = None) -> Markup:
+    """A stored value as a table cell shows it: written as a figure ("$500 billion", "17%",
+    "50,000 GPUs", a year as "2024") in a span whose title is the stored number
+    (``500000000000.0``). Only the HTML changes: JSON and CSV keep the number."""
+    if _is_year(value, unit, kind):
+        written = str(int(value))
+    else:
+        # Units are stored singular; format_figure writes "%" and "x" itself.
+        counted = unit and unit not in ("percent", "x") and abs(value) != 1
+        written = format_figure(value, plural_unit(unit) if counted else unit)
+    return Markup('<span class="figtrace-value" title="{}">{}</span>').format(repr(value), written)
+
+
+def certainty_cell(certainty: str) -> Markup | None:
+    """An origin certainty (``some_undated``) in words, the stored value on hover; None for
+    a value that is not one."""
+    words = CERTAINTY_WORDS.get(certainty)
+    if words is None:
+        return None
+    return Markup('<span class="figtrace-certainty" data-certainty="{0}" title="{0}">{1}</span>').format(certainty, words)
+
+
+UNDATED_CELL = Markup('<span class="figtrace-undated">undated</span>')
 
 
 CLAIM_SQL = """

@@ -16,6 +16,8 @@ from .records import Article, ArticleAnalysis, InputError, InputWarning, ParsedF
 from .database import StoreError, check_database_file, describe_database_error, write_transaction
 from .store import (
     DEFAULT_DB,
+    article_id_for,
+    count_claims,
     finish_run,
     open_db,
     plan_article,
@@ -46,26 +48,37 @@ class IngestSummary:
     claims: int = 0
     entities: int = 0
     figures: int | None = None  # None when nothing changed and figures were not rebuilt
+    kept_claims: int = 0  # claims of the unchanged articles, kept as they were
     errors: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)  # inputs stored all the same (an unreadable date)
     seconds: float = 0.0
     model: str | None = None
 
     def line(self) -> str:
-        """The one-line summary printed at the end of ``analyze ingest``."""
+        """The one-line summary printed at the end of ``analyze ingest``: what was stored,
+        what was kept as it was (so a re-ingest does not read as data gone) and what failed."""
+        if self.run_id is None:
+            return f"nothing ingested: no input file found, {_count(len(self.errors), 'error')}"
+        states = [(self.new, "new"), (self.unchanged, "unchanged"), (self.updated, "updated"), (self.redated, "redated"),
+                  (self.duplicate, "duplicate"), (self.removed, "removed")]  # fmt: skip
+        told = ", ".join(f"{n} {word}" for n, word in states if n) or "0 new"
+        if self.unchanged:
+            told += f": {_count(self.kept_claims, 'claim')} kept"
+        stored = f"{_count(self.claims, 'claim')} and {_count(self.entities, 'entity mention')} stored"
+        if not (self.claims or self.entities or self.new or self.updated):
+            stored = "nothing new stored"
         return (
-            f"{self.files} files, {self.articles} articles "
-            f"({self.new} new, {self.unchanged} unchanged, {self.updated} updated"
-            + (f", {self.redated} redated" if self.redated else "")
-            + (f", {self.duplicate} duplicate" if self.duplicate else "")
-            + (f", {self.removed} removed" if self.removed else "")
-            + "), "
-            f"{self.claims} claims, {self.entities} entity mentions, "
-            + (f"{self.figures} figures, " if self.figures is not None else "")
-            + f"{len(self.errors)} errors"
-            + (f", {len(self.warnings)} warning{'s' if len(self.warnings) != 1 else ''}" if self.warnings else "")
+            f"{_count(self.files, 'file')}, {_count(self.articles, 'article')} ({told}), {stored}, "
+            + (f"{_count(self.figures, 'figure')}, " if self.figures is not None else "")
+            + _count(len(self.errors), "error")
+            + (f", {_count(len(self.warnings), 'warning')}" if self.warnings else "")
             + f" in {self.seconds:.1f}s"
         )
+
+
+def _count(n: int, noun: str) -> str:
+    """``n`` and its noun, plural unless one: "1 error", "2 errors"."""
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
 
 
 @dataclass
@@ -121,6 +134,16 @@ def ingest_paths(
     """
     started = time.perf_counter()
     summary = IngestSummary()
+    # Found before the database is opened: inputs that are all missing or unreadable
+    # create nothing (no database, no run recorded).
+    files = list(iter_input_files(paths))
+    if files and not any(isinstance(item, Path) for item in files):
+        for item in files:
+            summary.errors.append(str(item))
+            if on_error:
+                on_error(item)
+        summary.seconds = time.perf_counter() - started
+        return summary
     db = open_db(db_path, on_lock_wait=on_lock_wait)
 
     def report(problem: InputError | InputWarning) -> None:
@@ -136,7 +159,6 @@ def ingest_paths(
     status, failure = "failed", None
     backend = None
     try:
-        files = list(iter_input_files(paths))
         if on_start:
             on_start(sum(1 for item in files if not isinstance(item, InputError)))
         summary.run_id = start_run(db, __version__)
@@ -235,6 +257,7 @@ def _batches(files, db, summary: IngestSummary, report, batch_size: int, max_byt
             plan = plan_article(db, article)
             if plan.status == "unchanged":
                 summary.unchanged += 1
+                summary.kept_claims += count_claims(db, article_id_for(plan.hash_hex))
                 continue
             if plan.status == "redated":
                 summary.redated += 1

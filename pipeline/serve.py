@@ -221,6 +221,26 @@ def choose_mode(db_path: str | Path, live: bool = False) -> ServeMode:
     return ServeMode(live=True, notice=f"{db_path} is {who}: serving it live (read-only) instead of immutable")
 
 
+def port_in_use(host: str, port: int) -> bool:
+    """Whether ``port`` on ``host`` is taken (another server listens there): checked by
+    binding it, as the server is about to (port 0 picks a free one: never taken)."""
+    import socket
+
+    if port == 0:
+        return False
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        # (as uvicorn binds: a port still in TIME_WAIT from a server just stopped is free)
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as error:
+            import errno
+
+            return error.errno == errno.EADDRINUSE
+    return False
+
+
 def run_datasette(args: list[str]) -> None:
     """Run Datasette's own command line in this process (blocks until stopped)."""
     from datasette.cli import cli as datasette_cli

@@ -1,6 +1,7 @@
 """A real browser on a real server: ``analyze serve`` on the demo database, headless
 Chromium opening the figure page of DeepSeek-V3's training cost (the figure ``$6M``
-traces to) and a claim in its article.
+traces to), a claim in its article, the database page's trace box and the claims table
+at 1280x800.
 
 Chromium is driven by its own command-line flags (``--dump-dom``, ``--screenshot``), so
 nothing beyond Debian's ``chromium`` package is needed and nothing is fetched. Without
@@ -22,6 +23,7 @@ import sys
 import time
 import urllib.parse
 import urllib.request
+import zlib
 from pathlib import Path
 
 import pytest
@@ -119,6 +121,50 @@ def png_size(path: Path) -> tuple[int, int]:
     return struct.unpack(">II", data[16:24])
 
 
+def png_rows(path: Path) -> list[list[tuple[int, int, int]]]:
+    """The pixels of an 8-bit RGB or RGBA PNG (what Chromium's screenshots are), as rows of
+    (r, g, b): the PNG filters undone with the standard library, so no imaging package."""
+    data = path.read_bytes()
+    width, height = png_size(path)
+    at, idat, channels = 8, b"", None
+    while at < len(data):
+        length, kind = struct.unpack(">I4s", data[at : at + 8])
+        body = data[at + 8 : at + 8 + length]
+        if kind == b"IHDR":
+            depth, colour, interlace = body[8], body[9], body[12]
+            assert depth == 8 and colour in (2, 6) and interlace == 0, "not an 8-bit RGB(A) PNG"
+            channels = 3 if colour == 2 else 4
+        elif kind == b"IDAT":
+            idat += body
+        at += 12 + length
+    raw, stride, rows, previous = zlib.decompress(idat), width * channels, [], bytearray(width * channels)
+    for y in range(height):
+        kind, line = raw[y * (stride + 1)], bytearray(raw[y * (stride + 1) + 1 : (y + 1) * (stride + 1)])
+        for x in range(stride):
+            left = line[x - channels] if x >= channels else 0
+            up, up_left = previous[x], previous[x - channels] if x >= channels else 0
+            if kind == 1:
+                line[x] = (line[x] + left) & 255
+            elif kind == 2:
+                line[x] = (line[x] + up) & 255
+            elif kind == 3:
+                line[x] = (line[x] + (left + up) // 2) & 255
+            elif kind == 4:
+                guess = left + up - up_left
+                nearest = min((abs(guess - left), 0, left), (abs(guess - up), 1, up), (abs(guess - up_left), 2, up_left))
+                line[x] = (line[x] + nearest[2]) & 255
+        rows.append([tuple(line[x : x + 3]) for x in range(0, stride, channels)])
+        previous = line
+    return rows
+
+
+def table_row_rules(path: Path, colour=(0xAA, 0xAA, 0xAA), share=0.5) -> list[int]:
+    """The y of every line of a screenshot at least ``share`` of whose width is ``colour``:
+    Datasette draws each table cell's top border 1px #aaa, so a data row on screen draws one
+    across the table (nothing else on its pages does)."""
+    return [y for y, row in enumerate(png_rows(path)) if sum(pixel == colour for pixel in row) >= share * len(row)]
+
+
 @pytest.fixture(scope="module")
 def v3_figure(server):
     """The figure `$6M` traces to first, found as a user would: the Trace a figure query."""
@@ -158,3 +204,42 @@ def test_claim_opens_highlighted_in_its_article_in_chromium(chromium, server, v3
         chromium, tmp_path / "profile", "--dump-dom", f"{server}/-/figtrace/claim/news/{precise['claim_id']}"
     ).stdout
     assert re.search(r'<mark class="sentence">[^<]*<mark class="figure" id="claim">\$5,576,000</mark>', dom)
+
+
+def test_database_page_trace_box_shows_the_figure_in_chromium(chromium, server, v3_figure, tmp_path):
+    figure_id, claims = v3_figure
+    dom = run_chromium(chromium, tmp_path / "profile", "--dump-dom", f"{server}/news").stdout
+    form = re.search(r'<form class="figtrace-trace" action="([^"]+)" method="get"[^>]*>(.*?)</form>', dom, re.S)
+    assert form, "no trace box on the database page"
+    assert re.search(r'<input type="search" id="figtrace-figure" name="figure"', form.group(2))
+    # What pressing Enter in it does: a GET of the form's action with its one field.
+    url = urllib.parse.urljoin(f"{server}/news", form.group(1)) + "?" + urllib.parse.urlencode({"figure": "$6M"})
+    dom = run_chromium(chromium, tmp_path / "profile", "--dump-dom", url).stdout
+    assert f'<a href="/news/figures/{figure_id}"' in dom
+    assert "$5,576,000" in dom and "message-error figtrace-notice" not in dom
+    shown = re.findall(r'<td class="col-claim_id"><a href="/news/claims/([^"]+)"', dom)
+    assert [c["claim_id"] for c in claims] == shown[: len(claims)]  # its lineage, in order
+    # A figure it cannot read is said so.
+    url = urllib.parse.urljoin(f"{server}/news", form.group(1)) + "?figure=abc"
+    dom = run_chromium(chromium, tmp_path / "profile", "--dump-dom", url).stdout
+    assert "cannot read a figure in 'abc'" in dom
+
+
+def test_claims_table_shows_rows_above_the_fold_in_chromium(chromium, server, tmp_path):
+    url = f"{server}/news/claims"
+    dom = run_chromium(chromium, tmp_path / "profile", "--dump-dom", url).stdout
+    # The descriptions are folded away: in a <details> that is not open.
+    folded = re.search(r"<details([^>]*)>\s*<summary>Column descriptions</summary>(.*?)</details>", dom, re.S)
+    assert folded and "open" not in folded.group(1)
+    assert dom.count('<dl class="column-descriptions">') == 1 and '<dl class="column-descriptions">' in folded.group(2)
+    assert re.search(r'<td class="col-value type-float"><span class="figtrace-value" title="[\d.e+]+">', dom)
+
+    screenshot = tmp_path / "claims.png"
+    run_chromium(chromium, tmp_path / "profile", f"--screenshot={screenshot}", "--window-size=1280,800", url)
+    assert png_size(screenshot) == (1280, 800)
+    rules = table_row_rules(screenshot)
+    assert rules and rules[0] < 800 - 30, f"no table row on the first screen (row rules at {rules})"
+    # The same page in a window too short for the rows shows none: the check sees rows, not noise.
+    short = tmp_path / "short.png"
+    run_chromium(chromium, tmp_path / "profile", f"--screenshot={short}", "--window-size=1280,400", url)
+    assert table_row_rules(short) == []

@@ -17,6 +17,8 @@ def test_help_teaches_usage_with_examples():
     result = run("--help")
     assert result.exit_code == 0
     assert "analyze ingest corpus/" in result.output
+    commands = result.output.split("Commands:")[1].strip().splitlines()
+    assert len(commands) == len(cli.commands) and not any("…" in c or "..." in c for c in commands)
     for command in ("ingest", "serve"):
         sub = run(command, "--help")
         assert sub.exit_code == 0
@@ -33,13 +35,58 @@ def test_ingest_summarises_and_exits_nonzero_on_bad_input(tmp_path, nlp, monkeyp
     result = run("ingest", str(tmp_path), "--db", str(db_path))
     assert result.exit_code == 1
     assert f"error: {tmp_path / 'bad.json'}" in result.output
-    assert "1 new, 0 unchanged, 0 updated" in result.output
+    assert "2 files, 1 article (1 new), 1 claim and " in result.output and "1 error in" in result.output
     assert sqlite_utils.Database(db_path)["articles"].count == 1
 
     (tmp_path / "bad.json").unlink()
     again = run("ingest", str(tmp_path), "--db", str(db_path))
     assert again.exit_code == 0
-    assert "0 new, 1 unchanged" in again.output
+    # Nothing new stored reads as kept, not as gone.
+    assert "1 file, 1 article (1 unchanged: 1 claim kept), nothing new stored, 0 errors in" in again.output
+
+
+def test_ingest_of_missing_inputs_creates_no_database(tmp_path):
+    db_path = tmp_path / "news.db"
+    result = run("ingest", str(tmp_path / "no-such-folder"), "--db", str(db_path))
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [
+        f"error: {tmp_path / 'no-such-folder'}: no such file or directory",
+        "nothing ingested: no input file found, 1 error",
+    ]
+    assert not db_path.exists()
+
+
+def test_serve_on_a_port_in_use_says_so_in_one_line(demo_db):
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = run("serve", "--db", str(demo_db[0]), "--port", str(port))
+    assert result.exit_code == 1
+    assert result.output.strip() == (
+        f"error: port {port} on 127.0.0.1 is in use (another analyze serve?); pick another with --port {port + 1}")
+
+
+def test_an_error_is_printed_above_the_progress_bar_not_into_it(monkeypatch):
+    import io
+    import sys
+
+    import click
+
+    from pipeline.cli import _above_bar
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    for terminal, cleared in ((Terminal(), "\r\x1b[2K"), (io.StringIO(), "")):
+        monkeypatch.setattr(sys, "stderr", terminal)
+        bar = click.progressbar(length=3, label="files", file=terminal)
+        _above_bar(bar, "error: bad.json: not JSON")
+        # A bar drawn on a terminal has its line cleared before the message, not run into it.
+        assert terminal.getvalue() == cleared + "error: bad.json: not JSON\n"
 
 
 def test_ingest_reports_a_missing_model_clearly(tmp_path):
@@ -89,11 +136,12 @@ def test_checkpoint_makes_unclosed_writes_visible_to_immutable_readers(tmp_path)
 
 def test_trace_and_figures_commands(demo_db):
     db_path = str(demo_db[0])
-    table = run("trace", "$6M", "--db", db_path)
+    table = run("trace", "$6M", "--db", db_path, "--wide")
     assert table.exit_code == 0, table.output
     lines = table.output.splitlines()
-    assert "[USD]" in lines[0] and "date" in lines[1] and "mutation" in lines[1]
+    assert "[USD]" in lines[0] and "date" in lines[1] and "what changed from the origin" in lines[1]
     assert sum(line.startswith("*") for line in lines) == 1  # one origin per figure
+    assert len(lines) == 2 + 11  # --wide: one line a claim
     as_json = run("trace", "$6M", "--json", "--db", db_path)
     figure = json.loads(as_json.output)["figures"][0]
     assert figure["id"] in lines[0]
@@ -101,10 +149,60 @@ def test_trace_and_figures_commands(demo_db):
     assert {"path", "title", "published", "surface", "value", "qualifier", "attributed_to", "mutation"} <= set(
         figure["claims"][0])
     assert any(v <= 5_600_000 for v in (c["value"] for c in figure["claims"]))  # $6M finds $5,576,000
+    assert json.loads(run("trace", "$6M", "--format", "json", "--db", db_path).output) == json.loads(as_json.output)
 
-    listed = run("figures", "--limit", "3", "--db", db_path)
-    assert listed.exit_code == 0 and len(listed.output.splitlines()) == 3
-    assert "claims in" in listed.output
+    listed = run("figures", "--limit", "3", "--db", db_path, "--wide")
+    assert listed.exit_code == 0 and len(listed.output.splitlines()) == 1 + 3
+    # Each figure with its value as stated, the span of its values and when it was first seen.
+    assert "$5.576 million ($5.58M–$6M)" in listed.output and "2025-02-12" in listed.output
+    assert "11 in 5 articles" in listed.output
+
+
+def test_trace_and_figures_fit_the_terminal_width(demo_db):
+    db_path = str(demo_db[0])
+    for command in (["trace", "$6M"], ["trace", "600 billion"], ["figures"]):
+        for columns in ("80", "60"):
+            result = CliRunner(env={"COLUMNS": columns}).invoke(cli, [*command, "--db", db_path], prog_name="analyze")
+            assert result.exit_code == 0, result.output
+            lines = result.output.splitlines()
+            assert max(map(len, lines)) <= int(columns), (command, columns, max(lines, key=len))
+            # No cell is cut: every surface and change reads whole somewhere.
+            assert "…" not in result.output
+    narrow = CliRunner(env={"COLUMNS": "80"}).invoke(cli, ["trace", "$6M", "--db", db_path], prog_name="analyze").output
+    wide = run("trace", "$6M", "--db", db_path, "--wide").output
+    # The change of each claim, wrapped under it at 80 columns, holds the same words.
+    assert " ".join(narrow.split()).count("qualifier 'around' dropped") == wide.count("qualifier 'around' dropped") > 0
+    assert max(map(len, wide.splitlines())) > 80
+
+
+def test_figures_lists_only_figures_that_changed(demo_db):
+    found = json.loads(run("figures", "--json", "--limit", "1000", "--db", str(demo_db[0])).output)
+    assert found and all(f["kinds"] and f["kinds"] != ["restated"] for f in found)
+    db = sqlite_utils.Database(demo_db[0])
+    unchanged = {r[0] for r in db.execute("select id from figures where n_claims > 1 and kinds_seen = '[]'")}
+    assert unchanged and not unchanged & {f["id"] for f in found}
+
+
+def test_trace_says_when_the_subject_filter_left_every_figure_out(demo_db):
+    db_path = str(demo_db[0])
+    result = run("trace", "$6M", "--subject", "zebra", "--db", db_path)
+    assert result.exit_code == 0
+    assert "figure" in result.output and "match '$6M', but none whose subject or sentences hold 'zebra'" in result.output
+    assert run("trace", "$123,456,789", "--db", db_path).output.strip() == "no figure matches '$123,456,789'"
+
+
+def test_trace_markdown_tells_the_story_of_a_figure(demo_db):
+    result = run("trace", "$6M", "--format", "markdown", "--db", str(demo_db[0]))
+    assert result.exit_code == 0, result.output
+    text = result.output
+    figure = json.loads(run("trace", "$6M", "--json", "--db", str(demo_db[0])).output)["figures"][0]
+    assert text.startswith(f"## {figure['subject']}: {figure['origin']['surface']}")
+    assert f"**First appeared** as “{figure['origin']['surface']}”" in text and figure["origin"]["published"] in text
+    assert "origin uncertain" in text  # undated articles state it too
+    assert f"**Credited to** {figure['attributed_origin']}" in text
+    changed = [c for c in figure["claims"] if not c["is_origin"] and c["mutation"] != ["same"]]
+    assert text.count("\n- undated, ") + text.count("\n- 2025-") == len(changed)
+    assert "stated more precisely" in text and figure["id"] in text
 
 
 def test_trace_explains_a_query_it_cannot_read(demo_db):
@@ -138,7 +236,7 @@ def test_an_unreadable_date_is_a_warning_line_and_the_run_still_succeeds(tmp_pat
     assert published == {None, "2025-03-04"}
     traced = json.loads(run("trace", "40", "--db", str(db), "--json").output)
     assert traced["figures"][0]["origin_certainty"] == "some_undated"
-    assert "origin uncertain: 1 undated article states it too" in run("trace", "40", "--db", str(db)).output
+    assert "origin uncertain: 1 undated article states it too" in " ".join(run("trace", "40", "--db", str(db)).output.split())
 
 
 def test_trace_and_help_load_neither_spacy_nor_scikit_learn(demo_db):

@@ -1,12 +1,19 @@
-"""The Datasette plugin's hooks: figure SQL functions, the entry point, links in cells, and the exception hook replacing Datasette's handler."""
+"""The Datasette plugin's hooks: figure SQL functions, the entry point, links and readable values in cells, the message for a figure it cannot read, searching figures, and the exception hook replacing Datasette's handler."""
 
 import asyncio
+import csv
+import html
 import importlib.metadata
+import io
 import json
 import re
+import urllib.parse
+
+from datasette.utils import tilde_encode
 
 from pipeline import datasette_plugin
-from pipeline.datasette_plugin import figure_matches, figure_unit, figure_value
+from pipeline.claims.display import format_figure
+from pipeline.datasette_plugin import figure_matches, figure_unit, figure_value, unreadable_figure
 
 from .helpers import get, rows, v3_training_cost
 
@@ -62,6 +69,105 @@ def test_cells_link_to_claims_in_articles_and_figures(datasette, db):
     assert "/-/figtrace/claim/news/" in page.text and '<a href="/news/claims/' in page.text
     page = get(datasette, f"/news/entities_around_figure?figure={figure_id}")
     assert '<a href="/news/entities/' in page.text
+
+
+def render(datasette, row, column, table="claims"):
+    """What the plugin's render_cell makes of ``row[column]`` (None: Datasette's own)."""
+    return datasette_plugin.render_cell(
+        row=row, value=row[column], column=column, table=table, database="news", datasette=datasette
+    )
+
+
+def test_values_are_written_as_figures_with_the_stored_number_on_hover(datasette):
+    cases = [  # (row, column, what the cell reads)
+        ({"value": 5e11, "unit": "USD", "kind": "money"}, "value", "$500 billion"),
+        ({"value_high": 17.0, "unit": "percent", "kind": "percent"}, "value_high", "17%"),
+        ({"value_low": 50000.0, "unit": "GPU", "kind": "count"}, "value_low", "50,000 GPUs"),
+        ({"value": 1.0, "unit": "day", "kind": "duration"}, "value", "1 day"),
+        ({"value": 2024.0, "unit": "year", "kind": "year"}, "value", "2024"),
+        ({"canonical_value": 5576000.0, "unit": "USD"}, "canonical_value", "$5.576 million"),  # a figure: no kind
+        ({"value_min": 2023.0, "unit": "year"}, "value_min", "2023"),
+        ({"value_max": 45.0, "unit": "x"}, "value_max", "45x"),
+    ]
+    for row, column, written in cases:
+        cell = str(render(datasette, row, column, table="figures" if "kind" not in row else "claims"))
+        assert cell == f'<span class="figtrace-value" title="{row[column]!r}">{html.escape(written)}</span>', row
+    # in query results too, when the row carries the unit
+    assert "$500 billion" in str(render(datasette, {"value": 5e11, "unit": "USD", "claim_id": "c"}, "value", None))
+    # no unit to write it in, or not a number: Datasette's own rendering
+    assert render(datasette, {"value": 6.0}, "value") is None
+    assert render(datasette, {"value": "six", "unit": "USD"}, "value") is None
+    assert render(datasette, {"value": None, "unit": "USD"}, "value") is None
+
+
+def test_pages_show_figures_while_json_and_csv_keep_the_numbers(datasette, db):
+    claim_id, value, unit = db.execute(
+        "select id, value, unit from claims where unit = 'USD' and value >= 1e9 order by value desc limit 1"
+    ).fetchone()
+    page = get(datasette, f"/news/claims/{tilde_encode(claim_id)}").text
+    assert f'<span class="figtrace-value" title="{value!r}">{format_figure(value, unit)}</span>' in page
+    [row] = rows(datasette, f"/news/claims/{tilde_encode(claim_id)}.json")
+    assert row["value"] == value and isinstance(row["value"], float)
+    exported = get(datasette, f"/news/claims.csv?id={urllib.parse.quote(claim_id)}").text
+    [record] = list(csv.DictReader(io.StringIO(exported)))
+    assert float(record["value"]) == value and record["value"] == repr(value)
+    # every value of the claims table, and every canonical value of the figures table
+    for table, column in (("claims", "value"), ("figures", "canonical_value")):
+        page = get(datasette, f"/news/{table}?_size=max").text
+        hover = re.findall(rf'<td class="col-{column} type-\w+"><span class="figtrace-value" title="([^"]+)">', page)
+        stored = [r[0] for r in db.execute(f"select {column} from {table} where {column} is not null")]
+        assert sorted(map(float, hover)) == sorted(stored), table
+
+
+def test_a_figure_that_cannot_be_read_is_said_so(datasette, db):
+    for example in datasette_plugin.FIGURE_EXAMPLES:  # the examples it suggests do read
+        assert figure_value(example) is not None, example
+    assert unreadable_figure("abc") == "cannot read a figure in 'abc' (try e.g. '$6M', '50,000 GPUs', '17%')"
+    for readable in ("$6M", "50,000 GPUs", "", "  ", None, v3_training_cost(db)):
+        assert unreadable_figure(readable) is None, readable
+    page = get(datasette, "/news/trace_figure?figure=abc")
+    assert page.status_code == 200
+    [notice] = re.findall(r'<p class="message-error figtrace-notice">(.*?)</p>', page.text)
+    assert html.unescape(notice) == unreadable_figure("abc")
+    for fine in ("/news/trace_figure?figure=%246M", "/news/trace_figure", f"/news/entities_around_figure?figure={v3_training_cost(db)}"):
+        assert 'class="message-error figtrace-notice"' not in get(datasette, fine).text, fine
+    assert 'class="message-error figtrace-notice"' in get(datasette, "/news/entities_around_figure?figure=abc").text
+    hostile = get(datasette, "/news/trace_figure?figure=%3Cscript%3Efigtrace_xss()%3C/script%3E").text
+    assert "cannot read a figure in &#39;&lt;script&gt;figtrace_xss()" in hostile and "<script>figtrace_xss" not in hostile
+
+
+def test_trace_results_say_undated_and_how_sure_the_origin_is(datasette, db):
+    found = rows(datasette, "/news/trace_figure.json?figure=%246M&_size=max")
+    undated = [r for r in found if r["date"] is None]
+    assert undated and len(undated) < len(found)  # the demo has both
+    certainty = dict(db.execute("select id, origin_certainty from figures").fetchall())
+    for r in found:
+        assert r["origin_certainty"] == (certainty[r["figure_id"]] if r["mutation"] == "origin" else None)
+    page = get(datasette, "/news/trace_figure?figure=%246M").text
+    assert page.count('<td class="col-date"><span class="figtrace-undated">undated</span></td>') == len(undated)
+    shown = re.findall(r'<td class="col-origin_certainty"><span class="figtrace-certainty" data-certainty="(\w+)"', page)
+    assert shown == [r["origin_certainty"] for r in found if r["mutation"] == "origin"]
+    first = rows(datasette, "/news/first_appearance.json?_size=max")
+    page = get(datasette, "/news/first_appearance").text
+    assert page.count('<span class="figtrace-undated">undated</span>') == sum(r["date"] is None for r in first)
+    assert re.findall(r'<td class="col-origin"><span class="figtrace-certainty" data-certainty="(\w+)"', page) == [
+        r["origin"] for r in first
+    ]
+
+
+# --------------------------------------------------------------------------- searching figures
+
+
+def test_figures_are_found_by_subject_and_by_the_ways_they_are_stated(datasette, db):
+    figure_id = v3_training_cost(db)
+    subject = db["figures"].get(figure_id)["subject"]
+    for text in (subject.split()[-1], "$6 million", "$5,576,000"):
+        found = [r["id"] for r in rows(datasette, f"/news/figures.json?_search={urllib.parse.quote(text)}&_size=max")]
+        assert figure_id in found, text
+    stating = [r[0] for r in db.execute("select distinct figure_id from claims where surface = '$5,576,000'")]
+    assert [r["id"] for r in rows(datasette, "/news/figures.json?_search=%245%2C576%2C000")] == stating == [figure_id]
+    assert rows(datasette, "/news/figures.json?_search=zyzzyva") == []
+    assert '<input id="_search" type="search" name="_search"' in get(datasette, "/news/figures").text
 
 
 # --------------------------------------------------------------------------- errors

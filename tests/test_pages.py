@@ -1,4 +1,4 @@
-"""figtrace's pages: the figure page's chart and lineage, the claim page's highlights, the about page, and stored markup escaped on every page."""
+"""figtrace's pages: the figure page's chart and lineage, the claim page's highlights, the about page, the database page's trace box, table pages' folded column descriptions, and stored markup escaped on every page."""
 
 import html
 import re
@@ -6,7 +6,7 @@ import re
 from pipeline.datasette_plugin import highlight_claim
 from pipeline.tracing import figure_lineage
 
-from .helpers import figtrace_pages, get, v3_training_cost
+from .helpers import METADATA, figtrace_pages, get, rows, v3_training_cost
 
 
 def test_figure_page_shows_chart_and_lineage(datasette, db):
@@ -113,3 +113,35 @@ def test_figure_page_says_when_its_origin_is_uncertain(datasette, db):
     text = get(datasette, f"/news/figures/{figure_id}").text
     assert 'data-certainty="some_undated"' in text
     assert html.escape(lineage["origin_note"]) in text or lineage["origin_note"] in html.unescape(text)
+
+
+def test_database_page_has_a_box_that_traces_a_figure(datasette, db):
+    page = get(datasette, "/news").text
+    form = re.search(r'<form class="figtrace-trace" action="([^"]+)" method="get"[^>]*>(.*?)</form>', page, re.S)
+    assert form and form.group(1) == "/news/trace_figure"
+    fields = [tag for tag in re.findall(r"<input [^>]*>", form.group(2)) if 'type="submit"' not in tag]
+    assert [re.search(r'name="(\w+)"', tag).group(1) for tag in fields] == ["figure"]  # Enter submits it alone
+    assert page.index('class="figtrace-trace"') < page.index('<form class="sql"')  # above the SQL box
+    # what it submits is the canned query's own parameter: $6M finds the figure
+    assert rows(datasette, "/news/trace_figure.json?figure=%246M")[0]["figure_id"] == v3_training_cost(db)
+
+
+def test_table_pages_fold_their_column_descriptions(datasette):
+    tables = METADATA["databases"]["news"]["tables"]
+    for table in ("claims", "figures", "articles"):
+        page = get(datasette, f"/news/{table}").text
+        folded = re.search(r"<details([^>]*)>\s*<summary>Column descriptions</summary>(.*?)</details>", page, re.S)
+        assert folded and "open" not in folded.group(1), table
+        assert page.count('<dl class="column-descriptions">') == 1, table  # Datasette's own is gone
+        described = re.findall(r"<dt>([^<]+)</dt><dd>([^<]*)</dd>", folded.group(2))
+        assert [(name, html.unescape(text)) for name, text in described] == list(tables[table]["columns"].items())
+        assert html.escape(tables[table]["description"], quote=False)[:60] in page  # the rest of the metadata stays
+        # the header's description tooltips, from Datasette's own code, stay too
+        assert 'data-column-description="' in page
+    assert "<details" not in get(datasette, "/news/trace_terms").text  # no column descriptions: nothing to fold
+
+
+def test_facet_values_wrap_between_words(datasette):
+    page = get(datasette, "/news/claims").text
+    assert re.search(r"\.facet-info ul\.tight-bullets li \{[^}]*word-break: normal;", page)
+    assert 'class="facet-info' in page

@@ -62,7 +62,7 @@ def test_default_facets(datasette):
     facets = get(datasette, "/news/figures.json").json()["facet_results"]
     assert "unit" in facets and "kinds_seen" in facets  # array facet over mutation kinds
     kinds = {v["value"] for v in facets["kinds_seen"]["results"]}
-    assert "rounded" in kinds
+    assert "more_precise" in kinds
 
 
 def test_table_pages_suggest_no_facets_and_mutations_facet_by_kind_on_request(datasette):
@@ -71,7 +71,7 @@ def test_table_pages_suggest_no_facets_and_mutations_facet_by_kind_on_request(da
     page = get(datasette, "/news/mutations.json").json()
     assert page["facet_results"] == {}
     facets = get(datasette, "/news/mutations.json?_facet_array=kinds").json()["facet_results"]
-    assert "rounded" in {v["value"] for v in facets["kinds"]["results"]}
+    assert "more_precise" in {v["value"] for v in facets["kinds"]["results"]}
 
 
 def test_facet_filters_narrow_rows(datasette):
@@ -117,7 +117,7 @@ def test_trace_a_figure_matches_the_library(datasette, db):
     v3 = [r for r in found if r["figure_id"] == figure_ids[0]]
     assert "$5,576,000" in {r["surface"] for r in v3}  # "$6M" finds the precise statement
     precise = next(r for r in v3 if r["surface"] == "$5,576,000")
-    assert "rounded" in precise["mutation"] and precise["detail"]
+    assert "more_precise" in precise["mutation"] and "stated more precisely" in precise["detail"]
     assert {"date", "source", "qualifier", "credited_to", "detail"} <= set(precise)
 
 

@@ -41,6 +41,11 @@ def article_id_for(hash_hex: str) -> str:
     return hash_hex[:ARTICLE_ID_LENGTH]
 
 
+def count_claims(db: sqlite_utils.Database, article_id: str) -> int:
+    """How many claims the stored article ``article_id`` holds."""
+    return db.execute("select count(*) from claims where article_id = ?", [article_id]).fetchone()[0]
+
+
 def find_article_by_hash(db: sqlite_utils.Database, hash_hex: str) -> dict | None:
     row = db.execute("select id, path from articles where content_hash = ?", [hash_hex]).fetchone()
     return {"id": row[0], "path": row[1]} if row else None

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 import sqlite_utils
 
 from ..database import write_transaction
-from .schema import FIGURE_COLUMNS, MUTATION_COLUMNS, TRACE_TERM_COLUMNS, insert_sql
+from .schema import FIGURE_COLUMNS, MUTATION_COLUMNS, TRACE_TERM_COLUMNS, index_figures, insert_sql
 
 # A claim's key stored twice (an update re-posting a dissolved figure's claims) is one row.
 INSERT_POSTING = "insert or ignore into trace_postings (term, value, claim) values (?, ?, ?)"
@@ -27,8 +27,9 @@ def replace_figures(
     and :data:`MUTATION_COLUMNS` order, and (figure id, claim id) pairs; a claim in no
     figure gets null. Also stores the word counts the figures were weighed by (``terms``:
     rows of ``trace_terms``) and the claims' index (``postings``: rows of
-    ``trace_postings``). ``batches`` and ``postings`` may be iterators, written as they
-    come: a million claims' rows are never held at once."""
+    ``trace_postings``), and indexes the figures for full-text search. ``batches`` and
+    ``postings`` may be iterators, written as they come: a million claims' rows are never
+    held at once."""
     with write_transaction(db):
         # Figures are replaced whole while claims still point at them: checked at commit.
         db.execute("PRAGMA defer_foreign_keys = ON")
@@ -50,6 +51,7 @@ def replace_figures(
         db.conn.executemany(insert_sql("trace_terms", TRACE_TERM_COLUMNS), terms)
         db.execute("delete from trace_postings")
         db.conn.executemany(INSERT_POSTING, postings)
+        index_figures(db)
 
 
 def update_figures(
@@ -92,3 +94,5 @@ def update_figures(
             counted,
         )
         db.conn.executemany(INSERT_POSTING, postings)
+        # The figures written and those claims joined: the rows of dropped ones went with them.
+        index_figures(db, [row[0] for row in figure_rows] + [row[0] for row in updated_rows] + [a[0] for a in assignments])

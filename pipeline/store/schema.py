@@ -1,10 +1,12 @@
 """The store's schema: the tables and columns (a public contract: users write SQL against
 them; add columns freely, do not rename these), opening a database with the schema in
-place, the full-text indexes and their triggers, and the INSERT statements written from it.
+place, the full-text indexes and their triggers (the figures' one written by
+:func:`index_figures`), and the INSERT statements written from it.
 """
 
 from __future__ import annotations
 
+import json
 import re
 import sqlite3
 from collections.abc import Callable, Iterable
@@ -223,6 +225,58 @@ TABLES = {
 # Full-text indexes (FTS5, porter stemming), kept in step by sqlite-utils' triggers.
 FTS_COLUMNS = {"articles": ["title", "text"], "sentences": ["text"], "claims": ["surface", "subject"]}
 
+# The figures' full-text index: a figure's subject and every way its claims state it
+# ("$6 million", "$5,576,000"), one row per figure, rowid = figures.rowid (what Datasette's
+# search, metadata.yml's fts_table, joins on). Not sqlite-utils' like those above: the
+# surfaces live in claims, and triggers on claims.figure_id would re-read a figure's
+# claims once per claim a rebuild assigns (quadratic in a large figure's size). So the
+# store writes the rows with the figures (index_figures: all after a rebuild, the figures
+# written after an update), and triggers only drop a deleted figure's row (figures are also
+# deleted when an article's are dissolved, outside figures.py) and follow an edited subject.
+FIGURE_SEARCH_TABLE = "figures_fts"
+FIGURE_SEARCH_SQL = "create virtual table if not exists figures_fts using fts5(subject, surfaces, tokenize='porter')"
+FIGURE_SEARCH_TRIGGERS = (
+    "create trigger if not exists figures_fts_ad after delete on figures begin"
+    " delete from figures_fts where rowid = old.rowid; end",
+    "create trigger if not exists figures_fts_au after update of subject on figures begin"
+    " update figures_fts set subject = new.subject where rowid = new.rowid; end",
+)
+_FIGURE_SEARCH_ROWS = """
+insert into figures_fts (rowid, subject, surfaces)
+select f.rowid, f.subject,
+       (select group_concat(surface, char(10)) from
+          (select distinct surface from claims where figure_id = f.id order by surface))
+from figures f
+"""
+
+
+def index_figures(db: sqlite_utils.Database, figure_ids: Iterable[str] | None = None) -> None:
+    """(Re)write the full-text rows of the figures ``figure_ids`` (every figure when None)
+    from their subject and their claims' surfaces; call in the transaction that wrote them.
+    A figure's row is read through the index on ``claims.figure_id``: a rebuild of every
+    figure reads each claim once."""
+    if figure_ids is None:
+        db.execute("delete from figures_fts")
+        db.execute(_FIGURE_SEARCH_ROWS)
+        return
+    ids = json.dumps(sorted(set(figure_ids)))
+    if ids == "[]":
+        return
+    chosen = "select rowid from figures where id in (select value from json_each(?))"
+    db.execute(f"delete from figures_fts where rowid in ({chosen})", [ids])
+    db.execute(f"{_FIGURE_SEARCH_ROWS} where f.rowid in ({chosen})", [ids])
+
+
+def _ensure_figure_search(db: sqlite_utils.Database) -> None:
+    """The figures' full-text index and its triggers; a database made before it gets it
+    filled from its stored figures."""
+    created = not db[FIGURE_SEARCH_TABLE].exists()
+    db.execute(FIGURE_SEARCH_SQL)
+    for trigger in FIGURE_SEARCH_TRIGGERS:
+        db.execute(trigger)
+    if created:
+        index_figures(db)
+
 
 def ensure_schema(db: sqlite_utils.Database) -> None:
     """Create the tables, foreign keys, indexes and full-text indexes that are missing.
@@ -267,6 +321,7 @@ def _ensure_schema(db: sqlite_utils.Database) -> None:
         if not db[table].detect_fts():
             db[table].enable_fts(columns, create_triggers=True, tokenize="porter")
         _narrow_fts_update_trigger(db, table, columns)
+    _ensure_figure_search(db)
 
 
 def _narrow_fts_update_trigger(db: sqlite_utils.Database, table: str, columns: list[str]) -> None:

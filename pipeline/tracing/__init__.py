@@ -125,10 +125,14 @@ from .queries import (  # noqa: F401
     FigureQuery,
     find_figures,
     most_mutated,
+    no_match_message,
     trace,
 )
 from .render import (  # noqa: F401
+    figures_table,
+    fit_table,
     format_figure,
+    lineage_markdown,
     lineage_table,
 )
 from ..claims.vocabulary import CURRENCY_SIGNS  # noqa: F401

@@ -70,10 +70,17 @@ class Figure:
         ``mutations``: what changed from its origin to each later claim."""
         row = self.summary()
         mutations, kinds_seen = [], set(self.kinds_before)
+        # The claim in the origin's unit each sentence states first: another unit beside it
+        # restates it. (Claims read light have no sentence; their neighbours, stored with
+        # them, are not classified again.)
+        in_unit: dict[str, TracedClaim] = {}
+        for claim in self.claims:
+            if claim.sentence_id and claim.unit == self.origin.unit:
+                in_unit.setdefault(claim.sentence_id, claim)
         for claim in self.claims[1:]:
             if self.appended is not None and claim.id not in self.appended:
                 continue
-            kinds, detail = classify_mutation(self.origin, claim)
+            kinds, detail = classify_mutation(self.origin, claim, in_unit.get(claim.sentence_id))
             kinds_seen.update(kinds)
             mutations.append((f"{self.id}:{claim.id}", self.id, claim.id, self.origin.id, json.dumps(kinds), detail))
         row["kinds_seen"] = json.dumps(sorted(kinds_seen - {"same"}))

@@ -28,8 +28,17 @@ def _percent_change(old: float, new: float) -> float:
     return (new - old) / abs(old) * 100 if old else 0.0
 
 
-def classify_mutation(origin: TracedClaim, claim: TracedClaim) -> tuple[list[str], str]:
-    """What changed from ``origin`` to ``claim``: the kinds, and a sentence a journalist reads."""
+def classify_mutation(
+    origin: TracedClaim, claim: TracedClaim, restates: TracedClaim | None = None
+) -> tuple[list[str], str]:
+    """What changed from ``origin`` to ``claim``: the kinds, and a sentence a journalist reads.
+
+    ``restates``: a claim of the same figure, in the origin's unit, that ``claim``'s own
+    sentence states ("17%, or nearly $600 billion"). A claim in another unit beside it is
+    the writer restating that figure, not a change to it: kind ``restated`` (its
+    neighbour's own mutation tells what changed)."""
+    if restates is not None and (claim.unit or "") != (origin.unit or ""):
+        return ["restated"], f"restates {restates.surface!r} of the same sentence in another unit"
     kinds: list[str] = []
     details: list[str] = []
     if (origin.unit or "") != (claim.unit or ""):
@@ -48,7 +57,8 @@ def classify_mutation(origin: TracedClaim, claim: TracedClaim) -> tuple[list[str
                 kinds.append("rounded")
                 details.append(f"rounded {direction} {abs(change):.1f} %")
             elif rounds_to(claim.value, sc, origin.value, so):
-                kinds.append("rounded")
+                # (the origin is this value rounded: a later source went back to the exact one)
+                kinds.append("more_precise")
                 details.append(f"stated more precisely ({change:+.1f} % from the rounded {origin.surface!r})")
             else:
                 kinds.append("inflated" if change > 0 else "deflated")
@@ -76,10 +86,21 @@ def classify_mutation(origin: TracedClaim, claim: TracedClaim) -> tuple[list[str
         details.append(f"credited to {claim.attributed_to}")
     if _subject_drifted(origin, claim):
         kinds.append("subject_drift")
-        details.append(f"now about {claim.subject!r}, was {origin.subject!r}")
+        details.append(_drift_words(origin.subject, claim.subject))
     if not kinds:
         return ["same"], "same figure, same wording"
     return kinds, "; ".join(details)
+
+
+def _drift_words(before: str | None, after: str | None) -> str:
+    """A subject drift in words: "said of R1's rival instead of V3's training cost"."""
+    if before and after:
+        return f"said of {after} instead of {before}"
+    if after:
+        return f"said of {after}, in a sentence naming other things than the origin's"
+    if before:
+        return f"not said of {before}: its sentence names other things"
+    return "its sentence names other things than the origin's"
 
 
 def _subject_drifted(origin: TracedClaim, claim: TracedClaim) -> bool:

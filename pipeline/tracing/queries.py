@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import sqlite_utils
 
 from ..claims import ParsedFigure, parse_figure
-from .values import TRACE_TOLERANCE, related_units, rounds_to, significant_digits
+from .values import EXACT_KINDS, TRACE_TOLERANCE, related_units, rounds_to, significant_digits
 from .mutations import content_words
 from .figures import origin_note
 
@@ -111,7 +111,7 @@ def figure_lineage(db: sqlite_utils.Database, figure_id: str) -> dict:
             """
             select c.id, c.surface, c.value, c.value_low, c.value_high, c.unit, c.qualifier,
                    c.qualifier_cue, c.subject, c.attributed_to, c.start_char, c.end_char,
-                   a.id as article_id, a.path, a.title, a.published, a.source,
+                   a.id as article_id, a.path, a.title, a.published, a.source, a.url,
                    s.text as sentence, m.kinds, m.detail
             from claims c
             join articles a on a.id = c.article_id
@@ -147,17 +147,32 @@ def trace(db: sqlite_utils.Database, query: str, subject: str | None = None) -> 
     return {"figures": [figure_lineage(db, f) for f in find_figures(db, query, subject)]}
 
 
+def no_match_message(db: sqlite_utils.Database, query: str, subject: str | None = None) -> str:
+    """Why no figure matched: none states the value at all, or (with ``subject``) some
+    do but the subject filter left them all out."""
+    if subject and (found := find_figures(db, query)):
+        return (f"{len(found)} figure{'s' if len(found) != 1 else ''} match {query!r}, but none whose subject"
+                f" or sentences hold {subject!r} (drop --subject to see them)")  # fmt: skip
+    return f"no figure matches {query!r}"
+
+
 def most_mutated(db: sqlite_utils.Database, limit: int = 20) -> list[dict]:
-    """Figures seen in more than one claim, those with the most kinds of mutation first."""
-    return list(
-        db.query(
-            """
-            select f.*, (select count(*) from mutations m where m.figure_id = f.id
-                         and m.kinds != '["same"]') as n_mutations
-            from figures f where f.n_claims > 1
-            order by json_array_length(f.kinds_seen) desc, n_mutations desc, f.n_articles desc, f.id
-            limit ?
-            """,
-            [limit],
-        )
+    """Figures that changed from source to source, those with the most kinds of change
+    first, each with ``kinds`` (a list) and the date its origin was published
+    (``first_published``). Figures of years and ranks ("2030", "third") are left out: a
+    year restated is a date, not a figure that drifted."""
+    rows = db.query(
+        f"""
+        select f.*, a.published as first_published,
+               (select count(*) from mutations m where m.figure_id = f.id and m.kinds != '["same"]') as n_mutations
+        from figures f
+        join claims o on o.id = f.first_claim_id
+        left join articles a on a.id = f.first_article_id
+        where f.n_claims > 1 and f.kinds_seen not in ('[]', '["restated"]')
+          and coalesce(o.kind, '') not in ({", ".join("?" * len(EXACT_KINDS))})
+        order by json_array_length(f.kinds_seen) desc, n_mutations desc, f.n_articles desc, f.id
+        limit ?
+        """,
+        [*sorted(EXACT_KINDS), limit],
     )
+    return [dict(row, kinds=json.loads(row["kinds_seen"] or "[]")) for row in rows]

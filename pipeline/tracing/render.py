@@ -1,20 +1,109 @@
-"""Render: lineages as terminal tables (figures in words come from :mod:`pipeline.claims.display`)."""
+"""Render: lineages and figure lists for the terminal (fitted to its width) and a figure's
+story as Markdown for a fact-check (figures in words come from :mod:`pipeline.claims.display`)."""
 
 from __future__ import annotations
 
+import textwrap
+from dataclasses import dataclass
 from pathlib import Path
 
-from ..claims.display import format_figure  # noqa: F401  (re-exported: figures in words)
+from ..claims.display import format_figure, plural_unit  # (format_figure re-exported: figures in words)
+from ..claims.vocabulary import CURRENCY_SIGNS
+
+GAP = "  "
+# Where a row's text printed under it starts (past a lineage's origin mark and a little).
+BELOW_INDENT = 5
 
 
-def _cell(value, width: int) -> str:
-    """A table cell cut to ``width`` characters (0: never cut)."""
-    text = "" if value is None else " ".join(str(value).split())
-    return text if not width or len(text) <= width else text[: width - 1] + "…"
+@dataclass(frozen=True)
+class Column:
+    """A column of a terminal table. ``drop``: the order columns give way in when their
+    words do not fit whole (1 first; 0 never); ``narrowest``: the width down to which its
+    words are broken when even the columns that stay do not fit."""
+
+    name: str
+    drop: int = 0
+    narrowest: int = 12
 
 
-def lineage_table(lineage: dict) -> str:
-    """A figure's lineage as a plain-text table for the terminal, the origin marked ``*``."""
+def fit_table(columns: list[Column], rows: list[list[str]], width: int | None, below: list[str] | None = None) -> str:
+    """``rows`` under ``columns`` in at most ``width`` characters a line (None: each
+    column as wide as its longest cell). Cells wrap between words onto more lines of their
+    row. Columns give way in their ``drop`` order before a word is broken; words are
+    broken (down to a column's ``narrowest``) only when the columns that stay still do not
+    fit. ``below``: a text per row printed under it, indented and wrapped to the width
+    (what needs no column of its own: a long description)."""
+    rows = [[" ".join(str(cell or "").split()) for cell in row] for row in rows]
+    kept = list(range(len(columns)))
+    natural = {i: max([len(columns[i].name)] + [len(row[i]) for row in rows]) for i in kept}
+    widths = dict(natural)
+    if width is not None:
+        whole = {i: min(natural[i], max(len(columns[i].name), _longest_word(rows, i))) for i in kept}
+        while sum(whole[i] for i in kept) > _room(width, kept) and any(columns[i].drop for i in kept):
+            kept.remove(min((i for i in kept if columns[i].drop), key=lambda i: columns[i].drop))
+        least = {i: whole[i] for i in kept}
+        if sum(least.values()) > _room(width, kept):  # words broken, as little as need be
+            least = {i: min(whole[i], max(len(columns[i].name), columns[i].narrowest)) for i in kept}
+        widths = _share_out(least, natural, _room(width, kept))
+    lines = [GAP.join(columns[i].name.ljust(widths[i]) for i in kept).rstrip()]
+    for n, row in enumerate(rows):
+        cells = {i: textwrap.wrap(row[i], widths[i], break_on_hyphens=False) or [""] for i in kept}
+        for depth in range(max(len(c) for c in cells.values())):
+            lines.append(GAP.join((cells[i][depth] if depth < len(cells[i]) else "").ljust(widths[i]) for i in kept).rstrip())
+        if below and below[n]:
+            indent = " " * BELOW_INDENT
+            lines.extend(textwrap.wrap(" ".join(below[n].split()), width or 1 << 30, initial_indent=indent,
+                                       subsequent_indent=indent, break_on_hyphens=False))  # fmt: skip
+    return "\n".join(lines)
+
+
+def _room(width: int, kept: list[int]) -> int:
+    """The characters a line has for the cells of ``kept`` columns, gaps aside."""
+    return width - len(GAP) * (len(kept) - 1)
+
+
+def one_line_width(columns: list[Column], rows: list[list[str]]) -> int:
+    """How wide a table is with every cell on one line."""
+    cells = [[" ".join(str(cell or "").split()) for cell in row] for row in rows]
+    return sum(max([len(c.name)] + [len(r[i]) for r in cells]) for i, c in enumerate(columns)) + len(GAP) * (len(columns) - 1)
+
+
+def _longest_word(rows: list[list[str]], column: int) -> int:
+    """The length of the longest word of a column."""
+    return max((len(word) for row in rows for word in row[column].split()), default=0)
+
+
+def _share_out(least: dict[int, int], natural: dict[int, int], room: int) -> dict[int, int]:
+    """Column widths from their least, the room left shared out evenly, the columns that
+    want least filled first (a short column whole rather than every column cut)."""
+    widths = dict(least)
+    spare = room - sum(widths.values())
+    wanting = sorted((i for i in widths if natural[i] > widths[i]), key=lambda i: natural[i] - widths[i])
+    for n, i in enumerate(wanting):
+        if spare <= 0:
+            break
+        given = min(natural[i] - widths[i], spare // (len(wanting) - n))
+        widths[i] += given
+        spare -= given
+    return widths
+
+
+# --------------------------------------------------------------------------- lineages
+
+LINEAGE_COLUMNS = [
+    Column("", narrowest=1),
+    Column("date", narrowest=10),
+    Column("source", drop=2, narrowest=14),
+    Column("as written", narrowest=14),
+    Column("qualifier", drop=1),
+    Column("credited to", drop=3),
+]
+CHANGE_COLUMN = Column("what changed from the origin", narrowest=16)
+
+
+def lineage_head(lineage: dict) -> str:
+    """A lineage's first line: what the figure measures, its unit and id, its size, who it
+    is credited to, and how sure its origin is."""
     head = (
         f"{lineage['subject'] or '(no subject)'} [{lineage['unit'] or 'no unit'}] "
         f"{lineage['id']}: {len(lineage['claims'])} claims"
@@ -23,15 +112,140 @@ def lineage_table(lineage: dict) -> str:
         head += f", credited to {lineage['attributed_origin']}"
     if lineage.get("origin_certainty") not in (None, "certain"):
         head += f"; origin {lineage['origin_note']}"
-    # The mutation comes last and whole: it is what the reader came for.
-    columns = [("", 1), ("date", 10), ("source", 26), ("surface", 24), ("qualifier", 20),
-               ("credited to", 22), ("mutation", 0)]  # fmt: skip
-    lines = [head, "  ".join(name.ljust(width) for name, width in columns).rstrip()]
-    for claim in lineage["claims"]:
-        qualifier = claim["qualifier"] if not claim["qualifier_cue"] else f"{claim['qualifier']} ({claim['qualifier_cue']})"
-        mutation = "origin" if claim["is_origin"] else claim["detail"] or ", ".join(claim["mutation"])
-        cells = ["*" if claim["is_origin"] else "", claim["published"] or "undated",
-                 claim["source"] or Path(claim["path"]).name, claim["surface"], qualifier,
-                 claim["attributed_to"] or "", mutation]  # fmt: skip
-        lines.append("  ".join(_cell(c, w).ljust(w) for c, (_, w) in zip(cells, columns)).rstrip())
+    return head
+
+
+def lineage_table(lineage: dict, width: int | None = None) -> str:
+    """A figure's lineage as a plain-text table for the terminal, the origin marked ``*``,
+    in at most ``width`` characters a line (None: one line a claim, however long). What
+    changed is the last column while the table fits on one line a claim, and otherwise
+    goes under each claim, whole: it is what the reader came for."""
+    rows = [["*" if claim["is_origin"] else "", claim["published"] or "undated", _source(claim), claim["surface"],
+             _qualifier(claim), claim["attributed_to"] or ""] for claim in lineage["claims"]]  # fmt: skip
+    changes = [_change(claim) for claim in lineage["claims"]]
+    head = lineage_head(lineage)
+    columns = LINEAGE_COLUMNS + [CHANGE_COLUMN]
+    whole = [row + [change] for row, change in zip(rows, changes)]
+    if width is None or one_line_width(columns, whole) <= width:
+        return head + "\n" + fit_table(columns, whole, None)
+    head = "\n".join(textwrap.wrap(head, width, break_on_hyphens=False))
+    return head + "\n" + fit_table(LINEAGE_COLUMNS, rows, width, below=changes)
+
+
+def _source(claim: dict) -> str:
+    return claim.get("source") or Path(claim["path"]).name
+
+
+def _qualifier(claim: dict) -> str:
+    return claim["qualifier"] if not claim["qualifier_cue"] else f"{claim['qualifier']} ({claim['qualifier_cue']})"
+
+
+def _change(claim: dict) -> str:
+    return "origin" if claim["is_origin"] else claim["detail"] or ", ".join(claim["mutation"])
+
+
+# --------------------------------------------------------------------------- figure lists
+
+FIGURE_COLUMNS = [
+    Column("figure", narrowest=16),
+    Column("stated as", narrowest=14),
+    Column("first seen", drop=1, narrowest=10),
+    Column("claims", drop=2),
+]
+
+
+def statement(row: dict) -> str:
+    """A figure's most precise statement, and the span of its values when they differ:
+    "$5.576 million ($5.58M–$6M)", "671 billion parameters (671B–685B parameters)"."""
+    unit = row.get("unit")
+    value = row.get("canonical_value")
+    written = format_figure(value, unit)
+    if unit and value is not None and abs(value) != 1 and written.endswith(" " + unit):
+        written = written[: -len(unit)] + plural_unit(unit)  # ("671 billion parameters")
+    low, high = row.get("value_min"), row.get("value_max")
+    if low is not None and high is not None and low != high:
+        # (a unit written after the number once: "671B–685B parameters", but "$5.58M–$6M")
+        low_unit = unit if unit in CURRENCY_SIGNS or unit in ("percent", "x") else None
+        written += f" ({format_figure(low, low_unit, compact=True)}–{format_figure(high, unit, compact=True)})"
+    return written or "(no value)"
+
+
+def figures_table(rows: list[dict], width: int | None = None) -> str:
+    """Figures (rows of :func:`~.queries.most_mutated`) as a terminal table: id, statement,
+    the date first seen, claims in articles; under each, what it measures and how it
+    changed (on the row itself with ``width`` None)."""
+    cells = [[row["id"], statement(row), row.get("first_published") or "undated",
+              f"{row['n_claims']} in {row['n_articles']} article{'s' if row['n_articles'] != 1 else ''}"]
+             for row in rows]  # fmt: skip
+    about = [f"{row['subject'] or '(no subject)'}: {', '.join(k.replace('_', ' ') for k in row['kinds'])}" for row in rows]
+    if width is None:
+        return fit_table(FIGURE_COLUMNS + [Column("what it measures: how it changed")],
+                         [c + [a] for c, a in zip(cells, about)], None)  # fmt: skip
+    return fit_table(FIGURE_COLUMNS, cells, width, below=about)
+
+
+# --------------------------------------------------------------------------- Markdown
+
+def lineage_markdown(lineage: dict) -> str:
+    """A figure's story as Markdown to paste into a fact-check: the figure as first stated,
+    where it first appeared (and how sure that is), who it is credited to, its most
+    precise statement, then each change with its date, source and a link to the article
+    (links only to http(s) URLs)."""
+    origin = lineage["origin"]
+    claims = lineage["claims"]
+    lines = [f"## {_md(lineage['subject'] or 'A figure')}: {_md(origin['surface'])}", ""]
+    first = f"**First appeared** as “{_md(origin['surface'])}” in {_md_source(origin)}, {origin['published'] or 'undated'}"
+    if (lineage.get("origin_certainty") or "certain") != "certain":
+        first += f" (origin {_md(lineage['origin_note'])})"
+    lines.append(f"- {first}.")
+    if lineage.get("attributed_origin"):
+        lines.append(f"- **Credited to** {_md(lineage['attributed_origin'])}.")
+    precise = format_figure(lineage.get("canonical_value"), lineage.get("unit"))
+    if precise:
+        lines.append(f"- **Most precise statement:** {_md(precise)}.")
+    articles = len({c["article_id"] for c in claims})
+    lines.append(f"- **Stated** {_count(len(claims), 'time')} in {_count(articles, 'article')}.")
+    later = [c for c in claims if not c["is_origin"]]
+    changed = [c for c in later if c["mutation"] != ["same"]]
+    lines += ["", "### How it changed", ""]
+    if not changed:
+        lines.append("Every later statement repeats the origin as it was.")
+    for claim in changed:
+        lines.append(f"- {claim['published'] or 'undated'}, {_md_source(claim)}: “{_md(claim['surface'])}”: {_md(_change(claim))}.")
+    same = [c for c in later if c["mutation"] == ["same"]]
+    if same:
+        lines += ["", f"Repeated unchanged {_count(len(same), 'time')}: {', '.join(sorted({_md_source(c) for c in same}))}."]
+    lines += ["", f"*Figure `{lineage['id']}`, traced by figtrace.*"]
     return "\n".join(lines)
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
+
+
+def _md(text: str) -> str:
+    """Text safe inside Markdown: its markup characters escaped."""
+    return "".join("\\" + ch if ch in "\\`*_[]<>#|" else ch for ch in str(text))
+
+
+# Characters of an article's title naming it in a story (titles stand in for an outlet
+# when the input names none, and some are a whole first sentence).
+TITLE_CHARACTERS = 60
+
+
+def _md_source(claim: dict) -> str:
+    """The article a claim is in (its outlet, else its title, else its file), linked when
+    its URL is http(s)."""
+    title = _shortened(claim.get("title"))
+    name = _md(claim["source"]) if claim.get("source") else f"*{_md(title)}*" if title else _md(Path(claim["path"]).name)
+    url = claim.get("url") or ""
+    if url.lower().startswith(("http://", "https://")):
+        return f"[{name}](<{url.replace('>', '%3E').replace(' ', '%20')}>)"
+    return name
+
+
+def _shortened(title: str | None) -> str | None:
+    """A title cut at a word to :data:`TITLE_CHARACTERS` at most, marked "…" when cut."""
+    if not title or len(title) <= TITLE_CHARACTERS:
+        return title
+    return title[: title.rfind(" ", 0, TITLE_CHARACTERS) if " " in title[:TITLE_CHARACTERS] else TITLE_CHARACTERS].rstrip(" ,;:") + "…"

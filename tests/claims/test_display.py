@@ -10,7 +10,7 @@ from pipeline.claims.display import format_figure
 @pytest.mark.parametrize(
     "value, unit, full, compact",
     [(6_000_000, "USD", "$6 million", "$6M"), (5_576_000, "USD", "$5.576 million", "$5.58M"),
-     (17, "percent", "17%", "17%"), (1_500, "percent", "1,500%", "1500%"), (50_000, "GPU", "50,000 GPU", "50K GPU"),
+     (17, "percent", "17%", "17%"), (1_500, "percent", "1,500%", "1500%"), (50_000, "GPU", "50,000 GPU", "50K GPUs"),
      (45, "x", "45x", "45×"), (0.14, "USD", "$0.14", "$0.14"), (6e11, None, "600 billion", "600B"),
      (-2.5e9, "EUR", "-€2.5 billion", "-€2.5B"), (3e6, "CNY", "CN¥3 million", "CN¥3M"),
      (1.2e12, "INR", "₹1.2 trillion", "₹1.2T"), (0.00012, "km", "0.00012 km", "0.00012 km"), (1.5e-7, "km", "1.5e-07 km", "0 km")],

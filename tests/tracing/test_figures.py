@@ -65,7 +65,11 @@ def test_a_figure_restated_in_another_unit_joins_its_figure(nlp, tmp_path):
     assert figures[("first", "12%")] == figures[("first", "$100 billion")] == figures[("second", "$100 billion")]
     [lineage] = trace(db, "12%")["figures"]
     assert lineage["origin"]["surface"] == "12%"
-    assert all("unit_changed" in c["mutation"] for c in lineage["claims"][1:])
+    restated, other = lineage["claims"][1:]
+    # Beside the origin in its sentence, another unit restates it; in another article it changed unit.
+    assert (restated["surface"], restated["mutation"]) == ("$100 billion", ["restated"])
+    assert restated["detail"] == "restates '12%' of the same sentence in another unit"
+    assert other["article_id"] != restated["article_id"] and "unit_changed" in other["mutation"]
 
 
 def test_figures_are_deterministic_and_a_new_article_joins_them(nlp, tmp_path):

@@ -118,7 +118,7 @@ def test_a_claim_joining_a_large_figure_writes_the_rows_a_rebuild_writes(nlp, tm
     updates, origins = [], []
     monkeypatch.setattr(maintain, "update_blocks", lambda db, dirty: updates.append(update_blocks(db, dirty)))
     real_classify = figures_module.classify_mutation
-    monkeypatch.setattr(figures_module, "classify_mutation", lambda origin, claim: origins.append(origin) or real_classify(origin, claim))
+    monkeypatch.setattr(figures_module, "classify_mutation", lambda origin, claim, restates=None: origins.append(origin) or real_classify(origin, claim, restates))
     ingest_paths([folder], db_path, nlp=nlp)
     assert updates[0]["joined"] == 1 and updates[0]["appended"] == (path == "appended")
     # Mutations are compared with the origin as a rebuild reads it: its sentence's names too.
@@ -149,13 +149,16 @@ def test_a_figure_appended_to_writes_the_row_and_mutations_of_the_figure_written
         rowids = [r[0] for r in db.execute("select rowid from claims where figure_id = ?", [figure_id])]
         full = sorted(load_claims_by_rowid(db, rowids)[0], key=lambda c: c.order_key)
         whole_row, whole_mutations = Figure(figure_id, full).rows()
-        before_row, _ = Figure(figure_id, full[:-1]).rows()
+        # (the claims of the last one's sentence join with it, as an article's claims arrive together)
+        joining = len([c for c in full[1:] if c.sentence_id == full[-1].sentence_id])
+        before_row, _ = Figure(figure_id, full[:-joining]).rows()
         members = {c.id: c for c in light[figure_id][0]}
-        claims = [full[0]] + [members[c.id] for c in full[1:-1]] + [full[-1]]
-        appended = Figure(figure_id, claims, appended=frozenset({full[-1].id}), kinds_before=tuple(json.loads(before_row[list(FIGURE_COLUMNS).index("kinds_seen")])))
+        claims = [full[0]] + [members[c.id] for c in full[1:-joining]] + full[-joining:]
+        joined = frozenset(c.id for c in full[-joining:])
+        appended = Figure(figure_id, claims, appended=joined, kinds_before=tuple(json.loads(before_row[list(FIGURE_COLUMNS).index("kinds_seen")])))
         row, mutations = appended.rows()
         assert row == whole_row, figure_id
-        assert mutations == [m for m in whole_mutations if m[2] == full[-1].id]
+        assert mutations == [m for m in whole_mutations if m[2] in joined]
 
 
 def test_a_sample_is_spread_over_the_members_in_order():

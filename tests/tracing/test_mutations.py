@@ -13,7 +13,7 @@ from .helpers import claim
         (claim("$6 million", 6e6), claim("$6 million", 6e6), ["same"], "same"),
         (claim("$6 million", 6e6), claim("$6M", 6e6), ["reformatted"], "'$6M'"),
         (claim("$5,576,000", 5_576_000), claim("$6 million", 6e6), ["rounded"], "rounded up 7.6 %"),
-        (claim("$6 million", 6e6), claim("$5,576,000", 5_576_000), ["rounded"], "more precisely"),
+        (claim("$6 million", 6e6), claim("$5,576,000", 5_576_000), ["more_precise"], "more precisely"),
         (claim("$500 billion", 5e11), claim("$600 billion", 6e11), ["inflated"], "inflated 20.0 %"),
         (claim("$600 billion", 6e11), claim("$500 billion", 5e11), ["deflated"], "deflated 16.7 %"),
         (claim("$600 billion", 6e11), claim("17%", 17, "percent", "percent"), ["unit_changed"], "USD → percent"),
@@ -30,7 +30,11 @@ from .helpers import claim
         (claim("$6 million", 6e6, attributed_to="DeepSeek"),
          claim("$6 million", 6e6, attributed_to="DeepSeek's technical report"), ["same"], "same"),
         (claim("$6 million", 6e6, subject="Falcon training cost", entities=["orbital labs"]),
-         claim("$6 million", 6e6, subject="Nimbus budget", entities=["vega systems"]), ["subject_drift"], "now about"),
+         claim("$6 million", 6e6, subject="Nimbus budget", entities=["vega systems"]), ["subject_drift"],
+         "said of Nimbus budget instead of Falcon training cost"),
+        (claim("$6 million", 6e6, subject="Falcon training cost", entities=["orbital labs"]),
+         claim("$6 million", 6e6, entities=["vega systems"]), ["subject_drift"],
+         "not said of Falcon training cost: its sentence names other things"),
         (claim("$6 million", 6e6, subject="V3 training cost", entities=["deepseek v3"]),
          claim("$6 million", 6e6, subject="rival", entities=["deepseek"]), ["same"], "same"),
     ],
@@ -49,3 +53,15 @@ def test_mutation_detail_joins_several_changes():
     assert detail == ("rounded up 7.6 %; qualifier 'estimated' → 'sub-'; "
                       "credit to Simon Willison dropped, stated as fact")
 
+
+
+def test_a_restatement_in_another_unit_beside_the_figure_is_not_a_change_of_it():
+    origin = claim("$600 billion", 6e11, article_id="a0", attributed_to="Reuters")
+    beside = claim("nearly $600 billion", 6e11, article_id="a1", qualifier="approx", qualifier_cue="nearly")
+    restated = claim("17%", 17, "percent", "percent", article_id="a1")
+    assert classify_mutation(origin, restated, restates=beside) == (
+        ["restated"], "restates 'nearly $600 billion' of the same sentence in another unit")
+    # Without a neighbour in the sentence, another unit is a change of unit.
+    assert classify_mutation(origin, restated)[0][0] == "unit_changed"
+    # A neighbour does not hide changes to a claim in the figure's own unit.
+    assert classify_mutation(origin, beside, restates=beside)[0] == ["reformatted", "qualifier_added", "attribution_dropped"]
