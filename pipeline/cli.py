@@ -180,15 +180,16 @@ def serve(db_path, port, host, metadata_path, live):
       analyze serve --db db/january.db --port 8080
       analyze serve --live &  analyze ingest archive/
     """
-    from .serve import choose_mode, datasette_args, port_in_use, run_datasette
+    from .serve import choose_mode, datasette_args, port_in_use, run_datasette, search_notice
 
     if port_in_use(host, port):
         click.echo(f"error: port {port} on {host} is in use (another analyze serve?); pick another with --port {port + 1 if port < 65535 else 8001}", err=True)
         sys.exit(1)
     with _database_errors(db_path):
         mode = choose_mode(db_path, live=live)
-    if mode.notice:
-        click.echo(mode.notice, err=True)
+    for notice in (mode.notice, search_notice(db_path)):
+        if notice:
+            click.echo(notice, err=True)
     run_datasette(datasette_args(db_path, host=host, port=port, metadata=metadata_path, live=mode.live))
 
 

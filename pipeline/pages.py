@@ -14,7 +14,6 @@ from datasette.utils.asgi import NotFound, Response
 from markupsafe import Markup, escape
 
 from .chart import _class_colour, chart_scale, format_figure, lineage_chart, mutation_class, run_size, source_name
-from .claims.display import plural_unit
 
 # --------------------------------------------------------------------------- pages
 
@@ -172,12 +171,12 @@ def figure_cell(value: float, unit: str | None, kind: str | None = None) -> Mark
     """A stored value as a table cell shows it: written as a figure ("$500 billion", "17%",
     "50,000 GPUs", a year as "2024") in a span whose title is the stored number
     (``500000000000.0``). Only the HTML changes: JSON and CSV keep the number."""
+    if not isinstance(unit, (str, type(None))):
+        unit = None  # (a query's own column named unit may hold anything)
     if _is_year(value, unit, kind):
         written = str(int(value))
     else:
-        # Units are stored singular; format_figure writes "%" and "x" itself.
-        counted = unit and unit not in ("percent", "x") and abs(value) != 1
-        written = format_figure(value, plural_unit(unit) if counted else unit)
+        written = format_figure(value, unit, plural=True)
     return Markup('<span class="figtrace-value" title="{}">{}</span>').format(repr(value), written)
 
 

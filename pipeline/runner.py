@@ -243,6 +243,7 @@ def _batches(files, db, summary: IngestSummary, report, batch_size: int, max_byt
     done_files: list[Path] = []
     gone: list[str] = []
     redate: list[Article] = []
+    kept: set[str] = set()  # unchanged articles, their claims counted
     for item in files:
         if isinstance(item, InputError):
             report(item)
@@ -257,7 +258,10 @@ def _batches(files, db, summary: IngestSummary, report, batch_size: int, max_byt
             plan = plan_article(db, article)
             if plan.status == "unchanged":
                 summary.unchanged += 1
-                summary.kept_claims += count_claims(db, article_id_for(plan.hash_hex))
+                article_id = article_id_for(plan.hash_hex)
+                if article_id not in kept:  # (two inputs of the same bytes are one article)
+                    kept.add(article_id)
+                    summary.kept_claims += count_claims(db, article_id)
                 continue
             if plan.status == "redated":
                 summary.redated += 1

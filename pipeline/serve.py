@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -63,19 +64,48 @@ def metadata_for_database(metadata_path: str | Path, db_path: str | Path) -> Pat
     facets, canned queries) keyed by that name; metadata.yml keys its entry ``news``.
     For a database with another stem (``db/january.db``) the entry is copied under that
     stem into a temporary file, so every database gets the same descriptions and queries.
+    A table whose full-text index the database lacks (``figures_fts``, in a database made
+    before it: :func:`missing_search_tables`) is served without search rather than with a
+    search box that fails.
     """
     metadata_path = Path(metadata_path)
     stem = Path(db_path).stem
-    if stem == METADATA_DATABASE:
+    unsearchable = missing_search_tables(db_path)
+    if stem == METADATA_DATABASE and not unsearchable:
         return metadata_path
     from datasette.utils import parse_metadata
 
     metadata = parse_metadata(metadata_path.read_text(encoding="utf-8")) or {}
     databases = metadata.get("databases") or {}
-    if METADATA_DATABASE not in databases or stem in databases:
+    if METADATA_DATABASE not in databases or (stem != METADATA_DATABASE and stem in databases):
         return metadata_path
-    databases[stem] = databases.pop(METADATA_DATABASE)
+    entry = databases[stem] = databases.pop(METADATA_DATABASE)
+    for table in unsearchable:
+        for key in ("fts_table", "fts_pk", "searchmode"):
+            (entry.get("tables") or {}).get(table, {}).pop(key, None)
     return _temporary_json(metadata, prefix=f"figtrace-{stem}-")
+
+
+def missing_search_tables(db_path: str | Path) -> list[str]:
+    """Tables metadata.yml searches through a full-text index the database at ``db_path``
+    does not hold (made before the index; its next ingest or rebuild adds it)."""
+    from .store.schema import FIGURE_SEARCH_TABLE
+
+    try:
+        # (immutable: no -shm left beside a file served as it is; a log not folded is read too)
+        flag = "mode=ro" if _unfolded_log(Path(db_path)) else "immutable=1"
+        with closing(sqlite3.connect(f"{Path(db_path).resolve().as_uri()}?{flag}", uri=True)) as conn:
+            found = conn.execute("select 1 from sqlite_master where name = ?", [FIGURE_SEARCH_TABLE]).fetchone()
+    except sqlite3.Error:
+        return []  # (what cannot be read is refused elsewhere, in one line)
+    return [] if found else ["figures"]
+
+
+def search_notice(db_path: str | Path) -> str | None:
+    """One line for a database served without a search its metadata offers."""
+    if missing_search_tables(db_path):
+        return f"{db_path} has no figure search index (made before it): run `analyze rebuild --db {db_path}` to add it"
+    return None
 
 
 def _temporary_json(data: dict, prefix: str) -> Path:

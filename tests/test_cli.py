@@ -1,6 +1,7 @@
 """The CLI stays thin: these check wiring, help, exit codes and messages."""
 
 import json
+from pathlib import Path
 
 import sqlite_utils
 from click.testing import CliRunner
@@ -102,11 +103,28 @@ def test_serve_refuses_a_missing_database(tmp_path):
     assert "no such database" in result.output
 
 
-def test_serve_is_immutable_on_localhost_with_project_metadata():
-    args = datasette_args("db/news.db")
-    assert args[:3] == ["serve", "-i", "db/news.db"]
+def test_serve_is_immutable_on_localhost_with_project_metadata(demo_db):
+    args = datasette_args(str(demo_db[0]))
+    assert args[:3] == ["serve", "-i", str(demo_db[0])]
     assert args[args.index("--host") + 1] == "127.0.0.1"
     assert args[args.index("--metadata") + 1].endswith("metadata.yml")
+
+
+def test_a_database_made_before_figure_search_is_served_without_it_and_told_how_to_add_it(demo_db, tmp_path):
+    import shutil
+
+    from pipeline.serve import metadata_for_database, search_notice
+    from pipeline.store import open_db
+
+    old = tmp_path / "news.db"
+    shutil.copy(demo_db[0], old)
+    sqlite_utils.Database(old).execute("drop table figures_fts")
+    served = json.loads(Path(metadata_for_database("metadata.yml", old)).read_text())
+    figures = served["databases"]["news"]["tables"]["figures"]
+    assert "fts_table" not in figures and figures["description"]  # the rest of its metadata stays
+    assert search_notice(old) == f"{old} has no figure search index (made before it): run `analyze rebuild --db {old}` to add it"
+    open_db(old).close()  # (what an ingest or a rebuild opens it with)
+    assert search_notice(old) is None and metadata_for_database("metadata.yml", old) == Path("metadata.yml")
 
 
 def test_checkpoint_makes_unclosed_writes_visible_to_immutable_readers(tmp_path):

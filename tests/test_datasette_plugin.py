@@ -202,3 +202,10 @@ def test_the_exception_hook_answers_with_figtrace_s_handler(datasette):
     assert [a.__module__ for a in answers] == ["pipeline.datasette_plugin"]  # the default's is dropped
     response = asyncio.run(answers[0]())
     assert response.status == 404 and "gone" in response.body
+
+
+def test_a_query_of_its_own_with_odd_value_and_unit_columns_still_renders(datasette):
+    for sql in ("select 5 as value, 3 as unit", "select 1e999 as value, 'USD' as unit", "select 2.5 as value, x'ab' as unit"):
+        page = get(datasette, "/news?" + urllib.parse.urlencode({"sql": sql}))
+        assert page.status_code == 200, (sql, page.text[:300])
+    assert "inf" in get(datasette, "/news?" + urllib.parse.urlencode({"sql": "select 1e999 as value, 'USD' as unit"})).text

@@ -81,6 +81,19 @@ def test_reingest_changes_nothing_and_edit_replaces(nlp, tmp_path, demo_corpus):
     assert db.execute("select count(*) from claims where surface like '12,345%'").fetchone()[0] == 1
 
 
+def test_a_reingest_counts_the_claims_it_kept_once_an_article(nlp, tmp_path, demo_corpus):
+    corpus = tmp_path / "corpus"
+    shutil.copytree(demo_corpus, corpus)
+    shutil.copy(sorted(corpus.iterdir())[0], corpus / "zz-copy.txt")  # the same bytes: one article
+    db_path = tmp_path / "news.db"
+    first = ingest_paths([corpus], db_path, nlp=nlp)
+    assert (first.new, first.duplicate) == (5, 1)
+    again = ingest_paths([corpus], db_path, nlp=nlp)
+    assert again.unchanged == 6
+    assert again.kept_claims == table_counts(db_path)["claims"] == first.claims
+    assert again.line().startswith(f"6 files, 6 articles (6 unchanged: {first.claims} claims kept), nothing new stored, 0 errors in")
+
+
 def test_bad_inputs_are_reported_and_the_rest_is_stored(nlp, tmp_path):
     corpus = tmp_path / "in"
     corpus.mkdir()

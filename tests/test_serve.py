@@ -195,7 +195,7 @@ def test_other_database_names_get_the_same_metadata(demo_db, tmp_path):
     path = metadata_for_database(PROJECT_METADATA, january)
     metadata = parse_metadata(path.read_text())
     assert set(metadata["databases"]) == {"january"}
-    assert metadata_for_database(PROJECT_METADATA, "db/news.db") == PROJECT_METADATA
+    assert metadata_for_database(PROJECT_METADATA, demo_db[0]) == PROJECT_METADATA
     ds = Datasette(immutables=[str(january)], metadata=metadata)
     assert rows(ds, "/january/trace_figure.json?figure=%246M")
 

@@ -7,6 +7,7 @@ back as the same currency.
 
 from __future__ import annotations
 
+import math
 import re
 
 from .vocabulary import CURRENCY_CODES, CURRENCY_SIGNS, DATA, PINT_UNITS, SCALE_LETTERS, SCALE_NAMES, UNIT_WORDS
@@ -49,7 +50,9 @@ def plural_unit(unit: str) -> str:
     return " ".join(words[:-1] + [plural]) + rest
 
 
-def format_figure(value: float | None, unit: str | None = None, *, compact: bool = False, digits: int | None = None) -> str:
+def format_figure(
+    value: float | None, unit: str | None = None, *, compact: bool = False, digits: int | None = None, plural: bool = False
+) -> str:
     """A value in base units written as news writes it.
 
     In full (the default, six significant digits), the result reads back through
@@ -57,11 +60,15 @@ def format_figure(value: float | None, unit: str | None = None, *, compact: bool
     "$6 million", (17, "percent") -> "17%", (50000, "GPU") -> "50,000 GPU", (45, "x") ->
     "45x". ``compact`` writes a short label for charts (three significant digits):
     "$5.58M", "50K GPUs", "45×", its unit in the plural (:func:`plural_unit`) unless the
-    value is one. ``digits`` sets the significant digits. No value is "" in full and "?"
-    when compact (a chart label is never blank).
+    value is one. ``plural``: in full too, for people to read ("50,000 GPUs"; it may not
+    read back: "11 times" is 11x). ``digits`` sets the significant digits. No value is "" in
+    full and "?" when compact (a chart label is never blank); nor is a value that is not
+    finite written as a figure.
     """
     if value is None:
         return "?" if compact else ""
+    if not math.isfinite(value):
+        return str(value)
     digits = digits or (3 if compact else 6)
     number = abs(value)
     scales = () if unit in _UNSCALED_UNITS else SCALE_LETTERS if compact else SCALE_NAMES
@@ -84,6 +91,6 @@ def format_figure(value: float | None, unit: str | None = None, *, compact: bool
         return f"{sign}{written}%"
     if unit == "x":
         return f"{sign}{written}{'×' if compact else 'x'}"
-    if unit and compact and abs(value) != 1:
+    if unit and (compact or plural) and abs(value) != 1:
         unit = plural_unit(unit)
     return f"{sign}{written} {unit}" if unit else f"{sign}{written}"

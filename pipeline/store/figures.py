@@ -34,6 +34,7 @@ def replace_figures(
         # Figures are replaced whole while claims still point at them: checked at commit.
         db.execute("PRAGMA defer_foreign_keys = ON")
         db.execute("delete from mutations")
+        db.execute("delete from figures_fts")  # (first: the figures' delete trigger then finds nothing to do)
         db.execute("delete from figures")
         db.execute("create temp table if not exists figure_of (claim_id text primary key, figure_id text) without rowid")
         db.execute("delete from temp.figure_of")

@@ -4,10 +4,11 @@ story as Markdown for a fact-check (figures in words come from :mod:`pipeline.cl
 from __future__ import annotations
 
 import textwrap
+from urllib.parse import quote
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..claims.display import format_figure, plural_unit  # (format_figure re-exported: figures in words)
+from ..claims.display import format_figure  # noqa: F401  (re-exported: figures in words)
 from ..claims.vocabulary import CURRENCY_SIGNS
 
 GAP = "  "
@@ -44,7 +45,8 @@ def fit_table(columns: list[Column], rows: list[list[str]], width: int | None, b
         least = {i: whole[i] for i in kept}
         if sum(least.values()) > _room(width, kept):  # words broken, as little as need be
             least = {i: min(whole[i], max(len(columns[i].name), columns[i].narrowest)) for i in kept}
-        widths = _share_out(least, natural, _room(width, kept))
+        # (a column of nothing still gets one character: textwrap wants a width)
+        widths = {i: max(1, w) for i, w in _share_out(least, natural, _room(width, kept)).items()}
     lines = [GAP.join(columns[i].name.ljust(widths[i]) for i in kept).rstrip()]
     for n, row in enumerate(rows):
         cells = {i: textwrap.wrap(row[i], widths[i], break_on_hyphens=False) or [""] for i in kept}
@@ -106,7 +108,7 @@ def lineage_head(lineage: dict) -> str:
     is credited to, and how sure its origin is."""
     head = (
         f"{lineage['subject'] or '(no subject)'} [{lineage['unit'] or 'no unit'}] "
-        f"{lineage['id']}: {len(lineage['claims'])} claims"
+        f"{lineage['id']}: {len(lineage['claims'])} claim{'s' if len(lineage['claims']) != 1 else ''}"
     )
     if lineage.get("attributed_origin"):
         head += f", credited to {lineage['attributed_origin']}"
@@ -126,9 +128,11 @@ def lineage_table(lineage: dict, width: int | None = None) -> str:
     head = lineage_head(lineage)
     columns = LINEAGE_COLUMNS + [CHANGE_COLUMN]
     whole = [row + [change] for row, change in zip(rows, changes)]
-    if width is None or one_line_width(columns, whole) <= width:
+    if width is None:
         return head + "\n" + fit_table(columns, whole, None)
     head = "\n".join(textwrap.wrap(head, width, break_on_hyphens=False))
+    if one_line_width(columns, whole) <= width:
+        return head + "\n" + fit_table(columns, whole, None)
     return head + "\n" + fit_table(LINEAGE_COLUMNS, rows, width, below=changes)
 
 
@@ -158,10 +162,7 @@ def statement(row: dict) -> str:
     """A figure's most precise statement, and the span of its values when they differ:
     "$5.576 million ($5.58M–$6M)", "671 billion parameters (671B–685B parameters)"."""
     unit = row.get("unit")
-    value = row.get("canonical_value")
-    written = format_figure(value, unit)
-    if unit and value is not None and abs(value) != 1 and written.endswith(" " + unit):
-        written = written[: -len(unit)] + plural_unit(unit)  # ("671 billion parameters")
+    written = format_figure(row.get("canonical_value"), unit, plural=True)
     low, high = row.get("value_min"), row.get("value_max")
     if low is not None and high is not None and low != high:
         # (a unit written after the number once: "671B–685B parameters", but "$5.58M–$6M")
@@ -200,7 +201,7 @@ def lineage_markdown(lineage: dict) -> str:
     lines.append(f"- {first}.")
     if lineage.get("attributed_origin"):
         lines.append(f"- **Credited to** {_md(lineage['attributed_origin'])}.")
-    precise = format_figure(lineage.get("canonical_value"), lineage.get("unit"))
+    precise = format_figure(lineage.get("canonical_value"), lineage.get("unit"), plural=True)
     if precise:
         lines.append(f"- **Most precise statement:** {_md(precise)}.")
     articles = len({c["article_id"] for c in claims})
@@ -224,9 +225,15 @@ def _count(n: int, noun: str) -> str:
 
 
 def _md(text: str) -> str:
-    """Text safe inside Markdown: its markup characters escaped."""
-    return "".join("\\" + ch if ch in "\\`*_[]<>#|" else ch for ch in str(text))
+    """Text safe inside Markdown, on one line: its markup characters escaped, its line
+    breaks (a hard-wrapped surface or title) spaces, so no line of it starts a heading or a
+    list."""
+    return "".join("\\" + ch if ch in "\\`*_[]<>#|" else ch for ch in " ".join(str(text).split()))
 
+
+# Characters a link keeps as they are (those of a URL's syntax); the rest, spaces, line
+# breaks and angle brackets among them, are percent-encoded so the link stays one.
+URL_SAFE = ":/?#@!$&'()*+,;=%-._~"
 
 # Characters of an article's title naming it in a story (titles stand in for an outlet
 # when the input names none, and some are a whole first sentence).
@@ -240,7 +247,7 @@ def _md_source(claim: dict) -> str:
     name = _md(claim["source"]) if claim.get("source") else f"*{_md(title)}*" if title else _md(Path(claim["path"]).name)
     url = claim.get("url") or ""
     if url.lower().startswith(("http://", "https://")):
-        return f"[{name}](<{url.replace('>', '%3E').replace(' ', '%20')}>)"
+        return f"[{name}](<{quote(url.strip(), safe=URL_SAFE)}>)"
     return name
 
 

@@ -82,3 +82,23 @@ def test_a_statement_is_the_most_precise_value_and_the_span_of_all():
     assert statement({"unit": "parameter", "canonical_value": 6.71e11, "value_min": 6.71e11, "value_max": 6.85e11}) == (
         "671 billion parameters (671B–685B parameters)")
     assert statement({"unit": None, "canonical_value": None, "value_min": None, "value_max": None}) == "(no value)"
+
+
+def test_a_lineage_head_is_wrapped_to_the_width_even_when_its_table_fits():
+    lineage = _lineage(attributed_to="")
+    lineage["subject"] = "a subject long enough to make the first line of the lineage run past sixty characters"
+    lines = lineage_table(lineage, 100).splitlines()
+    assert max(map(len, lines)) <= 100 and len(lines) > 2 + 3
+
+
+def test_a_column_of_nothing_still_fits():
+    assert fit_table([Column("", narrowest=1), Column("a")], [["", "x"]], 40).splitlines()[1].strip() == "x"
+
+
+def test_markdown_keeps_each_statement_on_its_line_and_each_link_whole():
+    lineage = _lineage(surface="$6\nmillion", title="Chips\n=== and\n- stars", url="https://example.org/a b<c>\nd")
+    text = lineage_markdown(lineage)
+    assert text.startswith("## Hopper GPUs: $6 million\n")
+    assert "[*Chips === and - stars*](<https://example.org/a%20b%3Cc%3E%0Ad>)" in text
+    assert not any(line.startswith(("=", "- stars")) for line in text.splitlines())
+    assert "**Most precise statement:** 50,000 GPUs." in text
