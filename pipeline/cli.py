@@ -134,6 +134,8 @@ def ingest(paths, db_path, model, batch_size, max_bytes, workers, dask_local, da
                 on_lock_wait=on_lock_wait,
                 on_figures=on_figures if stages else None,
             )
+            if stages:
+                stages.close(complete=True)
         except (ModelNotFoundError, BackendUnavailable) as error:
             raise click.ClickException(str(error)) from error
         finally:
@@ -307,6 +309,8 @@ def rebuild(db_path, progress):
                 on_lock_wait=lambda: click.echo(f"waiting for another ingest to finish writing {db_path} ...", err=True),
                 progress=bars,
             )
+            if bars:
+                bars.close(complete=True)
         finally:  # (inside: the bars are closed before a database error's line)
             if bars:
                 bars.close()
@@ -323,7 +327,7 @@ class _StageBars:
 
     def __call__(self, stage: str, done: int, total: int) -> None:
         if stage != self.stage:
-            self.close()
+            self.close(complete=True)
             self.stage, self.done, self.step = stage, 0, max(1, total // 500)
             self.bar = click.progressbar(length=max(total, 1), label=stage, file=sys.stderr, show_pos=True)
             self.bar.__enter__()
@@ -331,8 +335,12 @@ class _StageBars:
             self.bar.update(done - self.done)
             self.done = done
 
-    def close(self) -> None:
+    def close(self, complete: bool = False) -> None:
+        """Close the bar drawn; ``complete``: its stage is done (the next began, or the
+        work ended well), so it is drawn full rather than left at its last step."""
         if self.bar is not None:
+            if complete and self.bar.pos < self.bar.length:
+                self.bar.update(self.bar.length - self.bar.pos)
             self.bar.__exit__(None, None, None)
             self.bar = None
 

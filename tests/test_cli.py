@@ -306,3 +306,16 @@ def test_rebuild_shows_a_bar_per_stage_when_asked(demo_db, tmp_path):
     assert "figures from 105 claims" in shown.output.splitlines()[-1]
     quiet = run("rebuild", "--db", str(db_path), "--no-progress")
     assert len(quiet.output.splitlines()) == 1  # (and, not on a terminal, the default)
+
+
+def test_a_stage_bar_is_drawn_full_when_its_stage_is_done_and_not_when_work_stops():
+    from pipeline.cli import _StageBars
+
+    bars = _StageBars()
+    bars("reading claims", 3, 10)  # (a stage reports its progress in steps, not always its end)
+    reading = bars.bar
+    bars("writing", 0, 5)
+    assert (reading.pos, reading.length) == (10, 10)  # the next stage began: it was done
+    writing = bars.bar
+    bars.close()  # work stopped (an error): the bar stays where it was
+    assert writing.pos == 0
