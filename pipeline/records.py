@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 
 # Where an article's date came from (``articles.published_from``).
 FROM_HEADER, FROM_HTML, FROM_URL, FROM_NONE = "header", "html", "url", "none"
+# A web archive's capture date: the latest day the page can have been published.
+FROM_WARC = "warc"
 
 
 @dataclass
@@ -14,8 +16,10 @@ class Article:
     """One article read from an input file, before any NLP.
 
     ``path`` is the article's stable key: the file path for one-article files, and
-    ``file.jsonl#N`` (N = 1-based record number) for records of a JSON / JSON Lines file.
-    ``raw`` is the exact input the article came from (file bytes or the JSON record);
+    ``file.jsonl#N`` (N = 1-based record number) for records of a JSON / JSON Lines file,
+    ``feed.xml#<entry id>`` for a feed's entries, ``archive.warc.gz#<record id>`` for the
+    pages of a web archive. ``raw`` is the exact input the article came from (file bytes,
+    the JSON record or feed entry in canonical form, the archived page);
     its hash is the article's identity, so an unchanged input is recognised on re-ingest.
     """
 
@@ -27,8 +31,9 @@ class Article:
     url: str | None = None
     published: str | None = None  # ISO date (YYYY-MM-DD) or None when unknown
     author: str | None = None
-    # Where ``published`` came from: "header" (a text header or a JSON record's field),
-    # "html" (the page's metadata), "url", or "none"; None: "header" when a date is given.
+    # Where ``published`` came from: "header" (a text header, a JSON record's or a feed
+    # entry's field), "html" (the page's metadata), "url", "warc" (the day a web archive
+    # captured the page), or "none"; None: "header" when a date is given.
     published_from: str | None = None
     # The date as the input wrote it ("29 Mar, 2023 16:20"), for parse_file to read into
     # ``published`` (in the run's date order), with where it was written.

@@ -27,9 +27,12 @@ from .store import (
     start_run,
     store_articles,
 )
+from .copies import find_copies
 from .tracing import figures_are_stale, rebuild_figures, update_figures
 
 DEFAULT_BATCH_SIZE = 32
+# The stage name progress shows while articles are fingerprinted for copies.
+COPIES = "finding copies"
 
 
 @dataclass
@@ -49,6 +52,7 @@ class IngestSummary:
     entities: int = 0
     figures: int | None = None  # None when nothing changed and figures were not rebuilt
     kept_claims: int = 0  # claims of the unchanged articles, kept as they were
+    fingerprinted: int = 0  # articles whose paragraphs were fingerprinted (pipeline.copies)
     errors: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)  # inputs stored all the same (an unreadable date)
     seconds: float = 0.0
@@ -174,6 +178,7 @@ def ingest_paths(
                 for path in batch.files:
                     on_file(path, summary)
         changed = summary.new or summary.updated or summary.duplicate or summary.removed or summary.redated
+        summary.fingerprinted = find_copies(db, (lambda done, total: on_figures(COPIES, done, total)) if on_figures else None)
         if changed or figures_are_stale(db):
             # Under the write lock from the first read: claims stored by a concurrent
             # ingest meanwhile would otherwise be missing from, or break, the figures.

@@ -1,5 +1,6 @@
 """Helpers shared by the top-level tests: the texts the fast components and windowed NER are checked on, and Datasette's pages over the demo and hostile databases."""
 
+import ast
 import asyncio
 import shutil
 
@@ -77,3 +78,23 @@ def copy_of(demo_db, tmp_path):
     db_path = tmp_path / "news.db"
     shutil.copy(demo_db[0], db_path)
     return db_path
+
+
+# Libraries that take seconds to import: commands that only read the database load none.
+HEAVY_MODULES = ("spacy", "sklearn", "trafilatura", "dateparser", "pint", "pyld", "feedparser", "warcio", "datasketch")
+
+
+def run_counting_imports(args: list[str]) -> tuple[str, list[str]]:
+    """Run ``analyze ARGS`` in a fresh interpreter: its standard output, and which of
+    :data:`HEAVY_MODULES` it imported."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\nfrom pipeline.cli import cli\n"
+        f"try:\n    cli({list(args)!r})\nexcept SystemExit:\n    pass\n"
+        f"print('loaded:', [m for m in {HEAVY_MODULES!r} if m in sys.modules], file=sys.stderr)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert "loaded:" in out.stderr, out.stderr
+    return out.stdout, ast.literal_eval(out.stderr.strip().rsplit("loaded:", 1)[1].strip())

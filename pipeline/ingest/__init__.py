@@ -1,13 +1,16 @@
 """Ingest: finding input files and turning them into :class:`Article` records.
 
 Supported inputs: plain text (``.txt``), Markdown (``.md``, ``.markdown``), HTML (``.html``,
-``.htm``) and JSON records (``.jsonl``, ``.json``). Text and Markdown files may start with a
+``.htm``), JSON records (``.jsonl``, ``.json``), RSS and Atom feeds (``.xml``, ``.rss``,
+``.atom``) and web archives (``.warc``, ``.warc.gz``). Text and Markdown files may start with a
 ``key: value`` header block, ``---`` front matter, or the inline ``date YYYY-MM-DD`` form.
 
 Keys: a one-article file's ``Article.path`` is the path as given or walked (relative stays
 relative); a JSON / JSON Lines record's is ``file#N`` with N its 1-based record number (for
-JSON Lines, its line number). Bad input never raises out of :func:`parse_file`: it becomes an
-:class:`InputError`, one per broken file or record, and the good records still come through.
+JSON Lines, its line number); a feed entry's is ``feed.xml#<its id, else link, else
+position>`` and an archived page's ``archive.warc.gz#<WARC-Record-ID>``. Bad input never
+raises out of :func:`parse_file`: it becomes an :class:`InputError`, one per broken file or
+record, and the good records still come through.
 
 What lives where (each module imports only those above it):
 
@@ -17,10 +20,14 @@ What lives where (each module imports only those above it):
 - ``plaintext``: the ``.txt`` / ``.md`` / ``.markdown`` parser;
 - ``html``: the ``.html`` / ``.htm`` parser (trafilatura, and a plain-text fallback);
 - ``json_records``: the ``.json`` / ``.jsonl`` parser, an article per record;
-- ``parse``: parse_file, the parser chosen by extension (``_PARSERS``).
+- ``feeds``: the ``.xml`` / ``.rss`` / ``.atom`` parser (feedparser), an article per entry;
+- ``warc``: the ``.warc`` / ``.warc.gz`` parser (warcio), an article per HTML page, streamed;
+- ``parse``: parse_file, the parser chosen by extension (``_PARSERS``, ``_FEED_PARSERS``,
+  ``_ARCHIVE_PARSERS``).
 
 A new input kind is one new module with its parser ``(key, raw bytes, decoded text) ->
-ParsedFile``, listed in ``parse._PARSERS`` (and its extension in ``files.SUPPORTED_EXTENSIONS``).
+ParsedFile``, listed in ``parse._PARSERS`` (and its extension in ``files.SUPPORTED_EXTENSIONS``);
+feeds take their bytes undecoded, web archives their path (they are streamed).
 Every name other code uses is re-exported here; to monkeypatch one, patch the module that
 holds it (``pipeline.ingest.files``), not this package.
 """
@@ -28,7 +35,7 @@ holds it (``pipeline.ingest.files``), not this package.
 from __future__ import annotations
 
 from ..records import Article, InputError, ParsedFile
-from .files import DEFAULT_MAX_BYTES, SUPPORTED_EXTENSIONS, iter_input_files
+from .files import DEFAULT_MAX_BYTES, SUPPORTED_EXTENSIONS, input_extension, iter_input_files
 from .dates import DATE_FORMATS, parse_date
 from .text import HEADER_KEYS, MAX_TITLE_CHARS, decode_text, split_header, strip_markdown, title_from_text
 from .parse import parse_file
@@ -36,6 +43,6 @@ from .parse import parse_file
 # The re-exports (a literal list, so pyflakes counts them as used).
 __all__ = [
     "Article", "DATE_FORMATS", "DEFAULT_MAX_BYTES", "HEADER_KEYS", "InputError", "MAX_TITLE_CHARS",
-    "ParsedFile", "SUPPORTED_EXTENSIONS", "decode_text", "iter_input_files", "parse_date",
+    "ParsedFile", "SUPPORTED_EXTENSIONS", "decode_text", "input_extension", "iter_input_files", "parse_date",
     "parse_file", "split_header", "strip_markdown", "title_from_text",
 ]  # fmt: skip

@@ -11,7 +11,14 @@ from pathlib import Path
 from ..records import InputError
 
 from ..settings import DEFAULT_MAX_BYTES  # noqa: F401
-SUPPORTED_EXTENSIONS = (".txt", ".md", ".markdown", ".html", ".htm", ".jsonl", ".json")
+SUPPORTED_EXTENSIONS = (
+    ".txt", ".md", ".markdown", ".html", ".htm", ".jsonl", ".json", ".xml", ".rss", ".atom", ".warc", ".warc.gz",
+)  # fmt: skip
+# Read when named, not when a folder is walked: most .xml files in a folder are no feed
+# (sitemaps, build files), and each would be an error line (feeds there: .rss, .atom).
+NAMED_ONLY = (".xml",)
+# Extensions of two suffixes: a compressed web archive is no ".gz" file of any kind.
+_COMPOUND_EXTENSIONS = (".warc.gz",)
 
 _MB = 1024 * 1024
 
@@ -61,7 +68,7 @@ def _walk_dir(
         child = directory / name
         if os.path.isdir(child):
             yield from _walk_dir(child, seen_dirs, seen_files)
-        elif _is_supported(child):
+        elif _is_supported(child) and input_extension(child) not in NAMED_ONLY:
             item = _file_item(child, seen_files)
             if item is not None:
                 yield item
@@ -86,8 +93,15 @@ def _first_visit(path: Path, seen: set[str]) -> bool:
     return True
 
 
+def input_extension(path: Path) -> str:
+    """The extension that chooses a file's parser, lower case: its last suffix, or both of
+    a two-suffix one (``.warc.gz``)."""
+    name = path.name.lower()
+    return next((ext for ext in _COMPOUND_EXTENSIONS if name.endswith(ext)), path.suffix.lower())
+
+
 def _is_supported(path: Path) -> bool:
-    return path.suffix.lower() in SUPPORTED_EXTENSIONS
+    return input_extension(path) in SUPPORTED_EXTENSIONS
 
 
 def _unsupported_message(path: Path) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 from ..records import Article, InputError, ParsedFile
-from .text import title_from_text
+from .text import record_article
 
 _TEXT_FIELDS = ("text", "content", "body")
 _DATE_FIELDS = ("date", "published")
@@ -30,17 +30,8 @@ def _record_article(record: object, key: str) -> Article:
         _record_value(record, name, allow_list=name == "author")
         for name in ("title", "source", "url", "author")
     )
-    return Article(
-        path=key,
-        text=text,
-        # Canonical form, so the record keeps its identity whatever its neighbours or layout.
-        raw=json.dumps(record, sort_keys=True, ensure_ascii=False).encode("utf-8"),
-        title=title or title_from_text(text),
-        source=source,
-        url=url,
-        date_as_written=date[1] if date else None,
-        author=author,
-    )
+    return record_article(key, text, record, title=title, source=source, url=url,
+                          date=date[1] if date else None, author=author)  # fmt: skip
 
 
 def _record_field(record: dict, names: tuple[str, ...]) -> tuple[str, str] | None:

@@ -3,9 +3,11 @@ inline date of text files, stripping Markdown, and titles guessed from the text.
 
 from __future__ import annotations
 
+import json
+
 import re
 
-from ..records import InputError
+from ..records import Article, InputError
 
 HEADER_KEYS = ("title", "url", "date", "published", "source", "author")
 # Both spellings fill the same field, so giving both counts as a duplicate key.
@@ -218,3 +220,19 @@ def _shorten(text: str) -> str:
     if " " in cut:
         cut = cut.rsplit(" ", 1)[0]
     return cut.rstrip(" ,;:-–—") + "…"
+
+
+def record_article(key: str, text: str, identity: dict, *, title=None, source=None, url=None, date=None, author=None):
+    """An article of a record within a file (a JSON record, a feed entry): its input key,
+    its text, and as raw input the record in a canonical form (keys sorted), so the record
+    keeps its identity whatever its neighbours or the file's layout."""
+    return Article(
+        path=key,
+        text=text,
+        raw=json.dumps(identity, sort_keys=True, ensure_ascii=False).encode("utf-8"),
+        title=title or title_from_text(text),
+        source=source,
+        url=url,
+        date_as_written=date,
+        author=author,
+    )

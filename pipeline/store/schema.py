@@ -15,6 +15,7 @@ from pathlib import Path
 
 import sqlite_utils
 
+from .copies import ensure_copies_schema
 from ..database import (
     StoreError,
     check_database_file,
@@ -322,6 +323,7 @@ def _ensure_schema(db: sqlite_utils.Database) -> None:
             db[table].enable_fts(columns, create_triggers=True, tokenize="porter")
         _narrow_fts_update_trigger(db, table, columns)
     _ensure_figure_search(db)
+    ensure_copies_schema(db)
 
 
 def _narrow_fts_update_trigger(db: sqlite_utils.Database, table: str, columns: list[str]) -> None:

@@ -9,6 +9,27 @@ from functools import lru_cache
 from .values import TracedClaim, _FUNCTION_WORDS, rounds_to
 
 
+# Each kind of change in a reader's words, one vocabulary for the chart, the terminal and
+# the pages (the kinds themselves stay as stored, for SQL).
+KIND_WORDS = {
+    "inflated": "inflated",
+    "deflated": "deflated",
+    "rounded": "rounded",
+    "more_precise": "more precise",
+    "unit_changed": "unit changed",
+    "restated": "restated",
+    "attribution_changed": "credit changed",
+    "attribution_added": "credit added",
+    "attribution_dropped": "credit dropped",
+    "qualifier_changed": "qualifier changed",
+    "qualifier_added": "qualifier added",
+    "qualifier_dropped": "qualifier dropped",
+    "subject_drift": "subject changed",
+    "reformatted": "format changed",
+    "same": "same",
+}
+
+
 def _effective_qualifier(claim: TracedClaim) -> str | None:
     """The qualifier as a reader meets it: "around", "under", or a cue such as "just"."""
     if claim.qualifier != "exact":
@@ -55,14 +76,14 @@ def classify_mutation(
             so, sc = origin.digits, claim.digits
             if rounds_to(origin.value, so, claim.value, sc):
                 kinds.append("rounded")
-                details.append(f"rounded {direction} {abs(change):.1f} %")
+                details.append(f"rounded {direction} {abs(change):.1f}%")
             elif rounds_to(claim.value, sc, origin.value, so):
                 # (the origin is this value rounded: a later source went back to the exact one)
                 kinds.append("more_precise")
-                details.append(f"stated more precisely ({change:+.1f} % from the rounded {origin.surface!r})")
+                details.append(f"stated more precisely ({change:+.1f}% from the rounded {origin.surface!r})")
             else:
                 kinds.append("inflated" if change > 0 else "deflated")
-                details.append(f"{'inflated' if change > 0 else 'deflated'} {abs(change):.1f} %")
+                details.append(f"{'inflated' if change > 0 else 'deflated'} {abs(change):.1f}%")
     before, after = _effective_qualifier(origin), _effective_qualifier(claim)
     if before != after:
         if before is None:

@@ -129,6 +129,7 @@ def figure_lineage(db: sqlite_utils.Database, figure_id: str) -> dict:
         claim["is_origin"] = claim["id"] == figure["first_claim_id"]
     origin = next(c for c in claims if c["is_origin"])
     certainty = figure.get("origin_certainty")
+    independent = mark_copies(db, claims)
     return {
         "id": figure["id"],
         "subject": figure["subject"],
@@ -139,7 +140,45 @@ def figure_lineage(db: sqlite_utils.Database, figure_id: str) -> dict:
         "origin_note": origin_note(certainty, ((c["article_id"], c["published"]) for c in claims)),
         "origin": origin,
         "claims": claims,
+        "n_articles": len({c["article_id"] for c in claims}),
+        "n_independent": independent,
     }
+
+
+def mark_copies(db: sqlite_utils.Database, claims: list[dict]) -> int:
+    """Give each claim (of one lineage, in order) ``copy_of``: the earlier article of the
+    lineage its article copies, with the claim's paragraph among those copied (a partial
+    copy's own paragraphs are its own), as {"article_id", "source", "published", "kind"};
+    None for a statement of its own. Returns how many articles state the figure on their
+    own (in no claim copied)."""
+    from ..copies import paragraph_at
+
+    articles = {c["article_id"]: c for c in reversed(claims)}  # (each article's first claim)
+    rows = [] if not db["copies"].exists() else db.execute(
+        "select article_id, copy_of, kind, paragraphs from copies"
+        " where article_id in (select value from json_each(?)) and copy_of in (select value from json_each(?))"
+        " order by article_id, similarity desc, copy_of",
+        [json.dumps(sorted(articles))] * 2,
+    ).fetchall()  # fmt: skip
+    copied: dict[str, list[tuple[str, str, set[int]]]] = {}
+    for article_id, copy_of, kind, paragraphs in rows:
+        copied.setdefault(article_id, []).append((copy_of, kind, set(json.loads(paragraphs))))
+    texts = dict(db.execute(
+        "select id, text from articles where id in (select value from json_each(?))", [json.dumps(sorted(copied))]
+    ).fetchall()) if copied else {}  # fmt: skip
+    own = set()
+    for claim in claims:
+        claim["copy_of"] = None
+        paragraph = paragraph_at(texts[claim["article_id"]], claim["start_char"]) if claim["article_id"] in copied else None
+        for copy_of, kind, paragraphs in copied.get(claim["article_id"], ()):
+            if kind == "copy" or paragraph in paragraphs:
+                original = articles[copy_of]
+                claim["copy_of"] = {"article_id": copy_of, "source": original.get("source") or original.get("title") or original["path"],
+                                    "published": original["published"], "kind": kind}  # fmt: skip
+                break
+        if claim["copy_of"] is None:
+            own.add(claim["article_id"])
+    return len(own)
 
 
 def trace(db: sqlite_utils.Database, query: str, subject: str | None = None) -> dict:
@@ -151,8 +190,7 @@ def no_match_message(db: sqlite_utils.Database, query: str, subject: str | None 
     """Why no figure matched: none states the value at all, or (with ``subject``) some
     do but the subject filter left them all out."""
     if subject and (found := find_figures(db, query)):
-        return (f"{len(found)} figure{'s' if len(found) != 1 else ''} match {query!r}, but none whose subject"
-                f" or sentences hold {subject!r} (drop --subject to see them)")  # fmt: skip
+        return f"no figure matches {query!r} about {subject!r} ({len(found)} without --subject)"
     return f"no figure matches {query!r}"
 
 

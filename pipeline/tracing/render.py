@@ -10,6 +10,7 @@ from pathlib import Path
 
 from ..claims.display import format_figure  # noqa: F401  (re-exported: figures in words)
 from ..claims.vocabulary import CURRENCY_SIGNS
+from .mutations import KIND_WORDS
 
 GAP = "  "
 # Where a row's text printed under it starts (past a lineage's origin mark and a little).
@@ -109,6 +110,7 @@ def lineage_head(lineage: dict) -> str:
     head = (
         f"{lineage['subject'] or '(no subject)'} [{lineage['unit'] or 'no unit'}] "
         f"{lineage['id']}: {len(lineage['claims'])} claim{'s' if len(lineage['claims']) != 1 else ''}"
+        f" in {_articles(lineage)}"
     )
     if lineage.get("attributed_origin"):
         head += f", credited to {lineage['attributed_origin']}"
@@ -145,7 +147,33 @@ def _qualifier(claim: dict) -> str:
 
 
 def _change(claim: dict) -> str:
-    return "origin" if claim["is_origin"] else claim["detail"] or ", ".join(claim["mutation"])
+    """What changed from the origin, in words, and whose copy the claim's article is."""
+    change = "origin" if claim["is_origin"] else claim["detail"] or ", ".join(claim["mutation"])
+    copy = claim.get("copy_of")
+    if copy:
+        whole = "copy" if copy["kind"] == "copy" else "copied paragraph"
+        told = f"{whole} of {_shortened(copy['source'])}, {_later(copy['published'], claim['published'])}"
+        change = told if claim["mutation"] == ["same"] else f"{told}; {change}"
+    return change
+
+
+def _later(original: str | None, copy: str | None) -> str:
+    """How long after its original a copy ran: "3 days later", "the same day"."""
+    from datetime import date
+
+    try:
+        days = (date.fromisoformat(copy) - date.fromisoformat(original)).days
+    except (TypeError, ValueError):  # (one of them undated)
+        return "when is not known"
+    return "the same day" if days == 0 else f"{days} day{'s' if days != 1 else ''} later"
+
+
+def _articles(lineage: dict) -> str:
+    """"5 articles", or "7 articles, 5 independent" when some copy others."""
+    articles = lineage.get("n_articles") or len({c["article_id"] for c in lineage["claims"]})
+    independent = lineage.get("n_independent", articles)
+    told = f"{articles} article{'s' if articles != 1 else ''}"
+    return told if independent == articles else f"{told}, {independent} independent"
 
 
 # --------------------------------------------------------------------------- figure lists
@@ -175,10 +203,11 @@ def figures_table(rows: list[dict], width: int | None = None) -> str:
     """Figures (rows of :func:`~.queries.most_mutated`) as a terminal table: id, statement,
     the date first seen, claims in articles; under each, what it measures and how it
     changed (on the row itself with ``width`` None)."""
-    cells = [[row["id"], statement(row), row.get("first_published") or "undated",
+    # (a first date that may not be the first: undated or tied articles state it too)
+    cells = [[row["id"], statement(row), (row.get("first_published") or "undated") + ("" if row.get("origin_certainty") in (None, "certain") else "?"),
               f"{row['n_claims']} in {row['n_articles']} article{'s' if row['n_articles'] != 1 else ''}"]
              for row in rows]  # fmt: skip
-    about = [f"{row['subject'] or '(no subject)'}: {', '.join(k.replace('_', ' ') for k in row['kinds'])}" for row in rows]
+    about = [f"{row['subject'] or '(no subject)'}: {', '.join(KIND_WORDS.get(k, k) for k in row['kinds'])}" for row in rows]
     if width is None:
         return fit_table(FIGURE_COLUMNS + [Column("what it measures: how it changed")],
                          [c + [a] for c, a in zip(cells, about)], None)  # fmt: skip
@@ -204,16 +233,15 @@ def lineage_markdown(lineage: dict) -> str:
     precise = format_figure(lineage.get("canonical_value"), lineage.get("unit"), plural=True)
     if precise:
         lines.append(f"- **Most precise statement:** {_md(precise)}.")
-    articles = len({c["article_id"] for c in claims})
-    lines.append(f"- **Stated** {_count(len(claims), 'time')} in {_count(articles, 'article')}.")
+    lines.append(f"- **Stated** {_count(len(claims), 'time')} in {_articles(lineage)}.")
     later = [c for c in claims if not c["is_origin"]]
-    changed = [c for c in later if c["mutation"] != ["same"]]
+    changed = [c for c in later if c["mutation"] != ["same"] or c.get("copy_of")]
     lines += ["", "### How it changed", ""]
     if not changed:
         lines.append("Every later statement repeats the origin as it was.")
     for claim in changed:
         lines.append(f"- {claim['published'] or 'undated'}, {_md_source(claim)}: “{_md(claim['surface'])}”: {_md(_change(claim))}.")
-    same = [c for c in later if c["mutation"] == ["same"]]
+    same = [c for c in later if c["mutation"] == ["same"] and not c.get("copy_of")]
     if same:
         lines += ["", f"Repeated unchanged {_count(len(same), 'time')}: {', '.join(sorted({_md_source(c) for c in same}))}."]
     lines += ["", f"*Figure `{lineage['id']}`, traced by figtrace.*"]

@@ -15,7 +15,8 @@ from .helpers import BODY, only_article, only_error, write
 
 
 UNSUPPORTED_PDF = (
-    "unsupported file type '.pdf' (supported: .txt, .md, .markdown, .html, .htm, .jsonl, .json)"
+    "unsupported file type '.pdf' (supported: .txt, .md, .markdown, .html, .htm, .jsonl, .json, .xml, .rss, .atom, "
+    ".warc, .warc.gz)"
 )
 
 IS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0

@@ -23,7 +23,7 @@ def test_rounded_figure_is_one_figure_with_lineage_and_mutations(nlp, tmp_path):
     assert [c["title"] for c in lineage["claims"]] == ["wire", "daily", "blog"]
     assert lineage["origin"]["surface"] == "$5,576,000" and lineage["claims"][0]["is_origin"]
     assert lineage["claims"][1]["mutation"] == ["rounded", "qualifier_changed", "attribution_dropped"]
-    assert "rounded up 7.6 %" in lineage["claims"][1]["detail"]
+    assert "rounded up 7.6%" in lineage["claims"][1]["detail"]
     assert "rounded" in lineage["claims"][2]["mutation"]
     [figure] = db.query("select * from figures where id = ?", [lineage["id"]])
     assert figure["canonical_value"] == 5_576_000

@@ -12,10 +12,10 @@ from .helpers import claim
     [
         (claim("$6 million", 6e6), claim("$6 million", 6e6), ["same"], "same"),
         (claim("$6 million", 6e6), claim("$6M", 6e6), ["reformatted"], "'$6M'"),
-        (claim("$5,576,000", 5_576_000), claim("$6 million", 6e6), ["rounded"], "rounded up 7.6 %"),
+        (claim("$5,576,000", 5_576_000), claim("$6 million", 6e6), ["rounded"], "rounded up 7.6%"),
         (claim("$6 million", 6e6), claim("$5,576,000", 5_576_000), ["more_precise"], "more precisely"),
-        (claim("$500 billion", 5e11), claim("$600 billion", 6e11), ["inflated"], "inflated 20.0 %"),
-        (claim("$600 billion", 6e11), claim("$500 billion", 5e11), ["deflated"], "deflated 16.7 %"),
+        (claim("$500 billion", 5e11), claim("$600 billion", 6e11), ["inflated"], "inflated 20.0%"),
+        (claim("$600 billion", 6e11), claim("$500 billion", 5e11), ["deflated"], "deflated 16.7%"),
         (claim("$600 billion", 6e11), claim("17%", 17, "percent", "percent"), ["unit_changed"], "USD → percent"),
         (claim("$6 million", 6e6), claim("$6 million", 6e6, qualifier="approx", qualifier_cue="around"),
          ["qualifier_added"], "'around' added"),
@@ -50,7 +50,7 @@ def test_mutation_detail_joins_several_changes():
     later = claim("$6M", 6e6, qualifier="under", qualifier_cue="sub-")
     kinds, detail = classify_mutation(origin, later)
     assert kinds == ["rounded", "qualifier_changed", "attribution_dropped"]
-    assert detail == ("rounded up 7.6 %; qualifier 'estimated' → 'sub-'; "
+    assert detail == ("rounded up 7.6%; qualifier 'estimated' → 'sub-'; "
                       "credit to Simon Willison dropped, stated as fact")
 
 

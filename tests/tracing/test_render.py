@@ -50,7 +50,7 @@ def _lineage(**origin):
              "qualifier_cue": "around", "attributed_to": "SemiAnalysis", "is_origin": True, "mutation": ["origin"],
              "detail": None, **origin}  # fmt: skip
     later = dict(claim, id="c2", article_id="a2", path="corpus/blog.txt", title="A blog", url="javascript:alert(1)",
-                 published=None, surface="60,000 GPUs", is_origin=False, mutation=["inflated"], detail="inflated 20.0 %")  # fmt: skip
+                 published=None, surface="60,000 GPUs", is_origin=False, mutation=["inflated"], detail="inflated 20.0%")  # fmt: skip
     same = dict(later, id="c3", surface="50,000 GPUs", mutation=["same"], detail="same figure, same wording")
     return {"id": "fig-1", "subject": "Hopper GPUs", "unit": "GPU", "canonical_value": 50000.0, "attributed_origin": "SemiAnalysis",
             "origin_certainty": "some_undated", "origin_note": "uncertain: 1 undated article states it too and may be earlier",
@@ -61,7 +61,7 @@ def test_a_lineage_fits_the_width_with_each_change_whole_under_its_claim():
     lineage = _lineage()
     lines = lineage_table(lineage, 40).splitlines()
     assert max(map(len, lines)) <= 40
-    assert any(line.strip() == "inflated 20.0 %" for line in lines)
+    assert any(line.strip() == "inflated 20.0%" for line in lines)
     assert len(lineage_table(lineage).splitlines()) == 2 + 3  # whole: a line a claim
 
 
@@ -71,7 +71,7 @@ def test_markdown_story_links_only_web_addresses_and_escapes_markup():
     assert "**First appeared** as “50,000 GPUs” in [*Chips \\[and\\] \\*stars\\**](<https://example.org/ft?a=1>), 2025-02-12" in text
     assert "(origin uncertain: 1 undated article states it too and may be earlier)" in text
     assert "**Credited to** SemiAnalysis." in text and "**Stated** 3 times in 2 articles." in text
-    assert "- undated, *A blog*: “60,000 GPUs”: inflated 20.0 %." in text
+    assert "- undated, *A blog*: “60,000 GPUs”: inflated 20.0%." in text
     assert "javascript:" not in text  # not a link
     assert "Repeated unchanged 1 time: *A blog*." in text
 

@@ -1,0 +1,116 @@
+"""The store of copies (:mod:`pipeline.copies`): each article's paragraph fingerprints,
+the band keys they are found by, the overlaps between articles, and the ``copies`` view
+that orients each overlap from the later article to the earlier one."""
+
+from __future__ import annotations
+
+import json
+
+import sqlite_utils
+
+# Thresholds of the view, written into it (they are the module's constants, not input).
+COPIES_VIEW = """
+create view copies as
+select o.article_id, o.other_id as copy_of, o.share as similarity,
+       case when o.share >= {copy} then 'copy' else 'partial' end as kind,
+       o.paragraphs
+from article_overlaps o
+join articles a on a.id = o.article_id
+join articles b on b.id = o.other_id
+where o.share >= {partial} and (o.share >= {copy} or json_array_length(o.paragraphs) >= {paragraphs})
+  -- the later in lineage order copies the earlier: dated first, oldest first, then by path
+  and (a.published is null, coalesce(a.published, ''), a.path) > (b.published is null, coalesce(b.published, ''), b.path)
+"""
+
+SCHEMA = (
+    # (articles fingerprinted, those without paragraphs too: none is read twice)
+    "create table if not exists article_fingerprints (article_id text primary key, paragraphs integer, words integer)",
+    "create table if not exists paragraph_signatures (article_id text not null, paragraph integer not null,"
+    " words integer not null, signature blob not null, primary key (article_id, paragraph)) without rowid",
+    "create table if not exists paragraph_keys (key integer not null, article_id text not null, paragraph integer not null,"
+    " primary key (key, article_id, paragraph)) without rowid",
+    "create index if not exists idx_paragraph_keys_article_id on paragraph_keys (article_id)",
+    "create table if not exists article_overlaps (article_id text not null, other_id text not null, share real not null,"
+    " paragraphs text not null, primary key (article_id, other_id)) without rowid",
+    "create index if not exists idx_article_overlaps_other_id on article_overlaps (other_id)",
+    # Whatever deletes an article (an edit, a record gone from its file) takes its fingerprint with it.
+    "create trigger if not exists articles_fingerprint_ad after delete on articles begin"
+    " delete from article_fingerprints where article_id = old.id;"
+    " delete from paragraph_signatures where article_id = old.id;"
+    " delete from paragraph_keys where article_id = old.id;"
+    " delete from article_overlaps where article_id = old.id or other_id = old.id; end",
+)
+
+
+def ensure_copies_schema(db: sqlite_utils.Database) -> None:
+    """The tables, indexes, trigger and view of copies (in the schema's transaction)."""
+    from ..copies import COPY_SHARE, PARTIAL_PARAGRAPHS, PARTIAL_SHARE
+
+    for statement in SCHEMA:
+        db.execute(statement)
+    view = COPIES_VIEW.format(copy=COPY_SHARE, partial=PARTIAL_SHARE, paragraphs=PARTIAL_PARAGRAPHS)
+    stored = db.execute("select sql from sqlite_master where type = 'view' and name = 'copies'").fetchone()
+    if stored is None or stored[0].strip() != view.strip():  # (new thresholds: the view follows)
+        db.execute("drop view if exists copies")
+        db.execute(view)
+
+
+_UNFINGERPRINTED = "from articles a where not exists (select 1 from article_fingerprints f where f.article_id = a.id)"
+
+
+def count_to_fingerprint(db: sqlite_utils.Database) -> int:
+    """How many stored articles have no fingerprint yet."""
+    return db.execute(f"select count(*) {_UNFINGERPRINTED}").fetchone()[0]
+
+
+def articles_to_fingerprint(db: sqlite_utils.Database, limit: int) -> list[tuple[str, str]]:
+    """Up to ``limit`` (id, text) of articles with no fingerprint yet, in rowid order."""
+    return db.execute(f"select a.id, a.text {_UNFINGERPRINTED} order by a.rowid limit ?", [limit]).fetchall()
+
+
+# Stored paragraphs read under one key, at most: a paragraph many articles repeat (an
+# outlet's boilerplate, wire copy run by hundreds) costs each new article a bounded read, so
+# an ingest's work does not grow with the corpus. (A copy then links to that many of the
+# articles holding the paragraph, not to all.)
+CANDIDATES_PER_KEY = 100
+
+_CANDIDATES = """
+select k.article_id, k.paragraph, s.words, s.signature, f.words
+from (select article_id, paragraph from paragraph_keys where key = ? and article_id != ? limit ?) k
+join paragraph_signatures s on s.article_id = k.article_id and s.paragraph = k.paragraph
+join article_fingerprints f on f.article_id = k.article_id
+"""
+
+
+def paragraph_candidates(db: sqlite_utils.Database, keys: list[int], article_id: str) -> list[tuple]:
+    """The stored paragraphs of other articles under any of ``keys`` (at most
+    :data:`CANDIDATES_PER_KEY` a key): (article id, paragraph, words, signature, words of
+    that article's paragraphs)."""
+    rows = []
+    for key in keys:
+        rows.extend(db.execute(_CANDIDATES, [key, article_id, CANDIDATES_PER_KEY]).fetchall())
+    return rows
+
+
+def store_fingerprint(db: sqlite_utils.Database, article_id: str, paragraphs: list, overlaps: list) -> None:
+    """Write an article's paragraphs (signatures and keys), its fingerprint row and its
+    overlaps with earlier articles, both ways (call in a write transaction)."""
+    db.execute(
+        "insert or replace into article_fingerprints (article_id, paragraphs, words) values (?, ?, ?)",
+        [article_id, len(paragraphs), sum(p.words for p in paragraphs)],
+    )
+    db.conn.executemany(
+        "insert or replace into paragraph_signatures (article_id, paragraph, words, signature) values (?, ?, ?, ?)",
+        [(article_id, p.index, p.words, p.signature.tobytes()) for p in paragraphs],
+    )
+    db.conn.executemany(
+        "insert or ignore into paragraph_keys (key, article_id, paragraph) values (?, ?, ?)",
+        [(key, article_id, p.index) for p in paragraphs for key in p.keys],
+    )
+    rows = []
+    for overlap in overlaps:
+        rows.append((article_id, overlap.other, overlap.share, json.dumps(overlap.paragraphs)))
+        rows.append((overlap.other, article_id, overlap.other_share, json.dumps(overlap.other_paragraphs)))
+    db.conn.executemany(
+        "insert or replace into article_overlaps (article_id, other_id, share, paragraphs) values (?, ?, ?, ?)", rows
+    )

@@ -1,0 +1,134 @@
+"""Copies: articles that reprint others whole or in part, found by paragraph fingerprints."""
+
+import hashlib
+
+import pytest
+
+from pipeline.copies import PARAGRAPH_WORDS, band_shape, find_copies, fingerprint
+from pipeline.runner import ingest_paths
+from pipeline.store import open_db
+
+STORY = [
+    "Acme Robotics said on Tuesday it had raised $40 million from a group of investors led by Northwind Capital to expand its Ohio plant.",
+    "The company, founded in 2015 by two former university researchers, makes warehouse robots that it sells to retailers across the Midwest.",
+    "Chief executive Dana Reyes said the money would pay for a second assembly line and about 200 new jobs over the next two years.",
+    "Analysts at Lakeside Securities estimated that the market for warehouse automation would reach $9 billion by the end of the decade.",
+]
+OTHER_STORY = [  # the same topic, in other words: no copy
+    "Northwind Capital led a $40 million round in Acme Robotics, the Ohio maker of warehouse robots, according to a filing seen by this newspaper.",
+    "Reyes, who runs the company, told our reporter that hiring for the new line would begin in the spring if permits arrive on time.",
+    "Rivals in the warehouse automation business have raised larger sums this year, but few of them build their machines in the United States.",
+]
+
+
+def article(name, paragraphs, published, source="Wire"):
+    text = "\n\n".join(paragraphs)
+    return {"id": hashlib.sha256(name.encode()).hexdigest()[:16], "path": name, "title": name, "source": source,
+            "published": published, "text": text, "content_hash": hashlib.sha256(name.encode() + text.encode()).hexdigest()}  # fmt: skip
+
+
+@pytest.fixture
+def db(tmp_path):
+    database = open_db(tmp_path / "news.db")
+    yield database
+    database.close()
+
+
+def copies(db):
+    names = dict(db.execute("select id, path from articles").fetchall())
+    return {(names[a], names[b], kind) for a, b, kind in db.execute("select article_id, copy_of, kind from copies")}
+
+
+def test_a_paragraph_is_a_line_of_enough_words_each_with_a_signature_and_a_key_per_band():
+    paragraphs = fingerprint("Acme raises money\nBy Jo Smith\n\n" + STORY[0] + "\n" + STORY[1])
+    assert [p.index for p in paragraphs] == [0, 1]  # the headline and byline are too short
+    assert all(p.words >= PARAGRAPH_WORDS and len(p.keys) == band_shape()[0] for p in paragraphs)
+    again = fingerprint(STORY[0])[0]
+    assert (again.signature == paragraphs[0].signature).all() and again.keys == paragraphs[0].keys  # same every run
+
+
+def test_reprints_and_rewrites_are_copies_of_the_earlier_article_and_a_same_topic_story_is_not(db):
+    db["articles"].insert_all([
+        article("wire", STORY, "2025-03-01"),
+        article("reprint", ["Robot maker raises $40 million", "By Sam Lee, Daily Courier", *STORY], "2025-03-02", "Courier"),
+        # a light edit of each paragraph: a word dropped
+        article("edited", [p.replace(" on Tuesday", "").replace("about ", "") for p in STORY], "2025-03-03", "Herald"),
+        article("rewrite", [STORY[0], STORY[2], OTHER_STORY[2]], "2025-03-04", "Gazette"),
+        article("other", OTHER_STORY, "2025-03-02", "Times"),
+    ])
+    assert find_copies(db) == 5
+    found = copies(db)
+    assert {("reprint", "wire", "copy"), ("edited", "wire", "copy")} <= found
+    assert ("rewrite", "wire", "partial") in found or ("rewrite", "wire", "copy") in found
+    assert not any("other" in (a, b) for a, b, _ in found - {("rewrite", "other", "partial")})
+    assert not any(b in ("reprint", "edited", "rewrite") and a == "wire" for a, b, _ in found)  # the earlier is the original
+    shares = dict(db.execute("select a.path, c.similarity from copies c join articles a on a.id = c.article_id"
+                             " join articles b on b.id = c.copy_of where b.path = 'wire'").fetchall())  # fmt: skip
+    assert shares["reprint"] == 1.0 and 0.3 <= shares["rewrite"] < 1.0
+
+
+def test_the_earlier_article_is_the_original_whichever_came_in_first(db):
+    db["articles"].insert(article("late", STORY, "2025-05-01"))
+    find_copies(db)
+    db["articles"].insert(article("early", STORY, "2025-04-01"))  # a backfilled archive
+    assert find_copies(db) == 1
+    assert copies(db) == {("late", "early", "copy")}
+    db.execute("update articles set published = '2025-06-01' where path = 'early'")  # redated
+    assert copies(db) == {("early", "late", "copy")}
+
+
+def test_fingerprints_go_with_their_article_and_are_made_once(db):
+    db["articles"].insert_all([article("wire", STORY, "2025-03-01"), article("reprint", STORY, "2025-03-02")])
+    assert find_copies(db) == 2 and find_copies(db) == 0
+    before = {t: db[t].count for t in ("paragraph_signatures", "paragraph_keys", "article_overlaps")}
+    assert all(before.values())
+    db.execute("delete from articles where path = 'reprint'")
+    assert copies(db) == set()
+    after = {t: db[t].count for t in ("paragraph_signatures", "paragraph_keys", "article_overlaps")}
+    assert after["article_overlaps"] == 0 and after["paragraph_signatures"] == before["paragraph_signatures"] // 2
+
+
+def test_an_ingest_finds_copies_and_a_reingest_changes_nothing(nlp, tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "wire.txt").write_text("title: Acme raises $40 million\ndate: 2025-03-01\n\n" + "\n\n".join(STORY) + "\n")
+    (corpus / "courier.txt").write_text("title: Robot maker raises money\nsource: Courier\ndate: 2025-03-02\n\nBy Sam Lee\n\n" + "\n\n".join(STORY) + "\n")
+    db_path = tmp_path / "news.db"
+    first = ingest_paths([corpus], db_path, nlp=nlp)
+    assert first.fingerprinted == 2
+    db = open_db(db_path)
+    assert copies(db) == {(str(corpus / "courier.txt"), str(corpus / "wire.txt"), "copy")}
+    again = ingest_paths([corpus], db_path, nlp=nlp)
+    assert again.fingerprinted == 0 and copies(db) == {(str(corpus / "courier.txt"), str(corpus / "wire.txt"), "copy")}
+
+
+def test_a_lineage_marks_the_statements_its_copies_make_and_counts_independent_articles(nlp, tmp_path):
+    from pipeline.tracing import lineage_markdown, lineage_table, trace
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "wire.txt").write_text("title: Acme raises $40 million\nsource: Wire\ndate: 2025-03-01\n\n" + "\n\n".join(STORY) + "\n")
+    (corpus / "courier.txt").write_text("title: Robot maker raises money\nsource: Courier\ndate: 2025-03-04\n\nBy Sam Lee\n\n" + "\n\n".join(STORY) + "\n")
+    # Its own words: the same figure, stated independently.
+    (corpus / "times.txt").write_text("title: Acme funding\nsource: Times\ndate: 2025-03-05\n\n" + "\n\n".join(OTHER_STORY) + "\n")
+    ingest_paths([corpus], tmp_path / "news.db", nlp=nlp)
+    [lineage] = trace(open_db(tmp_path / "news.db"), "$40 million")["figures"]
+    by_source = {c["source"]: c for c in lineage["claims"]}
+    assert by_source["Wire"]["copy_of"] is None and by_source["Times"]["copy_of"] is None
+    assert by_source["Courier"]["copy_of"]["source"] == "Wire" and by_source["Courier"]["copy_of"]["kind"] == "copy"
+    assert (lineage["n_articles"], lineage["n_independent"]) == (3, 2)
+    table = lineage_table(lineage, 100)
+    assert "3 articles, 2 independent" in table and "copy of Wire, 3 days later" in table
+    assert "**Stated** 3 times in 3 articles, 2 independent." in lineage_markdown(lineage)
+
+
+def test_a_paragraph_many_articles_repeat_is_read_a_bounded_number_of_times(db, monkeypatch):
+    import pipeline.store.copies as store
+
+    monkeypatch.setattr(store, "CANDIDATES_PER_KEY", 2)
+    db["articles"].insert_all([article(f"run{n}", STORY, f"2025-03-0{n + 1}") for n in range(6)])
+    find_copies(db)
+    last = db.execute("select id from articles where path = 'run5'").fetchone()[0]
+    partners = {r[0] for r in db.execute("select other_id from article_overlaps where article_id = ?", [last])}
+    assert len(partners) == 2  # (of the five earlier articles holding every paragraph)
+    assert len({b for a, b, _ in copies(db) if a == "run5"}) == 2  # still a copy, of two of them
