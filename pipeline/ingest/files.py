@@ -1,5 +1,6 @@
-"""Finding input files (walking folders, refusing unsupported, broken and special files)
-and reading one file's bytes within the size cap."""
+"""Finding inputs (walking folders, refusing unsupported, broken and special files; web
+addresses given as arguments or listed in ``--urls`` files) and reading one file's bytes
+within the size cap."""
 
 from __future__ import annotations
 
@@ -22,12 +23,34 @@ _COMPOUND_EXTENSIONS = (".warc.gz",)
 
 _MB = 1024 * 1024
 
+# Schemes of the web addresses fetched; any other is refused (no file://, no ftp://).
+URL_SCHEMES = ("http://", "https://")
+
 _BROKEN_LINK = "broken symbolic link (missing target or a loop)"
 _NOT_REGULAR = "not a regular file or directory (a FIFO, socket or device?)"
 
 
-def iter_input_files(paths: Iterable[str | Path]) -> Iterator[Path | InputError]:
+class PageUrl(str):
+    """An input that is a web page to fetch (``pipeline.ingest.urls``), not a file: the URL
+    as given, which is also the key of its article."""
+
+
+def is_url(arg: str | Path) -> bool:
+    """Whether an argument names a web page (http:// or https://) rather than a file.
+
+    A :class:`~pathlib.Path` never does: it has folded the ``//`` of a URL already."""
+    return isinstance(arg, str) and arg[:8].lower().startswith(URL_SCHEMES)
+
+
+def iter_input_files(
+    paths: Iterable[str | Path], url_lists: Iterable[str | Path] = ()
+) -> Iterator[Path | PageUrl | InputError]:
     """Yield the input files under ``paths``, or an :class:`InputError` for each bad path.
+
+    An argument starting ``http://`` or ``https://`` is yielded as a :class:`PageUrl`, as
+    is each URL listed in the ``url_lists`` files (one a line; blank lines and ``#``
+    comments skipped; a line that is no http(s) URL is an error naming its line); each
+    URL at most once.
 
     Arguments are taken in the order given; folders are walked recursively with entries
     sorted by name, keeping only supported extensions and skipping hidden names (leading
@@ -37,7 +60,13 @@ def iter_input_files(paths: Iterable[str | Path]) -> Iterator[Path | InputError]
     """
     seen_dirs: set[str] = set()
     seen_files: set[str] = set()
+    seen_urls: set[str] = set()
     for arg in paths:
+        if is_url(arg):
+            if arg not in seen_urls:
+                seen_urls.add(arg)
+                yield PageUrl(arg)
+            continue
         path = Path(arg)
         # os.path's tests treat every OSError (a symlink loop included) as "no".
         if os.path.isdir(path):
@@ -50,6 +79,28 @@ def iter_input_files(paths: Iterable[str | Path]) -> Iterator[Path | InputError]
                 yield item
         else:
             yield InputError(str(path), "no such file or directory")
+    for url_list in url_lists:
+        for item in _read_url_list(Path(url_list)):
+            if isinstance(item, InputError) or item not in seen_urls:
+                seen_urls.add(item)
+                yield item
+
+
+def _read_url_list(path: Path) -> Iterator[PageUrl | InputError]:
+    """The URLs of a ``--urls`` file, one a line; blank lines and ``#`` comments skipped."""
+    try:
+        lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError as exc:
+        yield InputError(str(path), f"cannot read URL list: {_os_reason(exc)}")
+        return
+    for number, line in enumerate(lines, 1):
+        url = line.strip()
+        if not url or url.startswith("#"):
+            continue
+        if is_url(url) and len(url.split()) == 1:
+            yield PageUrl(url)
+        else:
+            yield InputError(str(path), f"not an http:// or https:// URL: {url[:80]!r}", line=number)
 
 
 def _walk_dir(

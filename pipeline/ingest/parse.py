@@ -69,6 +69,13 @@ def parse_file(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES, date_order:
             raise InputError(key, _unsupported_message(path))
     except InputError as error:
         return ParsedFile(key, errors=[error])
+    return settle_dates(parsed, date_order)
+
+
+def settle_dates(parsed: ParsedFile, date_order: str = DEFAULT_DATE_ORDER) -> ParsedFile:
+    """Date each article of ``parsed`` not dated yet from the date it was written with,
+    else its URL (numeric dates in ``date_order``); an unreadable date is a warning in
+    ``parsed``. Returns ``parsed``."""
     for article in parsed.articles:
         # (a parser that dated its articles itself has said where the date came from)
         if article.published is None and article.published_from is None:
