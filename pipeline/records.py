@@ -39,6 +39,10 @@ class Article:
     # ``published`` (in the run's date order), with where it was written.
     date_as_written: str | None = None
     date_written_in: str = FROM_HEADER
+    # The page's outbound links (HTML only): absolute http(s) URLs without fragments, in
+    # page order, each once, at most ``pipeline.ingest.html.MAX_LINKS``; stored in
+    # ``article_links``, where the ``citations`` view finds the stored articles they cite.
+    links: tuple[str, ...] = ()
 
     @property
     def date_origin(self) -> str:

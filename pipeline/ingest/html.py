@@ -4,12 +4,19 @@ trafilatura, with a plain-text fallback for pages trafilatura gives up on."""
 from __future__ import annotations
 
 from html.parser import HTMLParser
+from urllib.parse import urldefrag, urljoin, urlsplit
 
+import lxml.html
 import trafilatura
+from lxml import etree
 
 from ..records import Article, InputError, ParsedFile
 from .dates import FROM_HTML
 from .text import title_from_text
+
+# Outbound links kept per article, at most: links beyond this are navigation and
+# boilerplate, and a bound keeps one odd page from filling the store.
+MAX_LINKS = 500
 
 
 def _parse_html(key: str, raw: bytes, html: str) -> ParsedFile:
@@ -38,8 +45,65 @@ def _parse_html(key: str, raw: bytes, html: str) -> ParsedFile:
         date_as_written=meta("date"),
         date_written_in=FROM_HTML,
         author=meta("author"),
+        links=page_links(html, meta("url"), key),
     )
     return ParsedFile(key, [article])
+
+
+def _is_http(url: str | None) -> bool:
+    if not url:
+        return False
+    parts = urlsplit(url)
+    return parts.scheme.lower() in ("http", "https") and bool(parts.netloc)
+
+
+def _document(html: str):
+    """The page's lxml tree, read from the text as decoded (lxml refuses text that
+    declares an XML encoding: then from its UTF-8 bytes)."""
+    try:
+        return lxml.html.document_fromstring(html)
+    except ValueError:
+        return lxml.html.document_fromstring(html.encode("utf-8"))
+
+
+def page_links(html: str, page_url: str | None = None, key: str | None = None) -> tuple[str, ...]:
+    """The outbound links of a page: each ``<a href>`` of its main content (its
+    ``<article>`` elements, else ``<main>``, else the whole page), resolved against the
+    page's URL (``<base href>``, else ``page_url``, its canonical URL, joined onto ``key``
+    when that is the URL it was fetched from), fragments dropped, http(s) only, each once
+    in page order, at most :data:`MAX_LINKS`. Relative links of a page with no known URL
+    cannot be resolved and are left out; so are all links of a page lxml cannot read."""
+    try:
+        tree = _document(html)
+    except (ValueError, etree.LxmlError):
+        return ()
+    base = ""
+    try:  # (each step kept while the next one is malformed)
+        base = key if _is_http(key) else ""
+        base = urljoin(base, page_url or "")
+        declared = tree.xpath("//base/@href")
+        if declared:
+            base = urljoin(base, declared[0].strip())
+    except ValueError:
+        pass
+    # Navigation, footers and related-story lists outside the story would read as citations.
+    scope = tree.xpath("//article") or tree.xpath("//main") or [tree]
+    links: dict[str, None] = {}
+    for element in scope:
+        for anchor in element.iter("a"):
+            href = (anchor.get("href") or "").strip()
+            if not href:
+                continue
+            try:
+                url = urldefrag(urljoin(base, href)).url
+                if not _is_http(url):
+                    continue
+            except ValueError:  # (a malformed URL: an IPv6 host without its bracket)
+                continue
+            links.setdefault(url)
+            if len(links) >= MAX_LINKS:
+                return tuple(links)
+    return tuple(links)
 
 
 class _HTMLText(HTMLParser):

@@ -15,6 +15,7 @@ import sqlite_utils
 
 from ..database import write_transaction
 from ..records import Article, ArticleAnalysis, SentenceRecord
+from .citations import link_rows, url_rows
 from .entities import delete_orphan_entities, refresh_entity_names
 from .schema import (
     ARTICLE_COLUMNS,
@@ -201,6 +202,9 @@ def store_article(
 _CLAIM_FIELDS = [name for name in CLAIM_COLUMNS if name not in ("id", "article_id", "sentence_id")]
 _INSERTS = {
     "articles": insert_sql("articles", list(ARTICLE_COLUMNS)),
+    # What the citations view matches (pipeline.store.citations): the article's links and URL.
+    "article_links": insert_sql("article_links", ["article_id", "url", "url_key"], "INSERT OR IGNORE"),
+    "article_urls": insert_sql("article_urls", ["article_id", "url_key"], "INSERT OR REPLACE"),
     "sentences": insert_sql("sentences", list(SENTENCE_COLUMNS)),
     "claims": insert_sql("claims", ["id", "article_id", "sentence_id", *_CLAIM_FIELDS]),
     "entities": insert_sql("entities", list(ENTITY_COLUMNS), "INSERT OR IGNORE"),
@@ -224,6 +228,8 @@ class _Rows:
             (article_id, article.path, article.title, article.source, article.url, article.published,
              article.date_origin, article.author, hash_hex, article.text, utc_now(), run_id)
         )  # fmt: skip
+        self.tables["article_links"].extend(link_rows(article_id, article.links))
+        self.tables["article_urls"].extend(url_rows(article_id, article.url))
         sentences = analysis.sentences
 
         def sentence_id(start_char: int) -> str | None:

@@ -142,7 +142,31 @@ def figure_lineage(db: sqlite_utils.Database, figure_id: str) -> dict:
         "claims": claims,
         "n_articles": len({c["article_id"] for c in claims}),
         "n_independent": independent,
+        "citations": lineage_edges(db, claims),
     }
+
+
+def lineage_edges(db: sqlite_utils.Database, claims: list[dict]) -> list[dict]:
+    """Who cites or copies whom among a lineage's articles: each edge {"from", "to",
+    "kind", "evidence"} (article ids, from the later to the earlier or the linking to the
+    linked): kind link (evidence: the URL linked), attribution (the crediting claim's id)
+    from the ``citations`` view, copy or partial (the share of the copy's paragraph text
+    found in the original) from the ``copies`` view."""
+    from ..store.citations import citations_among
+
+    article_ids = sorted({c["article_id"] for c in claims})
+    edges = citations_among(db, article_ids)
+    ids = json.dumps(article_ids)
+    if db["copies"].exists():
+        edges.extend(
+            {"from": a, "to": b, "kind": kind, "evidence": round(similarity, 3)}
+            for a, b, kind, similarity in db.execute(
+                "select article_id, copy_of, kind, similarity from copies where article_id in (select value from json_each(?))"
+                " and copy_of in (select value from json_each(?)) order by kind, article_id, copy_of",
+                [ids, ids],
+            )
+        )
+    return edges
 
 
 def mark_copies(db: sqlite_utils.Database, claims: list[dict]) -> int:
