@@ -13,12 +13,12 @@ it. Labels are written by the one figure writer, :func:`pipeline.claims.display.
 
 from __future__ import annotations
 
-from pathlib import Path
 
 from markupsafe import Markup, escape
 
 from .chart_scale import ValueScale, bound_of, chart_scale, format_percent, in_figure_unit, is_approximate
 from .tracing.mutations import KIND_WORDS
+from .tracing.render import source_name  # noqa: F401  (one name for an article, here and in the terminal)
 from .claims.display import format_figure, plural_unit  # (format_figure re-exported: the one writer of figures)
 from .claims.vocabulary import CURRENCY_SIGNS
 
@@ -26,11 +26,6 @@ from .claims.vocabulary import CURRENCY_SIGNS
 def _truncate(text: str | None, width: int) -> str:
     text = " ".join((text or "").split())
     return text if len(text) <= width else text[: width - 1] + "…"
-
-
-def source_name(claim: dict) -> str:
-    """How a claim's article is named on the axis: its outlet, else its file name."""
-    return claim.get("source") or Path(claim.get("path") or "").stem or "?"
 
 
 # --------------------------------------------------------------------------- mutation classes

@@ -14,6 +14,7 @@ from datasette.utils.asgi import NotFound, Response
 from markupsafe import Markup, escape
 
 from .chart import _class_colour, chart_scale, format_figure, lineage_chart, mutation_class, run_size, source_name
+from .chart_graph import lineage_graph
 
 # --------------------------------------------------------------------------- pages
 
@@ -84,6 +85,7 @@ async def figure_page_vars(datasette, database: str, figure_id: str, page: str |
         },
         "chart": lineage_chart(lineage),
         "chart_scale": chart_scale(lineage),  # how the chart draws values, for the text under it
+        "graph": lineage_graph(lineage),  # who cites or copies whom (empty when none does)
         "run_size": run_size(len(claims)),
         "canonical": format_figure(lineage["canonical_value"], lineage["unit"], compact=True, digits=7),
         "n_articles": len({c["article_id"] for c in lineage["claims"]}),

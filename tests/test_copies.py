@@ -21,6 +21,17 @@ OTHER_STORY = [  # the same topic, in other words: no copy
 ]
 
 
+def write_wire_and_reprint(corpus, reprinted="2025-03-04", wire_source="Wire"):
+    """A folder holding a wire story (2025-03-01) and the Courier's reprint of it under a
+    new headline and byline, on ``reprinted``."""
+    corpus.mkdir(parents=True, exist_ok=True)
+    source = f"source: {wire_source}\n" if wire_source else ""
+    (corpus / "wire.txt").write_text(f"title: Acme raises $40 million\n{source}date: 2025-03-01\n\n" + "\n\n".join(STORY) + "\n")
+    (corpus / "courier.txt").write_text(f"title: Robot maker raises money\nsource: Courier\ndate: {reprinted}\n\nBy Sam Lee\n\n"
+                                        + "\n\n".join(STORY) + "\n")  # fmt: skip
+    return corpus
+
+
 def article(name, paragraphs, published, source="Wire"):
     text = "\n\n".join(paragraphs)
     return {"id": hashlib.sha256(name.encode()).hexdigest()[:16], "path": name, "title": name, "source": source,
@@ -89,10 +100,7 @@ def test_fingerprints_go_with_their_article_and_are_made_once(db):
 
 
 def test_an_ingest_finds_copies_and_a_reingest_changes_nothing(nlp, tmp_path):
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "wire.txt").write_text("title: Acme raises $40 million\ndate: 2025-03-01\n\n" + "\n\n".join(STORY) + "\n")
-    (corpus / "courier.txt").write_text("title: Robot maker raises money\nsource: Courier\ndate: 2025-03-02\n\nBy Sam Lee\n\n" + "\n\n".join(STORY) + "\n")
+    corpus = write_wire_and_reprint(tmp_path / "corpus", "2025-03-02", wire_source=None)
     db_path = tmp_path / "news.db"
     first = ingest_paths([corpus], db_path, nlp=nlp)
     assert first.fingerprinted == 2
@@ -105,10 +113,7 @@ def test_an_ingest_finds_copies_and_a_reingest_changes_nothing(nlp, tmp_path):
 def test_a_lineage_marks_the_statements_its_copies_make_and_counts_independent_articles(nlp, tmp_path):
     from pipeline.tracing import lineage_markdown, lineage_table, trace
 
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "wire.txt").write_text("title: Acme raises $40 million\nsource: Wire\ndate: 2025-03-01\n\n" + "\n\n".join(STORY) + "\n")
-    (corpus / "courier.txt").write_text("title: Robot maker raises money\nsource: Courier\ndate: 2025-03-04\n\nBy Sam Lee\n\n" + "\n\n".join(STORY) + "\n")
+    corpus = write_wire_and_reprint(tmp_path / "corpus")
     # Its own words: the same figure, stated independently.
     (corpus / "times.txt").write_text("title: Acme funding\nsource: Times\ndate: 2025-03-05\n\n" + "\n\n".join(OTHER_STORY) + "\n")
     ingest_paths([corpus], tmp_path / "news.db", nlp=nlp)

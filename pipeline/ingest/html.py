@@ -19,7 +19,9 @@ from .text import title_from_text
 MAX_LINKS = 500
 
 
-def _parse_html(key: str, raw: bytes, html: str) -> ParsedFile:
+def _parse_html(key: str, raw: bytes, html: str, base_url: str | None = None) -> ParsedFile:
+    """An HTML page as an article; ``base_url``: where the page was served, when the input
+    knows it (a web archive's record), for links the page's own URL cannot resolve."""
     document = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False)
     text = (document.text or "").strip() if document else ""
     page_title = None
@@ -45,7 +47,7 @@ def _parse_html(key: str, raw: bytes, html: str) -> ParsedFile:
         date_as_written=meta("date"),
         date_written_in=FROM_HTML,
         author=meta("author"),
-        links=page_links(html, meta("url"), key),
+        links=page_links(html, meta("url") or base_url, key),
     )
     return ParsedFile(key, [article])
 

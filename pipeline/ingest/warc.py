@@ -128,10 +128,11 @@ def _html_payload(key: str, record, max_bytes: int, parsed: ParsedFile) -> tuple
 def _add_page(page: tuple[str, bytes], record, parsed: ParsedFile, date_order: str) -> None:
     record_key, payload = page
     try:
-        (article,) = _parse_html(record_key, payload, _decode(payload, record)).articles
+        target = record.rec_headers.get_header("WARC-Target-URI")
+        (article,) = _parse_html(record_key, payload, _decode(payload, record), base_url=target).articles
     except InputError:
         return  # a page with no text: a redirect stub or a script-only page, no article
-    article.url = article.url or record.rec_headers.get_header("WARC-Target-URI")
+    article.url = article.url or target
     captured = parse_date(record.rec_headers.get_header("WARC-Date") or "")
     written = article.date_as_written
     article.published, article.published_from, warning = settle_date(written, FROM_HTML, article.url, date_order)

@@ -138,8 +138,13 @@ def lineage_table(lineage: dict, width: int | None = None) -> str:
     return head + "\n" + fit_table(LINEAGE_COLUMNS, rows, width, below=changes)
 
 
-def _source(claim: dict) -> str:
-    return claim.get("source") or Path(claim["path"]).name
+def source_name(claim: dict) -> str:
+    """How a claim's article is named in tables and charts (the terminal's, the figure
+    page's, its chart's): its outlet, else its file's name without extension."""
+    return claim.get("source") or Path(claim.get("path") or "").stem or "?"
+
+
+_source = source_name
 
 
 def _qualifier(claim: dict) -> str:
@@ -152,19 +157,22 @@ def _change(claim: dict) -> str:
     copy = claim.get("copy_of")
     if copy:
         whole = "copy" if copy["kind"] == "copy" else "copied paragraph"
-        told = f"{whole} of {_shortened(copy['source'])}, {_later(copy['published'], claim['published'])}"
+        told = f"{whole} of {_shortened(copy['source'])}, {days_later(copy['published'], claim['published'])}"
         change = told if claim["mutation"] == ["same"] else f"{told}; {change}"
     return change
 
 
-def _later(original: str | None, copy: str | None) -> str:
-    """How long after its original a copy ran: "3 days later", "the same day"."""
+def days_later(original: str | None, copy: str | None) -> str:
+    """How long after its original a copy ran: "3 days later", "the same day", "2 days
+    earlier" (a citation can point forward when dates tie badly), "when is not known"."""
     from datetime import date
 
     try:
         days = (date.fromisoformat(copy) - date.fromisoformat(original)).days
     except (TypeError, ValueError):  # (one of them undated)
         return "when is not known"
+    if days < 0:
+        return f"{-days} day{'s' if days != -1 else ''} earlier"
     return "the same day" if days == 0 else f"{days} day{'s' if days != 1 else ''} later"
 
 

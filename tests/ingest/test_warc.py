@@ -19,7 +19,8 @@ CHIPS = b"""<html><head><title>Chip spending</title><meta property="og:site_name
 <meta property="article:published_time" content="2025-03-04T08:00:00Z"></head><body><article><h1>Chip spending</h1>
 <p>Acme spent $6 million on new chips last year, according to filings reviewed by reporters who cover the industry.</p>
 <p>It also hired 40 engineers in Ohio, the company said in a statement on Monday.</p></article></body></html>"""
-CARS = b"<html><head><title>Car sales</title></head><body><p>Beta sold 7 cars in March, its dealers said.</p></body></html>"
+# A relative link: resolved against the URL the page was captured at (it names none itself).
+CARS = b"<html><head><title>Car sales</title></head><body><p>Beta sold 7 cars in March, its dealers said.<a href='../../../chips'></a></p></body></html>"
 # Latin-1, as its response says; no date anywhere but the capture.
 PORT = "<html><head><title>Port</title></head><body><p>The port of Liège handled 4.2 million containers.</p></body></html>"
 
@@ -86,6 +87,7 @@ def test_every_html_page_is_an_article_and_every_other_record_is_skipped(tmp_pat
     assert chips.raw == CHIPS  # identity: the page as captured
     assert (cars.url, cars.published, cars.published_from) == ("https://news.example/2025/03/01/cars", "2025-03-01", "url")
     assert cars.text == "Beta sold 7 cars in March, its dealers said."
+    assert cars.links == ("https://news.example/chips",)
     assert (port.title, port.published, port.published_from) == ("Port", "2025-03-10", "warc")
     assert port.text == "The port of Liège handled 4.2 million containers."  # its declared charset
 
