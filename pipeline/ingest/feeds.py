@@ -11,12 +11,17 @@ Feeds are lenient by nature (undeclared entities, bare ``&`` in links): a feed f
 recognises but that is not well-formed XML is read all the same, with one warning; one cut
 short (no closing root tag) is an error and its last entry, perhaps cut, is left out; an XML
 file that is no feed is an error.
+
+With ``--fetch`` an entry that links to a web page takes the page's text instead
+(:func:`with_page`; the runner fetches it as it fetches URLs): the key stays the entry's.
 """
 
 from __future__ import annotations
 
 import codecs
+import dataclasses
 import io
+import json
 import re
 
 import feedparser
@@ -87,6 +92,28 @@ def _entry_article(entry: dict, key: str, source: str | None) -> Article:
     identity = {"id": _clean(entry.get("id")), "link": url, "title": title, "date": date,
                 "author": author, "body": body, "source": source}  # fmt: skip
     return record_article(key, text, identity, title=title, source=source, url=url, date=date, author=author)
+
+
+def with_page(entry: Article, page: ParsedFile) -> tuple[Article, list[InputWarning]]:
+    """``entry`` with the text of the page it links to (``page``: as parse_page read it),
+    keeping its key and, when it has them, its title, date, source and author; its url is
+    the page's (canonical) one, its identity the entry and the page's bytes. A page that
+    failed (a 404, a PNG, no text) leaves the entry as the feed gave it, with one warning."""
+    if page.errors or not page.articles:
+        why = page.errors[0] if page.errors else f"{page.path}: no text"
+        return entry, [InputWarning(entry.path, f"linked page not used ({why}); stored from the feed entry")]
+    found = page.articles[0]
+    # (entry.title falls back on the text's first line: whether the entry had one is in its identity)
+    title = json.loads(entry.raw).get("title") or found.title
+    article = dataclasses.replace(
+        found, path=entry.path, raw=entry.raw + b"\n" + found.raw, title=title,
+        source=entry.source or found.source, author=entry.author or found.author,
+    )  # fmt: skip
+    if entry.published:
+        article.published, article.published_from = entry.published, entry.published_from
+        return article, []
+    # Undated entry: dated by the page, whose date warnings (keyed by its URL) become the entry's.
+    return article, [InputWarning(entry.path, w.message) for w in page.warnings]
 
 
 def _entry_key(key: str, entry: dict, position: int, used: dict[str, int]) -> str:

@@ -34,6 +34,11 @@ _FEED_PARSERS: dict[str, Callable[[str, bytes], ParsedFile]] = {
     ".rss": _parse_feed,
     ".atom": _parse_feed,
 }
+
+
+def is_feed(path: Path) -> bool:
+    """Whether the file at ``path`` is read as a feed (by its extension)."""
+    return input_extension(path) in _FEED_PARSERS
 # Web archives are large by nature: streamed from the file (key, path, max_bytes, date
 # order), the size cap applied to each page, and their articles dated as they are read.
 _ARCHIVE_PARSERS: dict[str, Callable[[str, Path, int, str], ParsedFile]] = {
