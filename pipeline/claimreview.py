@@ -17,14 +17,13 @@ from __future__ import annotations
 
 import json
 from datetime import date
-from urllib.parse import quote, urlsplit
 
 import sqlite_utils
 
-from .claims.display import format_figure
+from .claims.display import counted, format_figure
 from .tracing.mutations import KIND_WORDS
 from .tracing.queries import figure_lineage
-from .tracing.render import URL_SAFE
+from .tracing.render import link_url, one_line
 
 # Required by Google's fact-check guidance, at the top of the review.
 GOOGLE_REQUIRED = ("claimReviewed", "reviewRating", "url")
@@ -46,7 +45,7 @@ def claim_review(
     ``datePublished`` (default: today). Raises KeyError for an unknown figure and
     ValueError for a ``url`` that is not http(s) or a blank ``rating`` or ``author``.
     """
-    review_url = _web_url(url) if url is not None else None
+    review_url = link_url(url) if url is not None else None
     if url is not None and review_url is None:
         raise ValueError(f"the review's url must be an http(s) address, not {url!r}")
     for name, given in (("rating", rating), ("author", author)):
@@ -73,16 +72,16 @@ def claim_review(
     review = {
         "@context": "https://schema.org",
         "@type": "ClaimReview",
-        "claimReviewed": _one_line(origin.get("sentence")) or _one_line(origin["surface"]),
+        "claimReviewed": one_line(origin.get("sentence")) or one_line(origin["surface"]),
         "itemReviewed": claim,
         "datePublished": today if isinstance(today, str) else (today or date.today()).isoformat(),
     }
     if review_url:
         review["url"] = review_url
     if rating is not None:
-        review["reviewRating"] = {"@type": "Rating", "alternateName": _one_line(rating)}
+        review["reviewRating"] = {"@type": "Rating", "alternateName": one_line(rating)}
     if author is not None:
-        review["author"] = {"@type": "Organization", "name": _one_line(author)}
+        review["author"] = {"@type": "Organization", "name": one_line(author)}
     return review
 
 
@@ -105,14 +104,14 @@ def provenance(lineage: dict) -> str:
     claims, origin = lineage["claims"], lineage["origin"]
     articles = len({c["article_id"] for c in claims})
     text = (
-        f"Traced by figtrace (figure {lineage['id']}): stated {_count(len(claims), 'time')} in "
-        f"{_count(articles, 'article')}; first as “{_one_line(origin['surface'])}”"
+        f"Traced by figtrace (figure {lineage['id']}): stated {counted(len(claims), 'time')} in "
+        f"{counted(articles, 'article')}; first as “{one_line(origin['surface'])}”"
         f"{' on ' + origin['published'] if origin.get('published') else ''}"
     )
     if (lineage.get("origin_certainty") or "certain") != "certain" and lineage.get("origin_note"):
         text += f" (origin {lineage['origin_note']})"
     if lineage.get("attributed_origin"):
-        text += f", credited to {_one_line(lineage['attributed_origin'])}"
+        text += f", credited to {one_line(lineage['attributed_origin'])}"
     precise = format_figure(lineage.get("canonical_value"), lineage.get("unit"), plural=True)
     if precise:
         text += f"; most precisely {precise}"
@@ -129,15 +128,15 @@ def _work(claim: dict) -> dict:
     """The article stating ``claim`` as a CreativeWork: its web address (only http(s)),
     headline, date and publisher (the outlet, when the article names one)."""
     work = {"@type": "CreativeWork"}
-    url = _web_url(claim.get("url"))
+    url = link_url(claim.get("url"))
     if url:
         work["url"] = url
     if claim.get("title"):
-        work["headline"] = _one_line(claim["title"])
+        work["headline"] = one_line(claim["title"])
     if claim.get("published"):
         work["datePublished"] = claim["published"]
     if claim.get("source"):
-        work["publisher"] = {"@type": "Organization", "name": _one_line(claim["source"])}
+        work["publisher"] = {"@type": "Organization", "name": one_line(claim["source"])}
     return work
 
 
@@ -145,31 +144,10 @@ def _party(db: sqlite_utils.Database, name: str | None) -> dict | None:
     """Who a figure is credited to as a Person or an Organization, by how the articles'
     entities label the name; None for a credit that names nobody ("unverified reports",
     "critics"): Google's guidance says to leave out the author of a claim without one."""
-    name = _one_line(name)
+    name = one_line(name)
     if not name:
         return None
     row = db.execute("select label from entities where name = ? limit 1", [name]).fetchone()
     if row is None and not name[0].isupper():
         return None
     return {"@type": "Person" if row and row[0] == "PERSON" else "Organization", "name": name}
-
-
-def _web_url(url: str | None) -> str | None:
-    """``url`` when it is an http(s) address with a host (spaces and the like
-    percent-encoded, as a link needs), else None: a javascript: or data: URL is dropped."""
-    url = (url or "").strip()
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return None
-    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
-        return None
-    return quote(url, safe=URL_SAFE)
-
-
-def _one_line(text: str | None) -> str:
-    return " ".join(str(text or "").split())
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n:,} {noun}{'' if n == 1 else 's'}"

@@ -71,9 +71,8 @@ def fingerprint(text: str) -> list[Paragraph]:
     bands, rows = band_shape()
     permutations = _permutations()
     paragraphs = []
-    for line in text.splitlines():
-        words = [w.lower() for w in _WORD.findall(line)]
-        if len(words) < PARAGRAPH_WORDS:
+    for _, _, words in _lines(text):
+        if words is None:
             continue
         shingles = {" ".join(words[i : i + SHINGLE_WORDS]).encode() for i in range(len(words) - SHINGLE_WORDS + 1)}
         minhash = MinHash(num_perm=NUM_PERM, seed=SEED, permutations=permutations, scheme=SCHEME)
@@ -95,14 +94,23 @@ def _permutations():
 def paragraph_at(text: str, offset: int) -> int | None:
     """The index of the paragraph (as :func:`fingerprint` counts them) holding the
     character at ``offset`` of ``text``; None when that line is too short to be one."""
-    index, start = 0, 0
-    for line in text.splitlines(keepends=True):
-        counted = len(_WORD.findall(line)) >= PARAGRAPH_WORDS
-        if start <= offset < start + len(line):
-            return index if counted else None
-        index += counted
-        start += len(line)
+    index = 0
+    for start, end, words in _lines(text):
+        if start <= offset < end:
+            return index if words is not None else None
+        index += words is not None
     return None
+
+
+def _lines(text: str):
+    """Each line of ``text`` as (start, end offsets, its words lower-cased when it is a
+    paragraph: :data:`PARAGRAPH_WORDS` or more; else None), the one place that says what a
+    paragraph is."""
+    start = 0
+    for line in text.splitlines(keepends=True):
+        words = [w.lower() for w in _WORD.findall(line)]
+        yield start, start + len(line), words if len(words) >= PARAGRAPH_WORDS else None
+        start += len(line)
 
 
 @lru_cache(maxsize=1)

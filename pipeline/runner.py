@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import __version__
+from .claims.display import counted
 from .ingest import DEFAULT_MAX_BYTES, iter_input_files, parse_file
 from .ingest.dates import DEFAULT_DATE_ORDER
 from .ingest.feeds import with_page
@@ -68,27 +69,22 @@ class IngestSummary:
         """The one-line summary printed at the end of ``analyze ingest``: what was stored,
         what was kept as it was (so a re-ingest does not read as data gone) and what failed."""
         if self.run_id is None:
-            return f"nothing ingested: no input file found, {_count(len(self.errors), 'error')}"
+            return f"nothing ingested: no input file found, {counted(len(self.errors), 'error')}"
         states = [(self.new, "new"), (self.unchanged, "unchanged"), (self.updated, "updated"), (self.redated, "redated"),
                   (self.duplicate, "duplicate"), (self.removed, "removed"), (self.not_refetched, "not refetched")]  # fmt: skip
         told = ", ".join(f"{n} {word}" for n, word in states if n) or "0 new"
         if self.unchanged or self.not_refetched:
-            told += f": {_count(self.kept_claims, 'claim')} kept"
-        stored = f"{_count(self.claims, 'claim')} and {_count(self.entities, 'entity mention')} stored"
+            told += f": {counted(self.kept_claims, 'claim')} kept"
+        stored = f"{counted(self.claims, 'claim')} and {counted(self.entities, 'entity mention')} stored"
         if not (self.claims or self.entities or self.new or self.updated):
             stored = "nothing new stored"
         return (
-            f"{_count(self.files, 'file')}, {_count(self.articles, 'article')} ({told}), {stored}, "
-            + (f"{_count(self.figures, 'figure')}, " if self.figures is not None else "")
-            + _count(len(self.errors), "error")
-            + (f", {_count(len(self.warnings), 'warning')}" if self.warnings else "")
+            f"{counted(self.files, 'file')}, {counted(self.articles, 'article')} ({told}), {stored}, "
+            + (f"{counted(self.figures, 'figure')}, " if self.figures is not None else "")
+            + counted(len(self.errors), "error")
+            + (f", {counted(len(self.warnings), 'warning')}" if self.warnings else "")
             + f" in {self.seconds:.1f}s"
         )
-
-
-def _count(n: int, noun: str) -> str:
-    """``n`` and its noun, plural unless one: "1 error", "2 errors"."""
-    return f"{n:,} {noun}{'' if n == 1 else 's'}"
 
 
 @dataclass
@@ -263,7 +259,7 @@ def _batches(files, db, summary: IngestSummary, report, batch_size: int, max_byt
     ``fetch``, so are the pages feed entries link to (:func:`_fetch_entries`)."""
     # Decided before any fetch, so the pages to fetch can be fetched ahead of the parsing.
     urls = [item for item in files if isinstance(item, PageUrl)]
-    stored = {} if refetch else {url: held for url in urls if (held := input_article(db, url)) is not None}
+    stored = _stored_inputs(db, urls, refetch)
     pages = fetch_pages([url for url in urls if url not in stored], max_bytes)
     pending: list[Article] = []
     analyse: list[bool] = []
@@ -294,10 +290,7 @@ def _batches(files, db, summary: IngestSummary, report, batch_size: int, max_byt
             plan = plan_article(db, article)
             if plan.status == "unchanged":
                 summary.unchanged += 1
-                article_id = article_id_for(plan.hash_hex)
-                if article_id not in kept:  # (two inputs of the same bytes are one article)
-                    kept.add(article_id)
-                    summary.kept_claims += count_claims(db, article_id)
+                _keep_claims(db, summary, kept, article_id_for(plan.hash_hex))
                 continue
             if plan.status == "redated":
                 summary.redated += 1
@@ -322,9 +315,21 @@ def _not_refetched(db, summary: IngestSummary, kept: set[str], article_id: str) 
     """Count an input stored already and not fetched again, its claims kept."""
     summary.articles += 1
     summary.not_refetched += 1
+    _keep_claims(db, summary, kept, article_id)
+
+
+def _keep_claims(db, summary: IngestSummary, kept: set[str], article_id: str) -> None:
+    """Count the claims of a stored article kept as they were, once however many inputs
+    hold it (``kept``: the articles counted so far)."""
     if article_id not in kept:
         kept.add(article_id)
         summary.kept_claims += count_claims(db, article_id)
+
+
+def _stored_inputs(db, keys, refetch: bool) -> dict[str, str]:
+    """Of the input ``keys`` to fetch (URLs, feed entries), those stored already, with the
+    article each holds: decided before any fetch, and none with ``refetch``."""
+    return {} if refetch else {key: held for key in keys if (held := input_article(db, key)) is not None}
 
 
 def _fetch_entries(parsed: ParsedFile, db, summary: IngestSummary, kept: set[str], max_bytes: int, date_order: str, refetch: bool) -> None:
@@ -333,7 +338,7 @@ def _fetch_entries(parsed: ParsedFile, db, summary: IngestSummary, kept: set[str
     As for URLs, an entry stored already is decided on by its key before any fetch: not
     fetched (nor stored again) unless ``refetch``."""
     linked = {article.path: article.url for article in parsed.articles if article.url and is_url(article.url)}
-    stored = {} if refetch else {key: held for key in linked if (held := input_article(db, key)) is not None}
+    stored = _stored_inputs(db, linked, refetch)
     # In entry order, fetched ahead of the loop below as it takes them.
     pages = fetch_pages([url for key, url in linked.items() if key not in stored], max_bytes)
     articles = []

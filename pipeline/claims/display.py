@@ -94,3 +94,8 @@ def format_figure(
     if unit and (compact or plural) and abs(value) != 1:
         unit = plural_unit(unit)
     return f"{sign}{written} {unit}" if unit else f"{sign}{written}"
+
+
+def counted(n: int, noun: str) -> str:
+    """``n`` and its noun, plural unless one: "1 error", "1,276 claims"."""
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"

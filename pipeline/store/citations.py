@@ -19,6 +19,8 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import sqlite_utils
 
+from .views import ensure_view
+
 # An outlet's name as credits and sources are matched on: case and spaces ignored, "the X"
 # read as "X". Written once, for the view and the index on articles it reads through.
 def _name_key(column: str) -> str:
@@ -112,10 +114,7 @@ def ensure_citations_schema(db: sqlite_utils.Database) -> None:
         rows = [row for article_id, url in db.execute("select id, url from articles where url is not null")
                 for row in url_rows(article_id, url)]  # fmt: skip
         db.conn.executemany("insert or replace into article_urls (article_id, url_key) values (?, ?)", rows)
-    stored = db.execute("select sql from sqlite_master where type = 'view' and name = 'citations'").fetchone()
-    if stored is None or stored[0].strip() != CITATIONS_VIEW.strip():  # (a new definition: the view follows)
-        db.execute("drop view if exists citations")
-        db.execute(CITATIONS_VIEW)
+    ensure_view(db, "citations", CITATIONS_VIEW)
 
 
 def citations_among(db: sqlite_utils.Database, article_ids) -> list[dict]:

@@ -8,6 +8,8 @@ import json
 
 import sqlite_utils
 
+from .views import ensure_view
+
 # Thresholds of the view, written into it (they are the module's constants, not input).
 COPIES_VIEW = """
 create view copies as
@@ -48,11 +50,7 @@ def ensure_copies_schema(db: sqlite_utils.Database) -> None:
 
     for statement in SCHEMA:
         db.execute(statement)
-    view = COPIES_VIEW.format(copy=COPY_SHARE, partial=PARTIAL_SHARE, paragraphs=PARTIAL_PARAGRAPHS)
-    stored = db.execute("select sql from sqlite_master where type = 'view' and name = 'copies'").fetchone()
-    if stored is None or stored[0].strip() != view.strip():  # (new thresholds: the view follows)
-        db.execute("drop view if exists copies")
-        db.execute(view)
+    ensure_view(db, "copies", COPIES_VIEW.format(copy=COPY_SHARE, partial=PARTIAL_SHARE, paragraphs=PARTIAL_PARAGRAPHS))
 
 
 _UNFINGERPRINTED = "from articles a where not exists (select 1 from article_fingerprints f where f.article_id = a.id)"
@@ -114,3 +112,21 @@ def store_fingerprint(db: sqlite_utils.Database, article_id: str, paragraphs: li
     db.conn.executemany(
         "insert or replace into article_overlaps (article_id, other_id, share, paragraphs) values (?, ?, ?, ?)", rows
     )
+
+
+def copies_among(db: sqlite_utils.Database, article_ids) -> list[tuple]:
+    """The copies between the articles ``article_ids`` (both ends among them), as
+    (article id, copy of, kind, similarity, paragraphs as a list), each copy's closest
+    original first; none on a database made before the view (read as it is)."""
+    if not db["copies"].exists():
+        return []
+    ids = json.dumps(sorted(set(article_ids)))
+    return [
+        (a, b, kind, similarity, json.loads(paragraphs))
+        for a, b, kind, similarity, paragraphs in db.execute(
+            "select article_id, copy_of, kind, similarity, paragraphs from copies"
+            " where article_id in (select value from json_each(?)) and copy_of in (select value from json_each(?))"
+            " order by article_id, similarity desc, copy_of",
+            [ids, ids],
+        )
+    ]

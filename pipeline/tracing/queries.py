@@ -13,6 +13,7 @@ from ..claims import ParsedFigure, parse_figure
 from .values import EXACT_KINDS, TRACE_TOLERANCE, related_units, rounds_to, significant_digits
 from .mutations import content_words
 from .figures import origin_note
+from ..store.copies import copies_among
 
 
 @dataclass
@@ -129,7 +130,8 @@ def figure_lineage(db: sqlite_utils.Database, figure_id: str) -> dict:
         claim["is_origin"] = claim["id"] == figure["first_claim_id"]
     origin = next(c for c in claims if c["is_origin"])
     certainty = figure.get("origin_certainty")
-    independent = mark_copies(db, claims)
+    copies = copies_among(db, {c["article_id"] for c in claims})
+    independent = mark_copies(db, claims, copies)
     return {
         "id": figure["id"],
         "subject": figure["subject"],
@@ -142,51 +144,39 @@ def figure_lineage(db: sqlite_utils.Database, figure_id: str) -> dict:
         "claims": claims,
         "n_articles": len({c["article_id"] for c in claims}),
         "n_independent": independent,
-        "citations": lineage_edges(db, claims),
+        "citations": lineage_edges(db, claims, copies),
     }
 
 
-def lineage_edges(db: sqlite_utils.Database, claims: list[dict]) -> list[dict]:
+def lineage_edges(db: sqlite_utils.Database, claims: list[dict], copies: list[tuple]) -> list[dict]:
     """Who cites or copies whom among a lineage's articles: each edge {"from", "to",
     "kind", "evidence"} (article ids, from the later to the earlier or the linking to the
     linked): kind link (evidence: the URL linked), attribution (the crediting claim's id)
     from the ``citations`` view, copy or partial (the share of the copy's paragraph text
-    found in the original) from the ``copies`` view."""
+    found in the original) from ``copies`` (rows of :func:`~pipeline.store.copies.copies_among`)."""
     from ..store.citations import citations_among
 
-    article_ids = sorted({c["article_id"] for c in claims})
-    edges = citations_among(db, article_ids)
-    ids = json.dumps(article_ids)
-    if db["copies"].exists():
-        edges.extend(
-            {"from": a, "to": b, "kind": kind, "evidence": round(similarity, 3)}
-            for a, b, kind, similarity in db.execute(
-                "select article_id, copy_of, kind, similarity from copies where article_id in (select value from json_each(?))"
-                " and copy_of in (select value from json_each(?)) order by kind, article_id, copy_of",
-                [ids, ids],
-            )
-        )
+    edges = citations_among(db, {c["article_id"] for c in claims})
+    edges.extend(
+        {"from": a, "to": b, "kind": kind, "evidence": round(similarity, 3)}
+        for a, b, kind, similarity, _ in sorted(copies, key=lambda row: (row[2], row[0], row[1]))
+    )
     return edges
 
 
-def mark_copies(db: sqlite_utils.Database, claims: list[dict]) -> int:
+def mark_copies(db: sqlite_utils.Database, claims: list[dict], copies: list[tuple]) -> int:
     """Give each claim (of one lineage, in order) ``copy_of``: the earlier article of the
-    lineage its article copies, with the claim's paragraph among those copied (a partial
-    copy's own paragraphs are its own), as {"article_id", "source", "published", "kind"};
-    None for a statement of its own. Returns how many articles state the figure on their
-    own (in no claim copied)."""
+    lineage its article copies (``copies``: rows of
+    :func:`~pipeline.store.copies.copies_among`), with the claim's paragraph among those
+    copied (a partial copy's own paragraphs are its own), as {"article_id", "source",
+    "published", "kind"}; None for a statement of its own. Returns how many articles state
+    the figure on their own (in no claim copied)."""
     from ..copies import paragraph_at
 
     articles = {c["article_id"]: c for c in reversed(claims)}  # (each article's first claim)
-    rows = [] if not db["copies"].exists() else db.execute(
-        "select article_id, copy_of, kind, paragraphs from copies"
-        " where article_id in (select value from json_each(?)) and copy_of in (select value from json_each(?))"
-        " order by article_id, similarity desc, copy_of",
-        [json.dumps(sorted(articles))] * 2,
-    ).fetchall()  # fmt: skip
     copied: dict[str, list[tuple[str, str, set[int]]]] = {}
-    for article_id, copy_of, kind, paragraphs in rows:
-        copied.setdefault(article_id, []).append((copy_of, kind, set(json.loads(paragraphs))))
+    for article_id, copy_of, kind, _, paragraphs in copies:
+        copied.setdefault(article_id, []).append((copy_of, kind, set(paragraphs)))
     texts = dict(db.execute(
         "select id, text from articles where id in (select value from json_each(?))", [json.dumps(sorted(copied))]
     ).fetchall()) if copied else {}  # fmt: skip

@@ -4,11 +4,11 @@ story as Markdown for a fact-check (figures in words come from :mod:`pipeline.cl
 from __future__ import annotations
 
 import textwrap
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..claims.display import format_figure  # noqa: F401  (re-exported: figures in words)
+from ..claims.display import counted, format_figure  # noqa: F401  (format_figure re-exported: figures in words)
 from ..claims.vocabulary import CURRENCY_SIGNS
 from .mutations import KIND_WORDS
 
@@ -124,7 +124,7 @@ def lineage_table(lineage: dict, width: int | None = None) -> str:
     in at most ``width`` characters a line (None: one line a claim, however long). What
     changed is the last column while the table fits on one line a claim, and otherwise
     goes under each claim, whole: it is what the reader came for."""
-    rows = [["*" if claim["is_origin"] else "", claim["published"] or "undated", _source(claim), claim["surface"],
+    rows = [["*" if claim["is_origin"] else "", claim["published"] or "undated", source_name(claim), claim["surface"],
              _qualifier(claim), claim["attributed_to"] or ""] for claim in lineage["claims"]]  # fmt: skip
     changes = [_change(claim) for claim in lineage["claims"]]
     head = lineage_head(lineage)
@@ -143,8 +143,6 @@ def source_name(claim: dict) -> str:
     page's, its chart's): its outlet, else its file's name without extension."""
     return claim.get("source") or Path(claim.get("path") or "").stem or "?"
 
-
-_source = source_name
 
 
 def _qualifier(claim: dict) -> str:
@@ -241,7 +239,7 @@ def lineage_markdown(lineage: dict) -> str:
     precise = format_figure(lineage.get("canonical_value"), lineage.get("unit"), plural=True)
     if precise:
         lines.append(f"- **Most precise statement:** {_md(precise)}.")
-    lines.append(f"- **Stated** {_count(len(claims), 'time')} in {_articles(lineage)}.")
+    lines.append(f"- **Stated** {counted(len(claims), 'time')} in {_articles(lineage)}.")
     later = [c for c in claims if not c["is_origin"]]
     changed = [c for c in later if c["mutation"] != ["same"] or c.get("copy_of")]
     lines += ["", "### How it changed", ""]
@@ -251,20 +249,21 @@ def lineage_markdown(lineage: dict) -> str:
         lines.append(f"- {claim['published'] or 'undated'}, {_md_source(claim)}: “{_md(claim['surface'])}”: {_md(_change(claim))}.")
     same = [c for c in later if c["mutation"] == ["same"] and not c.get("copy_of")]
     if same:
-        lines += ["", f"Repeated unchanged {_count(len(same), 'time')}: {', '.join(sorted({_md_source(c) for c in same}))}."]
+        lines += ["", f"Repeated unchanged {counted(len(same), 'time')}: {', '.join(sorted({_md_source(c) for c in same}))}."]
     lines += ["", f"*Figure `{lineage['id']}`, traced by figtrace.*"]
     return "\n".join(lines)
 
 
-def _count(n: int, noun: str) -> str:
-    return f"{n:,} {noun}{'' if n == 1 else 's'}"
+def one_line(text) -> str:
+    """Text on one line, its runs of spaces and line breaks one space ("" for None)."""
+    return " ".join(str(text or "").split())
 
 
 def _md(text: str) -> str:
     """Text safe inside Markdown, on one line: its markup characters escaped, its line
     breaks (a hard-wrapped surface or title) spaces, so no line of it starts a heading or a
     list."""
-    return "".join("\\" + ch if ch in "\\`*_[]<>#|" else ch for ch in " ".join(str(text).split()))
+    return "".join("\\" + ch if ch in "\\`*_[]<>#|" else ch for ch in one_line(text))
 
 
 # Characters a link keeps as they are (those of a URL's syntax); the rest, spaces, line
@@ -281,10 +280,21 @@ def _md_source(claim: dict) -> str:
     its URL is http(s)."""
     title = _shortened(claim.get("title"))
     name = _md(claim["source"]) if claim.get("source") else f"*{_md(title)}*" if title else _md(Path(claim["path"]).name)
-    url = claim.get("url") or ""
-    if url.lower().startswith(("http://", "https://")):
-        return f"[{name}](<{quote(url.strip(), safe=URL_SAFE)}>)"
-    return name
+    url = link_url(claim.get("url"))
+    return f"[{name}](<{url}>)" if url else name
+
+
+def link_url(url: str | None) -> str | None:
+    """``url`` as a link target when it is an http(s) address with a host, spaces and the
+    like percent-encoded (a link stays one); None otherwise (a javascript: or data: URL)."""
+    url = (url or "").strip()
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return None
+    return quote(url, safe=URL_SAFE)
 
 
 def _shortened(title: str | None) -> str | None:
