@@ -93,8 +93,7 @@ def missing_search_tables(db_path: str | Path) -> list[str]:
 
     try:
         # (immutable: no -shm left beside a file served as it is; a log not folded is read too)
-        flag = "mode=ro" if _unfolded_log(Path(db_path)) else "immutable=1"
-        with closing(sqlite3.connect(f"{Path(db_path).resolve().as_uri()}?{flag}", uri=True)) as conn:
+        with closing(_read_only_connection(Path(db_path))) as conn:
             found = conn.execute("select 1 from sqlite_master where name = ?", [FIGURE_SEARCH_TABLE]).fetchone()
     except sqlite3.Error:
         return []  # (what cannot be read is refused elsewhere, in one line)
@@ -208,10 +207,16 @@ def open_for_reading(db_path: str | Path):
     db_path = Path(db_path)
     if is_writable(db_path):
         return sqlite_utils.Database(db_path)
-    flag = "mode=ro" if _unfolded_log(db_path) else "immutable=1"
-    connection = sqlite3.connect(f"{db_path.resolve().as_uri()}?{flag}", uri=True)
+    connection = _read_only_connection(db_path)
     # recursive_triggers off: sqlite-utils would otherwise set a pragma on the connection
     return sqlite_utils.Database(connection, recursive_triggers=False)
+
+
+def _read_only_connection(db_path: Path) -> sqlite3.Connection:
+    """A connection that reads ``db_path`` and leaves nothing beside it: immutable, or
+    ``mode=ro`` when a write-ahead log it cannot fold holds rows to read too."""
+    flag = "mode=ro" if _unfolded_log(db_path) else "immutable=1"
+    return sqlite3.connect(f"{db_path.resolve().as_uri()}?{flag}", uri=True)
 
 
 def choose_mode(db_path: str | Path, live: bool = False) -> ServeMode:
