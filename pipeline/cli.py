@@ -69,9 +69,10 @@ def ingest(paths, url_lists, refetch, fetch, db_path, model, batch_size, max_byt
     web pages, fetched and read as .html files are: the article's URL is the
     page's canonical one, else where it was served after redirects. Fetching is
     careful: at most 4 requests at once and one per host, timeouts (connect 10 s,
-    read 30 s), at most 5 redirects, --max-bytes while reading, HTML only, no
-    retries, no links followed. A URL stored already is not fetched again (a
-    re-ingest stays offline) unless --refetch is given. With --fetch, a feed
+    read 30 s), at most 5 redirects, --max-bytes while reading, HTML and feeds
+    only, no retries, no links followed. A URL stored already is not fetched
+    again (a re-ingest stays offline) unless --refetch is given; a URL serving
+    an RSS or Atom feed is read as a feed file, anew each run. With --fetch, a feed
     entry that links to a web page is fetched alike and takes the page's text
     (keeping its key, and its title and date when it has them); a page that fails
     is one warning and the entry keeps the feed's text.

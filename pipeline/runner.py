@@ -15,7 +15,7 @@ from .ingest.dates import DEFAULT_DATE_ORDER
 from .ingest.feeds import with_page
 from .ingest.files import PageUrl, is_url
 from .ingest.parse import is_feed
-from .ingest.urls import fetch_pages, parse_page
+from .ingest.urls import FetchedPage, fetch_pages, parse_page
 from .parallel import make_backend
 from .records import Article, ArticleAnalysis, InputError, InputWarning, ParsedFile
 from .database import StoreError, check_database_file, describe_database_error, write_transaction
@@ -125,7 +125,9 @@ def ingest_paths(
 
     A ``paths`` item starting ``http://`` or ``https://`` is a web page to fetch, as is each
     URL listed in the ``url_lists`` files (:mod:`pipeline.ingest.urls`); a URL stored
-    already is not fetched again unless ``refetch`` (a re-ingest stays offline). With
+    already is not fetched again unless ``refetch`` (a re-ingest stays offline). A URL
+    serving a feed is read as a feed file is, and fetched on every run (a feed is a window
+    on a stream; its unchanged entries are counted unchanged). With
     ``fetch`` a feed entry linking to an http(s) page takes the page's text, fetched alike
     (an entry stored already is not fetched again unless ``refetch``; a page that fails
     leaves the entry as the feed gave it, with a warning).
@@ -277,7 +279,10 @@ def _batches(files, db, summary: IngestSummary, report, batch_size: int, max_byt
             _not_refetched(db, summary, kept, stored[item])
             parsed = ParsedFile(item)
         elif isinstance(item, PageUrl):
-            parsed = parse_page(next(pages), date_order)
+            page = next(pages)
+            parsed = parse_page(page, date_order)
+            if fetch and isinstance(page, FetchedPage) and page.is_feed:
+                _fetch_entries(parsed, db, summary, kept, max_bytes, date_order, refetch)
         else:
             parsed = parse_file(item, max_bytes=max_bytes, date_order=date_order)
             if fetch and is_feed(item):

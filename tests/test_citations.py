@@ -151,6 +151,22 @@ def test_a_traced_lineage_carries_who_cites_or_copies_whom(nlp, tmp_path, corpus
     assert by_kind["link"].startswith("https://alpha-news.com/") and 0.8 <= by_kind["copy"] <= 1
 
 
+def test_the_terminal_and_markdown_stories_say_who_cites_whom(nlp, tmp_path, corpus):
+    db_path = tmp_path / "news.db"
+    ingest_paths([corpus], db_path, nlp=nlp)
+    table = CliRunner().invoke(cli, ["trace", "$40 million", "--db", str(db_path), "--wide"], env={"COLUMNS": "200"})
+    assert table.exit_code == 0, table.output
+    assert "cites: Beta Post (2025-03-02) links to Alpha News (2025-03-01)" in table.output
+    assert "Herald (2025-03-03) credits Reuters (2025-03-01)" in table.output
+    narrow = CliRunner().invoke(cli, ["trace", "$40 million", "--db", str(db_path)], env={"COLUMNS": "50"})
+    assert max(map(len, narrow.output.splitlines())) <= 50
+    assert "Gazette (2025-03-04) credits Reuters" in " ".join(narrow.output.split())
+    story = CliRunner().invoke(cli, ["trace", "$40 million", "--db", str(db_path), "--format", "markdown"])
+    assert "### Who cites whom" in story.output
+    assert "- [Beta Post](<https://beta-post.com/acme-funding>) (2025-03-02) links to [Alpha News](<https://www.alpha-news.com/2025/03/acme/>) (2025-03-01)." in story.output
+    assert "- Herald (2025-03-03) credits Reuters (2025-03-01)." in story.output
+
+
 def test_a_database_made_before_citations_gets_its_article_urls(nlp, tmp_path, corpus):
     db_path = tmp_path / "news.db"
     ingest_paths([corpus], db_path, nlp=nlp)

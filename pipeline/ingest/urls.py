@@ -4,13 +4,15 @@ an ``.html`` file is (trafilatura), an article each.
 The article's key is the URL as given; its ``url`` the page's canonical URL when it declares
 one, else the URL it was finally served from (after redirects); its identity the hash of the
 HTML bytes fetched, so a page fetched again unchanged is ``unchanged`` and an edited one
-``updated``. Whether to fetch at all is the runner's call (a URL stored already is not
+``updated``. A URL that serves an RSS or Atom feed (a feed content type, or a document whose
+root is ``<rss>``, ``<feed>`` or ``<rdf:RDF>`` whatever type it is served as) is read as a
+feed file is, an article per entry keyed ``URL#<id>``. Whether to fetch at all is the runner's call (a URL stored already is not
 fetched again without ``--refetch``).
 
 Fetching is bounded in every way a crawl can run away: connect and read timeouts and a
 deadline for the whole page, at most :data:`MAX_REDIRECTS` redirects, the size cap
-(``--max-bytes``) enforced while the body streams in, HTML content types only (anything
-else is refused before its body is read), no retries and no links followed. At most
+(``--max-bytes``) enforced while the body streams in, HTML and feed content types only
+(anything else is refused before its body is read), no retries and no links followed. At most
 :data:`MAX_IN_FLIGHT` requests are in flight, one per host at a time, and at most
 :data:`LOOKAHEAD` pages are held fetched ahead of the parser. Every failure is one
 :class:`InputError` naming the URL (``https://…: HTTP 404 Not Found``).
@@ -34,6 +36,7 @@ import trafilatura.utils
 from .. import __version__
 from ..records import InputError, ParsedFile
 from .dates import DEFAULT_DATE_ORDER
+from .feeds import _parse_feed, _root_element
 from .files import _human_size
 from .html import _parse_html
 from .parse import settle_dates
@@ -50,6 +53,9 @@ MAX_IN_FLIGHT = 4  # requests at once, over all hosts (each host: one at a time)
 LOOKAHEAD = 8  # pages fetched ahead of the parser, so memory stays bounded on long URL lists
 
 _HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
+# Servers label feeds every way: their own types, and generic XML.
+_FEED_TYPES = frozenset({"application/rss+xml", "application/atom+xml", "application/rdf+xml", "application/xml", "text/xml"})
+_FEED_ROOTS = frozenset({"rss", "feed", "rdf:rdf"})
 
 
 @dataclass
@@ -61,6 +67,18 @@ class FetchedPage:
     final_url: str
     raw: bytes
     charset: str | None = None
+    media_type: str = "text/html"
+
+    @property
+    def is_feed(self) -> bool:
+        """Whether the page is an RSS or Atom feed: served as one, or rooted as one."""
+        if self.media_type in _FEED_TYPES:
+            return True
+        root = _root_element(self.raw)
+        return root is not None and root.lower() in _FEED_ROOTS
+
+
+_ACCEPT = "text/html,application/xhtml+xml;q=0.9,application/rss+xml;q=0.8,application/atom+xml;q=0.8,*/*;q=0.1"
 
 
 def make_client() -> httpx.Client:
@@ -71,12 +89,12 @@ def make_client() -> httpx.Client:
         max_redirects=MAX_REDIRECTS,
         timeout=httpx.Timeout(READ_TIMEOUT, connect=CONNECT_TIMEOUT),
         limits=httpx.Limits(max_connections=MAX_IN_FLIGHT),
-        headers={"User-Agent": USER_AGENT, "Accept": "text/html,application/xhtml+xml;q=0.9,*/*;q=0.1"},
+        headers={"User-Agent": USER_AGENT, "Accept": _ACCEPT},
     )
 
 
 def fetch_page(client: httpx.Client, url: str, max_bytes: int) -> FetchedPage:
-    """GET one HTML page, streamed within ``max_bytes``; raises :class:`InputError` (one
+    """GET one HTML page or feed, streamed within ``max_bytes``; raises :class:`InputError` (one
     line naming ``url``) for an HTTP error status, another content type, a page over the
     cap, a timeout or a connection that fails."""
     deadline = time.monotonic() + PAGE_DEADLINE
@@ -85,8 +103,8 @@ def fetch_page(client: httpx.Client, url: str, max_bytes: int) -> FetchedPage:
             if not response.is_success:
                 raise InputError(url, f"HTTP {response.status_code} {response.reason_phrase}".rstrip())
             media_type, charset = _content_type(response.headers.get("Content-Type", ""))
-            if media_type not in _HTML_TYPES:
-                raise InputError(url, f"not an HTML page (Content-Type: {media_type or 'none'})")
+            if media_type not in _HTML_TYPES | _FEED_TYPES:
+                raise InputError(url, f"not an HTML page or feed (Content-Type: {media_type or 'none'})")
             declared = response.headers.get("Content-Length", "")
             if declared.isdigit() and int(declared) > max_bytes:
                 raise InputError(url, _too_large(int(declared), max_bytes))
@@ -99,7 +117,7 @@ def fetch_page(client: httpx.Client, url: str, max_bytes: int) -> FetchedPage:
                 if time.monotonic() > deadline:
                     raise InputError(url, f"timed out: page not read within {PAGE_DEADLINE:.0f} s")
                 chunks.append(chunk)
-            return FetchedPage(url, str(response.url), b"".join(chunks), charset)
+            return FetchedPage(url, str(response.url), b"".join(chunks), charset, media_type)
     except httpx.TimeoutException as exc:
         phase = "connecting" if isinstance(exc, httpx.ConnectTimeout) else "reading" if isinstance(exc, httpx.ReadTimeout) else "waiting"
         raise InputError(url, f"timed out {phase} (limits: connect {CONNECT_TIMEOUT:g} s, read {READ_TIMEOUT:g} s)") from None
@@ -152,9 +170,16 @@ def fetch_pages(urls: Iterable[str], max_bytes: int, client: httpx.Client | None
 
 def parse_page(page: FetchedPage | InputError, date_order: str = DEFAULT_DATE_ORDER) -> ParsedFile:
     """A fetched page as its article (keyed by the URL as given), dated like an ``.html``
-    file (its metadata, else its URL); an error fetching or reading it is the one error."""
+    file (its metadata, else its URL); a fetched feed as its entries, as a feed file is
+    read. An error fetching or reading it is the one error."""
     if isinstance(page, InputError):
         return ParsedFile(page.path, errors=[page])
+    if page.is_feed:
+        try:
+            # (undecoded: the XML declares its own encoding)
+            return settle_dates(_parse_feed(page.url, page.raw), date_order)
+        except InputError as error:
+            return ParsedFile(page.url, errors=[error])
     try:
         parsed = _parse_html(page.url, page.raw, _decode(page.raw, page.charset))
     except InputError as error:

@@ -130,12 +130,36 @@ def lineage_table(lineage: dict, width: int | None = None) -> str:
     head = lineage_head(lineage)
     columns = LINEAGE_COLUMNS + [CHANGE_COLUMN]
     whole = [row + [change] for row, change in zip(rows, changes)]
+    cited = [f"cites: {line}" for line in citation_sentences(lineage, source_name)]
     if width is None:
-        return head + "\n" + fit_table(columns, whole, None)
+        return "\n".join([head, fit_table(columns, whole, None), *cited])
     head = "\n".join(textwrap.wrap(head, width, break_on_hyphens=False))
+    cited = ["\n".join(textwrap.wrap(line, width, break_on_hyphens=False, subsequent_indent=" " * 7)) for line in cited]
     if one_line_width(columns, whole) <= width:
-        return head + "\n" + fit_table(columns, whole, None)
-    return head + "\n" + fit_table(LINEAGE_COLUMNS, rows, width, below=changes)
+        return "\n".join([head, fit_table(columns, whole, None), *cited])
+    return "\n".join([head, fit_table(LINEAGE_COLUMNS, rows, width, below=changes), *cited])
+
+
+# How each kind of citation reads, from the citing article to the cited one.
+CITATION_VERBS = {"link": "links to", "attribution": "credits"}
+
+
+def citation_sentences(lineage: dict, name) -> list[str]:
+    """Who cites whom among a lineage's articles, a sentence an edge ("Daily Example
+    (2025-03-06) links to Wire Service (2025-03-05)"), links first; copies are told on their
+    claims' rows, not here. ``name`` names an article by one of its claims."""
+    first = {}
+    for claim in lineage["claims"]:
+        first.setdefault(claim["article_id"], claim)
+    sentences = []
+    for edge in lineage.get("citations") or ():
+        verb = CITATION_VERBS.get(edge["kind"])
+        citing, cited = first.get(edge["from"]), first.get(edge["to"])
+        if verb and citing and cited:
+            sentence = f"{name(citing)} ({citing['published'] or 'undated'}) {verb} {name(cited)} ({cited['published'] or 'undated'})"
+            if sentence not in sentences:  # (an article can link to another twice)
+                sentences.append(sentence)
+    return sentences
 
 
 def source_name(claim: dict) -> str:
@@ -250,6 +274,9 @@ def lineage_markdown(lineage: dict) -> str:
     same = [c for c in later if c["mutation"] == ["same"] and not c.get("copy_of")]
     if same:
         lines += ["", f"Repeated unchanged {counted(len(same), 'time')}: {', '.join(sorted({_md_source(c) for c in same}))}."]
+    cited = citation_sentences(lineage, _md_source)
+    if cited:
+        lines += ["", "### Who cites whom", "", *(f"- {sentence}." for sentence in cited)]
     lines += ["", f"*Figure `{lineage['id']}`, traced by figtrace.*"]
     return "\n".join(lines)
 

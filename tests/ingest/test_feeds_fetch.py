@@ -94,3 +94,45 @@ def test_cli_fetch_prints_one_warning_and_succeeds(site, nlp, tmp_path, monkeypa
     assert result.output.count("warning: ") == 1
     assert f"warning: {path}#wire-3: linked page not used ({site.url('/missing')}: HTTP 404 Not Found)" in result.output
     assert "1 file, 3 articles (3 new)" in result.output
+
+
+def serve_feed(site, path: str, content_type: str) -> str:
+    site.routes[path] = (200, {"Content-Type": content_type}, feed(site).encode())
+    return site.url(path)
+
+
+def test_a_feed_at_a_url_is_read_as_a_feed_file_is_whatever_xml_type_it_is_served_as(site, nlp, tmp_path):
+    # Its own type, generic XML, and an HTML label on a document rooted <rss>.
+    urls = [serve_feed(site, "/feed", "application/rss+xml"), serve_feed(site, "/wire.xml", "text/xml; charset=utf-8"),
+            serve_feed(site, "/mislabelled", "text/html")]  # fmt: skip
+    for url in urls:
+        db_path = tmp_path / f"{url.rsplit('/', 1)[1]}.db"
+        summary = ingest_paths([url], db_path, nlp=nlp)
+        assert (summary.files, summary.articles, summary.new, summary.errors) == (1, 3, 3, []), url
+        rows = sqlite_utils.Database(db_path).execute("select i.path, a.text, a.url, a.published, a.source from inputs i join articles a on a.id = i.article_id order by i.path").fetchall()  # fmt: skip
+        assert rows[0] == (f"{url}#wire-1", "Acme spent $6 million on chips.", site.url("/story"), "2025-03-05", "Example Wire")
+        assert [row[0] for row in rows] == [f"{url}#wire-{n}" for n in (1, 2, 3)]
+    assert "/story" not in site.hits  # no entry's page fetched without --fetch
+
+
+def test_a_feed_at_a_url_is_fetched_again_each_run_its_entries_unchanged_and_fetch_follows_its_links(site, nlp, tmp_path, fingerprint):
+    url = serve_feed(site, "/feed", "application/atom+xml")
+    db_path = tmp_path / "news.db"
+    ingest_paths([url], db_path, nlp=nlp)
+    before = fingerprint(db_path)
+    again = ingest_paths([url], db_path, nlp=nlp)
+    assert site.hits["/feed"] == 2  # a feed is a window on a stream: read anew
+    assert (again.unchanged, again.new, again.updated) == (3, 0, 0)
+    assert fingerprint(db_path) == before
+
+    fetched = ingest_paths([url], tmp_path / "fetched.db", nlp=nlp, fetch=True)
+    assert site.hits["/story"] == 1 and site.hits["/missing"] == 1
+    assert [str(w) for w in fetched.warnings] == [f"{url}#wire-3: linked page not used ({site.url('/missing')}: HTTP 404 Not Found); stored from the feed entry"]
+    rows = stored(tmp_path / "fetched.db")
+    assert "40 engineers in Ohio" in rows["wire-1"][0]
+
+
+def test_xml_at_a_url_that_is_no_feed_is_one_line_naming_it(site, nlp, tmp_path):
+    site.routes["/sitemap.xml"] = (200, {"Content-Type": "application/xml"}, b"<?xml version='1.0'?><urlset><url><loc>x</loc></url></urlset>")
+    summary = ingest_paths([site.url("/sitemap.xml")], tmp_path / "news.db", nlp=nlp)
+    assert [str(e) for e in summary.errors] == [f"{site.url('/sitemap.xml')}: not an RSS or Atom feed (its root element is <urlset>)"]

@@ -142,7 +142,7 @@ def test_a_canonical_url_the_page_declares_wins_over_where_it_was_served(site):
     [
         ("/missing", "HTTP 404 Not Found"),
         ("/broken", "HTTP 500 Internal Server Error"),
-        ("/logo.png", "not an HTML page (Content-Type: image/png)"),
+        ("/logo.png", "not an HTML page or feed (Content-Type: image/png)"),
         ("/loop", "more than 5 redirects"),
     ],
 )
@@ -231,7 +231,7 @@ def test_bad_pages_are_one_line_each_and_the_run_goes_on(site, nlp, tmp_path):
     summary = ingest_paths(urls, tmp_path / "news.db", nlp=nlp, max_bytes=10_000, on_error=lambda e: errors.append(str(e)))
     assert errors == [
         f"{urls[0]}: HTTP 404 Not Found",
-        f"{urls[2]}: not an HTML page (Content-Type: image/png)",
+        f"{urls[2]}: not an HTML page or feed (Content-Type: image/png)",
         f"{urls[3]}: page too large (20007 bytes > 10000 bytes limit); raise --max-bytes",
     ]
     assert (summary.files, summary.articles, summary.new) == (5, 2, 2)

@@ -102,3 +102,22 @@ def test_markdown_keeps_each_statement_on_its_line_and_each_link_whole():
     assert "[*Chips === and - stars*](<https://example.org/a%20b%3Cc%3E%0Ad>)" in text
     assert not any(line.startswith(("=", "- stars")) for line in text.splitlines())
     assert "**Most precise statement:** 50,000 GPUs." in text
+
+
+def test_citations_follow_the_table_once_each_wrapped_to_the_width_and_are_a_markdown_section():
+    lineage = _lineage()
+    lineage["claims"][1]["source"] = "Daily Example"
+    lineage["citations"] = [
+        {"from": "a2", "to": "a1", "kind": "link", "evidence": "https://example.org/ft"},
+        {"from": "a2", "to": "a1", "kind": "link", "evidence": "https://example.org/ft?again"},
+        {"from": "a2", "to": "a1", "kind": "copy", "evidence": 0.9},  # told on the rows, not here
+        {"from": "a2", "to": "zz", "kind": "attribution", "evidence": "c9"},  # outside the lineage
+    ]
+    wide = lineage_table(lineage).splitlines()
+    assert wide[-1] == "cites: Daily Example (undated) links to ft (2025-02-12)"
+    assert sum("cites:" in line for line in wide) == 1
+    narrow = lineage_table(lineage, 30).splitlines()
+    assert max(map(len, narrow)) <= 30 and narrow[-1].startswith(" " * 7)
+    text = lineage_markdown(lineage)
+    assert text.split("### Who cites whom\n\n")[1].split("\n")[0] == (
+        "- Daily Example (undated) links to [*Chips \\[and\\] \\*stars\\**](<https://example.org/ft?a=1>) (2025-02-12).")
