@@ -48,6 +48,8 @@ def corpus(tmp_path):
         "gazette.txt": text("Gazette", "2025-03-04", "According to Reuters, Acme Robotics raised $40 million to expand its Ohio plant."),
         # Credits Reuters before Reuters stated it: no citation.
         "courier.txt": text("Courier", "2025-02-20", "Acme Robotics is raising $40 million for its Ohio plant, according to Reuters."),
+        # Reuters crediting itself cites no other source.
+        "reuters2.txt": text("Reuters", "2025-03-06", "Acme Robotics raised $40 million for its Ohio plant, Reuters reported."),
         # Credits Reuters for a figure no Reuters article states: no citation.
         "times.txt": text("Times", "2025-03-05", "Beta Corp lost 12,000 customers in Ohio last year, Reuters reported."),
     }

@@ -53,8 +53,9 @@ MAX_IN_FLIGHT = 4  # requests at once, over all hosts (each host: one at a time)
 LOOKAHEAD = 8  # pages fetched ahead of the parser, so memory stays bounded on long URL lists
 
 _HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
-# Servers label feeds every way: their own types, and generic XML.
-_FEED_TYPES = frozenset({"application/rss+xml", "application/atom+xml", "application/rdf+xml", "application/xml", "text/xml"})
+# Servers label feeds every way: their own types (x- or not), and generic XML.
+_FEED_TYPES = frozenset({"application/rss+xml", "application/atom+xml", "application/rdf+xml", "application/x-rss+xml",
+                         "application/x-atom+xml", "application/rss", "application/xml", "text/xml"})  # fmt: skip
 _FEED_ROOTS = frozenset({"rss", "feed", "rdf:rdf"})
 
 

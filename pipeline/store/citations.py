@@ -5,7 +5,7 @@ union of two kinds of edge between stored articles:
 - ``link``: the citing article links to the cited one's URL (``evidence``: the link);
 - ``attribution``: a claim of the citing article credits (``claims.attributed_to``) the
   outlet (``articles.source``) of an article not later in lineage order that states the
-  same figure (``evidence``: the citing claim's id).
+  same figure, an outlet other than its own (``evidence``: the citing claim's id).
 
 URLs match on :func:`url_key`, a light normalisation written beside each URL when the
 row is written (Python, not SQL: the view then joins two indexed columns and never
@@ -44,6 +44,8 @@ join articles a on a.id = c.article_id
 -- thousands of claims is not paired claim by claim)
 join articles e on {_name_key("e.source")} = {_name_key("c.attributed_to")}
 where c.attributed_to is not null and c.figure_id is not null and e.id != a.id
+  -- an outlet crediting itself (a wire's own earlier story) cites no other source
+  and (a.source is null or {_name_key("a.source")} != {_name_key("e.source")})
   -- the cited article states the same figure
   and exists (select 1 from claims o where o.article_id = e.id and o.figure_id = c.figure_id)
   -- and is not later: dated before undated, then by date (a same-day or both-undated pair

@@ -104,6 +104,7 @@ def serve_feed(site, path: str, content_type: str) -> str:
 def test_a_feed_at_a_url_is_read_as_a_feed_file_is_whatever_xml_type_it_is_served_as(site, nlp, tmp_path):
     # Its own type, generic XML, and an HTML label on a document rooted <rss>.
     urls = [serve_feed(site, "/feed", "application/rss+xml"), serve_feed(site, "/wire.xml", "text/xml; charset=utf-8"),
+            serve_feed(site, "/x.rss", "application/x-rss+xml"),
             serve_feed(site, "/mislabelled", "text/html")]  # fmt: skip
     for url in urls:
         db_path = tmp_path / f"{url.rsplit('/', 1)[1]}.db"
