@@ -61,7 +61,8 @@ from ingest import build_corpus  # noqa: E402  (the generated corpus of benchmar
 
 DEMO_CORPUS = ROOT / "corpus"
 ANALYZE = [sys.executable, "-c", "from pipeline.cli import main; main()"]
-CONTENT_TABLES = ("articles", "sentences", "claims", "entities", "entity_mentions", "figures", "mutations", "inputs", "article_overlaps")
+CONTENT_TABLES = ("articles", "sentences", "claims", "entities", "entity_mentions", "article_names", "figures", "mutations", "inputs",
+                  "article_overlaps")
 RUN_COLUMNS = {"ingested_at", "run_id"}
 
 
@@ -124,9 +125,10 @@ def problems(db_path: Path) -> list[str]:
     if connection.execute("pragma integrity_check").fetchone()[0] != "ok":
         found.append("integrity_check failed")
     checks = [(f"orphan {table}", f"select count(*) from [{table}] where article_id not in (select id from articles)")
-              for table in ("sentences", "claims", "entity_mentions", "inputs")]  # fmt: skip
+              for table in ("sentences", "claims", "entity_mentions", "article_names", "inputs")]  # fmt: skip
     checks += [
         ("articles no input holds", "select count(*) from articles where id not in (select article_id from inputs)"),
+        ("articles without their names", "select count(*) from articles where id not in (select article_id from article_names)"),
         ("duplicate articles", "select count(*) - count(distinct content_hash) from articles"),
         ("articles without sentences", "select count(*) from articles where id not in (select article_id from sentences)"),
         ("claims in no figure", "select count(*) from claims where figure_id is null"),

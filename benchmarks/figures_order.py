@@ -30,7 +30,7 @@ from pipeline.store import open_db  # noqa: E402
 from pipeline.tracing import needs_rebuild, rebuild_figures, update_figures  # noqa: E402
 
 # Tables copied per article (after the runs and entities every article may point at).
-PER_ARTICLE = ("articles", "inputs", "sentences", "claims", "entity_mentions")
+PER_ARTICLE = ("articles", "inputs", "sentences", "claims", "entity_mentions", "article_names")
 
 
 def copy_articles(db, article_ids: list[str]) -> None:

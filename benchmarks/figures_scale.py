@@ -73,6 +73,7 @@ def build(db_path: Path, claims: int, source: Path, seed: int, first_article: in
     """Store ``claims`` synthetic claims (whole articles) in the database; returns articles stored."""
     from pipeline.database import write_transaction
     from pipeline.store import open_db
+    from pipeline.store.entities import names_in_order
 
     sample, real_words = source_sample(source)
     rng = random.Random(seed)
@@ -91,12 +92,13 @@ def build(db_path: Path, claims: int, source: Path, seed: int, first_article: in
     made = 0
     article = first_article
     while made < claims:
-        rows = {"articles": [], "sentences": [], "claims": [], "entity_mentions": [], "entities": {}}
+        rows = {"articles": [], "sentences": [], "claims": [], "entity_mentions": [], "entities": {}, "article_names": []}
         for _ in range(min(2000, (claims - made + CLAIMS_PER_ARTICLE - 1) // CLAIMS_PER_ARTICLE)):
             article_id = f"a{article:08d}"
             story_names, story_words, figures = story_of[zipf(rng, stories)]
             day = f"2025-{1 + article % 12:02d}-{1 + article % 28:02d}"
             rows["articles"].append((article_id, f"synthetic/{article_id}.txt", f"story {article}", day, article_id, "", 1))
+            named = []  # (mentions come in text order)
             for n in range(CLAIMS_PER_ARTICLE):
                 sentence_id = f"{article_id}:s{n}"
                 kind, unit, qualifier, value, high = redrawn(rng.choice(sample), rng) if rng.random() < 0.5 else rng.choice(figures)
@@ -112,6 +114,8 @@ def build(db_path: Path, claims: int, source: Path, seed: int, first_article: in
                 for m, name in enumerate(rng.sample(story_names, 2)):
                     rows["entities"][name] = (name, name, "ORG")
                     rows["entity_mentions"].append((f"{sentence_id}:e{m}", name, "ORG", article_id, sentence_id, n * 100 + m, n * 100 + m + 3, name))
+                    named.append(name)
+            rows["article_names"].append((article_id, names_in_order(named)))
             article += 1
             made += CLAIMS_PER_ARTICLE
         with write_transaction(db):
@@ -125,6 +129,7 @@ def build(db_path: Path, claims: int, source: Path, seed: int, first_article: in
             db.conn.executemany(
                 "insert into entity_mentions (id, entity_id, label, article_id, sentence_id, start_char, end_char, surface)"
                 " values (?, ?, ?, ?, ?, ?, ?, ?)", rows["entity_mentions"])
+            db.conn.executemany("insert into article_names (article_id, entity_ids) values (?, ?)", rows["article_names"])
     db.close()
     return article - first_article
 

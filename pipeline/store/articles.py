@@ -16,7 +16,7 @@ import sqlite_utils
 from ..database import write_transaction
 from ..records import Article, ArticleAnalysis, SentenceRecord
 from .citations import link_rows, url_rows
-from .entities import delete_orphan_entities, refresh_entity_names
+from .entities import delete_orphan_entities, names_in_order, refresh_entity_names
 from .schema import (
     ARTICLE_COLUMNS,
     CLAIM_COLUMNS,
@@ -129,7 +129,7 @@ def delete_article(db: sqlite_utils.Database, article_id: str) -> None:
     figure) until figures are traced again.
     """
     _dissolve_figures(db, article_id)
-    for table in ("entity_mentions", "claims", "sentences", "inputs"):
+    for table in ("entity_mentions", "article_names", "claims", "sentences", "inputs"):
         db.execute(f"delete from [{table}] where article_id = ?", [article_id])
     db.execute("delete from articles where id = ?", [article_id])
 
@@ -209,6 +209,7 @@ _INSERTS = {
     "claims": insert_sql("claims", ["id", "article_id", "sentence_id", *_CLAIM_FIELDS]),
     "entities": insert_sql("entities", list(ENTITY_COLUMNS), "INSERT OR IGNORE"),
     "entity_mentions": insert_sql("entity_mentions", list(MENTION_COLUMNS)),
+    "article_names": insert_sql("article_names", ["article_id", "entity_ids"]),
     # An input re-pointed to another article replaces its row.
     "inputs": insert_sql("inputs", list(INPUT_COLUMNS), "INSERT OR REPLACE"),
 }
@@ -251,6 +252,8 @@ class _Rows:
              m.start_char, m.end_char, m.surface)
             for m in analysis.mentions
         )  # fmt: skip
+        ordered = sorted(analysis.mentions, key=lambda m: m.start_char)
+        self.tables["article_names"].append((article_id, names_in_order(m.key for m in ordered)))
 
     def add_input(self, path: str, article_id: str, run_id: int | None) -> None:
         self.tables["inputs"].append((path, article_id, run_id))

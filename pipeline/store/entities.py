@@ -1,5 +1,5 @@
-"""Entities: their names and labels from their mentions, and dropping the ones no mention
-points to any more."""
+"""Entities: their names and labels from their mentions, dropping the ones no mention points
+to any more, and each article's names in order (``article_names``)."""
 
 from __future__ import annotations
 
@@ -47,3 +47,59 @@ def _most_frequent(counts: Counter) -> str | None:
     if not counts:
         return None
     return min(counts.items(), key=lambda item: (-item[1], item[0] is not None, item[0] or ""))[0]
+
+
+# Each article's entities, once each in order of first mention (a JSON list of entity ids):
+# what tracing compares articles' stories by, read as one row an article rather than as
+# its every mention. Written with the article's mentions; one row per article, [] for none.
+ARTICLE_NAMES_SQL = "create table if not exists article_names (article_id text primary key, entity_ids text not null)"
+
+
+def names_in_order(entity_ids) -> str:
+    """``entity_ids`` (in mention order) once each, in order of first mention, as stored."""
+    return json.dumps(list(dict.fromkeys(entity_ids)))
+
+
+def ensure_article_names(db: sqlite_utils.Database) -> None:
+    """The ``article_names`` table (in the schema's transaction); a database made before it
+    gets a row for every stored article, from their mentions."""
+    if db["article_names"].exists():
+        return
+    db.execute(ARTICLE_NAMES_SQL)
+    rows = db.execute("select a.id, m.entity_id from articles a left join entity_mentions m on m.article_id = a.id"
+                      " order by a.id, m.start_char")  # fmt: skip
+    current, ids, batch = None, [], []
+    for article_id, entity_id in rows:
+        if article_id != current:
+            if current is not None:
+                batch.append((current, names_in_order(ids)))
+            current, ids = article_id, []
+        if entity_id is not None:
+            ids.append(entity_id)
+    if current is not None:
+        batch.append((current, names_in_order(ids)))
+    db.conn.executemany("insert into article_names values (?, ?)", batch)
+
+
+def read_article_names(db: sqlite_utils.Database, article_where: str, params: list) -> dict[str, tuple[str, ...]]:
+    """The entities each article of ``select id from articles {article_where}`` names, once
+    each in order of first mention; an article without a stored row (written around the
+    store, as benchmarks do) from its mentions."""
+    names = {}
+    missing = []
+    for article_id, entity_ids in db.execute(
+        f"select a.id, n.entity_ids from articles a left join article_names n on n.article_id = a.id {article_where}", params
+    ):  # fmt: skip
+        if entity_ids is None:
+            missing.append(article_id)
+        else:
+            names[article_id] = tuple(json.loads(entity_ids))
+    if missing:
+        found: dict[str, dict[str, None]] = {article_id: {} for article_id in missing}
+        for article_id, entity_id in db.execute(
+            "select article_id, entity_id from entity_mentions where article_id in (select value from json_each(?))"
+            " order by article_id, start_char", [json.dumps(missing)],
+        ):  # fmt: skip
+            found[article_id][entity_id] = None
+        names.update((article_id, tuple(ids)) for article_id, ids in found.items())
+    return names

@@ -16,6 +16,7 @@ from pathlib import Path
 import sqlite_utils
 
 from .citations import ensure_citations_schema
+from .entities import ensure_article_names
 from .copies import ensure_copies_schema
 from ..database import (
     StoreError,
@@ -326,6 +327,7 @@ def _ensure_schema(db: sqlite_utils.Database) -> None:
     _ensure_figure_search(db)
     ensure_copies_schema(db)
     ensure_citations_schema(db)
+    ensure_article_names(db)
 
 
 def _narrow_fts_update_trigger(db: sqlite_utils.Database, table: str, columns: list[str]) -> None:

@@ -12,6 +12,7 @@ import sqlite_utils
 
 from ..claims.grammar import CURRENCY_CHARS
 from ..store import FIGURE_COLUMNS, replace_figures
+from ..store.entities import read_article_names
 from .values import CLAIM_COLUMNS, DISTANCE_THRESHOLD, TracedClaim, mark_costated
 from .clustering import Progress, Weights, cluster_blocks
 from .vectors import CONTEXT, STORY, TermCounts
@@ -210,10 +211,9 @@ def load_claims_by_rowid(
         " (select sentence_id from claims where rowid in (select value from json_each(?)))",
         [missing, missing],
     )])  # fmt: skip
-    # (the mentions of their articles hold those of their sentences)
     claims, read_rowids, figure_ids = _read_claims(
         db, "where c.rowid in (select value from json_each(?))", [siblings],
-        "where article_id in (select distinct article_id from claims where rowid in (select value from json_each(?)))", [missing],
+        "where a.id in (select distinct article_id from claims where rowid in (select value from json_each(?)))", [missing],
         share=False,
     )  # fmt: skip
     mark_costated(claims)
@@ -223,21 +223,23 @@ def load_claims_by_rowid(
     return [c for c, _ in chosen], wanted, [f for _, f in chosen]
 
 
-def _read_claims(db, where: str, params: list, mention_where: str, mention_params: list, share: bool = True):
-    """Claims (``where``) with their sentences' and articles' entities (mentions read by
-    ``mention_where``), their rowids and figure ids. ``share``: keep each repeated string
-    once (a rebuild holds every claim; an update reading a few thousand need not)."""
+def _read_claims(db, where: str, params: list, article_where: str, article_params: list, share: bool = True):
+    """Claims (``where``, on ``claims c``) with their sentences' entities and their
+    articles' (those of ``articles a {article_where}``, a superset of the claims'), their
+    rowids and figure ids. ``share``: keep each repeated string once (a rebuild holds every
+    claim; an update reading a few thousand need not)."""
     entities: dict[str, list[str]] = {}
-    named: dict[str, dict[str, None]] = {}  # article -> the entities it names, once each, in order
     rows = db.execute(
-        f"select article_id, sentence_id, entity_id from entity_mentions {mention_where} order by article_id, start_char",
-        mention_params,
-    )
-    for article_id, sentence_id, entity_id in rows:
-        if sentence_id and entity_id not in entities.setdefault(sentence_id, []):
-            entities[sentence_id].append(entity_id)
-        named.setdefault(article_id, {})[entity_id] = None
-    story = {article_id: tuple(names) for article_id, names in named.items()}
+        "select sentence_id, entity_id from entity_mentions where sentence_id in"
+        f" (select c.sentence_id from claims c {where}) order by sentence_id, start_char"
+        if where else "select sentence_id, entity_id from entity_mentions where sentence_id is not null order by sentence_id, start_char",
+        params,
+    )  # fmt: skip
+    for sentence_id, entity_id in rows:
+        named = entities.setdefault(sentence_id, [])
+        if entity_id not in named:
+            named.append(entity_id)
+    story = read_article_names(db, article_where, article_params)
     # Rows read one at a time, and the strings that repeat (an article's path, title and
     # date; a sentence shared by its claims) kept once: every claim is held at once. A
     # claim's own strings (id, surface, context) are not looked up: they rarely repeat.

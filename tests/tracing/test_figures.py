@@ -348,3 +348,24 @@ def test_rebuild_progress_counts_every_claim_and_figure_of_each_stage(demo_db, t
     for stage in last:  # each stage only moves forward
         dones = [done for s, done, _ in seen if s == stage]
         assert dones == sorted(dones)
+
+
+def test_claims_read_their_articles_names_from_one_row_each_as_from_every_mention(demo_db, tmp_path):
+    import shutil
+
+    from pipeline.tracing.figures import load_claims, load_claims_by_rowid
+
+    path = tmp_path / "copy.db"
+    shutil.copy(demo_db[0], path)
+    db = sqlite_utils.Database(path)
+
+    def read():
+        claims = load_claims(db)
+        some, _, _ = load_claims_by_rowid(db, [r[0] for r in db.execute("select rowid from claims where rowid % 7 = 0")])
+        return [(c.id, c.story, c.entities) for c in claims + some]
+
+    stored = read()
+    assert sum(bool(story) for _, story, _ in stored) > len(stored) / 2  # (the demo's articles name things)
+    db.execute("delete from article_names")  # each article's names read from its mentions instead
+    db.conn.commit()
+    assert read() == stored
