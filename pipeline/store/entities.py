@@ -66,27 +66,15 @@ def ensure_article_names(db: sqlite_utils.Database) -> None:
     if db["article_names"].exists():
         return
     db.execute(ARTICLE_NAMES_SQL)
-    rows = db.execute("select a.id, m.entity_id from articles a left join entity_mentions m on m.article_id = a.id"
-                      " order by a.id, m.start_char")  # fmt: skip
-    current, ids, batch = None, [], []
-    for article_id, entity_id in rows:
-        if article_id != current:
-            if current is not None:
-                batch.append((current, names_in_order(ids)))
-            current, ids = article_id, []
-        if entity_id is not None:
-            ids.append(entity_id)
-    if current is not None:
-        batch.append((current, names_in_order(ids)))
-    db.conn.executemany("insert into article_names values (?, ?)", batch)
+    found = _names_from_mentions(db, "select id from articles")
+    db.conn.executemany("insert into article_names values (?, ?)", ((a, json.dumps(ids)) for a, ids in found.items()))
 
 
 def read_article_names(db: sqlite_utils.Database, article_where: str, params: list) -> dict[str, tuple[str, ...]]:
-    """The entities each article of ``select id from articles {article_where}`` names, once
-    each in order of first mention; an article without a stored row (written around the
-    store, as benchmarks do) from its mentions."""
-    names = {}
-    missing = []
+    """The entities each article of ``select id from articles a {article_where}`` names,
+    once each in order of first mention; an article without a stored row (written around
+    the store, as benchmarks do) from its mentions."""
+    names, missing = {}, []
     for article_id, entity_ids in db.execute(
         f"select a.id, n.entity_ids from articles a left join article_names n on n.article_id = a.id {article_where}", params
     ):  # fmt: skip
@@ -95,11 +83,18 @@ def read_article_names(db: sqlite_utils.Database, article_where: str, params: li
         else:
             names[article_id] = tuple(json.loads(entity_ids))
     if missing:
-        found: dict[str, dict[str, None]] = {article_id: {} for article_id in missing}
-        for article_id, entity_id in db.execute(
-            "select article_id, entity_id from entity_mentions where article_id in (select value from json_each(?))"
-            " order by article_id, start_char", [json.dumps(missing)],
-        ):  # fmt: skip
-            found[article_id][entity_id] = None
+        found = _names_from_mentions(db, "select value from json_each(?)", [json.dumps(missing)])
         names.update((article_id, tuple(ids)) for article_id, ids in found.items())
     return names
+
+
+def _names_from_mentions(db: sqlite_utils.Database, articles: str, params: list = ()) -> dict[str, list[str]]:
+    """The entities each article of the query ``articles`` (of ids) names, once each in
+    order of first mention, read from its mentions ([] for none)."""
+    found: dict[str, dict[str, None]] = {article_id: {} for (article_id,) in db.execute(articles, list(params))}
+    for article_id, entity_id in db.execute(
+        f"select article_id, entity_id from entity_mentions where article_id in ({articles}) order by article_id, start_char",
+        list(params),
+    ):  # fmt: skip
+        found[article_id][entity_id] = None
+    return {article_id: list(ids) for article_id, ids in found.items()}
