@@ -164,6 +164,9 @@ def main(argv: list[str] | None = None) -> int:
     from pipeline.nlp import load_pipeline
 
     nlp = load_pipeline(args.model)
+    if not args.gold.is_file():
+        print(f"no gold annotation at {args.gold}: pass --gold", file=sys.stderr)
+        return 2
     gold = json.loads(args.gold.read_text(encoding="utf-8"))
     started = time.perf_counter()
     predictions, sentences = predict(nlp, args.corpus)

@@ -151,6 +151,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     parser.add_argument("--verbose", "-v", action="store_true")
     args = parser.parse_args(argv)
+    if not args.gold.is_file():
+        print(f"no gold annotation at {args.gold}: pass --gold", file=sys.stderr)
+        return 2
     gold = json.loads(args.gold.read_text(encoding="utf-8"))
     with tempfile.TemporaryDirectory() as tmp:
         db_path = Path(tmp) / "news.db"
