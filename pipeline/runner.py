@@ -47,6 +47,7 @@ class IngestSummary:
 
     run_id: int | None = None
     files: int = 0
+    pages: int = 0  # URLs given (--urls, arguments): each fetched, or found stored already
     articles: int = 0
     new: int = 0
     unchanged: int = 0
@@ -78,8 +79,11 @@ class IngestSummary:
         stored = f"{counted(self.claims, 'claim')} and {counted(self.entities, 'entity mention')} stored"
         if not (self.claims or self.entities or self.new or self.updated):
             stored = "nothing new stored"
+        inputs = [counted(self.files, "file")] if self.files or not self.pages else []
+        if self.pages:
+            inputs.append(counted(self.pages, "web page"))
         return (
-            f"{counted(self.files, 'file')}, {counted(self.articles, 'article')} ({told}), {stored}, "
+            f"{' and '.join(inputs)}, {counted(self.articles, 'article')} ({told}), {stored}, "
             + (f"{counted(self.figures, 'figure')}, " if self.figures is not None else "")
             + counted(len(self.errors), "error")
             + (f", {counted(len(self.warnings), 'warning')}" if self.warnings else "")
@@ -234,7 +238,7 @@ def _finish(db, summary: IngestSummary, status: str, failure: str | None) -> Non
             summary.run_id,
             status=status,
             error=failure,
-            files=summary.files,
+            files=summary.files + summary.pages,
             articles=summary.articles,
             errors=len(summary.errors),
             articles_new=summary.new,
@@ -274,7 +278,10 @@ def _batches(files, db, summary: IngestSummary, report, batch_size: int, max_byt
         if isinstance(item, InputError):
             report(item)
             continue
-        summary.files += 1
+        if isinstance(item, PageUrl):
+            summary.pages += 1
+        else:
+            summary.files += 1
         if isinstance(item, PageUrl) and item in stored:
             _not_refetched(db, summary, kept, stored[item])
             parsed = ParsedFile(item)

@@ -440,3 +440,11 @@ def test_a_figure_says_how_sure_its_origin_is(tmp_path, nlp):
     ingest_paths([folder], tmp_path / "news.db", nlp=nlp)
     figure = next(db.query("select * from figures where n_articles = 3"))
     assert figure["origin_certainty"] == "tied"  # a.txt and b.txt both 4 March
+
+
+def test_the_summary_names_files_and_web_pages_apart():
+    from pipeline.runner import IngestSummary
+
+    assert IngestSummary(run_id=1, files=1, pages=2, articles=3, new=3).line().startswith("1 file and 2 web pages, 3 articles (3 new), ")
+    assert IngestSummary(run_id=1, pages=1, articles=0).line().startswith("1 web page, 0 articles (0 new), nothing new stored")
+    assert IngestSummary(run_id=1).line().startswith("0 files, 0 articles")

@@ -109,7 +109,7 @@ def test_a_feed_at_a_url_is_read_as_a_feed_file_is_whatever_xml_type_it_is_serve
     for url in urls:
         db_path = tmp_path / f"{url.rsplit('/', 1)[1]}.db"
         summary = ingest_paths([url], db_path, nlp=nlp)
-        assert (summary.files, summary.articles, summary.new, summary.errors) == (1, 3, 3, []), url
+        assert (summary.files, summary.pages, summary.articles, summary.new, summary.errors) == (0, 1, 3, 3, []), url
         rows = sqlite_utils.Database(db_path).execute("select i.path, a.text, a.url, a.published, a.source from inputs i join articles a on a.id = i.article_id order by i.path").fetchall()  # fmt: skip
         assert rows[0] == (f"{url}#wire-1", "Acme spent $6 million on chips.", site.url("/story"), "2025-03-05", "Example Wire")
         assert [row[0] for row in rows] == [f"{url}#wire-{n}" for n in (1, 2, 3)]

@@ -234,7 +234,7 @@ def test_bad_pages_are_one_line_each_and_the_run_goes_on(site, nlp, tmp_path):
         f"{urls[2]}: not an HTML page or feed (Content-Type: image/png)",
         f"{urls[3]}: page too large (20007 bytes > 10000 bytes limit); raise --max-bytes",
     ]
-    assert (summary.files, summary.articles, summary.new) == (5, 2, 2)
+    assert (summary.files, summary.pages, summary.articles, summary.new) == (0, 5, 2, 2)
     rows = sqlite_utils.Database(tmp_path / "news.db").execute("select path, url, title, published from articles order by path").fetchall()
     assert rows == [
         (urls[4], site.url("/2025/03/01/cars"), "Car sales", "2025-03-01"),
@@ -276,7 +276,7 @@ def test_cli_ingests_urls_given_and_listed_and_trace_finds_the_figure(site, nlp,
     ingested = runner.invoke(cli, ["ingest", site.url("/story"), "--urls", str(listing), "--db", db_path], prog_name="analyze")
     assert ingested.exit_code == 1  # one input failed
     assert f"error: {site.url('/missing')}: HTTP 404 Not Found\n" in ingested.output
-    assert "3 files, 2 articles (2 new)" in ingested.output
+    assert "3 web pages, 2 articles (2 new)" in ingested.output
     traced = runner.invoke(cli, ["trace", "$6 million", "--db", db_path, "--json"], prog_name="analyze")
     claims = [c for f in json.loads(traced.output)["figures"] for c in f["claims"]]
     assert [(c["path"], c["published"], c["value"]) for c in claims] == [(site.url("/story"), "2025-03-04", 6_000_000)]
