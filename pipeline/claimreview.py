@@ -61,7 +61,7 @@ def claim_review(
     for stated in lineage["claims"]:
         firsts.setdefault(stated["article_id"], stated)
     claim = {"@type": "Claim"}
-    credited = _party(db, lineage.get("attributed_origin"))
+    credited = _party(db, stated_credit(lineage))
     if credited:
         claim["author"] = credited
     if origin.get("published"):
@@ -98,6 +98,15 @@ def to_json(review: dict) -> str:
     return text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
 
 
+def stated_credit(lineage: dict) -> str | None:
+    """Who the figure's sentences themselves credit it to: the origin's credit when its
+    sentence names one, else the first later claim's whose sentence does. A credit carried
+    from another sentence of an article (``attributed_from`` = article) is figtrace's
+    reading, not a statement of who made the claim: published markup names no author
+    from it (the description still says whom the articles credit)."""
+    return next((c["attributed_to"] for c in lineage["claims"] if c.get("attributed_to") and c.get("attributed_from") == "sentence"), None)
+
+
 def provenance(lineage: dict) -> str:
     """What figtrace traced, in words: how often and where the figure was stated, its first
     statement (and how sure that is), who it is credited to, and the kinds of change."""
@@ -112,6 +121,8 @@ def provenance(lineage: dict) -> str:
         text += f" (origin {lineage['origin_note']})"
     if lineage.get("attributed_origin"):
         text += f", credited to {one_line(lineage['attributed_origin'])}"
+        if stated_credit(lineage) is None:
+            text += " (by its articles, in no sentence stating it)"
     precise = format_figure(lineage.get("canonical_value"), lineage.get("unit"), plural=True)
     if precise:
         text += f"; most precisely {precise}"

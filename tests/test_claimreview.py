@@ -145,6 +145,8 @@ def linked(demo_db, tmp_path_factory):
         spare = [r[0] for r in db.execute("select id from figures where id != ? order by id limit 3", [figure_id])]
         for other, credit in zip(spare, ["Ada Lovelace", "Reuters", "unverified reports"]):
             db.execute("update figures set attributed_origin = ? where id = ?", [credit, other])
+            db.execute("update claims set attributed_to = ?, attributed_from = 'sentence' where id ="
+                       " (select first_claim_id from figures where id = ?)", [credit, other])  # fmt: skip
     return db, figure_id
 
 
@@ -229,6 +231,20 @@ def test_the_claims_author_is_a_person_an_organization_or_nobody(linked):
     assert authors == [{"@type": "Person", "name": "Ada Lovelace"}, {"@type": "Organization", "name": "Reuters"}, None]
     for figure in spare:
         assert_valid(claim_review(db, figure, rating="True"))
+
+
+def test_a_credit_no_sentence_states_names_no_author_but_is_described(linked):
+    db, figure_id = linked
+    spare = db.execute("select id from figures where id != ? order by id limit 1", [figure_id]).fetchone()[0]
+    with db.conn:
+        db.execute("update claims set attributed_from = 'article' where figure_id = ? and attributed_to is not null", [spare])
+    try:
+        claim = claim_review(db, spare)["itemReviewed"]
+        assert "author" not in claim
+        assert "credited to Ada Lovelace" in claim["description"]
+    finally:
+        with db.conn:
+            db.execute("update claims set attributed_from = 'sentence' where id = (select first_claim_id from figures where id = ?)", [spare])
 
 
 def test_unknown_figure_and_blank_verdict_are_clear_errors(linked):

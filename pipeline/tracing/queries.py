@@ -111,7 +111,7 @@ def figure_lineage(db: sqlite_utils.Database, figure_id: str) -> dict:
         db.query(
             """
             select c.id, c.surface, c.value, c.value_low, c.value_high, c.unit, c.qualifier,
-                   c.qualifier_cue, c.subject, c.attributed_to, c.start_char, c.end_char,
+                   c.qualifier_cue, c.subject, c.attributed_to, c.attributed_from, c.start_char, c.end_char,
                    a.id as article_id, a.path, a.title, a.published, a.source, a.url,
                    s.text as sentence, m.kinds, m.detail
             from claims c

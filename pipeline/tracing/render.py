@@ -125,7 +125,7 @@ def lineage_table(lineage: dict, width: int | None = None) -> str:
     changed is the last column while the table fits on one line a claim, and otherwise
     goes under each claim, whole: it is what the reader came for."""
     rows = [["*" if claim["is_origin"] else "", claim["published"] or "undated", source_name(claim), claim["surface"],
-             _qualifier(claim), claim["attributed_to"] or ""] for claim in lineage["claims"]]  # fmt: skip
+             _qualifier(claim), _credit(claim)] for claim in lineage["claims"]]  # fmt: skip
     changes = [_change(claim) for claim in lineage["claims"]]
     head = lineage_head(lineage)
     columns = LINEAGE_COLUMNS + [CHANGE_COLUMN]
@@ -171,6 +171,14 @@ def source_name(claim: dict) -> str:
 
 def _qualifier(claim: dict) -> str:
     return claim["qualifier"] if not claim["qualifier_cue"] else f"{claim['qualifier']} ({claim['qualifier_cue']})"
+
+
+def _credit(claim: dict) -> str:
+    """Who a claim is credited to, and when its sentence does not say so itself (the credit
+    carried from another sentence of the article) that it is the article's."""
+    if not claim["attributed_to"]:
+        return ""
+    return claim["attributed_to"] + (" (elsewhere in the article)" if claim.get("attributed_from") == "article" else "")
 
 
 def _change(claim: dict) -> str:

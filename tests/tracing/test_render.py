@@ -121,3 +121,12 @@ def test_citations_follow_the_table_once_each_wrapped_to_the_width_and_are_a_mar
     text = lineage_markdown(lineage)
     assert text.split("### Who cites whom\n\n")[1].split("\n")[0] == (
         "- Daily Example (undated) links to [*Chips \\[and\\] \\*stars\\**](<https://example.org/ft?a=1>) (2025-02-12).")
+
+
+def test_a_credit_carried_from_elsewhere_in_the_article_says_so():
+    lineage = _lineage()
+    lineage["claims"][1]["attributed_from"] = "article"
+    lineage["claims"][0]["attributed_from"] = "sentence"
+    rows = lineage_table(lineage).splitlines()
+    assert "SemiAnalysis" in rows[2] and "elsewhere" not in rows[2]
+    assert "SemiAnalysis (elsewhere in the article)  inflated" in rows[3]
