@@ -38,6 +38,8 @@ def edge_words(edge: dict, citing: dict, cited: dict) -> str:
     """An edge in words: "Courier copies Wire (copy, 3 days later)", "Herald credits Reuters",
     "Beta links to Alpha" (``citing`` and ``cited``: the first claim of each article)."""
     a, b, kind = source_name(citing), source_name(cited), edge["kind"]
+    if kind in ("copy", "partial") and not edge.get("ordered", True):
+        return f"{a} and {b} run {'the same text' if kind == 'copy' else 'shared paragraphs'} (which ran first is not known)"
     if kind in ("copy", "partial"):
         verb = "copies" if kind == "copy" else "copies part of"
         return f"{a} {verb} {b} ({kind}, {days_later(cited.get('published'), citing.get('published'))})"

@@ -13,6 +13,7 @@ from datasette.utils import tilde_decode, tilde_encode
 from datasette.utils.asgi import NotFound, Response
 from markupsafe import Markup, escape
 
+from .tracing.render import copy_words
 from .chart import _class_colour, chart_scale, format_figure, lineage_chart, mutation_class, run_size, source_name
 from .chart_graph import lineage_graph
 
@@ -71,6 +72,7 @@ async def figure_page_vars(datasette, database: str, figure_id: str, page: str |
         claim["source_name"] = source_name(claim)
         claim["mutation_class"] = mutation_class(claim)
         claim["colour"] = _class_colour(claim["mutation_class"])
+        claim["copy_told"] = copy_words(claim["copy_of"], claim["published"]) if claim.get("copy_of") else None
     row_path = datasette.urls.row(database, "figures", tilde_encode(figure_id))
     return {
         "lineage": lineage,

@@ -127,6 +127,27 @@ def test_a_lineage_marks_the_statements_its_copies_make_and_counts_independent_a
     assert "**Stated** 3 times in 3 articles, 2 independent." in lineage_markdown(lineage)
 
 
+@pytest.mark.parametrize(("reprinted", "words"), [
+    ("2025-03-01", "(the same day: which ran first is not known)"),  # (either may be named: the lineage's order chose)
+    (None, "same text as Wire (one undated: which ran first is not known)"),
+])  # fmt: skip
+def test_a_copy_the_dates_cannot_order_says_which_ran_first_is_not_known(nlp, tmp_path, reprinted, words):
+    from pipeline.tracing import trace
+    from pipeline.tracing.render import lineage_table
+
+    corpus = write_wire_and_reprint(tmp_path / "corpus", reprinted or "2025-03-04")
+    if reprinted is None:  # the reprint undated
+        courier = corpus / "courier.txt"
+        courier.write_text(courier.read_text().replace("date: 2025-03-04\n", ""))
+    ingest_paths([corpus], tmp_path / "news.db", nlp=nlp)
+    [lineage] = trace(open_db(tmp_path / "news.db"), "$40 million")["figures"]
+    marked = [c for c in lineage["claims"] if c["copy_of"]]
+    assert len(marked) == 1 and marked[0]["copy_of"]["ordered"] is False
+    table = lineage_table(lineage, None)
+    assert "same text as " in table and words in table and "copy of" not in table
+    assert (lineage["n_articles"], lineage["n_independent"]) == (2, 1)  # (one of them copies the other, whichever)
+
+
 def test_a_paragraph_many_articles_repeat_is_read_a_bounded_number_of_times(db, monkeypatch):
     import pipeline.store.copies as store
 

@@ -15,7 +15,10 @@ COPIES_VIEW = """
 create view copies as
 select o.article_id, o.other_id as copy_of, o.share as similarity,
        case when o.share >= {copy} then 'copy' else 'partial' end as kind,
-       o.paragraphs
+       o.paragraphs,
+       -- whether the dates say which ran first (else the pair is oriented by the lineage's
+       -- order, undated last, then by path, and either may be the copy)
+       coalesce(a.published > b.published, 0) as ordered
 from article_overlaps o
 join articles a on a.id = o.article_id
 join articles b on b.id = o.other_id
@@ -116,15 +119,16 @@ def store_fingerprint(db: sqlite_utils.Database, article_id: str, paragraphs: li
 
 def copies_among(db: sqlite_utils.Database, article_ids) -> list[tuple]:
     """The copies between the articles ``article_ids`` (both ends among them), as
-    (article id, copy of, kind, similarity, paragraphs as a list), each copy's closest
-    original first; none on a database made before the view (read as it is)."""
+    (article id, copy of, kind, similarity, paragraphs as a list, whether the dates say
+    which ran first), each copy's closest original first; none on a database made before
+    the view (read as it is)."""
     if not db["copies"].exists():
         return []
     ids = json.dumps(sorted(set(article_ids)))
     return [
-        (a, b, kind, similarity, json.loads(paragraphs))
-        for a, b, kind, similarity, paragraphs in db.execute(
-            "select article_id, copy_of, kind, similarity, paragraphs from copies"
+        (a, b, kind, similarity, json.loads(paragraphs), bool(ordered))
+        for a, b, kind, similarity, paragraphs, ordered in db.execute(
+            "select article_id, copy_of, kind, similarity, paragraphs, ordered from copies"
             " where article_id in (select value from json_each(?)) and copy_of in (select value from json_each(?))"
             " order by article_id, similarity desc, copy_of",
             [ids, ids],

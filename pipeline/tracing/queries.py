@@ -153,13 +153,14 @@ def lineage_edges(db: sqlite_utils.Database, claims: list[dict], copies: list[tu
     "kind", "evidence"} (article ids, from the later to the earlier or the linking to the
     linked): kind link (evidence: the URL linked), attribution (the crediting claim's id)
     from the ``citations`` view, copy or partial (the share of the copy's paragraph text
-    found in the original) from ``copies`` (rows of :func:`~pipeline.store.copies.copies_among`)."""
+    found in the original; and "ordered": whether the dates say which ran first, else
+    either may be the copy) from ``copies`` (rows of :func:`~pipeline.store.copies.copies_among`)."""
     from ..store.citations import citations_among
 
     edges = citations_among(db, {c["article_id"] for c in claims})
     edges.extend(
-        {"from": a, "to": b, "kind": kind, "evidence": round(similarity, 3)}
-        for a, b, kind, similarity, _ in sorted(copies, key=lambda row: (row[2], row[0], row[1]))
+        {"from": a, "to": b, "kind": kind, "evidence": round(similarity, 3), "ordered": ordered}
+        for a, b, kind, similarity, _, ordered in sorted(copies, key=lambda row: (row[2], row[0], row[1]))
     )
     return edges
 
@@ -169,14 +170,16 @@ def mark_copies(db: sqlite_utils.Database, claims: list[dict], copies: list[tupl
     lineage its article copies (``copies``: rows of
     :func:`~pipeline.store.copies.copies_among`), with the claim's paragraph among those
     copied (a partial copy's own paragraphs are its own), as {"article_id", "source",
-    "published", "kind"}; None for a statement of its own. Returns how many articles state
+    "published", "kind", "ordered"} ("ordered": whether the dates say which ran first;
+    else the lineage's order chose and either may be the copy); None for a statement of
+    its own. Returns how many articles state
     the figure on their own (in no claim copied)."""
     from ..copies import paragraph_at
 
     articles = {c["article_id"]: c for c in reversed(claims)}  # (each article's first claim)
     copied: dict[str, list[tuple[str, str, set[int]]]] = {}
-    for article_id, copy_of, kind, _, paragraphs in copies:
-        copied.setdefault(article_id, []).append((copy_of, kind, set(paragraphs)))
+    for article_id, copy_of, kind, _, paragraphs, ordered in copies:
+        copied.setdefault(article_id, []).append((copy_of, kind, set(paragraphs), ordered))
     texts = dict(db.execute(
         "select id, text from articles where id in (select value from json_each(?))", [json.dumps(sorted(copied))]
     ).fetchall()) if copied else {}  # fmt: skip
@@ -184,11 +187,11 @@ def mark_copies(db: sqlite_utils.Database, claims: list[dict], copies: list[tupl
     for claim in claims:
         claim["copy_of"] = None
         paragraph = paragraph_at(texts[claim["article_id"]], claim["start_char"]) if claim["article_id"] in copied else None
-        for copy_of, kind, paragraphs in copied.get(claim["article_id"], ()):
+        for copy_of, kind, paragraphs, ordered in copied.get(claim["article_id"], ()):
             if kind == "copy" or paragraph in paragraphs:
                 original = articles[copy_of]
                 claim["copy_of"] = {"article_id": copy_of, "source": original.get("source") or original.get("title") or original["path"],
-                                    "published": original["published"], "kind": kind}  # fmt: skip
+                                    "published": original["published"], "kind": kind, "ordered": ordered}  # fmt: skip
                 break
         if claim["copy_of"] is None:
             own.add(claim["article_id"])

@@ -186,10 +186,22 @@ def _change(claim: dict) -> str:
     change = "origin" if claim["is_origin"] else claim["detail"] or ", ".join(claim["mutation"])
     copy = claim.get("copy_of")
     if copy:
-        whole = "copy" if copy["kind"] == "copy" else "copied paragraph"
-        told = f"{whole} of {_shortened(copy['source'])}, {days_later(copy['published'], claim['published'])}"
+        told = copy_words(copy, claim["published"])
         change = told if claim["mutation"] == ["same"] else f"{told}; {change}"
     return change
+
+
+def copy_words(copy: dict, published: str | None, name: str | None = None) -> str:
+    """A claim's copy mark in words (``copy``: its ``copy_of``; ``published``: its article's
+    date; ``name``: the original's name, its ``source`` by default): "copy of Reuters, 2
+    days later"; when the dates cannot say which ran first (the same day, or one undated),
+    "same text as Herald (the same day: which ran first is not known)"."""
+    name = _shortened(name or copy["source"])
+    whole = copy["kind"] == "copy"
+    if copy.get("ordered", True):
+        return f"{'copy' if whole else 'copied paragraph'} of {name}, {days_later(copy['published'], published)}"
+    when = "the same day" if copy["published"] and copy["published"] == published else "one undated"
+    return f"{'same text as' if whole else 'paragraph shared with'} {name} ({when}: which ran first is not known)"
 
 
 def days_later(original: str | None, copy: str | None) -> str:
