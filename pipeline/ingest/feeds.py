@@ -23,12 +23,13 @@ import dataclasses
 import io
 import json
 import re
+from urllib.parse import urljoin
 
 import feedparser
 import trafilatura
 
 from ..records import Article, InputError, InputWarning, ParsedFile
-from .html import _HTMLText
+from .html import _HTMLText, _is_http, page_links
 from .text import record_article
 
 _HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
@@ -39,9 +40,10 @@ _RSS_AUTHOR = re.compile(r"[^\s@()]+@[^\s()]+\s*\(([^()]+)\)")
 _SNIFF_BYTES = 4096
 
 
-def _parse_feed(key: str, raw: bytes) -> ParsedFile:
+def _parse_feed(key: str, raw: bytes, base: str | None = None) -> ParsedFile:
     """The entries of one feed file as articles (``raw``: the file's bytes, whose encoding
-    the XML declares)."""
+    the XML declares). Entry links are made absolute against ``base`` (the address a feed
+    was fetched from), else the feed's own link (its channel's)."""
     if not raw.strip():
         raise InputError(key, "empty file")
     # A stream, never a string: feedparser fetches a string that looks like a URL.
@@ -63,17 +65,23 @@ def _parse_feed(key: str, raw: bytes) -> ParsedFile:
     if not entries and not parsed.errors:
         parsed.warnings.append(InputWarning(key, "feed has no entries"))
     source = _plain(document.get("feed", {}), "title")
+    base = next((b for b in (base, _clean(document.get("feed", {}).get("link"))) if b and _is_http(b)), None)
     used: dict[str, int] = {}
     for position, entry in enumerate(entries, 1):
         entry_key = _entry_key(key, entry, position, used)
+        link = _clean(entry.get("link"))
+        if link and not _is_http(link) and not base:
+            parsed.warnings.append(InputWarning(entry_key, f"entry link {link!r} is relative and the feed names no"
+                                                           " address to resolve it against: stored without a URL"))  # fmt: skip
         try:
-            parsed.articles.append(_entry_article(entry, entry_key, source))
+            parsed.articles.append(_entry_article(entry, entry_key, source, base))
         except InputError as error:
             parsed.errors.append(error)
     return parsed
 
 
-def _entry_article(entry: dict, key: str, source: str | None) -> Article:
+
+def _entry_article(entry: dict, key: str, source: str | None, base: str | None = None) -> Article:
     bodies = _bodies(entry)
     if not bodies:
         raise InputError(key, "entry has no text (no content or summary)")
@@ -91,7 +99,14 @@ def _entry_article(entry: dict, key: str, source: str | None) -> Article:
     # built from keeps its identity, whatever the feed's other entries or layout.
     identity = {"id": _clean(entry.get("id")), "link": url, "title": title, "date": date,
                 "author": author, "body": body, "source": source}  # fmt: skip
-    return record_article(key, text, identity, title=title, source=source, url=url, date=date, author=author)
+    # (its identity keeps the link as written; a relative one is stored resolved, or not at all)
+    if url and not _is_http(url):
+        url = urljoin(base, url) if base else None
+    article = record_article(key, text, identity, title=title, source=source, url=url, date=date, author=author)
+    if body["type"] in _HTML_TYPES:
+        # (the links an entry's HTML makes are its citations, as a page's are)
+        article.links = page_links(body["value"], url)
+    return article
 
 
 def with_page(entry: Article, page: ParsedFile) -> tuple[Article, list[InputWarning]]:

@@ -178,7 +178,7 @@ def parse_page(page: FetchedPage | InputError, date_order: str = DEFAULT_DATE_OR
     if page.is_feed:
         try:
             # (undecoded: the XML declares its own encoding)
-            return settle_dates(_parse_feed(page.url, page.raw), date_order)
+            return settle_dates(_parse_feed(page.url, page.raw, page.final_url), date_order)
         except InputError as error:
             return ParsedFile(page.url, errors=[error])
     try:

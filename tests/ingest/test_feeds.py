@@ -109,6 +109,23 @@ def test_atom_feed(tmp_path):
     assert (cars.text, cars.published) == ("Beta sold 7 cars\nin March.", "2025-03-06")  # updated when no published
 
 
+def test_relative_entry_links_are_resolved_against_the_feed_s_link_and_content_links_kept(tmp_path):
+    linking = rss_item("wire-4", "Follow-up", '<p>Acme spent $6 million, <a href="https://daily.example/acme#top">the Daily reported</a>;'
+                       ' <a href="/chips">our story</a>.</p>', link="/2025/03/follow-up")  # fmt: skip
+    parsed = parse_file(write(tmp_path / "wire.xml", rss(CHIPS, linking)))
+    assert parsed.warnings == [] and parsed.errors == []
+    article = by_key(parsed)["wire-4"]
+    assert article.url == "https://wire.example/2025/03/follow-up"
+    assert article.links == ("https://daily.example/acme", "https://wire.example/chips")
+    assert by_key(parsed)["wire-1"].links == ()  # (no link in its text)
+    # A feed naming no address of its own: the relative link cannot be resolved, and says so.
+    bare = rss(linking).replace("<link>https://wire.example/</link>", "")
+    orphan = parse_file(write(tmp_path / "bare.xml", bare))
+    assert by_key(orphan)["wire-4"].url is None
+    assert [str(w) for w in orphan.warnings] == [f"{tmp_path / 'bare.xml'}#wire-4: entry link '/2025/03/follow-up' is relative"
+                                                 " and the feed names no address to resolve it against: stored without a URL"]  # fmt: skip
+
+
 def test_an_entry_without_id_or_link_is_keyed_by_position_and_repeated_ids_apart(tmp_path):
     path = write(tmp_path / "f.xml", rss(
         rss_item("dup", "One", "First story."), rss_item("dup", "Two", "Second story."),

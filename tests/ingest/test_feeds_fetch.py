@@ -137,3 +137,13 @@ def test_xml_at_a_url_that_is_no_feed_is_one_line_naming_it(site, nlp, tmp_path)
     site.routes["/sitemap.xml"] = (200, {"Content-Type": "application/xml"}, b"<?xml version='1.0'?><urlset><url><loc>x</loc></url></urlset>")
     summary = ingest_paths([site.url("/sitemap.xml")], tmp_path / "news.db", nlp=nlp)
     assert [str(e) for e in summary.errors] == [f"{site.url('/sitemap.xml')}: not an RSS or Atom feed (its root element is <urlset>)"]
+
+
+def test_a_feed_at_a_url_with_relative_links_has_them_resolved_and_fetched(site, nlp, tmp_path):
+    relative = feed(site).replace(site.base, "").replace("<link>https://wire.example/</link>", "")
+    site.routes["/relative.rss"] = (200, {"Content-Type": "application/rss+xml"}, relative.encode())
+    summary = ingest_paths([site.url("/relative.rss")], tmp_path / "news.db", nlp=nlp, fetch=True)
+    assert site.hits.get("/story") == 1 and site.hits.get("/2025/03/01/cars") == 1
+    rows = stored(tmp_path / "news.db")
+    assert rows["wire-1"][2] == site.url("/story") and "40 engineers in Ohio" in rows["wire-1"][0]
+    assert len(summary.warnings) == 1  # (the 404)
