@@ -1,6 +1,7 @@
 """Copies: articles that reprint others whole or in part, found by paragraph fingerprints."""
 
 import hashlib
+import re
 
 import pytest
 
@@ -146,6 +147,46 @@ def test_a_copy_the_dates_cannot_order_says_which_ran_first_is_not_known(nlp, tm
     table = lineage_table(lineage, None)
     assert "same text as " in table and words in table and "copy of" not in table
     assert (lineage["n_articles"], lineage["n_independent"]) == (2, 1)  # (one of them copies the other, whichever)
+
+
+def test_text_hard_wrapped_at_60_columns_keeps_its_paragraphs_and_a_headline_before_a_story_is_none_of_them():
+    import textwrap
+
+    from pipeline.copies import _lines
+
+    wrapped = "ACME RAISES $40 MILLION\nBy Sam Lee\n\n" + "\n\n".join(textwrap.fill(p, 60) for p in STORY) + "\n"
+    paragraphs = [words for _, _, words in _lines(wrapped) if words]
+    assert [" ".join(p) for p in paragraphs] == [" ".join(w.lower() for w in re.findall(r"\w+", p)) for p in STORY]
+    assert len(fingerprint(wrapped)) == len(fingerprint("\n\n".join(STORY))) == 4
+    # Lines that are not wrapped stay apart: a headline right above its story, short paragraphs.
+    unwrapped = "Acme news\n" + "\n".join(STORY) + "\nShort one.\n"
+    assert [words is not None for _, _, words in _lines(unwrapped)] == [False, True, True, True, True, False]
+
+
+def test_a_hard_wrapped_reprint_is_a_copy_and_a_database_fingerprinted_before_finds_it_again(nlp, tmp_path):
+    import textwrap
+
+    corpus = write_wire_and_reprint(tmp_path / "corpus")
+    courier = corpus / "courier.txt"
+    header, body = courier.read_text().split("\n\n", 1)
+    courier.write_text(header + "\n\n" + "\n\n".join(textwrap.fill(p, 60) for p in body.split("\n\n")))
+    db_path = tmp_path / "news.db"
+    ingest_paths([corpus], db_path, nlp=nlp)
+    db = open_db(db_path)
+    found = {(str(courier), str(corpus / "wire.txt"), "copy")}
+    assert copies(db) == found
+    # As fingerprinted under the rules before wrapped lines were joined: no paragraph, no copy.
+    courier_id = db.execute("select id from articles where path = ?", [str(courier)]).fetchone()[0]
+    with db.conn:
+        db.execute("drop table fingerprint_rules")
+        db.execute("delete from paragraph_signatures where article_id = ?", [courier_id])
+        db.execute("delete from paragraph_keys where article_id = ?", [courier_id])
+        db.execute("delete from article_overlaps")
+        db.execute("update article_fingerprints set paragraphs = 0, words = 0 where article_id = ?", [courier_id])
+    db.close()
+    again = ingest_paths([corpus], db_path, nlp=nlp)
+    assert again.fingerprinted == 1  # (the wrapped one only)
+    assert copies(open_db(db_path)) == found
 
 
 def test_a_paragraph_many_articles_repeat_is_read_a_bounded_number_of_times(db, monkeypatch):

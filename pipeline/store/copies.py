@@ -48,12 +48,38 @@ SCHEMA = (
 
 
 def ensure_copies_schema(db: sqlite_utils.Database) -> None:
-    """The tables, indexes, trigger and view of copies (in the schema's transaction)."""
+    """The tables, indexes, trigger and view of copies (in the schema's transaction); the
+    articles fingerprinted under other rules of what a paragraph is are fingerprinted again
+    (:func:`_follow_paragraph_rules`)."""
     from ..copies import COPY_SHARE, PARTIAL_PARAGRAPHS, PARTIAL_SHARE
 
     for statement in SCHEMA:
         db.execute(statement)
     ensure_view(db, "copies", COPIES_VIEW.format(copy=COPY_SHARE, partial=PARTIAL_SHARE, paragraphs=PARTIAL_PARAGRAPHS))
+    _follow_paragraph_rules(db)
+
+
+def _follow_paragraph_rules(db: sqlite_utils.Database) -> None:
+    """Drop the fingerprints (and overlaps) of the articles whose paragraphs the current
+    rules (:data:`pipeline.copies.PARAGRAPH_RULES`) read otherwise than those they were
+    fingerprinted under, so the next ingest fingerprints them again; then record the rules.
+    Rules 1 read a line as a paragraph; 2 also joins lines a hard wrap cut, which changes
+    only the articles of wrapped text."""
+    from ..copies import PARAGRAPH_RULES, rules_change
+
+    db.execute("create table if not exists fingerprint_rules (paragraph_rules integer not null)")
+    row = db.execute("select max(paragraph_rules) from fingerprint_rules").fetchone()
+    held = row[0] if row[0] is not None else 1
+    if held == PARAGRAPH_RULES and row[0] is not None:
+        return
+    stale = [article_id for article_id, text in db.execute(
+        "select a.id, a.text from articles a join article_fingerprints f on f.article_id = a.id"
+    ) if rules_change(text, held)]  # fmt: skip
+    for table, column in (("article_fingerprints", "article_id"), ("paragraph_signatures", "article_id"),
+                          ("paragraph_keys", "article_id"), ("article_overlaps", "article_id"), ("article_overlaps", "other_id")):  # fmt: skip
+        db.execute(f"delete from {table} where {column} in (select value from json_each(?))", [json.dumps(stale)])
+    db.execute("delete from fingerprint_rules")
+    db.execute("insert into fingerprint_rules values (?)", [PARAGRAPH_RULES])
 
 
 _UNFINGERPRINTED = "from articles a where not exists (select 1 from article_fingerprints f where f.article_id = a.id)"
