@@ -78,10 +78,30 @@ def fingerprint_database(path: str) -> None:
     """Fingerprint the articles of the database at ``path`` (in a process of its own, so
     its peak memory is that of the fingerprinting alone) and print the time and peak."""
     db = open_db(path)
+    samples = []
+
+    def sample(done: int, total: int) -> None:
+        # (resident memory as the articles go by: flat when the work is article by article)
+        if done and done % SAMPLE_EVERY == 0:
+            samples.append(resident_memory_mb())
+
     started = time.perf_counter()
-    done = find_copies(db)
+    done = find_copies(db, sample)
     seconds = time.perf_counter() - started
-    print(f"{done} {seconds} {peak_memory_mb()}")
+    samples = samples or [resident_memory_mb()]
+    print(f"{done} {seconds} {peak_memory_mb()} {min(samples)} {max(samples)} {len(samples)}")
+
+
+# Articles between two samples of resident memory while fingerprinting.
+SAMPLE_EVERY = 200
+
+
+def resident_memory_mb() -> float:
+    """This process's resident memory now, MB (VmRSS)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
 
 
 def peak_memory_mb() -> float:
@@ -154,7 +174,7 @@ def main() -> None:
         db.close()
         del rows
         out = subprocess.run([sys.executable, __file__, "--fingerprint", str(path)], capture_output=True, text=True, check=True)
-        done, seconds, peak = out.stdout.split()
+        done, seconds, peak, low, high, sampled = out.stdout.split()
         db = open_db(path)
         found = db.execute("select article_id, copy_of, kind from copies").fetchall()
         paragraphs = db.execute("select count(*) from paragraph_signatures").fetchone()[0]
@@ -172,7 +192,8 @@ def main() -> None:
         by_kind[kind] = by_kind.get(kind, 0) + 1
     print(f"kinds: {by_kind}; missed: {missed[:5]}{' …' if len(missed) > 5 else ''}")
     print(f"fingerprinting {int(done):,} articles: {float(seconds):.1f} s ({float(seconds) / int(done) * 1000:.2f} ms an article),"
-          f" peak memory of that process {float(peak):,.0f} MB")  # fmt: skip
+          f" peak memory of that process {float(peak):,.0f} MB; resident memory sampled {int(sampled)} times"
+          f" (every {SAMPLE_EVERY} articles): {float(low):,.0f}–{float(high):,.0f} MB")  # fmt: skip
 
 
 if __name__ == "__main__":
