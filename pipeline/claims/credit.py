@@ -19,7 +19,7 @@ from bisect import bisect_left, bisect_right
 
 from ..records import ArticleAnalysis
 from .grammar import _alternatives, credit_cue_pattern
-from .vocabulary import CREDIT_WORDS, SOURCE_NOUNS
+from .vocabulary import CREDIT_WORDS, ORGANISATION_NOUNS, PERSON_NOUNS, SOURCE_NOUNS
 
 # Entities that can be a source: organisations and people (a place "says" nothing).
 SOURCE_LABELS = frozenset({"ORG", "PERSON"})
@@ -52,6 +52,9 @@ def settle_credit(text: str, analysis: ArticleAnalysis) -> None:
         return
     full = _full_names([m.name for m in sources])
     keys = _name_keys(full)
+    labels: dict[str, set[str]] = {}
+    for mention in sources:
+        labels.setdefault(full[mention.name], set()).add(mention.label)
     # The source each claim's own credit names, once ("a deeper look by SemiAnalysis").
     names = [_named_in(claim.attributed_to or "", full, keys) for claim in analysis.claims]
     credited = _credited_sources(text, analysis, sources, full, names)
@@ -76,15 +79,18 @@ def settle_credit(text: str, analysis: ArticleAnalysis) -> None:
         if named:
             claim.attributed_to = named
         elif _POINTS_BACK.match(claim.attributed_to):
-            resolved = _pointed_at(claim.attributed_to, credited, earlier)
+            resolved = _pointed_at(claim.attributed_to, credited, earlier, labels)
             if resolved:
                 claim.attributed_to = resolved
 
 
-def _pointed_at(credit: str, credited: list[tuple[int, str, str | None]], earlier: int) -> str | None:
+def _pointed_at(credit: str, credited: list[tuple[int, str, str | None]], earlier: int, labels: dict[str, set[str]]) -> str | None:
     """The source a credit that points back ("the report") stands for: among the sources
     credited with that work ("a Goldman Sachs report"), else among all credited, the last
-    before the claim (``credited[:earlier]``), or else the first after it."""
+    before the claim (``credited[:earlier]``), or else the first after it. A credit naming
+    an organisation ("the company") or a person ("the spokeswoman") stands only for a
+    source of that kind credited before it (``labels``: each source's entity labels); None
+    when there is none."""
     noun = _NOUN_IN.search(credit)
     if noun:
         kind = noun["noun"].lower()
@@ -92,9 +98,22 @@ def _pointed_at(credit: str, credited: list[tuple[int, str, str | None]], earlie
         if owners:
             prior = [n for n in owners if n < earlier]
             return credited[prior[-1] if prior else owners[0]][1]
-    if not credited:
-        return None
-    return credited[earlier - 1][1] if earlier else credited[0][1]
+    label = _label_named(credit)
+    if label is None:
+        if not credited:
+            return None
+        return credited[earlier - 1][1] if earlier else credited[0][1]
+    # ("the company" is one named before it: a company credited paragraphs later is another)
+    prior = [n for n in range(earlier) if label in labels.get(credited[n][1], ())]
+    return credited[prior[-1]][1] if prior else None
+
+
+def _label_named(credit: str) -> str | None:
+    """The kind of source a credit's last word names: ORG ("the company", "the carmaker's
+    parent company"), PERSON ("the company's spokeswoman"), or None (anything else)."""
+    words = _WORD.findall(credit.lower())
+    last = re.sub(r"['’]s?$", "", words[-1]) if words else ""
+    return "ORG" if last in ORGANISATION_NOUNS else "PERSON" if last in PERSON_NOUNS else None
 
 
 def _full_names(names: list[str]) -> dict[str, str]:

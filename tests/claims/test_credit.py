@@ -76,3 +76,21 @@ def test_a_lede_figure_is_credited_to_the_source_the_next_sentence_names(nlp):
     found = credits(nlp, "Robots could take over a fifth of warehouse jobs. Warehouses are large. "
                          "Most are in towns. The forecast was published by McKinsey on Tuesday.")  # fmt: skip
     assert found["a fifth"] == (None, None)
+
+
+def test_the_company_is_a_company_credited_before_it_never_a_person_or_one_named_later(nlp):
+    # No company credited before "the company": it stays as written, not the chief
+    # executive (a person) nor the bank whose analysts speak paragraphs later.
+    found = credits(nlp, "Zorblat will cut 4,500 jobs over the next two years, the company said on Monday.\n\n"
+                         "Chief executive Maria Lopez said the plan would save $800 million a year.\n\n"
+                         "Analysts at Barclays said the target looked ambitious.")  # fmt: skip
+    assert found["4,500 jobs"] == ("the company", "sentence")
+    assert found["$800 million a year"][0] == "Maria Lopez"
+    # A company credited before it, with a person between: the company.
+    found = credits(nlp, "Goldman Sachs said it would hire staff. Chief executive Maria Lopez said hiring was slow.\n\n"
+                         "It will add 300 bankers in London, the bank said.")  # fmt: skip
+    assert found["300 bankers"][0] == "Goldman Sachs"
+    # A person's credit ("the spokeswoman") is the person credited before it, not the company.
+    found = credits(nlp, "Maria Lopez, a spokeswoman, said demand was weak. Goldman Sachs said sales fell.\n\n"
+                         "Sales fell 12% in May, the spokeswoman said.")  # fmt: skip
+    assert found["12%"][0] == "Maria Lopez"
