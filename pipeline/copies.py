@@ -27,12 +27,10 @@ from functools import lru_cache
 
 import numpy as np
 
+from .wrapping import wrap_cuts
+
 # Words a line needs to count as a paragraph (shorter: headlines, bylines, datelines).
 PARAGRAPH_WORDS = 12
-# Lines a hard wrap can have cut are this short at most (in characters): plain text is
-# wrapped at 60 to 80 columns (see _wrapped); in wrapped text most lines are.
-WRAP_WIDTH = 80
-WRAPPED_SHARE = 0.75
 # What a paragraph is, as fingerprints were made: a database fingerprinted under other
 # rules fingerprints its articles again (pipeline.store.copies).
 PARAGRAPH_RULES = 2
@@ -112,11 +110,12 @@ def paragraph_at(text: str, offset: int) -> int | None:
 def _lines(text: str):
     """Each paragraph-to-be of ``text`` as (start, end offsets, its words lower-cased when it
     is a paragraph: :data:`PARAGRAPH_WORDS` or more; else None), the one place that says
-    what a paragraph is. A line is one, and so are lines a hard wrap cut (:func:`_wrapped`),
+    what a paragraph is. A line is one, and so are lines a hard wrap cut
+(:func:`~pipeline.wrapping.wrap_cuts`),
     joined: text wrapped at 72 columns reads as the paragraphs it was, not as short lines
     left out."""
     lines = text.splitlines(keepends=True)
-    cut = _wrapped([line.strip() for line in lines])
+    cut = wrap_cuts([line.strip() for line in lines])
     start, end, words = 0, 0, []
     for line, runs_on in zip(lines, cut):
         words += [w.lower() for w in _WORD.findall(line)]
@@ -129,26 +128,7 @@ def _lines(text: str):
 def rules_change(text: str, rules: int) -> bool:
     """Whether ``text`` has other paragraphs under :data:`PARAGRAPH_RULES` than under the
     earlier ``rules`` (1: a line is a paragraph, no wrapped lines joined)."""
-    return rules < 2 <= PARAGRAPH_RULES and any(_wrapped([line.strip() for line in text.splitlines()]))
-
-
-def _wrapped(lines: list[str]) -> list[bool]:
-    """For each line (stripped), whether a hard wrap cut it: the next line goes on with its
-    paragraph. A wrap cuts where the next word would not fit: a line of at most
-    :data:`WRAP_WIDTH` characters with the next line's first word after it is longer than
-    the text's widest such line. A headline or byline before its story, a short last line
-    of a paragraph, and the lines of text that is not wrapped are left as they are (the
-    next word would have fitted). Only text most of whose lines are that short is wrapped."""
-    written = [len(line) for line in lines if line]
-    short = [n for n in written if n <= WRAP_WIDTH]
-    width = max(short, default=0)
-    if len(short) < WRAPPED_SHARE * len(written) or width < WRAP_WIDTH // 2:
-        return [False] * len(lines)
-    cut = []
-    for line, following in zip(lines, lines[1:] + [""]):
-        word = following.split(maxsplit=1)[0] if following else ""
-        cut.append(bool(line) and bool(word) and len(line) <= WRAP_WIDTH and len(line) + 1 + len(word) > width)
-    return cut
+    return rules < 2 <= PARAGRAPH_RULES and any(wrap_cuts([line.strip() for line in text.splitlines()]))
 
 
 @lru_cache(maxsize=1)

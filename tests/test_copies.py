@@ -169,15 +169,18 @@ def test_a_hard_wrapped_reprint_is_a_copy_and_a_database_fingerprinted_before_fi
     corpus = write_wire_and_reprint(tmp_path / "corpus")
     courier = corpus / "courier.txt"
     header, body = courier.read_text().split("\n\n", 1)
-    courier.write_text(header + "\n\n" + "\n\n".join(textwrap.fill(p, 60) for p in body.split("\n\n")))
+    body_wrapped = "\n\n".join(textwrap.fill(p, 60) for p in body.split("\n\n"))
+    courier.write_text(header + "\n\n" + body_wrapped)
     db_path = tmp_path / "news.db"
     ingest_paths([corpus], db_path, nlp=nlp)
     db = open_db(db_path)
     found = {(str(courier), str(corpus / "wire.txt"), "copy")}
     assert copies(db) == found
-    # As fingerprinted under the rules before wrapped lines were joined: no paragraph, no copy.
+    # As an earlier version stored it (still wrapped) and fingerprinted it (a line a
+    # paragraph): no paragraph, no copy.
     courier_id = db.execute("select id from articles where path = ?", [str(courier)]).fetchone()[0]
     with db.conn:
+        db.execute("update articles set text = ? where id = ?", [body_wrapped, courier_id])
         db.execute("drop table fingerprint_rules")
         db.execute("delete from paragraph_signatures where article_id = ?", [courier_id])
         db.execute("delete from paragraph_keys where article_id = ?", [courier_id])

@@ -4,6 +4,7 @@ after an optional header."""
 from __future__ import annotations
 
 from ..records import Article, InputError, ParsedFile
+from ..wrapping import unwrap
 from .text import _markdown_heading, split_header, strip_markdown, title_from_text
 
 
@@ -12,7 +13,8 @@ def _parse_text(key: str, raw: bytes, text: str, markdown: bool) -> ParsedFile:
     heading = _markdown_heading(body) if markdown else None
     if markdown:
         body = strip_markdown(body)
-    body = body.strip()
+    # (a hard-wrapped paragraph is one line again: its sentences are not cut at the breaks)
+    body = unwrap(body).strip()
     if not body:
         raise InputError(key, "no article text found")
     article = Article(

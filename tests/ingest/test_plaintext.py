@@ -113,3 +113,18 @@ def test_markdown_with_only_markup_has_no_text(tmp_path):
     assert only_error(write(tmp_path / "a.md", "![img](a.png)\n<!-- c -->\n")).endswith(
         ": no article text found"
     )
+
+
+def test_a_hard_wrapped_text_is_stored_a_paragraph_a_line_and_its_sentences_whole(tmp_path):
+    import textwrap
+
+    paragraphs = [
+        "Acme Robotics will cut 4,500 jobs worldwide over the next two years as demand for its machines slows, the company said.",
+        "The cuts amount to roughly 12% of the workforce of the Boston-based firm, which employed about 37,000 people last year.",
+        "Chief executive Maria Lopez said the restructuring would save $800 million a year by 2027 and keep the drones coming.",
+    ]
+    wrapped = "title: Cuts\n\nBy Sam Lee\n\n" + "\n\n".join(textwrap.fill(p, 60) for p in paragraphs) + "\n"
+    assert only_article(write(tmp_path / "wrapped.txt", wrapped)).text == "By Sam Lee\n\n" + "\n\n".join(paragraphs)
+    # Short lines that are no wrap stay as they are: a list, a poem.
+    listing = "Results:\nAcme rose 3%.\nBeta fell 2%.\nGamma was flat.\nDelta rose 1%.\n"
+    assert only_article(write(tmp_path / "list.txt", listing)).text == listing.strip()
