@@ -202,3 +202,18 @@ def test_a_paragraph_many_articles_repeat_is_read_a_bounded_number_of_times(db, 
     partners = {r[0] for r in db.execute("select other_id from article_overlaps where article_id = ?", [last])}
     assert len(partners) == 2  # (of the five earlier articles holding every paragraph)
     assert len({b for a, b, _ in copies(db) if a == "run5"}) == 2  # still a copy, of two of them
+
+
+def test_a_database_whose_copies_view_predates_ordered_is_traced_as_it_is(nlp, tmp_path):
+    from pipeline.tracing import trace
+
+    corpus = write_wire_and_reprint(tmp_path / "corpus")
+    ingest_paths([corpus], tmp_path / "news.db", nlp=nlp)
+    db = open_db(tmp_path / "news.db")
+    view = db.execute("select sql from sqlite_master where name = 'copies'").fetchone()[0]
+    with db.conn:  # the view as an earlier version wrote it: no ordered column
+        db.execute("drop view copies")
+        db.execute(re.sub(r",\s*--[^\n]*\n\s*--[^\n]*\n\s*coalesce\(a\.published > b\.published, 0\) as ordered", "", view))
+    assert "ordered" not in db.execute("select sql from sqlite_master where name = 'copies'").fetchone()[0]
+    [lineage] = trace(db, "$40 million")["figures"]
+    assert [c["copy_of"]["ordered"] for c in lineage["claims"] if c["copy_of"]] == [True]

@@ -154,9 +154,12 @@ def copies_among(db: sqlite_utils.Database, article_ids) -> list[tuple]:
     return [
         (a, b, kind, similarity, json.loads(paragraphs), bool(ordered))
         for a, b, kind, similarity, paragraphs, ordered in db.execute(
-            "select article_id, copy_of, kind, similarity, paragraphs, ordered from copies"
-            " where article_id in (select value from json_each(?)) and copy_of in (select value from json_each(?))"
-            " order by article_id, similarity desc, copy_of",
+            # (ordered worked out here too: a view made before it has no such column, and
+            # reading never rewrites a view)
+            "select c.article_id, c.copy_of, c.kind, c.similarity, c.paragraphs, coalesce(x.published > y.published, 0)"
+            " from copies c join articles x on x.id = c.article_id join articles y on y.id = c.copy_of"
+            " where c.article_id in (select value from json_each(?)) and c.copy_of in (select value from json_each(?))"
+            " order by c.article_id, c.similarity desc, c.copy_of",
             [ids, ids],
         )
     ]
