@@ -104,7 +104,8 @@ def stated_credit(lineage: dict) -> str | None:
     from another sentence of an article (``attributed_from`` = article) is figtrace's
     reading, not a statement of who made the claim: published markup names no author
     from it (the description still says whom the articles credit)."""
-    return next((c["attributed_to"] for c in lineage["claims"] if c.get("attributed_to") and c.get("attributed_from") == "sentence"), None)
+    # (a claim stored before attributed_from was kept has none: its credit is its sentence's)
+    return next((c["attributed_to"] for c in lineage["claims"] if c.get("attributed_to") and c.get("attributed_from") != "article"), None)
 
 
 def provenance(lineage: dict) -> str:

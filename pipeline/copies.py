@@ -115,7 +115,7 @@ def _lines(text: str):
     joined: text wrapped at 72 columns reads as the paragraphs it was, not as short lines
     left out."""
     lines = text.splitlines(keepends=True)
-    cut = wrap_cuts([line.strip() for line in lines])
+    cut = wrap_cuts([line.rstrip("\r\n") for line in lines])
     start, end, words = 0, 0, []
     for line, runs_on in zip(lines, cut):
         words += [w.lower() for w in _WORD.findall(line)]
@@ -128,7 +128,7 @@ def _lines(text: str):
 def rules_change(text: str, rules: int) -> bool:
     """Whether ``text`` has other paragraphs under :data:`PARAGRAPH_RULES` than under the
     earlier ``rules`` (1: a line is a paragraph, no wrapped lines joined)."""
-    return rules < 2 <= PARAGRAPH_RULES and any(wrap_cuts([line.strip() for line in text.splitlines()]))
+    return rules < 2 <= PARAGRAPH_RULES and any(wrap_cuts(text.splitlines()))
 
 
 @lru_cache(maxsize=1)

@@ -217,3 +217,18 @@ def test_a_database_whose_copies_view_predates_ordered_is_traced_as_it_is(nlp, t
     assert "ordered" not in db.execute("select sql from sqlite_master where name = 'copies'").fetchone()[0]
     [lineage] = trace(db, "$40 million")["figures"]
     assert [c["copy_of"]["ordered"] for c in lineage["claims"] if c["copy_of"]] == [True]
+
+
+def test_a_rebuild_fingerprints_the_articles_not_fingerprinted_yet(nlp, tmp_path):
+    from pipeline.runner import rebuild_database
+
+    corpus = write_wire_and_reprint(tmp_path / "corpus")
+    ingest_paths([corpus], tmp_path / "news.db", nlp=nlp)
+    db = open_db(tmp_path / "news.db")
+    found = copies(db)
+    with db.conn:  # (as a database made before copies)
+        for table in ("article_fingerprints", "paragraph_signatures", "paragraph_keys", "article_overlaps"):
+            db.execute(f"delete from {table}")
+    assert copies(db) == set()
+    rebuild_database(tmp_path / "news.db")
+    assert copies(db) == found and found

@@ -88,9 +88,9 @@ def _pointed_at(credit: str, credited: list[tuple[int, str, str | None]], earlie
     """The source a credit that points back ("the report") stands for: among the sources
     credited with that work ("a Goldman Sachs report"), else among all credited, the last
     before the claim (``credited[:earlier]``), or else the first after it. A credit naming
-    an organisation ("the company") or a person ("the spokeswoman") stands only for a
-    source of that kind credited before it (``labels``: each source's entity labels); None
-    when there is none."""
+    an organisation ("the company") or a person ("the spokeswoman") stands for a source
+    credited before it, of that kind when one is (``labels``: each source's entity labels);
+    None when none is credited before it."""
     noun = _NOUN_IN.search(credit)
     if noun:
         kind = noun["noun"].lower()
@@ -103,9 +103,13 @@ def _pointed_at(credit: str, credited: list[tuple[int, str, str | None]], earlie
         if not credited:
             return None
         return credited[earlier - 1][1] if earlier else credited[0][1]
-    # ("the company" is one named before it: a company credited paragraphs later is another)
+    # ("the company" is one named before it: a company credited paragraphs later is another;
+    # of those before it, one of its kind first, else the last, whatever spaCy labelled it:
+    # "Klarna" read as a person, "the company's spokeswoman" standing for the company)
     prior = [n for n in range(earlier) if label in labels.get(credited[n][1], ())]
-    return credited[prior[-1]][1] if prior else None
+    if prior:
+        return credited[prior[-1]][1]
+    return credited[earlier - 1][1] if earlier else None
 
 
 def _label_named(credit: str) -> str | None:

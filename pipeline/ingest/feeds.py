@@ -111,10 +111,9 @@ def _entry_article(entry: dict, key: str, source: str | None, base: str | None =
 
 def with_page(entry: Article, page: ParsedFile) -> tuple[Article, list[InputWarning]]:
     """``entry`` with the text of the page it links to (``page``: as parse_page read it),
-    keeping its key and, when it has them, its title, date and author; its source is the
-    outlet the page names (``og:site_name``: an aggregator's feed lists other outlets'
-    stories), else the feed's title; its url is the page's (canonical) one, its identity
-    the entry and the page's bytes. A page that
+    keeping its key and, when it has them, its title, date, source (the feed's title: what
+    a page names as its site falls back on its domain or a social account) and author;
+    its url is the page's (canonical) one, its identity the entry and the page's bytes. A page that
     failed (a 404, a PNG, no text) leaves the entry as the feed gave it, with one warning."""
     if page.errors or not page.articles:
         why = page.errors[0] if page.errors else f"{page.path}: no text"
@@ -124,7 +123,7 @@ def with_page(entry: Article, page: ParsedFile) -> tuple[Article, list[InputWarn
     title = json.loads(entry.raw).get("title") or found.title
     article = dataclasses.replace(
         found, path=entry.path, raw=entry.raw + b"\n" + found.raw, title=title,
-        source=found.source or entry.source, author=entry.author or found.author,
+        source=entry.source or found.source, author=entry.author or found.author,
     )  # fmt: skip
     if entry.published:
         article.published, article.published_from = entry.published, entry.published_from

@@ -11,10 +11,12 @@ from .text import _markdown_heading, split_header, strip_markdown, title_from_te
 def _parse_text(key: str, raw: bytes, text: str, markdown: bool) -> ParsedFile:
     meta, body = split_header(text, key)
     heading = _markdown_heading(body) if markdown else None
+    # (a hard-wrapped paragraph is one line again: its sentences are not cut at the breaks;
+    # before Markdown is stripped, while its list items and headings still show)
+    body = unwrap(body)
     if markdown:
         body = strip_markdown(body)
-    # (a hard-wrapped paragraph is one line again: its sentences are not cut at the breaks)
-    body = unwrap(body).strip()
+    body = body.strip()
     if not body:
         raise InputError(key, "no article text found")
     article = Article(

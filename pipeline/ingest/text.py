@@ -8,7 +8,6 @@ import json
 import re
 
 from ..records import Article, InputError
-from ..wrapping import unwrap
 
 HEADER_KEYS = ("title", "url", "date", "published", "source", "author")
 # Both spellings fill the same field, so giving both counts as a duplicate key.
@@ -227,7 +226,6 @@ def record_article(key: str, text: str, identity: dict, *, title=None, source=No
     """An article of a record within a file (a JSON record, a feed entry): its input key,
     its text, and as raw input the record in a canonical form (keys sorted), so the record
     keeps its identity whatever its neighbours or the file's layout."""
-    text = unwrap(text)
     return Article(
         path=key,
         text=text,

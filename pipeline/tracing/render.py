@@ -200,7 +200,8 @@ def copy_words(copy: dict, published: str | None, name: str | None = None) -> st
     whole = copy["kind"] == "copy"
     if copy.get("ordered", True):
         return f"{'copy' if whole else 'copied paragraph'} of {name}, {days_later(copy['published'], published)}"
-    when = "the same day" if copy["published"] and copy["published"] == published else "one undated"
+    when = ("the same day" if copy["published"] and copy["published"] == published
+            else "both undated" if not copy["published"] and not published else "one undated")  # fmt: skip
     return f"{'same text as' if whole else 'paragraph shared with'} {name} ({when}: which ran first is not known)"
 
 

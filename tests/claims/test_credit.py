@@ -94,3 +94,13 @@ def test_the_company_is_a_company_credited_before_it_never_a_person_or_one_named
     found = credits(nlp, "Maria Lopez, a spokeswoman, said demand was weak. Goldman Sachs said sales fell.\n\n"
                          "Sales fell 12% in May, the spokeswoman said.")  # fmt: skip
     assert found["12%"][0] == "Maria Lopez"
+
+
+def test_the_company_falls_back_on_the_source_credited_before_it_whatever_its_label(nlp):
+    # spaCy reads some companies as people: "the company" is still the one credited before.
+    found = credits(nlp, "Ericsson said sales rose 5% in the quarter. Its shares rose.\n\n"
+                         "Sales of 5G equipment jumped 22%, the company said.")  # fmt: skip
+    assert found["22%"][0] == "Ericsson"
+    found = credits(nlp, "Acme Corp said revenue rose 20% last year. Shares rose.\n\n"
+                         "Sales reached $5 billion, the company's spokeswoman said.")  # fmt: skip
+    assert found["$5 billion"][0] == "Acme Corp"

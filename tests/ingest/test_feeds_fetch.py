@@ -50,9 +50,8 @@ def test_fetch_stores_the_pages_full_text_under_the_entry_keys_and_a_404_keeps_i
     assert (summary.files, summary.articles, summary.new, summary.errors) == (1, 3, 3, [])
     assert site.hits == {"/story": 1, "/2025/03/01/cars": 1, "/missing": 1}
     rows = stored(tmp_path / "news.db")
-    # The entry's title and date; the page's text, URL and outlet (its og:site_name; a page
-    # naming none keeps the feed's title).
-    assert rows["wire-1"] == [page_text(site.url("/story"), STORY), "Acme chips", site.url("/story"), "2025-03-05", "Daily Example"]
+    # The entry's title, date and source; the page's text and URL.
+    assert rows["wire-1"] == [page_text(site.url("/story"), STORY), "Acme chips", site.url("/story"), "2025-03-05", "Example Wire"]
     assert "40 engineers in Ohio" in rows["wire-1"][0]
     # An undated entry is dated by its page (here: the page's URL).
     assert rows["wire-2"] == [page_text(site.url("/2025/03/01/cars"), CARS), "Car sales", site.url("/2025/03/01/cars"), "2025-03-01", "Example Wire"]
