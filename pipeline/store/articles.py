@@ -129,7 +129,7 @@ def delete_article(db: sqlite_utils.Database, article_id: str) -> None:
     figure) until figures are traced again.
     """
     _dissolve_figures(db, article_id)
-    for table in ("entity_mentions", "article_names", "claims", "sentences", "inputs"):
+    for table in ("entity_mentions", "claims", "sentences", "inputs"):
         db.execute(f"delete from [{table}] where article_id = ?", [article_id])
     db.execute("delete from articles where id = ?", [article_id])
 
@@ -209,7 +209,8 @@ _INSERTS = {
     "claims": insert_sql("claims", ["id", "article_id", "sentence_id", *_CLAIM_FIELDS]),
     "entities": insert_sql("entities", list(ENTITY_COLUMNS), "INSERT OR IGNORE"),
     "entity_mentions": insert_sql("entity_mentions", list(MENTION_COLUMNS)),
-    "article_names": insert_sql("article_names", ["article_id", "entity_ids"]),
+    # (a row a deleted article left, by an older version or by hand, is replaced)
+    "article_names": insert_sql("article_names", ["article_id", "entity_ids"], "INSERT OR REPLACE"),
     # An input re-pointed to another article replaces its row.
     "inputs": insert_sql("inputs", list(INPUT_COLUMNS), "INSERT OR REPLACE"),
 }

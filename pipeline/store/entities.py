@@ -53,6 +53,10 @@ def _most_frequent(counts: Counter) -> str | None:
 # what tracing compares articles' stories by, read as one row an article rather than as
 # its every mention. Written with the article's mentions; one row per article, [] for none.
 ARTICLE_NAMES_SQL = "create table if not exists article_names (article_id text primary key, entity_ids text not null)"
+ARTICLE_NAMES_TRIGGER = (
+    "create trigger if not exists articles_names_ad after delete on articles begin"
+    " delete from article_names where article_id = old.id; end"
+)
 
 
 def names_in_order(entity_ids) -> str:
@@ -63,9 +67,12 @@ def names_in_order(entity_ids) -> str:
 def ensure_article_names(db: sqlite_utils.Database) -> None:
     """The ``article_names`` table (in the schema's transaction); a database made before it
     gets a row for every stored article, from their mentions."""
+    # Whatever deletes an article (an edit, a record gone from its file) takes its names with it.
     if db["article_names"].exists():
+        db.execute(ARTICLE_NAMES_TRIGGER)
         return
     db.execute(ARTICLE_NAMES_SQL)
+    db.execute(ARTICLE_NAMES_TRIGGER)
     found = _names_from_mentions(db, "select id from articles")
     db.conn.executemany("insert into article_names values (?, ?)", ((a, json.dumps(ids)) for a, ids in found.items()))
 
