@@ -99,13 +99,14 @@ def to_json(review: dict) -> str:
 
 
 def stated_credit(lineage: dict) -> str | None:
-    """Who the figure's sentences themselves credit it to: the origin's credit when its
-    sentence names one, else the first later claim's whose sentence does. A credit carried
-    from another sentence of an article (``attributed_from`` = article) is figtrace's
-    reading, not a statement of who made the claim: published markup names no author
-    from it (the description still says whom the articles credit)."""
+    """Who the claim as first stated is credited to by its own sentence: the origin's
+    credit, unless it was carried from another sentence of its article (``attributed_from``
+    = article: figtrace's reading, not a statement of who made the claim). Published markup
+    names no author from a carried credit, nor from a later article's (which changed the
+    credit); the description says whom the articles credit."""
+    origin = lineage["origin"]
     # (a claim stored before attributed_from was kept has none: its credit is its sentence's)
-    return next((c["attributed_to"] for c in lineage["claims"] if c.get("attributed_to") and c.get("attributed_from") != "article"), None)
+    return origin.get("attributed_to") if origin.get("attributed_from") != "article" else None
 
 
 def provenance(lineage: dict) -> str:

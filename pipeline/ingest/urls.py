@@ -57,6 +57,7 @@ _HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 _FEED_TYPES = frozenset({"application/rss+xml", "application/atom+xml", "application/rdf+xml", "application/x-rss+xml",
                          "application/x-atom+xml", "application/rss", "application/xml", "text/xml"})  # fmt: skip
 _FEED_ROOTS = frozenset({"rss", "feed", "rdf:rdf"})
+_GENERIC_XML = frozenset({"application/xml", "text/xml"})
 
 
 @dataclass
@@ -72,11 +73,12 @@ class FetchedPage:
 
     @property
     def is_feed(self) -> bool:
-        """Whether the page is an RSS or Atom feed: served as one, or rooted as one."""
-        if self.media_type in _FEED_TYPES:
+        """Whether the page is read as an RSS or Atom feed: rooted as one, or served as one
+        (as generic XML: unless it is XHTML, a page)."""
+        root = (_root_element(self.raw) or "").lower()
+        if root in _FEED_ROOTS:
             return True
-        root = _root_element(self.raw)
-        return root is not None and root.lower() in _FEED_ROOTS
+        return self.media_type in _FEED_TYPES and not (self.media_type in _GENERIC_XML and root == "html")
 
 
 _ACCEPT = "text/html,application/xhtml+xml;q=0.9,application/rss+xml;q=0.8,application/atom+xml;q=0.8,*/*;q=0.1"

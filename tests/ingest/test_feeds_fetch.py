@@ -147,3 +147,12 @@ def test_a_feed_at_a_url_with_relative_links_has_them_resolved_and_fetched(site,
     rows = stored(tmp_path / "news.db")
     assert rows["wire-1"][2] == site.url("/story") and "40 engineers in Ohio" in rows["wire-1"][0]
     assert len(summary.warnings) == 1  # (the 404)
+
+
+def test_xhtml_served_as_generic_xml_is_a_page_not_a_feed(site, nlp, tmp_path):
+    xhtml = b'<?xml version="1.0"?>' + STORY.replace(b"<html>", b'<html xmlns="http://www.w3.org/1999/xhtml">')
+    site.routes["/page.xml"] = (200, {"Content-Type": "application/xml"}, xhtml)
+    summary = ingest_paths([site.url("/page.xml")], tmp_path / "news.db", nlp=nlp)
+    assert (summary.new, summary.errors) == (1, [])
+    (text,) = sqlite_utils.Database(tmp_path / "news.db").execute("select text from articles").fetchone()
+    assert "40 engineers in Ohio" in text
