@@ -130,3 +130,28 @@ def test_the_figure_page_draws_a_copy_edge(nlp, tmp_path):
     assert "Who copies or cites whom" in page.text and 'class="figtrace-graph"' in page.text
     tips = re.findall(r'<path class="edge copy"[^>]*><title>([^<]*)</title>', page.text)
     assert [html.unescape(t) for t in tips] == ["Courier copies Wire (copy, 3 days later)"]
+    # The lineage table says so on the copy's row.
+    assert "copy of Wire, 3 days later" in html.unescape(page.text)
+
+
+def test_the_figure_page_says_which_ran_first_is_not_known_for_a_same_day_copy(nlp, tmp_path):
+    import sqlite_utils
+    from datasette.app import Datasette
+
+    from pipeline.runner import ingest_paths
+    from pipeline.serve import register_plugin
+    from pipeline.tracing import find_figures
+
+    from .helpers import METADATA, get
+    from .test_copies import write_wire_and_reprint
+
+    corpus = write_wire_and_reprint(tmp_path / "corpus", "2025-03-01")
+    db_path = tmp_path / "news.db"
+    ingest_paths([corpus], db_path, nlp=nlp)
+    [figure_id] = find_figures(sqlite_utils.Database(db_path), "$40 million")
+    register_plugin()
+    text = html.unescape(get(Datasette(immutables=[str(db_path)], metadata=METADATA), f"/news/figures/{figure_id}").text)
+    assert "(the same day: which ran first is not known)" in text and "copy of" not in text
+    tips = re.findall(r'<path class="edge copy"[^>]*><title>([^<]*)</title>', text)
+    assert tips == ["Wire and Courier run the same text (which ran first is not known)"] or tips == [
+        "Courier and Wire run the same text (which ran first is not known)"]
