@@ -307,15 +307,20 @@ def _ensure_schema(db: sqlite_utils.Database) -> None:
     # claims and figures point at each other: the claims side is added once both exist.
     if "figure_id" not in db["claims"].columns_dict:
         db["claims"].add_column("figure_id", fk="figures", fk_col="id")
+    # (each column Datasette facets a table by, in metadata.yml, leads an index: its counts
+    # read the index, not the table's wide rows; /news/claims on 16,000 articles: 267 -> 193 ms)
     indexes = {
-        "articles": [["content_hash"], ["path"], ["published"]],
+        "articles": [["content_hash"], ["path"], ["published"], ["source"]],
         "sentences": [["article_id", "position"]],
-        "claims": [["article_id"], ["sentence_id"], ["unit", "value"], ["value"], ["value_high"], ["attributed_to"], ["figure_id"]],
+        "claims": [["article_id"], ["sentence_id"], ["unit", "value"], ["value"], ["value_high"], ["attributed_to"], ["figure_id"],
+                   ["qualifier"]],  # fmt: skip
         # (entity_id, surface, label) covers refresh_entity_names' read.
-        "entity_mentions": [["entity_id"], ["article_id"], ["sentence_id"], ["entity_id", "surface", "label"]],
+        "entity_mentions": [["entity_id"], ["article_id"], ["sentence_id"], ["entity_id", "surface", "label"], ["label"]],
+        "entities": [["label"]],
         "mutations": [["figure_id"], ["claim_id"]],
-        "figures": [["block_id"]],
+        "figures": [["block_id"], ["unit"]],
         "inputs": [["article_id"]],
+        "runs": [["status"]],
     }
     for table, column_sets in indexes.items():
         for columns in column_sets:

@@ -109,3 +109,19 @@ def test_three_processes_create_and_write_one_new_database_in_turn(tmp_path):
     db = open_db(db_path)
     assert db["articles"].count == 15 and db["inputs"].count == 15
     assert [r["status"] for r in db.query("select status from runs")] == ["finished"] * 3
+
+
+def test_every_column_datasette_facets_a_table_by_leads_an_index(db):
+    from tests.helpers import METADATA
+
+    checked = 0
+    for name, table in METADATA["databases"]["news"]["tables"].items():
+        kind = db.execute("select type from sqlite_master where name = ?", [name]).fetchone()
+        if kind is None or kind[0] != "table":
+            continue  # (views: copies, citations)
+        leading = {index.columns[0] for index in db[name].indexes} | set(db[name].pks)
+        # (an array facet, kinds_seen, counts JSON values: no index serves it)
+        for column in [facet for facet in table.get("facets", []) if isinstance(facet, str)]:
+            assert column in leading, (name, column)
+            checked += 1
+    assert checked >= 10
