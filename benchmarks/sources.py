@@ -100,14 +100,17 @@ def make_stories(count: int, seed: int = 1) -> list[Story]:
 # --------------------------------------------------------------------------- fixtures
 
 
-def feed_rss2(stories: list[Story]) -> str:
+def feed_rss2(stories: list[Story], site: str = "https://feeds.example", title: str = "Wire Two", guid: str = "rss2",
+              teaser: bool = False) -> str:  # fmt: skip
+    """An RSS 2.0 feed of the stories, linking to their pages on ``site``; each entry's
+    description the story, or its first paragraph alone (``teaser``: a page to fetch)."""
     items = "".join(
-        f"<item><title>{escape(s.title)}</title><link>https://feeds.example{s.path}</link><guid isPermaLink=\"false\">rss2-{s.number}</guid>"
+        f"<item><title>{escape(s.title)}</title><link>{site}{s.path}</link><guid isPermaLink=\"false\">{guid}-{s.number}</guid>"
         f"<pubDate>{format_datetime(datetime(s.day.year, s.day.month, s.day.day, 8, tzinfo=timezone.utc), usegmt=True)}</pubDate>"
-        f"<description>{escape(s.text)}</description></item>"
+        f"<description>{escape(s.text.split(chr(10))[0] if teaser else s.text)}</description></item>"
         for s in stories
     )
-    return f'<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>Wire Two</title>{items}</channel></rss>'
+    return f'<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>{title}</title>{items}</channel></rss>'
 
 
 def feed_rss1(stories: list[Story]) -> str:
@@ -189,13 +192,7 @@ class Site:
         for story in stories:
             self.routes[story.path] = (200, {"Content-Type": "text/html; charset=utf-8"}, story.page(self.base + story.path))
             self.routes[f"/moved/{story.number}"] = (301, {"Location": story.path}, b"")
-        items = "".join(
-            f"<item><title>{escape(s.title)}</title><link>{self.base}{s.path}</link><guid isPermaLink=\"false\">live-{s.number}</guid>"
-            f"<pubDate>{format_datetime(datetime(s.day.year, s.day.month, s.day.day, 8, tzinfo=timezone.utc), usegmt=True)}</pubDate>"
-            f"<description>{escape(s.text.split(chr(10))[0])}</description></item>"
-            for s in stories
-        )
-        feed = f'<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>Live Wire</title>{items}</channel></rss>'
+        feed = feed_rss2(stories, self.base, "Live Wire", "live", teaser=True)
         self.routes["/feed"] = (200, {"Content-Type": "application/rss+xml"}, feed.encode())
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
 

@@ -29,10 +29,9 @@ import feedparser
 import trafilatura
 
 from ..records import Article, InputError, InputWarning, ParsedFile
-from .html import _HTMLText, _is_http, page_links
+from .html import HTML_TYPES, _HTMLText, _is_http, page_links
 from .text import record_article
 
-_HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 _COMMENT = re.compile(rb"<!--.*?-->", re.DOTALL)
 _FIRST_ELEMENT = re.compile(rb"<([A-Za-z_][\w.:-]*)")
 _RSS_AUTHOR = re.compile(r"[^\s@()]+@[^\s()]+\s*\(([^()]+)\)")
@@ -103,7 +102,7 @@ def _entry_article(entry: dict, key: str, source: str | None, base: str | None =
     if url and not _is_http(url):
         url = urljoin(base, url) if base else None
     article = record_article(key, text, identity, title=title, source=source, url=url, date=date, author=author)
-    if body["type"] in _HTML_TYPES:
+    if body["type"] in HTML_TYPES:
         # (the links an entry's HTML makes are its citations, as a page's are)
         article.links = page_links(body["value"], url)
     return article
@@ -161,7 +160,7 @@ def _text_of(body: dict) -> str:
     plain-text reading for fragments trafilatura gives up on; plain text as it is."""
     value = body["value"]
     # Feeds often label plain text as HTML; trafilatura finds no document in it.
-    if body["type"] not in _HTML_TYPES or "<" not in value:
+    if body["type"] not in HTML_TYPES or "<" not in value:
         return "\n".join(line.strip() for line in value.replace("\r\n", "\n").split("\n")).strip()
     document = trafilatura.bare_extraction(value, include_comments=False, favor_recall=True)
     text = (document.text or "").strip() if document else ""
@@ -172,7 +171,7 @@ def _plain(holder: dict, name: str) -> str | None:
     """A title-like field as plain text (feedparser keeps the markup of HTML titles)."""
     value = _clean(holder.get(name))
     detail = holder.get(f"{name}_detail") or {}
-    if value and detail.get("type") in _HTML_TYPES:
+    if value and detail.get("type") in HTML_TYPES:
         value = _HTMLText.of(value).text
     return " ".join(value.split()) or None if value else None
 

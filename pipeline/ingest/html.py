@@ -17,6 +17,8 @@ from .text import title_from_text
 # Outbound links kept per article, at most: links beyond this are navigation and
 # boilerplate, and a bound keeps one odd page from filling the store.
 MAX_LINKS = 500
+# Media types read as an HTML page (a fetched page, an archived response, a feed entry's body).
+HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 
 
 def _parse_html(key: str, raw: bytes, html: str, base_url: str | None = None) -> ParsedFile:

@@ -38,7 +38,7 @@ from ..records import InputError, ParsedFile
 from .dates import DEFAULT_DATE_ORDER
 from .feeds import _parse_feed, _root_element
 from .files import _human_size
-from .html import _parse_html
+from .html import HTML_TYPES, _parse_html
 from .parse import settle_dates
 
 # What a site's operator reads of who fetches their pages and why (the project has no
@@ -52,12 +52,11 @@ MAX_REDIRECTS = 5
 MAX_IN_FLIGHT = 4  # requests at once, over all hosts (each host: one at a time)
 LOOKAHEAD = 8  # pages fetched ahead of the parser, so memory stays bounded on long URL lists
 
-_HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 # Servers label feeds every way: their own types (x- or not), and generic XML.
-_FEED_TYPES = frozenset({"application/rss+xml", "application/atom+xml", "application/rdf+xml", "application/x-rss+xml",
-                         "application/x-atom+xml", "application/rss", "application/xml", "text/xml"})  # fmt: skip
-_FEED_ROOTS = frozenset({"rss", "feed", "rdf:rdf"})
 _GENERIC_XML = frozenset({"application/xml", "text/xml"})
+_FEED_TYPES = _GENERIC_XML | {"application/rss+xml", "application/atom+xml", "application/rdf+xml", "application/x-rss+xml",
+                              "application/x-atom+xml", "application/rss"}  # fmt: skip
+_FEED_ROOTS = frozenset({"rss", "feed", "rdf:rdf"})
 
 
 @dataclass
@@ -106,7 +105,7 @@ def fetch_page(client: httpx.Client, url: str, max_bytes: int) -> FetchedPage:
             if not response.is_success:
                 raise InputError(url, f"HTTP {response.status_code} {response.reason_phrase}".rstrip())
             media_type, charset = _content_type(response.headers.get("Content-Type", ""))
-            if media_type not in _HTML_TYPES | _FEED_TYPES:
+            if media_type not in HTML_TYPES | _FEED_TYPES:
                 raise InputError(url, f"not an HTML page or feed (Content-Type: {media_type or 'none'})")
             declared = response.headers.get("Content-Length", "")
             if declared.isdigit() and int(declared) > max_bytes:

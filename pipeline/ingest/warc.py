@@ -31,9 +31,8 @@ from warcio.exceptions import ArchiveLoadFailed
 from ..records import FROM_HTML, FROM_WARC, InputError, InputWarning, ParsedFile
 from .dates import _quoted, parse_date, settle_date
 from .files import _human_size, _os_reason
-from .html import _parse_html
+from .html import HTML_TYPES, _parse_html
 
-_HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 _CHUNK = 1 << 16
 
 
@@ -109,7 +108,7 @@ def _html_payload(key: str, record, max_bytes: int, parsed: ParsedFile) -> tuple
     else, or a page over the cap (an error in ``parsed``)."""
     if record.rec_type != "response" or record.http_headers is None:
         return None
-    if record.http_headers.get_statuscode() != "200" or _media_type(record) not in _HTML_TYPES:
+    if record.http_headers.get_statuscode() != "200" or _media_type(record) not in HTML_TYPES:
         return None
     name = (record.rec_headers.get_header("WARC-Record-ID") or "").strip("<> ")
     name = name or record.rec_headers.get_header("WARC-Target-URI") or ""

@@ -10,15 +10,20 @@ import sqlite_utils
 
 from .views import ensure_view
 
+def _ordered(later: str, earlier: str) -> str:
+    """SQL: whether the dates of the articles ``later`` and ``earlier`` (table aliases) say
+    which ran first (else the pair is oriented by the lineage's order, undated last, then by
+    path, and either may be the copy)."""
+    return f"coalesce({later}.published > {earlier}.published, 0)"
+
+
 # Thresholds of the view, written into it (they are the module's constants, not input).
 COPIES_VIEW = """
 create view copies as
 select o.article_id, o.other_id as copy_of, o.share as similarity,
        case when o.share >= {copy} then 'copy' else 'partial' end as kind,
        o.paragraphs,
-       -- whether the dates say which ran first (else the pair is oriented by the lineage's
-       -- order, undated last, then by path, and either may be the copy)
-       coalesce(a.published > b.published, 0) as ordered
+       {ordered} as ordered
 from article_overlaps o
 join articles a on a.id = o.article_id
 join articles b on b.id = o.other_id
@@ -55,7 +60,8 @@ def ensure_copies_schema(db: sqlite_utils.Database) -> None:
 
     for statement in SCHEMA:
         db.execute(statement)
-    ensure_view(db, "copies", COPIES_VIEW.format(copy=COPY_SHARE, partial=PARTIAL_SHARE, paragraphs=PARTIAL_PARAGRAPHS))
+    ensure_view(db, "copies", COPIES_VIEW.format(copy=COPY_SHARE, partial=PARTIAL_SHARE, paragraphs=PARTIAL_PARAGRAPHS,
+                                                 ordered=_ordered("a", "b")))  # fmt: skip
     _follow_paragraph_rules(db)
 
 
@@ -68,9 +74,8 @@ def _follow_paragraph_rules(db: sqlite_utils.Database) -> None:
     from ..copies import PARAGRAPH_RULES, rules_change
 
     db.execute("create table if not exists fingerprint_rules (paragraph_rules integer not null)")
-    row = db.execute("select max(paragraph_rules) from fingerprint_rules").fetchone()
-    held = row[0] if row[0] is not None else 1
-    if held == PARAGRAPH_RULES and row[0] is not None:
+    held = db.execute("select coalesce(max(paragraph_rules), 1) from fingerprint_rules").fetchone()[0]
+    if held == PARAGRAPH_RULES:
         return
     stale = [article_id for article_id, text in db.execute(
         "select a.id, a.text from articles a join article_fingerprints f on f.article_id = a.id"
@@ -156,7 +161,7 @@ def copies_among(db: sqlite_utils.Database, article_ids) -> list[tuple]:
         for a, b, kind, similarity, paragraphs, ordered in db.execute(
             # (ordered worked out here too: a view made before it has no such column, and
             # reading never rewrites a view)
-            "select c.article_id, c.copy_of, c.kind, c.similarity, c.paragraphs, coalesce(x.published > y.published, 0)"
+            f"select c.article_id, c.copy_of, c.kind, c.similarity, c.paragraphs, {_ordered('x', 'y')}"
             " from copies c join articles x on x.id = c.article_id join articles y on y.id = c.copy_of"
             " where c.article_id in (select value from json_each(?)) and c.copy_of in (select value from json_each(?))"
             " order by c.article_id, c.similarity desc, c.copy_of",

@@ -191,12 +191,12 @@ def _change(claim: dict) -> str:
     return change
 
 
-def copy_words(copy: dict, published: str | None, name: str | None = None) -> str:
+def copy_words(copy: dict, published: str | None) -> str:
     """A claim's copy mark in words (``copy``: its ``copy_of``; ``published``: its article's
-    date; ``name``: the original's name, its ``source`` by default): "copy of Reuters, 2
-    days later"; when the dates cannot say which ran first (the same day, or one undated),
-    "same text as Herald (the same day: which ran first is not known)"."""
-    name = _shortened(name or copy["source"])
+    date): "copy of Reuters, 2 days later"; when the dates cannot say which ran first (the
+    same day, or one undated), "same text as Herald (the same day: which ran first is not
+    known)"."""
+    name = _shortened(copy["source"])
     whole = copy["kind"] == "copy"
     if copy.get("ordered", True):
         return f"{'copy' if whole else 'copied paragraph'} of {name}, {days_later(copy['published'], published)}"
