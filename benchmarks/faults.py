@@ -192,12 +192,13 @@ def interruptions(tally: Tally, work: Path, corpus: Path, reference: Path, clean
 
 def figure_fingerprint(db_path: Path) -> str:
     """A hash of what figure maintenance writes: figures, mutations, each claim's figure,
-    the word counts and the claim index."""
+    the word counts and the claim indexes."""
     connection = sqlite3.connect(db_path)
     digest = hashlib.sha256()
     for sql in ("select * from figures order by id", "select * from mutations order by id",
                 "select id, figure_id from claims order by id", "select * from trace_terms order by space, term",
-                "select * from trace_postings order by term, value, claim"):  # fmt: skip
+                "select * from trace_postings order by term, value, claim",
+                "select * from trace_range_postings order by term, low, claim"):  # fmt: skip
         for row in connection.execute(sql):
             digest.update(repr(row).encode())
     connection.close()

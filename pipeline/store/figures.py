@@ -14,6 +14,7 @@ from .schema import FIGURE_COLUMNS, MUTATION_COLUMNS, TRACE_TERM_COLUMNS, index_
 
 # A claim's key stored twice (an update re-posting a dissolved figure's claims) is one row.
 INSERT_POSTING = "insert or ignore into trace_postings (term, value, claim) values (?, ?, ?)"
+INSERT_RANGE_POSTING = "insert or ignore into trace_range_postings (term, low, high, article, claim) values (?, ?, ?, ?, ?)"
 
 
 def replace_figures(
@@ -21,13 +22,14 @@ def replace_figures(
     batches: Iterable[tuple[list[tuple], list[tuple], list[tuple[str, str]]]],
     terms: Iterable[tuple[str, str, int]] = (),
     postings: Iterable[tuple[int, float, int]] = (),
+    range_postings: Iterable[tuple[int, float, float, int, int]] = (),
 ) -> None:
     """Replace every figure and mutation with the rows of ``batches``, in one transaction.
     Each batch is (figure rows, mutation rows, assignments): rows in :data:`FIGURE_COLUMNS`
     and :data:`MUTATION_COLUMNS` order, and (figure id, claim id) pairs; a claim in no
     figure gets null. Also stores the word counts the figures were weighed by (``terms``:
-    rows of ``trace_terms``) and the claims' index (``postings``: rows of
-    ``trace_postings``), and indexes the figures for full-text search. ``batches`` and
+    rows of ``trace_terms``) and the claims' index (``postings`` and ``range_postings``: rows of
+    ``trace_postings`` and ``trace_range_postings``), and indexes the figures for full-text search. ``batches`` and
     ``postings`` may be iterators, written as they come: a million claims' rows are never
     held at once."""
     with write_transaction(db):
@@ -52,6 +54,8 @@ def replace_figures(
         db.conn.executemany(insert_sql("trace_terms", TRACE_TERM_COLUMNS), terms)
         db.execute("delete from trace_postings")
         db.conn.executemany(INSERT_POSTING, postings)
+        db.execute("delete from trace_range_postings")
+        db.conn.executemany(INSERT_RANGE_POSTING, range_postings)
         index_figures(db)
 
 
@@ -66,6 +70,7 @@ def update_figures(
     counted: list[tuple[str, str, int]] = (),
     postings: Iterable[tuple[int, float, int]] = (),
     updated_rows: list[tuple] = (),
+    range_postings: Iterable[tuple[int, float, float, int, int]] = (),
 ) -> None:
     """Replace the figures ``dropped`` (ids; their mutations go too, their claims keep no
     figure unless assigned) with these rows, write ``updated_rows`` over the stored rows of
@@ -95,5 +100,6 @@ def update_figures(
             counted,
         )
         db.conn.executemany(INSERT_POSTING, postings)
+        db.conn.executemany(INSERT_RANGE_POSTING, range_postings)
         # The figures written and those claims joined: the rows of dropped ones went with them.
         index_figures(db, [row[0] for row in figure_rows] + [row[0] for row in updated_rows] + [a[0] for a in assignments])

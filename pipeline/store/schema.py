@@ -130,6 +130,20 @@ create table if not exists trace_postings (
 ) without rowid
 """
 
+# Its companion for ranges ("$2 million to $5 million"), which reach values far past their
+# low end: one row per range and key (a CRC-32 of the range's value bucket alone, or with
+# a word of its context or sentence) with the span of values it reaches, and a CRC-32 of
+# its article, so an update finds the ranges reaching a new claim by index rather than by
+# reading every range. Kept as ``trace_postings`` is. (Its columns outside the key carry no
+# NOT NULL: SQLite 3.40's integrity check reports such columns of a WITHOUT ROWID table as
+# NULL when they are not.)
+TRACE_RANGE_POSTINGS_SQL = """
+create table if not exists trace_range_postings (
+    term integer not null, low real not null, high real, article integer, claim integer not null,
+    primary key (term, low, claim)
+) without rowid
+"""
+
 # One row per input (a file, or a record of a JSON file): the article it holds now.
 INPUT_COLUMNS = {"path": str, "article_id": str, "run_id": int}
 
@@ -302,6 +316,7 @@ def _ensure_schema(db: sqlite_utils.Database) -> None:
             if name not in existing:
                 db[table].add_column(name, kind)
     db.execute(TRACE_POSTINGS_SQL)
+    db.execute(TRACE_RANGE_POSTINGS_SQL)
     if not had_inputs:
         db.execute("insert or ignore into inputs (path, article_id, run_id) select path, id, run_id from articles")
     # claims and figures point at each other: the claims side is added once both exist.

@@ -17,7 +17,7 @@ from .values import CLAIM_COLUMNS, DISTANCE_THRESHOLD, TracedClaim, mark_costate
 from .clustering import Progress, Weights, cluster_blocks
 from .vectors import CONTEXT, STORY, TermCounts
 from .mutations import classify_mutation
-from .reach import posting_rows
+from .reach import posting_rows, range_posting_rows
 
 
 @dataclass
@@ -199,24 +199,25 @@ def load_claims_by_rowid(
     db: sqlite_utils.Database, rowids, known: dict | None = None
 ) -> tuple[list[TracedClaim], list[int], list[str | None]]:
     """The claims of these rowids as :func:`load_claims` reads them, their costated values
-    marked from every claim of their sentences (read too, and left out), with their rowids
+    marked from every claim of their sentences (whose values are read too), with their rowids
     and figure ids, in rowid order. ``known``: claims read before, by rowid (as (claim,
     figure id)), which are not read again; those read now are added to it."""
     known = {} if known is None else known
     wanted = sorted(set(int(r) for r in rowids))
     missing = json.dumps([r for r in wanted if r not in known])
-    siblings = json.dumps([r[0] for r in db.execute(
-        "select rowid from claims where rowid in (select value from json_each(?))"
-        " union select rowid from claims where sentence_id in"
-        " (select sentence_id from claims where rowid in (select value from json_each(?)))",
-        [missing, missing],
-    )])  # fmt: skip
     claims, read_rowids, figure_ids = _read_claims(
-        db, "where c.rowid in (select value from json_each(?))", [siblings],
+        db, "where c.rowid in (select value from json_each(?))", [missing],
         "where a.id in (select distinct article_id from claims where rowid in (select value from json_each(?)))", [missing],
         share=False,
     )  # fmt: skip
-    mark_costated(claims)
+    # The other claims of their sentences, read only as far as their values go.
+    siblings = [TracedClaim(*row[:-1], sentence_id=row[-1]) for row in db.execute(
+        f"select {', '.join(CLAIM_COLUMNS)}, sentence_id from claims where sentence_id in"
+        " (select sentence_id from claims where rowid in (select value from json_each(?)))"
+        " and rowid not in (select value from json_each(?))",
+        [missing, missing],
+    )]  # fmt: skip
+    mark_costated(claims + siblings)
     for claim, rowid, figure_id in zip(claims, read_rowids, figure_ids):
         known.setdefault(rowid, (claim, figure_id))
     chosen = [known[r] for r in wanted]
@@ -307,7 +308,9 @@ def rebuild_figures(db: sqlite_utils.Database, progress: Progress | None = None)
         progress(READING, len(claims), len(claims))
     figures, weights = figures_in_blocks(claims, progress=progress)
     weights.through = db.execute("select coalesce(max(rowid), 0) from claims").fetchone()[0]
-    replace_figures(db, figure_batches(figures, progress), term_rows(weights), posting_rows(claims, rowids, progress))
+    replace_figures(
+        db, figure_batches(figures, progress), term_rows(weights), posting_rows(claims, rowids, progress), range_posting_rows(db)
+    )
     return len(figures)
 
 

@@ -46,7 +46,7 @@ from .figures import (
     Figure, figure_id_for, figures_in_blocks, load_claims_by_rowid, load_figure_summaries, rebuild_figures, rows_of,
     stored_weights, term_rows,
 )
-from .reach import posting_rows, reachable_rowids
+from .reach import posting_rows, range_posting_rows, reachable_rowids
 from .vectors import context_analyzer, count_terms
 from .values import APART, DISTANCE_THRESHOLD, STORY_CORPUS, TracedClaim
 
@@ -99,6 +99,10 @@ def needs_rebuild(db: sqlite_utils.Database) -> bool:
         return True
     if db.execute("select not exists(select 1 from trace_postings) and exists(select 1 from claims where value is not null)").fetchone()[0]:
         return True  # (made before claims were indexed)
+    if not db.execute("select exists(select 1 from trace_range_postings)").fetchone()[0] and db.execute(
+        "select exists(select 1 from claims where value_high > value)"
+    ).fetchone()[0]:
+        return True  # (made before ranges were indexed)
     claims, dirty = db.execute("select count(*), count(*) - count(figure_id) from claims").fetchone()
     articles = db.execute("select count(*) from (select distinct article_id from claims)").fetchone()[0]
     return claims < UPDATE_FROM_CLAIMS or articles < STORY_CORPUS or dirty > REBUILD_SHARE * claims
@@ -199,7 +203,7 @@ def update_blocks(db: sqlite_utils.Database, dirty: list[int]) -> dict:
     dropped = sorted((set(was) - kept - {f.id for f in appended}) | stale)
     store_updates(
         db, dropped, figure_rows, mutation_rows + appended_mutations, assignments + appended_assignments, moves, merges,
-        counted, posting_rows(new, new_rowids), updated_rows=updated_rows,
+        counted, posting_rows(new, new_rowids), updated_rows=updated_rows, range_postings=range_posting_rows(db, new_rowids),
     )  # fmt: skip
     return {"dirty": len(new), "reached": len(stored), "blocks": len(sizes), "large": len(large),
             "region": len(region), "joined": len(gained), "appended": len(appended), "written": len(figure_rows) + len(updated_rows),

@@ -10,8 +10,9 @@ value as compared (root units; fractions as percentages): an update probes, for 
 claim and key, the band of values it reaches, and reads only the stored claims found.
 Keys are CRC-32s of the terms: a collision only adds a claim that blocking then compares
 and leaves apart, so the claims found are a superset of those a new claim can link to.
-Ranges (whose reach runs past their value) and claims of a new claim's sentence (which
-restate it across units) are added by plain queries. An update caps what it finds through
+Ranges (whose reach runs past their value) are indexed apart, in
+``trace_range_postings``, with the span of values each reaches; claims of a new claim's
+sentence (which restate it across units) are added by a plain query. An update caps what it finds through
 words (:func:`reachable_rowids` ``per_claim``): past the cap the reach is no longer a
 superset, by design, where common words are shared by most of the corpus.
 """
@@ -48,14 +49,18 @@ def posting_keys(claim: TracedClaim, terms: Iterable[str]) -> set[int]:
     return set(_keyed_terms(claim, terms))
 
 
-def _keyed_terms(claim: TracedClaim, terms: Iterable[str]) -> dict[int, str | None]:
-    """:func:`posting_keys` with the context term of each key (None: an article or a
-    co-stated value, which blocking links by whatever words say)."""
-    keyed: dict[int, str | None] = {zlib.crc32(term.encode()): term for term in terms}
-    keyed[zlib.crc32(f"article {claim.article_id}".encode())] = None
+def _keyed_terms(claim: TracedClaim, terms: Iterable[str]) -> dict[int, str]:
+    """:func:`posting_keys` with what each key stands for: a context term, or
+    :data:`ARTICLE` or :data:`COSTATED` (which blocking links by whatever words say)."""
+    keyed: dict[int, str] = {zlib.crc32(term.encode()): term for term in terms}
+    keyed[zlib.crc32(f"article {claim.article_id}".encode())] = ARTICLE
     for key in claim.costated:
-        keyed[zlib.crc32(f"costated {key}".encode())] = None
+        keyed[zlib.crc32(f"costated {key}".encode())] = COSTATED
     return keyed
+
+
+# What a key stands for when it is no word (words hold no space).
+ARTICLE, COSTATED = " article", " costated"
 
 
 def posting_rows(claims: list[TracedClaim], rowids: list[int], progress=None) -> Iterator[tuple[int, float, int]]:
@@ -90,7 +95,10 @@ def reachable_rowids(
     new claim, only the ``per_claim`` that share the most of its words by weight (idf by
     ``counts``, as the new claim's TF-IDF row weighs them): where common words are shared
     by tens of thousands of claims, those that share its rare words are the ones it can
-    be one figure with (claims of its article and of a value stated beside it are all found)."""
+    be one figure with. So are those found through a value stated beside it (in dense
+    corpora a pair of values such as "$6 million ... $1.6 billion" is restated by
+    thousands): the ``per_claim`` of them that share the most of its words. Claims of its
+    article are all found."""
     analyze = context_analyzer()
     common = _common_words(counts) if per_claim is not None else frozenset()
     probes, weighed = [], []
@@ -104,25 +112,37 @@ def reachable_rowids(
         low, high = min(ends), max(ends)
         low, high = low - abs(low) * 1e-9, high + abs(high) * 1e-9
         keyed = _keyed_terms(claim, context_terms(claim, analyze))
-        words = [term for term in keyed.values() if term is not None]
+        words = [term for term in keyed.values() if term not in (ARTICLE, COSTATED)]
         weight = dict(zip(words, _word_weights(words, counts)))
         weighed.append(weight)
-        probes.extend((number, key, low, high, None if term is None else weight[term])
-                      for key, term in keyed.items() if term is None or term not in common)  # fmt: skip
+        # (weight, gate): a word weighs what it weighs in the claim's row; a value stated
+        # beside it weighs nothing but lets the claims found through it be ranked too.
+        scored = {ARTICLE: (None, 0), COSTATED: (0.0, 1)}
+        probes.extend((number, key, low, high, *(scored.get(term) or (weight[term], 0)))
+                      for key, term in keyed.items() if term not in common)  # fmt: skip
     found = set(rowids)
-    db.execute("create temp table if not exists reach_probes (probe integer, key integer, low real, high real, weight real)")
+    db.execute("create temp table if not exists reach_probes (probe integer, key integer, low real, high real, weight real, gate integer)")
     db.execute("delete from temp.reach_probes")
-    db.conn.executemany("insert into temp.reach_probes values (?, ?, ?, ?, ?)", probes)
+    db.conn.executemany("insert into temp.reach_probes values (?, ?, ?, ?, ?, ?)", probes)
     join = "from temp.reach_probes q join trace_postings p on p.term = q.key and p.value between q.low and q.high"
     if per_claim is None:
         found.update(r[0] for r in db.execute(f"select distinct p.claim {join}"))
     else:
         found.update(r[0] for r in db.execute(f"select distinct p.claim {join} where q.weight is null"))
+        # Each claim found through words or a value stated beside both, once per new claim,
+        # with the weight of the words it shares with it: the most of those sharing words,
+        # and the most of those sharing a value, are compared.
+        db.execute("create temp table if not exists reach_scores (probe integer, claim integer, score real, gated integer)")
+        db.execute("delete from temp.reach_scores")
+        db.execute(f"insert into temp.reach_scores select q.probe, p.claim, sum(q.weight), max(q.gate) {join}"
+                   " where q.weight is not null group by q.probe, p.claim")  # fmt: skip
+        ranked = "select claim, row_number() over (partition by probe order by score desc, claim) as rank from temp.reach_scores"
         found.update(r[0] for r in db.execute(
-            f"select claim from (select p.claim, row_number() over (partition by q.probe order by sum(q.weight) desc,"
-            f" p.claim) as rank {join} where q.weight is not null group by q.probe, p.claim) where rank <= ?",
-            [per_claim],
+            f"select claim from ({ranked} where score > 0) where rank <= :most"
+            f" union select claim from ({ranked} where gated) where rank <= :most",
+            {"most": per_claim},
         ))  # fmt: skip
+        db.execute("delete from temp.reach_scores")
     db.execute("delete from temp.reach_probes")
     found.update(_ranges_reaching(db, claims, weighed, per_claim, common))
     found.update(r[0] for r in db.execute(
@@ -162,65 +182,70 @@ def _word_weights(words: list[str], counts: TermCounts | None) -> list[float]:
     return (idf / np.linalg.norm(idf)).tolist()
 
 
+def range_posting_rows(db: sqlite_utils.Database, rowids: list[int] | None = None) -> Iterator[tuple[int, float, float, int, int]]:
+    """Rows of ``trace_range_postings`` (key, low, high, article key, claim rowid) for the
+    stored ranges (of ``rowids``, or all of them): each range is indexed under its value
+    bucket (:func:`~.values.value_bucket`) and under that bucket with each word of its
+    context and sentence, with the span of values it reaches, its value to its top times
+    :data:`MAX_VALUE_RATIO` (the postings find a range only by its low end)."""
+    analyze = context_analyzer()
+    restrict = " and c.rowid in (select value from json_each(?))" if rowids is not None else ""
+    for row in db.execute(
+        f"select {', '.join('c.' + c for c in CLAIM_COLUMNS)}, c.context, coalesce(s.text, ''), c.rowid"
+        f" from claims c left join sentences s on s.id = c.sentence_id where c.value_high > c.value{restrict}",
+        [] if rowids is None else [json.dumps(sorted(rowids))],
+    ):  # fmt: skip
+        stored = TracedClaim(*row[: len(CLAIM_COLUMNS)])
+        if (low := comparable_value(stored)) is None:
+            continue
+        top = stored.value_high * (stored.unit_factor or 1.0) * MAX_VALUE_RATIO
+        low, top = min(low, top), max(low, top)
+        low, top = low - abs(low) * 1e-9, top + abs(top) * 1e-9
+        bucket, article = value_bucket(stored), _crc(stored.article_id)
+        words = set(analyze(f"{row[-3] or ''} {row[-2]}"))
+        for key in [_crc(bucket)] + [_crc(f"{bucket} {word}") for word in sorted(words)]:
+            yield key, low, top, article, row[-1]
+
+
+def _crc(text: str) -> int:
+    return zlib.crc32(text.encode())
+
+
 def _ranges_reaching(
     db: sqlite_utils.Database, claims: list[TracedClaim], weighed: list[dict | None], per_claim: int | None = None,
     common: frozenset[str] = frozenset(),
 ) -> set[int]:
-    """Rowids of the stored ranges whose span, to its top times :data:`MAX_VALUE_RATIO`,
-    holds the value of a claim it can be compared with (one :func:`~.values.value_bucket`):
-    the postings find a range only by its low end. Without ``per_claim``, all of them (a
-    superset). With it, those that share a word or the article with the claim
-    (``weighed``: each claim's context words with their weights, None for a claim with no
-    value; a range's words are those of its context and sentence, so one sharing only a
-    name joined into one term, or only a value stated beside both, is left): all of its
-    article and at most ``per_claim`` others, those sharing the most weight of its words
-    (``common`` words aside, as the postings are ranked)."""
-    # Per bucket, the claims' values in order (and which claim each is).
-    by_bucket: dict[str, list[tuple[float, int]]] = {}
-    for number, claim in enumerate(claims):
-        if (value := comparable_value(claim)) is not None:
-            by_bucket.setdefault(value_bucket(claim), []).append((value, number))
-    if not by_bucket:
-        return set()
-    sorted_values = {b: np.array(sorted(pairs)) for b, pairs in by_bucket.items()}
-    # Each word: the claims (with values) that say it, with its weight in each.
-    sayers: dict[str, list[tuple[int, float]]] = {}
-    for number, weights in enumerate(weighed):
-        for word, weight in (weights or {}).items():
-            if word not in common:
-                sayers.setdefault(word, []).append((number, weight))
-    analyze = context_analyzer()
-    found, ranked = set(), {}
-    rows = db.execute(
-        f"select {', '.join('c.' + c for c in CLAIM_COLUMNS)}, c.context, coalesce(s.text, ''), c.rowid"
-        " from claims c left join sentences s on s.id = c.sentence_id"
-        " where c.value_high > c.value"
-    )  # fmt: skip
-    for row in rows:
-        stored = TracedClaim(*row[: len(CLAIM_COLUMNS)])
-        low = comparable_value(stored)
-        table = sorted_values.get(value_bucket(stored))
-        if low is None or table is None:
+    """Rowids of the stored ranges whose span (:func:`range_posting_rows`) holds the value
+    of a claim it can be compared with (one :func:`~.values.value_bucket`), found through
+    ``trace_range_postings``. Without ``per_claim``, all of them (a superset). With it,
+    those that share a word or the article with the claim (``weighed``: each claim's
+    context words with their weights, None for a claim with no value; a range's words are
+    those of its context and sentence, so one sharing only a name joined into one term, or
+    only a value stated beside both, is left): all of its article and at most ``per_claim``
+    others, those sharing the most weight of its words (``common`` words aside, as the
+    postings are ranked)."""
+    probes = []
+    for number, (claim, weights) in enumerate(zip(claims, weighed)):
+        if weights is None:
             continue
-        top = stored.value_high * (stored.unit_factor or 1.0) * MAX_VALUE_RATIO
-        low, top = min(low, top), max(low, top)
-        first = np.searchsorted(table[:, 0], low - abs(low) * 1e-9, side="left")
-        last = np.searchsorted(table[:, 0], top + abs(top) * 1e-9, side="right")
-        if first == last:
-            continue
-        if per_claim is None:
-            found.add(row[-1])
-            continue
-        near = set(table[first:last, 1].astype(int).tolist())
-        if any(claims[n].article_id == stored.article_id for n in near):
-            found.add(row[-1])
-        shared: dict[int, float] = {}
-        for word in sorted(set(analyze(f"{row[-3] or ''} {row[-2]}"))):  # (one order of sums: same ranks every run)
-            for number, weight in sayers.get(word, ()):
-                if number in near and claims[number].article_id != stored.article_id:
-                    shared[number] = shared.get(number, 0.0) + weight
-        for number, weight in shared.items():
-            ranked.setdefault(number, []).append((-weight, row[-1]))
-    for candidates in ranked.values():
-        found.update(rowid for _, rowid in sorted(candidates)[:per_claim])
+        bucket, value, article = value_bucket(claim), comparable_value(claim), _crc(claim.article_id)
+        probes.append((number, _crc(bucket), value, None, article))
+        if per_claim is not None:
+            probes.extend((number, _crc(f"{bucket} {word}"), value, weight, article)
+                          for word, weight in weights.items() if word not in common)  # fmt: skip
+    db.execute("create temp table if not exists range_probes (probe integer, key integer, value real, weight real, article integer)")
+    db.execute("delete from temp.range_probes")
+    db.conn.executemany("insert into temp.range_probes values (?, ?, ?, ?, ?)", probes)
+    join = "from temp.range_probes q join trace_range_postings p on p.term = q.key and p.low <= q.value and p.high >= q.value"
+    if per_claim is None:
+        found = {r[0] for r in db.execute(f"select distinct p.claim {join}")}
+    else:
+        found = {r[0] for r in db.execute(f"select distinct p.claim {join} where q.weight is null and p.article = q.article")}
+        found.update(r[0] for r in db.execute(
+            f"select claim from (select p.claim, row_number() over (partition by q.probe order by sum(q.weight) desc,"
+            f" p.claim) as rank {join} where q.weight is not null and p.article != q.article group by q.probe, p.claim)"
+            " where rank <= ?",
+            [per_claim],
+        ))  # fmt: skip
+    db.execute("delete from temp.range_probes")
     return found

@@ -5,8 +5,8 @@ corpus does, not as the few claims it loads would)."""
 
 from __future__ import annotations
 
-from array import array
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from itertools import islice
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -54,39 +54,47 @@ def context_analyzer():
     return TfidfVectorizer(stop_words="english", token_pattern=r"(?u)\b[^\W\d][\w-]+\b").build_analyzer()
 
 
+# Documents term-counted at once (the terms of one chunk are what is held beside the matrix).
+WEIGH_CHUNK = 20_000
+
+
 def weigh(documents: Iterable[list[str]], counts: TermCounts | None = None, sublinear: bool = False):
     """Term lists as TF-IDF rows of unit length (a sparse matrix whose product with its
     transpose is the documents' cosine similarities) and the counts they were weighed by:
     ``counts`` when given, else those of ``documents`` themselves (as scikit-learn's
     ``TfidfVectorizer`` fits them). ``sublinear``: term frequency as 1 + log(tf).
 
-    ``documents`` may be an iterator: each term list is dropped once counted, so a
-    million claims' contexts are never held as lists of strings, only as the matrix.
+    ``documents`` may be an iterator: it is read :data:`WEIGH_CHUNK` term lists at a time,
+    so a million claims' contexts are never held as lists of strings, only as the matrix.
     Columns are the terms in sorted order."""
     from scipy.sparse import csr_matrix
     from sklearn.preprocessing import normalize
 
     # Columns numbered as terms are first seen, then renumbered in term order.
     column: dict[str, int] = {}
-    indptr, indices, frequencies = array("q", [0]), array("q"), array("d")
-    for doc in documents:
-        tf: dict[int, int] = {}
-        for t in doc:
-            c = column.setdefault(t, len(column))
-            tf[c] = tf.get(c, 0) + 1
-        indices.extend(tf)
-        frequencies.extend(tf.values())
-        indptr.append(len(indices))
+    indptr, indices, frequencies = [np.zeros(1, dtype=np.int64)], [], []
+    stored = 0
+    for chunk in _chunks(documents, WEIGH_CHUNK):
+        terms = [t for doc in chunk for t in doc]
+        number = column.setdefault
+        columns = np.fromiter([number(t, len(column)) for t in terms], dtype=np.int64, count=len(terms))
+        rows = np.repeat(np.arange(len(chunk), dtype=np.int64), [len(doc) for doc in chunk])
+        # each (row, column) once, with how often the row says the term
+        cells, tf = np.unique((rows << 32) | columns, return_counts=True)
+        indices.append((cells & 0xFFFFFFFF).astype(np.int32))
+        frequencies.append(tf.astype(np.int32))
+        indptr.append(stored + np.cumsum(np.bincount(cells >> 32, minlength=len(chunk))))
+        stored += len(cells)
     vocabulary = sorted(column)
-    renumbered = np.empty(len(column), dtype=np.int64)
+    renumbered = np.empty(len(column), dtype=np.int32)
     renumbered[[column[t] for t in vocabulary]] = np.arange(len(vocabulary))
     del column
-    columns = renumbered[np.frombuffer(indices, dtype=np.int64)] if len(indices) else np.zeros(0, dtype=np.int64)
+    indptr = np.concatenate(indptr)
+    columns = renumbered[np.concatenate(indices)] if indices else np.zeros(0, dtype=np.int32)
     del indices
-    matrix = csr_matrix(
-        (np.frombuffer(frequencies, dtype=float).copy(), columns, np.frombuffer(indptr, dtype=np.int64).copy()),
-        shape=(len(indptr) - 1, max(len(vocabulary), 1)),
-    )
+    data = np.concatenate(frequencies).astype(float) if frequencies else np.zeros(0)
+    del frequencies
+    matrix = csr_matrix((data, columns, indptr), shape=(len(indptr) - 1, max(len(vocabulary), 1)))
     matrix.sort_indices()
     if counts is None:
         # A term is in a row at most once: its column's count of rows is its document count.
@@ -98,3 +106,10 @@ def weigh(documents: Iterable[list[str]], counts: TermCounts | None = None, subl
     if vocabulary:
         matrix.data *= counts.idf(vocabulary)[matrix.indices]
     return (normalize(matrix, copy=False) if matrix.shape[0] else matrix), counts
+
+
+def _chunks(documents: Iterable[list[str]], size: int) -> Iterator[list[list[str]]]:
+    """``documents`` as lists of at most ``size``."""
+    documents = iter(documents)
+    while chunk := list(islice(documents, size)):
+        yield chunk

@@ -192,6 +192,12 @@ def test_which_changes_rebuild_in_full(demo_copy, monkeypatch):
         db.execute("delete from trace_terms")
     assert needs_rebuild(db)  # no word counts to weigh by
     rebuild_figures(db)
+    assert db.execute("select exists(select 1 from claims where value_high > value)").fetchone()[0]
+    with write_transaction(db):
+        db.execute("delete from trace_range_postings")
+    assert needs_rebuild(db)  # ranges not indexed (a database from before they were)
+    rebuild_figures(db)
+    assert not needs_rebuild(db)
     claims = db.execute("select count(*) from claims").fetchone()[0]
     [first, *_] = [r[0] for r in db.execute("select id from articles order by id")]
     with write_transaction(db):

@@ -1,5 +1,6 @@
 """Reach: the stored claims an update compares its new claims with, found through trace_postings."""
 
+import pytest
 import sqlite_utils
 
 from pipeline.database import write_transaction
@@ -26,9 +27,14 @@ def test_a_new_claim_reaches_stored_claims_of_its_value_that_share_a_word_and_ra
     db_path = tmp_path / "news.db"
     ingest_paths([folder], db_path, nlp=nlp)
     db = sqlite_utils.Database(db_path)
-    # Every claim with a value is indexed under its words, its article and its neighbours.
+    # Every claim with a value is indexed under its words, its article and its neighbours;
+    # every range, apart, with the span of values it reaches.
     postings = db.execute("select count(distinct claim) from trace_postings").fetchone()[0]
     assert postings == db.execute("select count(*) from claims where value is not null").fetchone()[0]
+    assert {r[0] for r in db.execute("select distinct claim from trace_range_postings")} == {
+        r[0] for r in db.execute("select rowid from claims where value_high > value")}
+    assert db.execute("select min(low), max(high) from trace_range_postings p join claims c on c.rowid = p.claim"
+                      " where c.surface = '$3 million to $5 million'").fetchone() == pytest.approx((3e6, 5e6 * 1.25))
     write_corpus(folder, NEW)
     ingest_paths([folder], db_path, nlp=nlp)
     with write_transaction(db):  # its claims untraced, as an ingest leaves them for the update
@@ -88,6 +94,40 @@ def test_a_capped_reach_keeps_the_claims_sharing_the_rarest_words_and_all_of_its
     assert "$5.6 million" in capped  # the one sharing the rare words
     assert not capped & {f"${5.5 + n / 100:.2f} million" for n in range(6)}
     assert "$6.1 million" in capped  # a claim of its own article (sharing no word) is always compared
+
+
+def test_a_capped_reach_keeps_of_the_claims_sharing_a_value_beside_it_those_sharing_the_most_words(nlp, tmp_path):
+    from pipeline.tracing.figures import stored_weights
+
+    folder = tmp_path / "corpus"
+    # Each stored sentence states $1.2 billion beside a value near $6 million, in words of
+    # its own; one also shares the rare "Ohio" and "factory" with the new claim.
+    stored = {f"deal{n}": ("2025-01-02", f"Firm {n} paid ${5.5 + n / 100:.2f} million for a {word} and $1.2 billion for the rest.")
+              for n, word in enumerate(["boat", "truck", "mill", "barn", "farm", "yard"])}
+    stored["factory"] = ("2025-01-02", "Acme paid $5.6 million for an Ohio factory and $1.2 billion for the rest.")
+    write_corpus(folder, stored)
+    db_path = tmp_path / "news.db"
+    ingest_paths([folder], db_path, nlp=nlp)
+    db = sqlite_utils.Database(db_path)
+    write_corpus(folder, {"blog": ("2025-01-09", "The Ohio factory cost $6 million, and its parent $1.2 billion.")})
+    ingest_paths([folder], db_path, nlp=nlp)
+    with write_transaction(db):  # new, as an ingest leaves them for the update (which indexes them once traced)
+        db.execute("update claims set figure_id = null where article_id in (select id from articles where path like '%blog%')")
+        db.execute("delete from trace_postings where claim in (select rowid from claims where figure_id is null)")
+    dirty = [r[0] for r in db.execute("select rowid from claims where figure_id is null")]
+    new, rowids, _ = load_claims_by_rowid(db, dirty)
+    assert any(claim.costated for claim in new)
+
+    def millions(found):
+        return {r[0] for r in db.execute(
+            "select surface from claims where rowid in (select value from json_each(?)) and value < 1e8", [str(sorted(found))])}
+
+    counts = stored_weights(db).context
+    near = {f"${5.5 + n / 100:.2f} million" for n in range(6)}
+    assert near | {"$5.6 million"} <= millions(reachable_rowids(db, new, rowids, counts))  # uncapped: all of them
+    capped = millions(reachable_rowids(db, new, rowids, counts, per_claim=1))
+    assert "$5.6 million" in capped  # sharing the value beside it and the most words
+    assert not capped & near
 
 
 def test_only_words_of_many_claims_in_a_large_corpus_are_too_common_to_probe():

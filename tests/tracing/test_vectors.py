@@ -30,6 +30,17 @@ def test_weigh_matches_scikit_learn_from_a_stream_of_term_lists():
         assert sorted(counts.counts) == vocabulary
 
 
+def test_weigh_reads_a_stream_in_chunks_to_the_same_rows(monkeypatch):
+    from pipeline.tracing import vectors
+
+    monkeypatch.setattr(vectors, "WEIGH_CHUNK", 2)  # chunks of 2, 2 and 1: terms first seen in later chunks
+    for sublinear in (False, True):
+        expected, _ = sklearn_rows(DOCUMENTS, sublinear)
+        matrix, counts = weigh(iter(DOCUMENTS), sublinear=sublinear)
+        assert np.allclose(matrix.toarray(), expected, atol=1e-12)
+        assert counts.counts == count_terms(DOCUMENTS).counts
+
+
 def test_weigh_by_stored_counts_uses_them_not_the_documents():
     corpus = TermCounts(100, {"acme": 90, "ohio": 1})
     matrix, counts = weigh(iter([["acme", "ohio"]]), corpus)
