@@ -121,28 +121,26 @@ def reachable_rowids(
         probes.extend((number, key, low, high, *(scored.get(term) or (weight[term], 0)))
                       for key, term in keyed.items() if term not in common)  # fmt: skip
     found = set(rowids)
-    db.execute("create temp table if not exists reach_probes (probe integer, key integer, low real, high real, weight real, gate integer)")
+    db.execute("create temp table if not exists reach_probes"
+               " (position integer, probe integer, key integer, low real, high real, weight real, gate integer)")  # fmt: skip
     db.execute("delete from temp.reach_probes")
-    db.conn.executemany("insert into temp.reach_probes values (?, ?, ?, ?, ?, ?)", probes)
+    db.conn.executemany("insert into temp.reach_probes values (?, ?, ?, ?, ?, ?, ?)", ((n, *probe) for n, probe in enumerate(probes)))
     join = "from temp.reach_probes q join trace_postings p on p.term = q.key and p.value between q.low and q.high"
     if per_claim is None:
         found.update(r[0] for r in db.execute(f"select distinct p.claim {join}"))
     else:
         found.update(r[0] for r in db.execute(f"select distinct p.claim {join} where q.weight is null"))
-        # Each claim found through words or a value stated beside both, once per new claim,
-        # with the weight of the words it shares with it: the most of those sharing words,
-        # and the most of those sharing a value, are compared.
-        db.execute("create temp table if not exists reach_scores (probe integer, claim integer, score real, gated integer)")
-        db.execute("delete from temp.reach_scores")
-        db.execute(f"insert into temp.reach_scores select q.probe, p.claim, sum(q.weight), max(q.gate) {join}"
-                   " where q.weight is not null group by q.probe, p.claim")  # fmt: skip
-        ranked = "select claim, row_number() over (partition by probe order by score desc, claim) as rank from temp.reach_scores"
-        found.update(r[0] for r in db.execute(
-            f"select claim from ({ranked} where score > 0) where rank <= :most"
-            f" union select claim from ({ranked} where gated) where rank <= :most",
-            {"most": per_claim},
-        ))  # fmt: skip
-        db.execute("delete from temp.reach_scores")
+        # Each claim found through words or a value stated beside both, with the weight of
+        # the words it shares with the new claim: the most of those sharing words, and the
+        # most of those sharing a value, are compared.
+        # (a word or value pair that more than BAND_CLAIMS claims of the band share says
+        # nothing of which of them the new claim restates: it finds none)
+        db.execute(
+            "delete from temp.reach_probes where weight is not null and (select count(*) from (select 1 from trace_postings p"
+            " where p.term = reach_probes.key and p.value between reach_probes.low and reach_probes.high limit ?)) > ?",
+            [BAND_CLAIMS + 1, BAND_CLAIMS],
+        )  # fmt: skip
+        found.update(_top_found(db.execute(f"select q.position, p.claim {join} where q.weight is not null"), probes, per_claim))
     db.execute("delete from temp.reach_probes")
     found.update(_ranges_reaching(db, claims, weighed, per_claim, common))
     found.update(r[0] for r in db.execute(
@@ -152,6 +150,11 @@ def reachable_rowids(
     ))  # fmt: skip
     return found
 
+
+# Claims of a new claim's band of values that a word (or a value stated beside it) may be
+# shared by and still find claims for a capped reach: past it, the word is as common there
+# as a stop word, and the claims sharing it were most of what a large corpus's reach read.
+BAND_CLAIMS = 200
 
 # Share of all claims a word may be in and still find claims for a capped reach, and the
 # claims it must be in besides to be left out: a word in more (a large corpus's own stop
@@ -202,9 +205,9 @@ def range_posting_rows(db: sqlite_utils.Database, rowids: list[int] | None = Non
         low, top = min(low, top), max(low, top)
         low, top = low - abs(low) * 1e-9, top + abs(top) * 1e-9
         bucket, article = value_bucket(stored), _crc(stored.article_id)
-        words = set(analyze(f"{row[-3] or ''} {row[-2]}"))
-        for key in [_crc(bucket)] + [_crc(f"{bucket} {word}") for word in sorted(words)]:
-            yield key, low, top, article, row[-1]
+        words = sorted(set(analyze(f"{row[-3] or ''} {row[-2]}")))
+        for key in [bucket, f"{bucket} article {stored.article_id}", *(f"{bucket} {word}" for word in words)]:
+            yield _crc(key), low, top, article, row[-1]
 
 
 def _crc(text: str) -> int:
@@ -229,23 +232,55 @@ def _ranges_reaching(
         if weights is None:
             continue
         bucket, value, article = value_bucket(claim), comparable_value(claim), _crc(claim.article_id)
-        probes.append((number, _crc(bucket), value, None, article))
-        if per_claim is not None:
-            probes.extend((number, _crc(f"{bucket} {word}"), value, weight, article)
-                          for word, weight in weights.items() if word not in common)  # fmt: skip
-    db.execute("create temp table if not exists range_probes (probe integer, key integer, value real, weight real, article integer)")
+        if per_claim is None:
+            probes.append((number, _crc(bucket), value, None, 0, article))
+            continue
+        probes.append((number, _crc(f"{bucket} article {claim.article_id}"), value, None, 0, article))
+        probes.extend((number, _crc(f"{bucket} {word}"), value, weight, 0, article)
+                      for word, weight in weights.items() if word not in common)  # fmt: skip
+    db.execute("create temp table if not exists range_probes"
+               " (position integer, probe integer, key integer, value real, weight real, gate integer, article integer)")  # fmt: skip
     db.execute("delete from temp.range_probes")
-    db.conn.executemany("insert into temp.range_probes values (?, ?, ?, ?, ?)", probes)
+    db.conn.executemany("insert into temp.range_probes values (?, ?, ?, ?, ?, ?, ?)", ((n, *probe) for n, probe in enumerate(probes)))
     join = "from temp.range_probes q join trace_range_postings p on p.term = q.key and p.low <= q.value and p.high >= q.value"
-    if per_claim is None:
-        found = {r[0] for r in db.execute(f"select distinct p.claim {join}")}
-    else:
-        found = {r[0] for r in db.execute(f"select distinct p.claim {join} where q.weight is null and p.article = q.article")}
-        found.update(r[0] for r in db.execute(
-            f"select claim from (select p.claim, row_number() over (partition by q.probe order by sum(q.weight) desc,"
-            f" p.claim) as rank {join} where q.weight is not null and p.article != q.article group by q.probe, p.claim)"
-            " where rank <= ?",
-            [per_claim],
+    found = {r[0] for r in db.execute(f"select distinct p.claim {join} where q.weight is null")}
+    if per_claim is not None:
+        found.update(_top_found(
+            db.execute(f"select q.position, p.claim {join} where q.weight is not null and p.article != q.article"),
+            [probe[:-1] for probe in probes], per_claim,
         ))  # fmt: skip
     db.execute("delete from temp.range_probes")
     return found
+
+
+def _top_found(rows: Iterable[tuple[int, int]], probes: list[tuple], most: int) -> set[int]:
+    """The stored claims of ``rows`` (probe position, claim rowid: each posting a probe
+    found) that are, for some new claim, among the ``most`` sharing the most weight of its
+    words, or among the ``most`` doing so of those sharing a value stated beside it.
+    ``probes``: (new claim number, ..., weight, gate) in position order; the weights of a
+    claim's probes that find one stored claim add up (ties: the earlier stored claim).
+    Worked out with numpy: in a large corpus the probes find millions of postings, which
+    SQLite's grouping and window functions ranked several times slower."""
+    found = np.array(list(rows), dtype=np.int64).reshape(-1, 2)
+    if not len(found):
+        return set()
+    number = np.array([probe[0] for probe in probes], dtype=np.int64)[found[:, 0]]
+    weight = np.array([probe[-2] for probe in probes], dtype=float)[found[:, 0]]
+    gate = np.array([probe[-1] for probe in probes], dtype=np.int64)[found[:, 0]]
+    claim = found[:, 1]
+    order = np.lexsort((claim, number))
+    number, claim, weight, gate = number[order], claim[order], weight[order], gate[order]
+    starts = np.flatnonzero(np.r_[True, (number[1:] != number[:-1]) | (claim[1:] != claim[:-1])])
+    score, gated = np.add.reduceat(weight, starts), np.maximum.reduceat(gate, starts)
+    number, claim = number[starts], claim[starts]
+    chosen: set[int] = set()
+    for among in (score > 0, gated > 0):
+        if not among.any():
+            continue
+        n, c = number[among], claim[among]
+        ranked = np.lexsort((c, -score[among], n))
+        n, c = n[ranked], c[ranked]
+        position = np.arange(len(n))
+        first_of_its_claim = np.maximum.accumulate(np.where(np.r_[True, n[1:] != n[:-1]], position, 0))
+        chosen.update(c[position - first_of_its_claim < most].tolist())
+    return chosen
