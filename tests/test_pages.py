@@ -145,3 +145,12 @@ def test_facet_values_wrap_between_words(datasette):
     page = get(datasette, "/news/claims").text
     assert re.search(r"\.facet-info ul\.tight-bullets li \{[^}]*word-break: normal;", page)
     assert 'class="facet-info' in page
+
+
+def test_claims_and_figures_pages_show_fifty_rows_and_page_on(datasette, db):
+    for table in ("claims", "figures"):
+        stored = db.execute(f"select count(*) from {table}").fetchone()[0]
+        assert stored > 50, table  # (the demo corpus has more: a page of 50 and a next one)
+        page = get(datasette, f"/news/{table}.json?_shape=objects").json()
+        assert len(page["rows"]) == 50 and page["next"], table
+        assert len(get(datasette, f"/news/{table}.json?_shape=objects&_size=100").json()["rows"]) == min(stored, 100), table
