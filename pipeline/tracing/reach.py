@@ -187,10 +187,12 @@ def _word_weights(words: list[str], counts: TermCounts | None) -> list[float]:
 
 def range_posting_rows(db: sqlite_utils.Database, rowids: list[int] | None = None) -> Iterator[tuple[int, float, float, int, int]]:
     """Rows of ``trace_range_postings`` (key, low, high, article key, claim rowid) for the
-    stored ranges (of ``rowids``, or all of them): each range is indexed under its value
-    bucket (:func:`~.values.value_bucket`) and under that bucket with each word of its
-    context and sentence, with the span of values it reaches, its value to its top times
-    :data:`MAX_VALUE_RATIO` (the postings find a range only by its low end)."""
+    stored ranges (of ``rowids``, or all of them), with the span of values each reaches, its
+    value to its top times :data:`MAX_VALUE_RATIO` (the postings find a range only by its
+    low end). Each range is indexed under its value bucket (:func:`~.values.value_bucket`),
+    its article, and each word of its context and sentence with each order of magnitude
+    its span covers (:func:`_magnitudes`): a probe for a word then reads the ranges of its
+    value's order of magnitude, not every range of that word below its value."""
     analyze = context_analyzer()
     restrict = " and c.rowid in (select value from json_each(?))" if rowids is not None else ""
     for row in db.execute(
@@ -206,8 +208,40 @@ def range_posting_rows(db: sqlite_utils.Database, rowids: list[int] | None = Non
         low, top = low - abs(low) * 1e-9, top + abs(top) * 1e-9
         bucket, article = value_bucket(stored), _crc(stored.article_id)
         words = sorted(set(analyze(f"{row[-3] or ''} {row[-2]}")))
-        for key in [bucket, f"{bucket} article {stored.article_id}", *(f"{bucket} {word}" for word in words)]:
+        spans = _magnitudes(low, top)
+        keys = [bucket, f"{bucket} article {stored.article_id}", *(f"{bucket} {word} {m}" for word in words for m in spans)]
+        for key in keys:
             yield _crc(key), low, top, article, row[-1]
+
+
+# Orders of magnitude a range may span and be indexed under each (past it, or across zero,
+# it is indexed as WIDE, which every probe reads too).
+MOST_MAGNITUDES = 6
+WIDE = "*"
+
+
+def _magnitudes(low: float, high: float) -> list[str]:
+    """The orders of magnitude ("+6": 1e6 to 1e7, "-2": -100 to -1000) a span of values
+    covers, or [:data:`WIDE`] when it crosses zero or covers more than
+    :data:`MOST_MAGNITUDES`."""
+    if low > 0:
+        sign, small, large = "+", low, high
+    elif high < 0:
+        sign, small, large = "-", -high, -low
+    else:
+        return [WIDE]
+    if not math.isfinite(large):
+        return [WIDE]
+    first, last = math.floor(math.log10(small)), math.floor(math.log10(large))
+    return [WIDE] if last - first >= MOST_MAGNITUDES else [f"{sign}{m}" for m in range(first, last + 1)]
+
+
+def _magnitude(value: float) -> list[str]:
+    """The keys a value's probe reads: its order of magnitude (:func:`_magnitudes`) and
+    :data:`WIDE`."""
+    if value == 0 or not math.isfinite(value):
+        return [WIDE]
+    return [_magnitudes(value, value)[0], WIDE]
 
 
 def _crc(text: str) -> int:
@@ -236,8 +270,8 @@ def _ranges_reaching(
             probes.append((number, _crc(bucket), value, None, 0, article))
             continue
         probes.append((number, _crc(f"{bucket} article {claim.article_id}"), value, None, 0, article))
-        probes.extend((number, _crc(f"{bucket} {word}"), value, weight, 0, article)
-                      for word, weight in weights.items() if word not in common)  # fmt: skip
+        probes.extend((number, _crc(f"{bucket} {word} {m}"), value, weight, 0, article)
+                      for word, weight in weights.items() if word not in common for m in _magnitude(value))  # fmt: skip
     db.execute("create temp table if not exists range_probes"
                " (position integer, probe integer, key integer, value real, weight real, gate integer, article integer)")  # fmt: skip
     db.execute("delete from temp.range_probes")
@@ -245,6 +279,11 @@ def _ranges_reaching(
     join = "from temp.range_probes q join trace_range_postings p on p.term = q.key and p.low <= q.value and p.high >= q.value"
     found = {r[0] for r in db.execute(f"select distinct p.claim {join} where q.weight is null")}
     if per_claim is not None:
+        db.execute(  # (as for claims: a word more than BAND_CLAIMS ranges reaching the value share finds none)
+            "delete from temp.range_probes where weight is not null and (select count(*) from (select 1 from trace_range_postings p"
+            " where p.term = range_probes.key and p.low <= range_probes.value and p.high >= range_probes.value limit ?)) > ?",
+            [BAND_CLAIMS + 1, BAND_CLAIMS],
+        )  # fmt: skip
         found.update(_top_found(
             db.execute(f"select q.position, p.claim {join} where q.weight is not null and p.article != q.article"),
             [probe[:-1] for probe in probes], per_claim,

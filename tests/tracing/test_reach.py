@@ -140,3 +140,14 @@ def test_only_words_of_many_claims_in_a_large_corpus_are_too_common_to_probe():
     assert _common_words(large) == {"billion", "company"}
     assert _common_words(TermCounts(10_000, {"acme": COMMON_WORD_CLAIMS + 1, "ohio": 1_500})) == {"acme"}
     assert _common_words(None) == frozenset()
+
+
+def test_ranges_are_indexed_under_each_order_of_magnitude_they_span_or_as_wide():
+    from pipeline.tracing.reach import WIDE, _magnitude, _magnitudes
+
+    assert _magnitudes(2e6, 6.25e6) == ["+6"]
+    assert _magnitudes(999.9, 1000.1) == ["+2", "+3"]  # a value either side finds it
+    assert _magnitude(999.95)[0] == "+2" and _magnitude(1000)[0] == "+3"
+    assert _magnitudes(-5, -1) == ["-0"] and _magnitude(-3) == ["-0", WIDE]
+    assert _magnitudes(-1, 3) == [WIDE] and _magnitudes(1, 1e9) == [WIDE]  # across zero, or too wide
+    assert _magnitude(0) == [WIDE]  # every probe reads the wide ones
