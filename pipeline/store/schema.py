@@ -131,10 +131,11 @@ create table if not exists trace_postings (
 """
 
 # Its companion for ranges ("$2 million to $5 million"), which reach values far past their
-# low end: one row per range and key (a CRC-32 of the range's value bucket alone, or with
-# a word of its context or sentence) with the span of values it reaches, and a CRC-32 of
-# its article, so an update finds the ranges reaching a new claim by index rather than by
-# reading every range. Kept as ``trace_postings`` is. (Its columns outside the key carry no
+# low end: one row per range and key (a CRC-32 of the range's value bucket alone, with its
+# article, or with a word of its context or sentence and an order of magnitude its span
+# covers: pipeline.tracing.reach.range_posting_rows) with the span of values it reaches,
+# and a CRC-32 of its article, so an update finds the ranges reaching a new claim by index
+# rather than by reading every range. Kept as ``trace_postings`` is. (Its columns outside the key carry no
 # NOT NULL: SQLite 3.40's integrity check reports such columns of a WITHOUT ROWID table as
 # NULL when they are not.)
 TRACE_RANGE_POSTINGS_SQL = """
