@@ -115,7 +115,7 @@ def _lines(text: str):
     joined: text wrapped at 72 columns reads as the paragraphs it was, not as short lines
     left out."""
     lines = text.splitlines(keepends=True)
-    cut = wrap_cuts([line.rstrip("\r\n") for line in lines])
+    cut = wrap_cuts(lines)
     start, end, words = 0, 0, []
     for line, runs_on in zip(lines, cut):
         words += [w.lower() for w in _WORD.findall(line)]

@@ -31,8 +31,8 @@ _OPENS_ITEM = re.compile(r"\s*(?:[-*+•#>|]|\d{1,3}[.)])(?:\s|$)")
 
 
 def wrap_cuts(lines: list[str]) -> list[bool]:
-    """For each line (without its line break), whether a hard wrap cut it: the next line
-    goes on with its paragraph. A wrap cuts where the next word would not have fitted: the
+    """For each line (a line break it keeps is ignored), whether a hard wrap cut it: the
+    next line goes on with its paragraph. A wrap cuts where the next word would not have fitted: the
     line with the next line's first word after it is longer than the wrap's width (the
     widest line many lines come close to: a stray one, a rule or an address, is alone). Never cut: a line before a list item, heading,
     quote or table row or one itself; the lines of a block that reads as a list; one before a line indented deeper (a paragraph's
@@ -107,7 +107,7 @@ def unwrap(text: str) -> str:
     text wrapped at 72 columns reads as written. Text that is not wrapped is returned as it
     is."""
     lines = text.splitlines(keepends=True)
-    cuts = wrap_cuts([line.rstrip("\r\n") for line in lines])
+    cuts = wrap_cuts(lines)
     if not any(cuts):
         return text
     out, joined = [], False

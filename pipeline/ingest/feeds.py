@@ -79,7 +79,6 @@ def _parse_feed(key: str, raw: bytes, base: str | None = None) -> ParsedFile:
     return parsed
 
 
-
 def _entry_article(entry: dict, key: str, source: str | None, base: str | None = None) -> Article:
     bodies = _bodies(entry)
     if not bodies:

@@ -67,12 +67,12 @@ def names_in_order(entity_ids) -> str:
 def ensure_article_names(db: sqlite_utils.Database) -> None:
     """The ``article_names`` table (in the schema's transaction); a database made before it
     gets a row for every stored article, from their mentions."""
-    # Whatever deletes an article (an edit, a record gone from its file) takes its names with it.
-    if db["article_names"].exists():
-        db.execute(ARTICLE_NAMES_TRIGGER)
-        return
+    existed = db["article_names"].exists()
     db.execute(ARTICLE_NAMES_SQL)
+    # Whatever deletes an article (an edit, a record gone from its file) takes its names with it.
     db.execute(ARTICLE_NAMES_TRIGGER)
+    if existed:
+        return
     found = _names_from_mentions(db, "select id from articles")
     db.conn.executemany("insert into article_names values (?, ?)", ((a, json.dumps(ids)) for a, ids in found.items()))
 

@@ -135,9 +135,9 @@ create table if not exists trace_postings (
 # article, or with a word of its context or sentence and an order of magnitude its span
 # covers: pipeline.tracing.reach.range_posting_rows) with the span of values it reaches,
 # and a CRC-32 of its article, so an update finds the ranges reaching a new claim by index
-# rather than by reading every range. Kept as ``trace_postings`` is. (Its columns outside the key carry no
-# NOT NULL: SQLite 3.40's integrity check reports such columns of a WITHOUT ROWID table as
-# NULL when they are not.)
+# rather than by reading every range. Kept as ``trace_postings`` is. (Its columns outside
+# the key carry no NOT NULL: SQLite 3.40's integrity check reports such columns of a
+# WITHOUT ROWID table as NULL when they are not.)
 TRACE_RANGE_POSTINGS_SQL = """
 create table if not exists trace_range_postings (
     term integer not null, low real not null, high real, article integer, claim integer not null,

@@ -52,10 +52,10 @@ def posting_keys(claim: TracedClaim, terms: Iterable[str]) -> set[int]:
 def _keyed_terms(claim: TracedClaim, terms: Iterable[str]) -> dict[int, str]:
     """:func:`posting_keys` with what each key stands for: a context term, or
     :data:`ARTICLE` or :data:`COSTATED` (which blocking links by whatever words say)."""
-    keyed: dict[int, str] = {zlib.crc32(term.encode()): term for term in terms}
-    keyed[zlib.crc32(f"article {claim.article_id}".encode())] = ARTICLE
+    keyed: dict[int, str] = {_crc(term): term for term in terms}
+    keyed[_crc(f"article {claim.article_id}")] = ARTICLE
     for key in claim.costated:
-        keyed[zlib.crc32(f"costated {key}".encode())] = COSTATED
+        keyed[_crc(f"costated {key}")] = COSTATED
     return keyed
 
 
@@ -245,6 +245,7 @@ def _magnitude(value: float) -> list[str]:
 
 
 def _crc(text: str) -> int:
+    """The key a term is stored under in the postings: its CRC-32."""
     return zlib.crc32(text.encode())
 
 
