@@ -2,6 +2,7 @@
 
     python benchmarks/ingest.py [--articles 2000] [--workers 1,2] [--runs 2] [--keep DIR]
     python benchmarks/ingest.py --add-to DIR/news-1.db [--runs 2]   # only the adding line
+    python benchmarks/ingest.py --trace-on DIR/news-1.db             # only the trace line
 
 The corpus is made of the demo corpus's sentences recombined into new articles, with the
 digits of their figures redrawn (so values vary) and dates spread over a year; the same
@@ -16,7 +17,7 @@ seed gives the same corpus. In one run it measures:
 and prints words/s of each with the ratio b/a, the re-ingest time of the unchanged corpus
 as a share of the first, the time of adding 20 new articles to the database against adding
 them to an empty one, peak memory (RSS) of an ingest of 500 and of all articles, and the
-median latency of ``trace`` queries on the full database.
+median latency of ``trace`` queries on the full database, in process and as a command.
 """
 
 from __future__ import annotations
@@ -177,21 +178,32 @@ def copy_database(source: Path, target: Path) -> None:
         src.backup(dst)
 
 
-def trace_latency(db_path: Path, queries: int = 50) -> float:
-    """Median milliseconds of ``trace`` for figures typed from stored claims."""
+def trace_line(db_path: Path, label: str, queries: int = 50, commands: int = 10) -> str:
+    """The median milliseconds of ``trace`` in process for ``queries`` figures typed from
+    stored claims (dollar amounts, drawn with a fixed seed), and the median and slowest
+    wall time of ``analyze trace`` (a new process: imports, query, the table printed to
+    nowhere) for the first ``commands`` of them, as a line to print."""
     import sqlite_utils
 
     from pipeline.tracing import trace
 
     db = sqlite_utils.Database(db_path)
     rows = list(db.query("select surface from claims where unit = 'USD' order by id"))
-    rng = random.Random(3)
+    typed = [row["surface"] for row in random.Random(3).sample(rows, min(queries, len(rows)))]
     timings = []
-    for row in rng.sample(rows, min(queries, len(rows))):
+    for surface in typed:
         started = time.perf_counter()
-        trace(db, row["surface"])
+        trace(db, surface)
         timings.append((time.perf_counter() - started) * 1000)
-    return statistics.median(timings)
+    analyze = Path(sys.executable).with_name("analyze")
+    walls = []
+    for surface in typed[:commands]:
+        started = time.perf_counter()
+        subprocess.run([str(analyze), "trace", surface, "--db", str(db_path)], check=True,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ, "COLUMNS": "100"})  # fmt: skip
+        walls.append(time.perf_counter() - started)
+    return (f"trace: median {statistics.median(timings):.1f} ms in process over {len(typed)} queries on the {label}; "
+            f"`analyze trace` median {statistics.median(walls):.2f} s wall, slowest {max(walls):.2f} s, over {len(walls)}")
 
 
 def adding_line(work: Path, db: Path, runs: int, label: str) -> str:
@@ -225,7 +237,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=2, help="runs of each ingest, the best counted (default 2)")
     parser.add_argument("--add-to", type=Path, metavar="DB",
                         help="only time adding new articles to (a copy of) this database, against an empty one")
+    parser.add_argument("--trace-on", type=Path, metavar="DB", help="only time trace on this database, built before")
     args = parser.parse_args(argv)
+    if args.trace_on:  # (no model needed)
+        print(trace_line(args.trace_on, f"{args.trace_on.name} database"))
+        return 0
 
     from pipeline.nlp import load_pipeline, model_info
 
@@ -280,7 +296,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"peak RSS: {small_result['peak_rss_mb']:.0f} MB at {min(500, args.articles)} articles, "
           f"{result['peak_rss_mb']:.0f} MB at {args.articles}; before the figure rebuild "
           f"{small_result['stream_peak_rss_mb']:.0f} MB and {result['stream_peak_rss_mb']:.0f} MB")
-    print(f"trace: median {trace_latency(db):.1f} ms over 50 queries on the {args.articles}-article database")
+    print(trace_line(db, f"{args.articles}-article database"))
     return 0
 
 

@@ -9,7 +9,7 @@ from contextlib import contextmanager
 import click
 
 from . import __version__
-from .settings import DATE_ORDERS, DEFAULT_DATE_ORDER, DEFAULT_MAX_BYTES, MODEL_ENV_VAR
+from .settings import DATE_ORDERS, DEFAULT_DATE_ORDER, DEFAULT_MAX_BYTES, MODEL_ENV_VAR, TRACE_FIGURES
 from .store import DEFAULT_DB
 
 db_option = click.option(
@@ -236,8 +236,10 @@ wide_option = click.option("--wide", is_flag=True, help="Print every column in f
 @click.option("--format", "fmt", type=click.Choice(["table", "markdown", "json"]), default="table", show_default=True,
               help="table: for the terminal; markdown: the figure's story to paste into a fact-check; json: for programs.")
 @click.option("--json", "as_json", is_flag=True, help="Same as --format json.")
+@click.option("--limit", default=TRACE_FIGURES, show_default=True, type=click.IntRange(0),
+              help="How many matching figures to show, best match first; 0 shows all.")
 @wide_option
-def trace(query, db_path, subject, fmt, as_json, wide):
+def trace(query, db_path, subject, fmt, as_json, limit, wide):
     """Show where a figure first appeared and how it changed from source to source.
 
     QUERY is a figure as you would type it; it is read with the same normaliser
@@ -254,6 +256,7 @@ def trace(query, db_path, subject, fmt, as_json, wide):
       analyze trace '600 billion' --subject nvidia
       analyze trace '$6M' --format markdown > factcheck.md
       analyze trace '17%' --json
+      analyze trace '$6M' --limit 0       # every matching figure
     """
     from .tracing import lineage_markdown, lineage_table, no_match_message
     from .tracing import trace as trace_figure
@@ -261,7 +264,7 @@ def trace(query, db_path, subject, fmt, as_json, wide):
     db = _open_existing(db_path)
     try:
         with _database_errors(db_path):
-            result = trace_figure(db, query, subject)
+            result = trace_figure(db, query, subject, limit)
             missing = None if result["figures"] else no_match_message(db, query, subject)
     except ValueError as error:
         raise click.ClickException(str(error)) from error
@@ -274,6 +277,9 @@ def trace(query, db_path, subject, fmt, as_json, wide):
     else:
         width = _terminal_width(wide)
         click.echo("\n\n".join(lineage_table(f, width) for f in result["figures"]))
+    if not missing and not (as_json or fmt == "json") and result["matched"] > len(result["figures"]):
+        click.echo(f"{len(result['figures'])} of {result['matched']} figures matching {query!r} shown, best match first: "
+                   "--limit 0 shows all, --subject narrows", err=True)  # fmt: skip
 
 
 @cli.command(short_help="The figures that changed most between sources.")

@@ -9,3 +9,6 @@ DATE_ORDERS = ("MDY", "DMY")
 DEFAULT_DATE_ORDER = "MDY"
 # The environment variable naming the spaCy model to load (``--model``).
 MODEL_ENV_VAR = "FIGTRACE_SPACY_MODEL"
+# How many matching figures ``trace`` shows unless asked for more (``--limit``): a common
+# value ("$6m") matches dozens of figures in a large database.
+TRACE_FIGURES = 10

@@ -175,6 +175,19 @@ def test_trace_and_figures_commands(demo_db):
     assert "11 in 5 articles" in listed.output
 
 
+def test_trace_shows_the_best_matching_figures_and_says_how_many_more_match(demo_db):
+    db_path = str(demo_db[0])  # "2030" is stated of 13 things in the demo corpus, each its own figure
+    shown = run("trace", "2030", "--db", db_path, "--wide")
+    assert shown.exit_code == 0
+    assert sum(line.startswith("*") for line in shown.stdout.splitlines()) == 10  # one origin mark a figure
+    assert "10 of 13 figures matching '2030' shown" in shown.stderr and "--limit 0 shows all" in shown.stderr
+    every = run("trace", "2030", "--db", db_path, "--wide", "--limit", "0")
+    assert sum(line.startswith("*") for line in every.stdout.splitlines()) == 13 and every.stderr == ""
+    as_json = json.loads(run("trace", "2030", "--db", db_path, "--json", "--limit", "3").stdout)
+    assert as_json["matched"] == 13 and len(as_json["figures"]) == 3
+    assert run("trace", "$6M", "--db", db_path).stderr == ""  # all shown: nothing to say
+
+
 def test_trace_and_figures_fit_the_terminal_width(demo_db):
     db_path = str(demo_db[0])
     for command in (["trace", "$6M"], ["trace", "600 billion"], ["figures"]):

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import sqlite_utils
 
 from ..claims import ParsedFigure, parse_figure
+from ..settings import TRACE_FIGURES
 from .values import EXACT_KINDS, TRACE_TOLERANCE, related_units, rounds_to, significant_digits
 from .mutations import content_words
 from .figures import origin_note
@@ -35,9 +36,19 @@ class FigureQuery:
 
     @property
     def value_window(self) -> tuple[float, float]:
-        """A value range every matching claim falls in (for an indexed pre-filter)."""
-        low, high = self.figure.value, self.figure.value_high or self.figure.value
-        return tuple(sorted((low / 2, high * 2)))
+        """The narrowest value range every matching claim falls in (for an indexed
+        pre-filter): the tolerance or half a step of the query's last digit either side,
+        whichever is wider ("$6M" reads $5.5M to $6.5M), and a range's ends halved and
+        doubled."""
+        figure = self.figure
+        if figure.qualifier == "range" and figure.value_high is not None:
+            return tuple(sorted((figure.value / 2, figure.value_high * 2)))
+        value = figure.value
+        if value == 0:
+            return (0.0, 0.0)
+        last_digit = 10 ** (math.floor(math.log10(abs(value))) - self.digits + 1)
+        spread = max(TRACE_TOLERANCE * abs(value), last_digit / 2) * (1 + 1e-6)  # (float slack)
+        return (value - spread, value + spread)
 
     def matches(self, value, surface, unit=None, kind=None, qualifier=None, value_low=None, value_high=None) -> bool:
         """Whether a stored claim states this figure.
@@ -198,9 +209,12 @@ def mark_copies(db: sqlite_utils.Database, claims: list[dict], copies: list[tupl
     return len(own)
 
 
-def trace(db: sqlite_utils.Database, query: str, subject: str | None = None) -> dict:
-    """``{"figures": [lineage, ...]}`` for every figure matching a typed figure."""
-    return {"figures": [figure_lineage(db, f) for f in find_figures(db, query, subject)]}
+def trace(db: sqlite_utils.Database, query: str, subject: str | None = None, limit: int | None = TRACE_FIGURES) -> dict:
+    """``{"figures": [lineage, ...], "matched": n}``: the lineages of the first ``limit``
+    figures (all with ``None`` or 0) matching a typed figure, in :func:`find_figures`'
+    order, and how many figures matched."""
+    found = find_figures(db, query, subject)
+    return {"figures": [figure_lineage(db, f) for f in found[: limit or None]], "matched": len(found)}
 
 
 def no_match_message(db: sqlite_utils.Database, query: str, subject: str | None = None) -> str:

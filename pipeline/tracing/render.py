@@ -50,13 +50,17 @@ def fit_table(columns: list[Column], rows: list[list[str]], width: int | None, b
         widths = {i: max(1, w) for i, w in _share_out(least, natural, _room(width, kept)).items()}
     lines = [GAP.join(columns[i].name.ljust(widths[i]) for i in kept).rstrip()]
     for n, row in enumerate(rows):
-        cells = {i: textwrap.wrap(row[i], widths[i], break_on_hyphens=False) or [""] for i in kept}
+        cells = {i: [row[i]] if len(row[i]) <= widths[i] else textwrap.wrap(row[i], widths[i], break_on_hyphens=False)
+                 for i in kept}  # (a cell that fits is its own one line: most are, and wrapping is slow)
         for depth in range(max(len(c) for c in cells.values())):
             lines.append(GAP.join((cells[i][depth] if depth < len(cells[i]) else "").ljust(widths[i]) for i in kept).rstrip())
         if below and below[n]:
             indent = " " * BELOW_INDENT
-            lines.extend(textwrap.wrap(" ".join(below[n].split()), width or 1 << 30, initial_indent=indent,
-                                       subsequent_indent=indent, break_on_hyphens=False))  # fmt: skip
+            text = " ".join(below[n].split())
+            if width is None or len(text) + BELOW_INDENT <= width:
+                lines.append(indent + text)
+            else:
+                lines.extend(textwrap.wrap(text, width, initial_indent=indent, subsequent_indent=indent, break_on_hyphens=False))
     return "\n".join(lines)
 
 

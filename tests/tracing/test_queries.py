@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from pipeline.tracing import find_figures, most_mutated, trace
+from pipeline.tracing import FigureQuery, find_figures, most_mutated, trace
 
 from .helpers import FACTORY, ingest_corpus
 
@@ -19,6 +19,25 @@ def test_trace_queries(nlp, tmp_path):
     with pytest.raises(ValueError, match="cannot read a figure"):
         find_figures(db, "no figure here")
     json.dumps(trace(db, "$6M"))  # plain data, ready for --json
+
+
+def test_a_typed_figure_reads_claims_only_within_its_rounding(nlp, tmp_path):
+    query = FigureQuery.parse("$6M")  # one significant digit: $5.5M to $6.5M round to it
+    low, high = query.value_window
+    assert low == pytest.approx(5_500_000) and high == pytest.approx(6_500_000)
+    assert low < 5_500_000 and high > 6_500_000  # (a hair of slack for floats)
+    assert FigureQuery.parse("$6.2M").value_window == pytest.approx((6.2e6 * 0.95, 6.2e6 * 1.05))  # the tolerance is wider
+    assert FigureQuery.parse("0").value_window == (0, 0)
+    db, _ = ingest_corpus(nlp, tmp_path, {
+        "a": ("2025-01-02", "The plant cost $5.5 million to build, Acme said."),
+        "b": ("2025-01-03", "Building the plant cost Acme $6.49 million."),
+        "c": ("2025-01-04", "Acme's plant cost $6.6 million to build."),
+    })
+    matched = [c["surface"] for f in trace(db, "$6M")["figures"] for c in f["claims"] if query.matches(
+        c["value"], c["surface"], c["unit"], None, c["qualifier"], c["value_low"], c["value_high"])]  # fmt: skip
+    assert sorted(matched) == ["$5.5 million", "$6.49 million"]
+    limited = trace(db, "$6M", limit=1)
+    assert len(limited["figures"]) <= limited["matched"] == len(find_figures(db, "$6M"))
 
 
 def test_most_mutated_lists_figures_with_kinds(nlp, tmp_path):
