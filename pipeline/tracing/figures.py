@@ -137,10 +137,15 @@ def representative_subject(subjects: list[str | None]) -> str | None:
     """The subject that says best what a figure's claims share: the one whose words recur
     most across the claims' subjects ("training cost" over "rival" when others say "cost").
     Ties go to the earliest in lineage order."""
-    phrases = [_subject_phrase(s) for s in subjects if s]
-    phrases = [p for p in phrases if p]
-    counts = Counter(w for p in phrases for w in set(p.lower().split()))
-    return max(phrases, key=lambda p: sum(counts[w] for w in p.lower().split()), default=None)
+    phrase_of = {s: _subject_phrase(s) for s in dict.fromkeys(s for s in subjects if s)}
+    phrases = [phrase_of[s] for s in subjects if s and phrase_of[s]]
+    # (each distinct phrase split and scored once: a large figure repeats a few thousandfold)
+    stated = Counter(phrases)
+    counts: Counter = Counter()
+    for phrase, times in stated.items():
+        for word in set(phrase.lower().split()):
+            counts[word] += times
+    return max(stated, key=lambda p: sum(counts[w] for w in p.lower().split()), default=None)
 
 
 def figure_id_for(first_claim_id: str) -> str:
