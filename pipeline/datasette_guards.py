@@ -11,11 +11,12 @@ import os
 import re
 import sys
 import traceback
-from urllib.parse import urlsplit
 
 from datasette.utils import add_cors_headers
 from datasette.utils.asgi import Base400, Response
 from markupsafe import Markup
+
+from .weblinks import is_web_address
 
 # --------------------------------------------------------------------------- links out
 
@@ -36,9 +37,7 @@ def web_url(value) -> str | None:
     if not isinstance(value, str):
         return None
     url = value.strip()
-    if not _WEB_URL.fullmatch(url) or not urlsplit(url).netloc:
-        return None
-    return url
+    return url if _WEB_URL.fullmatch(url) and is_web_address(url) else None
 
 
 # --------------------------------------------------------------------------- errors

@@ -29,7 +29,8 @@ import feedparser
 import trafilatura
 
 from ..records import Article, InputError, InputWarning, ParsedFile
-from .html import HTML_TYPES, _HTMLText, _is_http, page_links
+from ..weblinks import is_web_address
+from .html import HTML_TYPES, _HTMLText, page_links
 from .text import record_article
 
 _COMMENT = re.compile(rb"<!--.*?-->", re.DOTALL)
@@ -64,12 +65,12 @@ def _parse_feed(key: str, raw: bytes, base: str | None = None) -> ParsedFile:
     if not entries and not parsed.errors:
         parsed.warnings.append(InputWarning(key, "feed has no entries"))
     source = _plain(document.get("feed", {}), "title")
-    base = next((b for b in (base, _clean(document.get("feed", {}).get("link"))) if b and _is_http(b)), None)
+    base = next((b for b in (base, _clean(document.get("feed", {}).get("link"))) if b and is_web_address(b)), None)
     used: dict[str, int] = {}
     for position, entry in enumerate(entries, 1):
         entry_key = _entry_key(key, entry, position, used)
         link = _clean(entry.get("link"))
-        if link and not _is_http(link) and not base:
+        if link and not is_web_address(link) and not base:
             parsed.warnings.append(InputWarning(entry_key, f"entry link {link!r} is relative and the feed names no"
                                                            " address to resolve it against: stored without a URL"))  # fmt: skip
         try:
@@ -98,7 +99,7 @@ def _entry_article(entry: dict, key: str, source: str | None, base: str | None =
     identity = {"id": _clean(entry.get("id")), "link": url, "title": title, "date": date,
                 "author": author, "body": body, "source": source}  # fmt: skip
     # (its identity keeps the link as written; a relative one is stored resolved, or not at all)
-    if url and not _is_http(url):
+    if url and not is_web_address(url):
         url = urljoin(base, url) if base else None
     article = record_article(key, text, identity, title=title, source=source, url=url, date=date, author=author)
     if body["type"] in HTML_TYPES:

@@ -4,13 +4,14 @@ trafilatura, with a plain-text fallback for pages trafilatura gives up on."""
 from __future__ import annotations
 
 from html.parser import HTMLParser
-from urllib.parse import urldefrag, urljoin, urlsplit
+from urllib.parse import urldefrag, urljoin
 
 import lxml.html
 import trafilatura
 from lxml import etree
 
 from ..records import Article, InputError, ParsedFile
+from ..weblinks import is_web_address
 from .dates import FROM_HTML
 from .text import title_from_text
 
@@ -54,13 +55,6 @@ def _parse_html(key: str, raw: bytes, html: str, base_url: str | None = None) ->
     return ParsedFile(key, [article])
 
 
-def _is_http(url: str | None) -> bool:
-    if not url:
-        return False
-    parts = urlsplit(url)
-    return parts.scheme.lower() in ("http", "https") and bool(parts.netloc)
-
-
 def _document(html: str):
     """The page's lxml tree, read from the text as decoded (lxml refuses text that
     declares an XML encoding: then from its UTF-8 bytes)."""
@@ -83,7 +77,7 @@ def page_links(html: str, page_url: str | None = None, key: str | None = None) -
         return ()
     base = ""
     try:  # (each step kept while the next one is malformed)
-        base = key if _is_http(key) else ""
+        base = key if is_web_address(key) else ""
         base = urljoin(base, page_url or "")
         declared = tree.xpath("//base/@href")
         if declared:
@@ -100,7 +94,7 @@ def page_links(html: str, page_url: str | None = None, key: str | None = None) -
                 continue
             try:
                 url = urldefrag(urljoin(base, href)).url
-                if not _is_http(url):
+                if not is_web_address(url):
                     continue
             except ValueError:  # (a malformed URL: an IPv6 host without its bracket)
                 continue

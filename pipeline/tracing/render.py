@@ -4,12 +4,13 @@ story as Markdown for a fact-check (figures in words come from :mod:`pipeline.cl
 from __future__ import annotations
 
 import textwrap
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..claims.display import counted, format_figure  # noqa: F401  (format_figure re-exported: figures in words)
 from ..claims.vocabulary import CURRENCY_SIGNS
+from ..weblinks import is_web_address
 from .mutations import KIND_WORDS
 
 GAP = "  "
@@ -340,13 +341,7 @@ def link_url(url: str | None) -> str | None:
     """``url`` as a link target when it is an http(s) address with a host, spaces and the
     like percent-encoded (a link stays one); None otherwise (a javascript: or data: URL)."""
     url = (url or "").strip()
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return None
-    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
-        return None
-    return quote(url, safe=URL_SAFE)
+    return quote(url, safe=URL_SAFE) if is_web_address(url) else None
 
 
 def _shortened(title: str | None) -> str | None:
