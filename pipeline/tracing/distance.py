@@ -279,42 +279,50 @@ class _Features:
         else:
             convert, factor = np.False_, 1.0
         a, b = self.value[rows], self.value[cols] * factor
-        da, db = self.digits[rows], self.digits[cols]
         equal = _close(a, b)
         gap = np.full(np.broadcast(a, b).shape, np.nan)
         exact = self.exact[rows] | self.exact[cols]
         gap[exact & equal] = 0.0
+        # (from here each rule is worked out only for the pairs it applies to: most pairs
+        # of a group are plain values, and a rebuild computes tens of millions of them)
         # A range against a single value: only a magnitude in words, holding the value.
         range_a, range_b = self.range[rows], self.range[cols]
         mixed = ~exact & (range_a != range_b)
-        span_low = np.where(range_a, self.low[rows], self.low[cols] * factor)
-        span_high = np.where(range_a, self.high[rows], self.high[cols] * factor)
-        span_vague = np.where(range_a, self.vague[rows], self.vague[cols])
-        point = np.where(range_a, b, a)
-        gap[mixed & span_vague & (span_low <= point) & (point <= span_high)] = 1.0
+        if mixed.any():
+            m = np.flatnonzero(mixed)
+            ra, rm, cm = range_a[m], rows[m], cols[m]
+            fm = factor[m] if isinstance(factor, np.ndarray) else factor
+            span_low = np.where(ra, self.low[rm], self.low[cm] * fm)
+            span_high = np.where(ra, self.high[rm], self.high[cm] * fm)
+            span_vague = np.where(ra, self.vague[rm], self.vague[cm])
+            point = np.where(ra, b[m], a[m])
+            gap[m[span_vague & (span_low <= point) & (point <= span_high)]] = 1.0
         plain = ~exact & ~mixed & (a != 0) & (b != 0) & (np.sign(a) == np.sign(b)) & ~np.isnan(a) & ~np.isnan(b)
         small = self.small[rows] & self.small[cols] & (a != b) & ~convert  # (a converted value is no count)
-        plain &= ~small
-        ratio = np.abs(np.log(a / b))
-        plain &= ratio <= math.log(MAX_VALUE_RATIO) + 1e-12
+        p = np.flatnonzero(plain & ~small)
+        ratio = np.abs(np.log(a[p] / b[p]))
+        close = ratio <= math.log(MAX_VALUE_RATIO) + 1e-12
+        p, ratio = p[close], ratio[close]
+        pa, pb, da, db = a[p], b[p], self.digits[rows[p]], self.digits[cols[p]]
         # (rounding is worked out only for the pairs it can decide: close, unequal values)
-        rounded = equal.copy()
-        need = plain & ~equal
+        rounded = equal[p]
+        need = ~rounded
         if need.any():
-            pa, pb, pda, pdb = a[need], b[need], da[need], db[need]
-            rounded[need] = _rounds_to(pa, pda, pb, pdb) | _rounds_to(pb, pdb, pa, pda)
+            rounded[need] = (_rounds_to(pa[need], da[need], pb[need], db[need])
+                             | _rounds_to(pb[need], db[need], pa[need], da[need]))  # fmt: skip
         limit = np.log(1 + (MAX_VALUE_RATIO - 1) / np.minimum(da, db))
-        drift = np.where(ratio <= limit + 1e-12, ratio / limit, np.nan)
-        gap = np.where(plain, np.where(rounded, 0.0, drift), gap)
+        gap[p] = np.where(rounded, 0.0, np.where(ratio <= limit + 1e-12, ratio / limit, np.nan))
         # Two ranges that overlap and share an end: the other end moved ("10-20", "5-20").
         both = ~exact & range_a & range_b & np.isnan(gap)
         if not both.any():
             return gap
-        low_a, high_a = self.low[rows], self.high[rows]
-        low_b, high_b = self.low[cols] * factor, self.high[cols] * factor
+        r = np.flatnonzero(both)
+        fr = factor[r] if isinstance(factor, np.ndarray) else factor
+        low_a, high_a = self.low[rows[r]], self.high[rows[r]]
+        low_b, high_b = self.low[cols[r]] * fr, self.high[cols[r]] * fr
         shared_end = _close(low_a, low_b) | _close(high_a, high_b)
-        moved = both & (low_a <= high_b) & (low_b <= high_a) & shared_end
-        return np.where(moved, 1.0, gap)
+        gap[r[(low_a <= high_b) & (low_b <= high_a) & shared_end]] = 1.0
+        return gap
 
     def comparable_pairs(self, members: np.ndarray, chunk: int | None = None):
         """Positions (i, j) in ``members``, each pair once, of every pair whose distance may
