@@ -160,10 +160,12 @@ def copies_among(db: sqlite_utils.Database, article_ids) -> list[tuple]:
         (a, b, kind, similarity, json.loads(paragraphs), bool(ordered))
         for a, b, kind, similarity, paragraphs, ordered in db.execute(
             # (ordered worked out here too: a view made before it has no such column, and
-            # reading never rewrites a view)
+            # reading never rewrites a view; "+c.copy_of" keeps SQLite from probing every
+            # pair of the articles by key, 366,000 probes for a lineage of 605 articles:
+            # each article's overlaps are read, then kept when the other is among them)
             f"select c.article_id, c.copy_of, c.kind, c.similarity, c.paragraphs, {_ordered('x', 'y')}"
             " from copies c join articles x on x.id = c.article_id join articles y on y.id = c.copy_of"
-            " where c.article_id in (select value from json_each(?)) and c.copy_of in (select value from json_each(?))"
+            " where c.article_id in (select value from json_each(?)) and +c.copy_of in (select value from json_each(?))"
             " order by c.article_id, c.similarity desc, c.copy_of",
             [ids, ids],
         )
