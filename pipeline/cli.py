@@ -236,7 +236,7 @@ wide_option = click.option("--wide", is_flag=True, help="Print every column in f
 @click.option("--format", "fmt", type=click.Choice(["table", "markdown", "json"]), default="table", show_default=True,
               help="table: for the terminal; markdown: the figure's story to paste into a fact-check; json: for programs.")
 @click.option("--json", "as_json", is_flag=True, help="Same as --format json.")
-@click.option("--limit", default=TRACE_FIGURES, show_default=True, type=click.IntRange(0),
+@click.option("--limit", default=TRACE_FIGURES, show_default=True, type=click.IntRange(0), metavar="N",
               help="How many matching figures to show, best match first; 0 shows all.")
 @wide_option
 def trace(query, db_path, subject, fmt, as_json, limit, wide):
@@ -244,8 +244,10 @@ def trace(query, db_path, subject, fmt, as_json, limit, wide):
 
     QUERY is a figure as you would type it; it is read with the same normaliser
     as the articles and matched within rounding, so "$6M" also finds
-    "$5,576,000". Each matching figure prints as a lineage: dated articles
-    first (oldest first), then undated ones by path; the origin is marked *.
+    "$5,576,000". The figures it matches print as lineages, the one with the
+    most matching claims first (10 of them unless --limit says otherwise). In
+    a lineage dated articles come first (oldest first), then undated ones by
+    path; the origin is marked *.
     Tables fit the terminal's width (long cells wrap; narrow terminals drop the
     qualifier, then source, then credit columns); --wide prints them whole.
 
