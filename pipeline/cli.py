@@ -263,6 +263,7 @@ def trace(query, db_path, subject, fmt, as_json, limit, wide):
     from .tracing import lineage_markdown, lineage_table, no_match_message
     from .tracing import trace as trace_figure
 
+    fmt = "json" if as_json else fmt
     db = _open_existing(db_path)
     try:
         with _database_errors(db_path):
@@ -270,7 +271,7 @@ def trace(query, db_path, subject, fmt, as_json, limit, wide):
             missing = None if result["figures"] else no_match_message(db, query, subject)
     except ValueError as error:
         raise click.ClickException(str(error)) from error
-    if as_json or fmt == "json":
+    if fmt == "json":
         click.echo(json.dumps(result, indent=2, ensure_ascii=False))
     elif missing:
         click.echo(missing, err=True)
@@ -279,7 +280,7 @@ def trace(query, db_path, subject, fmt, as_json, limit, wide):
     else:
         width = _terminal_width(wide)
         click.echo("\n\n".join(lineage_table(f, width) for f in result["figures"]))
-    if not missing and not (as_json or fmt == "json") and result["matched"] > len(result["figures"]):
+    if fmt != "json" and result["matched"] > len(result["figures"]):
         click.echo(f"{len(result['figures'])} of {result['matched']} figures matching {query!r} shown, best match first: "
                    "--limit 0 shows all, --subject narrows", err=True)  # fmt: skip
 

@@ -279,6 +279,7 @@ class _Features:
         else:
             convert, factor = np.False_, 1.0
         a, b = self.value[rows], self.value[cols] * factor
+        factor = np.broadcast_to(factor, a.shape)  # (a factor per pair, to take the pairs of each rule)
         equal = _close(a, b)
         gap = np.full(np.broadcast(a, b).shape, np.nan)
         exact = self.exact[rows] | self.exact[cols]
@@ -291,9 +292,8 @@ class _Features:
         if mixed.any():
             m = np.flatnonzero(mixed)
             ra, rm, cm = range_a[m], rows[m], cols[m]
-            fm = factor[m] if isinstance(factor, np.ndarray) else factor
-            span_low = np.where(ra, self.low[rm], self.low[cm] * fm)
-            span_high = np.where(ra, self.high[rm], self.high[cm] * fm)
+            span_low = np.where(ra, self.low[rm], self.low[cm] * factor[m])
+            span_high = np.where(ra, self.high[rm], self.high[cm] * factor[m])
             span_vague = np.where(ra, self.vague[rm], self.vague[cm])
             point = np.where(ra, b[m], a[m])
             gap[m[span_vague & (span_low <= point) & (point <= span_high)]] = 1.0
@@ -317,9 +317,8 @@ class _Features:
         if not both.any():
             return gap
         r = np.flatnonzero(both)
-        fr = factor[r] if isinstance(factor, np.ndarray) else factor
         low_a, high_a = self.low[rows[r]], self.high[rows[r]]
-        low_b, high_b = self.low[cols[r]] * fr, self.high[cols[r]] * fr
+        low_b, high_b = self.low[cols[r]] * factor[r], self.high[cols[r]] * factor[r]
         shared_end = _close(low_a, low_b) | _close(high_a, high_b)
         gap[r[(low_a <= high_b) & (low_b <= high_a) & shared_end]] = 1.0
         return gap

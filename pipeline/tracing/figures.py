@@ -137,10 +137,12 @@ def representative_subject(subjects: list[str | None]) -> str | None:
     """The subject that says best what a figure's claims share: the one whose words recur
     most across the claims' subjects ("training cost" over "rival" when others say "cost").
     Ties go to the earliest in lineage order."""
-    phrase_of = {s: _subject_phrase(s) for s in dict.fromkeys(s for s in subjects if s)}
-    phrases = [phrase_of[s] for s in subjects if s and phrase_of[s]]
-    # (each distinct phrase split and scored once: a large figure repeats a few thousandfold)
-    stated = Counter(phrases)
+    # (each distinct subject read, and each phrase split and scored, once: a large figure
+    # repeats a few thousandfold; phrases stay in order of first statement, for ties)
+    stated: Counter = Counter()
+    for subject, times in Counter(s for s in subjects if s).items():
+        if phrase := _subject_phrase(subject):
+            stated[phrase] += times
     counts: Counter = Counter()
     for phrase, times in stated.items():
         for word in set(phrase.lower().split()):
