@@ -17,13 +17,15 @@ from __future__ import annotations
 
 import json
 from datetime import date
-
-import sqlite_utils
+from typing import TYPE_CHECKING
 
 from .claims.display import counted, format_figure
 from .tracing.mutations import KIND_WORDS
 from .tracing.queries import figure_lineage
 from .tracing.render import link_url, one_line
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 # Required by Google's fact-check guidance, at the top of the review.
 GOOGLE_REQUIRED = ("claimReviewed", "reviewRating", "url")

@@ -2,7 +2,7 @@
 rewrites that keep whole paragraphs), found paragraph by paragraph with MinHash and
 locality-sensitive hashing (datasketch) as articles arrive.
 
-Each paragraph of an article (a line of at least :data:`PARAGRAPH_WORDS` words, or lines a
+Each paragraph of an article (a line of at least :data:`~pipeline.wrapping.PARAGRAPH_WORDS` words, or lines a
 hard wrap cut, joined: headlines, bylines and datelines are shorter and left out, so a
 reprint under a new headline and byline is still a copy) gets a MinHash signature of its word shingles; the signature's
 bands are keys in the store (``paragraph_keys``), so the paragraphs of earlier articles a
@@ -20,17 +20,14 @@ paragraphs or more (``kind``: ``copy`` from :data:`COPY_SHARE`, else ``partial``
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
 
-from .wrapping import wrap_cuts
+from .wrapping import paragraph_spans, wrap_cuts
 
-# Words a line needs to count as a paragraph (shorter: headlines, bylines, datelines).
-PARAGRAPH_WORDS = 12
 # What a paragraph is, as fingerprints were made: a database fingerprinted under other
 # rules fingerprints its articles again (pipeline.store.copies).
 PARAGRAPH_RULES = 2
@@ -54,8 +51,6 @@ PARTIAL_PARAGRAPHS = 2
 SEED = 7
 SCHEME = "affine32"
 
-_WORD = re.compile(r"\w+")
-
 
 @dataclass(frozen=True)
 class Paragraph:
@@ -69,14 +64,14 @@ class Paragraph:
 
 
 def fingerprint(text: str) -> list[Paragraph]:
-    """The paragraphs of ``text`` (lines of :data:`PARAGRAPH_WORDS` words or more), each
+    """The paragraphs of ``text`` (lines of :data:`~pipeline.wrapping.PARAGRAPH_WORDS` words or more), each
     with its signature and band keys."""
     from datasketch import MinHash
 
     bands, rows = band_shape()
     permutations = _permutations()
     paragraphs = []
-    for _, _, words in _lines(text):
+    for _, _, words in paragraph_spans(text):
         if words is None:
             continue
         shingles = {" ".join(words[i : i + SHINGLE_WORDS]).encode() for i in range(len(words) - SHINGLE_WORDS + 1)}
@@ -94,35 +89,6 @@ def _permutations():
     from datasketch import MinHash
 
     return MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME).permutations
-
-
-def paragraph_at(text: str, offset: int) -> int | None:
-    """The index of the paragraph (as :func:`fingerprint` counts them) holding the
-    character at ``offset`` of ``text``; None when that line is too short to be one."""
-    index = 0
-    for start, end, words in _lines(text):
-        if start <= offset < end:
-            return index if words is not None else None
-        index += words is not None
-    return None
-
-
-def _lines(text: str):
-    """Each paragraph-to-be of ``text`` as (start, end offsets, its words lower-cased when it
-    is a paragraph: :data:`PARAGRAPH_WORDS` or more; else None), the one place that says
-    what a paragraph is. A line is one, and so are lines a hard wrap cut
-(:func:`~pipeline.wrapping.wrap_cuts`),
-    joined: text wrapped at 72 columns reads as the paragraphs it was, not as short lines
-    left out."""
-    lines = text.splitlines(keepends=True)
-    cut = wrap_cuts(lines)
-    start, end, words = 0, 0, []
-    for line, runs_on in zip(lines, cut):
-        words += [w.lower() for w in _WORD.findall(line)]
-        end += len(line)
-        if not runs_on:
-            yield start, end, words if len(words) >= PARAGRAPH_WORDS else None
-            start, words = end, []
 
 
 def rules_change(text: str, rules: int) -> bool:

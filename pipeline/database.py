@@ -14,9 +14,10 @@ import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
-import sqlite_utils
+if TYPE_CHECKING:
+    import sqlite_utils
 
 T = TypeVar("T")
 
@@ -82,11 +83,37 @@ def describe_database_error(path: str | Path, exc: sqlite3.Error) -> str:
 def connect_for_writing(path: str | Path, on_lock_wait: Callable[[], None] | None = None) -> sqlite_utils.Database:
     """A sqlite-utils connection to ``path`` whose writes wait for another process's lock
     (see :func:`write_transaction`; ``on_lock_wait`` is called when one has to)."""
+    import sqlite_utils
+
     # Every statement waits for the write lock as long as BEGIN IMMEDIATE would.
     db = sqlite_utils.Database(sqlite3.connect(str(path), timeout=LOCK_WAIT_LIMIT_S))
     if on_lock_wait is not None:
         _LOCK_WAIT_NOTICES[db] = on_lock_wait
     return db
+
+
+class ReadingDatabase:
+    """A connection to read from, with the two methods of :class:`sqlite_utils.Database`
+    that reading code calls: ``execute`` (a cursor) and ``query`` (rows as dicts).
+
+    The commands that only read (``analyze trace``, ``analyze figures``) use it so that they
+    do not import sqlite-utils, which loads numpy: over half of what a short query takes
+    from the command line.
+    """
+
+    def __init__(self, conn: sqlite3.Connection):
+        self.conn = conn
+
+    def execute(self, sql: str, parameters=None) -> sqlite3.Cursor:
+        """Run ``sql`` with ``parameters`` (a sequence or a dict); the cursor."""
+        return self.conn.execute(sql, parameters or ())
+
+    def query(self, sql: str, params=None) -> Iterator[dict]:
+        """The rows of ``sql``, each a dict keyed by column name."""
+        cursor = self.execute(sql, params)
+        keys = [column[0] for column in cursor.description]
+        for row in cursor:
+            yield dict(zip(keys, row))
 
 
 # How long a writer waits quietly for another's write lock, then how long in all, noisily.

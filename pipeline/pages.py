@@ -42,8 +42,7 @@ async def figure_page_vars(datasette, database: str, figure_id: str, page: str |
     so the order is the one ``analyze trace`` prints) a page of :data:`LINEAGE_PAGE` claims
     at a time (``page``, from ``?lineage_page=``), and the chart of all its claims; None
     when absent."""
-    import sqlite_utils
-
+    from .database import ReadingDatabase
     from .tracing import figure_lineage
 
     db = datasette.get_database(database)
@@ -52,8 +51,7 @@ async def figure_page_vars(datasette, database: str, figure_id: str, page: str |
 
     def read(conn):
         try:
-            # recursive_triggers off: sqlite-utils would otherwise set a pragma on a read-only connection
-            return figure_lineage(sqlite_utils.Database(conn, recursive_triggers=False), figure_id)
+            return figure_lineage(ReadingDatabase(conn), figure_id)
         except KeyError:  # no such figure (a stale link)
             return None
 

@@ -14,7 +14,7 @@ from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
-from .database import describe_database_error, is_writable
+from .database import ReadingDatabase, describe_database_error, is_writable
 
 PROJECT_METADATA = Path(__file__).resolve().parent.parent / "metadata.yml"
 # metadata.yml describes the database under the stem of the default db/news.db.
@@ -191,10 +191,9 @@ def _unfinished_run(db_path: Path) -> int | None:
     return row[0] if row else None
 
 
-def open_for_reading(db_path: str | Path):
-    """The database at ``db_path`` as a :class:`sqlite_utils.Database` to read from
-    (``analyze trace``, ``analyze figures``); check it with
-    :func:`~pipeline.database.check_database_file` first.
+def open_for_reading(db_path: str | Path) -> ReadingDatabase:
+    """The database at ``db_path`` to read from (``analyze trace``, ``analyze figures``);
+    check it with :func:`~pipeline.database.check_database_file` first.
 
     A file this process may write is opened as usual. One it cannot write (a read-only
     file or folder, a read-only mount) is opened immutable: SQLite reads a database in WAL
@@ -202,14 +201,10 @@ def open_for_reading(db_path: str | Path):
     to open database file``); nothing can be writing a file nobody may write. With a
     write-ahead log it cannot fold, it is opened ``mode=ro`` to read that log too.
     """
-    import sqlite_utils
-
     db_path = Path(db_path)
     if is_writable(db_path):
-        return sqlite_utils.Database(db_path)
-    connection = _read_only_connection(db_path)
-    # recursive_triggers off: sqlite-utils would otherwise set a pragma on the connection
-    return sqlite_utils.Database(connection, recursive_triggers=False)
+        return ReadingDatabase(sqlite3.connect(db_path))
+    return ReadingDatabase(_read_only_connection(db_path))
 
 
 def _read_only_connection(db_path: Path) -> sqlite3.Connection:

@@ -1,13 +1,14 @@
 """Hard-wrapped text (plain text wrapped at 60 to 80 columns, as e-mail, wire services and
-older archives write it): which line breaks a wrap made, and the text without them. Read
-by the parsers (so sentences are not cut at the breaks) and by copies (so a stored article
-still wrapped reads as the paragraphs it was)."""
+older archives write it): which line breaks a wrap made, the text without them, and the
+paragraphs it holds. Read by the parsers (so sentences are not cut at the breaks) and by
+copies and lineages (so a stored article still wrapped reads as the paragraphs it was)."""
 
 from __future__ import annotations
 
-
 import re
 
+# Words a line needs to count as a paragraph (shorter: headlines, bylines, datelines).
+PARAGRAPH_WORDS = 12
 # Lines a hard wrap can have cut are this short at most (in characters): plain text is
 # wrapped at 60 to 80 columns; in wrapped text most lines are.
 WRAP_WIDTH = 80
@@ -26,6 +27,7 @@ CLOSE_SHARE = 0.25
 # A "word" longer than this is no word a wrap moves (text without spaces: Chinese, Japanese).
 LONGEST_WORD = 25
 _SENTENCE_ENDS = tuple('.!?"”’»…)]。！？')
+_WORD = re.compile(r"\w+")
 # Lines that open an item of their own: list items, headings, quotes, table rows.
 _OPENS_ITEM = re.compile(r"\s*(?:[-*+•#>|]|\d{1,3}[.)])(?:\s|$)")
 
@@ -116,3 +118,31 @@ def unwrap(text: str) -> str:
         out.append(line.rstrip() + " " if cut else line)
         joined = cut
     return "".join(out)
+
+
+def paragraph_at(text: str, offset: int) -> int | None:
+    """The index of the paragraph (as :func:`paragraph_spans` counts them) holding the
+    character at ``offset`` of ``text``; None when that line is too short to be one."""
+    index = 0
+    for start, end, words in paragraph_spans(text):
+        if start <= offset < end:
+            return index if words is not None else None
+        index += words is not None
+    return None
+
+
+def paragraph_spans(text: str):
+    """Each paragraph-to-be of ``text`` as (start, end offsets, its words lower-cased when it
+    is a paragraph: :data:`PARAGRAPH_WORDS` or more; else None), the one place that says
+    what a paragraph is. A line is one, and so are lines a hard wrap cut (:func:`wrap_cuts`),
+    joined: text wrapped at 72 columns reads as the paragraphs it was, not as short lines
+    left out."""
+    lines = text.splitlines(keepends=True)
+    cut = wrap_cuts(lines)
+    start, end, words = 0, 0, []
+    for line, runs_on in zip(lines, cut):
+        words += [w.lower() for w in _WORD.findall(line)]
+        end += len(line)
+        if not runs_on:
+            yield start, end, words if len(words) >= PARAGRAPH_WORDS else None
+            start, words = end, []

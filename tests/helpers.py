@@ -80,8 +80,10 @@ def copy_of(demo_db, tmp_path):
     return db_path
 
 
-# Libraries that take seconds to import: commands that only read the database load none.
-HEAVY_MODULES = ("spacy", "sklearn", "trafilatura", "dateparser", "pint", "pyld", "feedparser", "warcio", "datasketch")
+# Libraries that take from a tenth of a second (numpy, and sqlite-utils, which loads it) to
+# seconds to import: commands that only read the database load none.
+HEAVY_MODULES = ("spacy", "sklearn", "trafilatura", "dateparser", "pint", "pyld", "feedparser", "warcio", "datasketch",
+                 "numpy", "sqlite_utils")  # fmt: skip
 
 
 def run_counting_imports(args: list[str]) -> tuple[str, list[str]]:

@@ -269,13 +269,17 @@ def test_an_unreadable_date_is_a_warning_line_and_the_run_still_succeeds(tmp_pat
     assert "origin uncertain: 1 undated article states it too" in " ".join(run("trace", "40", "--db", str(db)).output.split())
 
 
-def test_trace_and_help_load_neither_spacy_nor_scikit_learn(demo_db):
-    """`analyze trace` answers from the database: the NLP and clustering libraries (seconds
-    to import) stay unloaded, and so do the parsers of ingest."""
+def test_trace_and_figures_load_no_library_they_do_not_need(demo_db):
+    """`analyze trace` and `analyze figures` answer from the database: the NLP and
+    clustering libraries (seconds to import), the parsers of ingest, and numpy with
+    sqlite-utils (most of a short query's time) stay unloaded."""
     from .helpers import run_counting_imports
 
     printed, loaded = run_counting_imports(["trace", "$6M", "--db", str(demo_db[0]), "--json"])
     assert json.loads(printed)["figures"]  # it did trace
+    assert loaded == []
+    printed, loaded = run_counting_imports(["figures", "--db", str(demo_db[0]), "--json"])
+    assert json.loads(printed)  # it did list figures
     assert loaded == []
 
 

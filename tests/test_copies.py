@@ -5,7 +5,8 @@ import re
 
 import pytest
 
-from pipeline.copies import PARAGRAPH_WORDS, band_shape, find_copies, fingerprint
+from pipeline.copies import band_shape, find_copies, fingerprint
+from pipeline.wrapping import PARAGRAPH_WORDS
 from pipeline.runner import ingest_paths
 from pipeline.store import open_db
 
@@ -152,15 +153,15 @@ def test_a_copy_the_dates_cannot_order_says_which_ran_first_is_not_known(nlp, tm
 def test_text_hard_wrapped_at_60_columns_keeps_its_paragraphs_and_a_headline_before_a_story_is_none_of_them():
     import textwrap
 
-    from pipeline.copies import _lines
+    from pipeline.wrapping import paragraph_spans
 
     wrapped = "ACME RAISES $40 MILLION\nBy Sam Lee\n\n" + "\n\n".join(textwrap.fill(p, 60) for p in STORY) + "\n"
-    paragraphs = [words for _, _, words in _lines(wrapped) if words]
+    paragraphs = [words for _, _, words in paragraph_spans(wrapped) if words]
     assert [" ".join(p) for p in paragraphs] == [" ".join(w.lower() for w in re.findall(r"\w+", p)) for p in STORY]
     assert len(fingerprint(wrapped)) == len(fingerprint("\n\n".join(STORY))) == 4
     # Lines that are not wrapped stay apart: a headline right above its story, short paragraphs.
     unwrapped = "Acme news\n" + "\n".join(STORY) + "\nShort one.\n"
-    assert [words is not None for _, _, words in _lines(unwrapped)] == [False, True, True, True, True, False]
+    assert [words is not None for _, _, words in paragraph_spans(unwrapped)] == [False, True, True, True, True, False]
 
 
 def test_a_hard_wrapped_reprint_is_a_copy_and_a_database_fingerprinted_before_finds_it_again(nlp, tmp_path):

@@ -9,9 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable
-from typing import NamedTuple
-
-import sqlite_utils
+from typing import TYPE_CHECKING, NamedTuple
 
 from ..database import write_transaction
 from ..records import Article, ArticleAnalysis, SentenceRecord
@@ -28,6 +26,9 @@ from .schema import (
     insert_sql,
     utc_now,
 )
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 # Article ids are a prefix of the content hash: stable across reruns and machines.
 ARTICLE_ID_LENGTH = 16

@@ -16,10 +16,12 @@ from __future__ import annotations
 
 import json
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from typing import TYPE_CHECKING
 
-import sqlite_utils
+from .views import ensure_view, view_sql
 
-from .views import ensure_view
+if TYPE_CHECKING:
+    import sqlite_utils
 
 # An outlet's name as credits and sources are matched on: case and spaces ignored, "the X"
 # read as "X". Written once, for the view and the index on articles it reads through.
@@ -123,7 +125,7 @@ def citations_among(db: sqlite_utils.Database, article_ids) -> list[dict]:
     """The citations between the articles ``article_ids`` (both ends among them), as
     {"from", "to", "kind", "evidence"}, in a stable order; none on a database made before
     the view (read as it is)."""
-    if not db["citations"].exists():
+    if view_sql(db, "citations") is None:
         return []
     ids = json.dumps(sorted(set(article_ids)))
     rows = db.execute(

@@ -5,10 +5,13 @@ that orients each overlap from the later article to the earlier one."""
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
-import sqlite_utils
+from .views import ensure_view, view_sql
 
-from .views import ensure_view
+if TYPE_CHECKING:
+    import sqlite_utils
+
 
 def _ordered(later: str, earlier: str) -> str:
     """SQL: whether the dates of the articles ``later`` and ``earlier`` (table aliases) say
@@ -153,7 +156,7 @@ def copies_among(db: sqlite_utils.Database, article_ids) -> list[tuple]:
     (article id, copy of, kind, similarity, paragraphs as a list, whether the dates say
     which ran first), each copy's closest original first; none on a database made before
     the view (read as it is)."""
-    if not db["copies"].exists():
+    if view_sql(db, "copies") is None:
         return []
     ids = json.dumps(sorted(set(article_ids)))
     return [

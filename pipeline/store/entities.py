@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from typing import TYPE_CHECKING
 
-import sqlite_utils
+if TYPE_CHECKING:
+    import sqlite_utils
 
 
 def delete_orphan_entities(db: sqlite_utils.Database) -> int:

@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-
-import sqlite_utils
+from typing import TYPE_CHECKING
 
 from ..database import write_transaction
 from .schema import FIGURE_COLUMNS, MUTATION_COLUMNS, TRACE_TERM_COLUMNS, index_figures, insert_sql
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 # A claim's key stored twice (an update re-posting a dissolved figure's claims) is one row.
 INSERT_POSTING = "insert or ignore into trace_postings (term, value, claim) values (?, ?, ?)"

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import os
 import socket
-
-import sqlite_utils
+from typing import TYPE_CHECKING
 
 from ..database import write_transaction
 from .schema import utc_now
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 
 def start_run(db: sqlite_utils.Database, package_version: str) -> int:

@@ -12,8 +12,7 @@ import sqlite3
 from collections.abc import Callable, Iterable
 from datetime import datetime, timezone
 from pathlib import Path
-
-import sqlite_utils
+from typing import TYPE_CHECKING
 
 from .citations import ensure_citations_schema
 from .entities import ensure_article_names
@@ -26,6 +25,9 @@ from ..database import (
     retry_when_locked,
     write_transaction,
 )
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 DEFAULT_DB = "db/news.db"
 

@@ -36,7 +36,7 @@ What lives where (each module imports only those above it):
 - ``distance``: the distance of two claims, for one pair and as arrays over many;
 - ``clustering``: candidate groups (blocking), TF-IDF contexts, average-linkage clustering
   of each group in bounded memory;
-- ``mutations``: what changed from a figure's origin to each later claim;
+- ``mutations``: how sure a figure's origin is, what changed from it to each later claim;
 - ``figures``: figures, their subjects and ids, loading claims, and the full rebuild (its
   rows go to :func:`pipeline.store.replace_figures`);
 - ``maintain``: the update after each ingest, at the cost of the blocks new claims join
@@ -45,94 +45,59 @@ What lives where (each module imports only those above it):
 - ``render``: lineage tables and figures written as news writes them.
 """
 
-from .values import (  # noqa: F401
-    agree_within_rounding,
-    APART,
-    COSTATED_CONTEXT,
-    DISTANCE_THRESHOLD,
-    EXACT_KIND_PENALTY,
-    EXACT_KINDS,
-    GENERIC_DENOMINATORS,
-    is_counted_thing,
-    is_restatement,
-    is_vague,
-    MAX_VALUE_RATIO,
-    MEASURE_KINDS,
-    related_units,
-    round_significant,
-    rounds_to,
-    SAME_ARTICLE_CONTEXT,
-    significant_digits,
-    SMALL_COUNT,
-    TRACE_TOLERANCE,
-    TracedClaim,
-    UNIT_MISMATCH_PENALTY,
-    unit_penalty,
-    VAGUE_PENALTY,
-    value_gap,
-    VALUE_GAP_PENALTY,
-)
-from .distance import (  # noqa: F401
-    _Features,
-    context_document,
-    pair_distance,
-    story_penalty,
-    story_vectors,
-)
-from .clustering import (  # noqa: F401
-    _restatement_atoms,
-    _atom_distances,
-    average_linkage,
-    bounded_parts,
-    candidate_groups,
-    CHUNK_ROWS,
-    Block,
-    cluster_blocks,
-    cluster_claims,
-    context_vectors,
-    reaching_groups,
-    Weights,
-    MAX_GROUP,
-    PAIR_CHUNK,
-)
-from .mutations import (  # noqa: F401
-    classify_mutation,
-    content_words,
-)
-from .figures import (  # noqa: F401
-    build_figures,
-    Figure,
-    figure_id_for,
-    figures_are_stale,
-    figures_in_blocks,
-    load_claims,
-    load_claims_by_rowid,
-    ORIGIN_CERTAINTIES,
-    origin_certainty,
-    origin_note,
-    rebuild_figures,
-    representative_subject,
-)
-from .maintain import (  # noqa: F401
-    needs_rebuild,
-    REBUILD_SHARE,
-    UPDATE_FROM_CLAIMS,
-    update_blocks,
-    update_figures,
-)
-from .queries import (  # noqa: F401
-    figure_lineage,
-    FigureQuery,
-    find_figures,
-    most_mutated,
-    no_match_message,
-    trace,
-)
-from .render import (  # noqa: F401
-    figures_table,
-    fit_table,
-    format_figure,
-    lineage_markdown,
-    lineage_table,
-)
-from ..claims.vocabulary import CURRENCY_SIGNS  # noqa: F401
+import importlib
+
+# Each name the package offers, under the module that defines it. A module is imported
+# when one of its names is first asked for: `analyze trace` reads lineages without loading
+# the clustering (numpy, scikit-learn) that building figures needs.
+_EXPORTS = {
+    ".values": (
+        "agree_within_rounding", "APART", "COSTATED_CONTEXT", "DISTANCE_THRESHOLD",
+        "EXACT_KIND_PENALTY", "EXACT_KINDS", "GENERIC_DENOMINATORS", "is_counted_thing",
+        "is_restatement", "is_vague", "MAX_VALUE_RATIO", "MEASURE_KINDS", "related_units",
+        "round_significant", "rounds_to", "SAME_ARTICLE_CONTEXT", "significant_digits",
+        "SMALL_COUNT", "TRACE_TOLERANCE", "TracedClaim", "UNIT_MISMATCH_PENALTY", "unit_penalty",
+        "VAGUE_PENALTY", "value_gap", "VALUE_GAP_PENALTY",
+    ),
+    ".distance": ("_Features", "context_document", "pair_distance", "story_penalty", "story_vectors"),
+    ".clustering": (
+        "_restatement_atoms", "_atom_distances", "average_linkage", "bounded_parts",
+        "candidate_groups", "CHUNK_ROWS", "Block", "cluster_blocks", "cluster_claims",
+        "context_vectors", "reaching_groups", "Weights", "MAX_GROUP", "PAIR_CHUNK",
+    ),
+    ".mutations": (
+        "classify_mutation", "content_words", "ORIGIN_CERTAINTIES", "origin_certainty", "origin_note",
+    ),
+    ".figures": (
+        "build_figures", "Figure", "figure_id_for", "figures_are_stale", "figures_in_blocks",
+        "load_claims", "load_claims_by_rowid", "rebuild_figures", "representative_subject",
+    ),
+    ".maintain": (
+        "needs_rebuild", "REBUILD_SHARE", "UPDATE_FROM_CLAIMS", "update_blocks", "update_figures",
+    ),
+    ".queries": (
+        "figure_lineage", "FigureQuery", "find_figures", "most_mutated", "no_match_message",
+        "trace",
+    ),
+    ".render": (
+        "figures_table", "fit_table", "format_figure", "lineage_markdown", "lineage_table",
+    ),
+    "..claims.vocabulary": ("CURRENCY_SIGNS",),
+}
+_MODULE_OF = {name: module for module, names in _EXPORTS.items() for name in names}
+__all__ = sorted(_MODULE_OF)
+
+
+def __getattr__(name: str):
+    """A name of :data:`_EXPORTS`, imported from its module the first time it is asked for."""
+    module = _MODULE_OF.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module, __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    """The names defined so far and those :func:`__getattr__` can import."""
+    return sorted(set(globals()) | set(_MODULE_OF))

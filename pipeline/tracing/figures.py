@@ -7,8 +7,7 @@ import json
 import re
 from collections import Counter
 from dataclasses import dataclass
-
-import sqlite_utils
+from typing import TYPE_CHECKING
 
 from ..claims.grammar import CURRENCY_CHARS
 from ..store import FIGURE_COLUMNS, replace_figures
@@ -16,8 +15,11 @@ from ..store.entities import read_article_names
 from .values import CLAIM_COLUMNS, DISTANCE_THRESHOLD, TracedClaim, mark_costated
 from .clustering import Progress, Weights, cluster_blocks
 from .vectors import CONTEXT, STORY, TermCounts
-from .mutations import classify_mutation
+from .mutations import classify_mutation, origin_certainty
 from .reach import posting_rows, range_posting_rows
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 
 @dataclass
@@ -86,42 +88,6 @@ class Figure:
             mutations.append((f"{self.id}:{claim.id}", self.id, claim.id, self.origin.id, json.dumps(kinds), detail))
         row["kinds_seen"] = json.dumps(sorted(kinds_seen - {"same"}))
         return tuple(row[column] for column in FIGURE_COLUMNS), mutations
-
-
-# How sure the origin is (``figures.origin_certainty``): "certain" (one article has the
-# earliest date and every article stating the figure is dated), "tied" (several articles
-# share the earliest date), "some_undated" (undated articles state it too and may be
-# earlier) or "undated" (no article stating it is dated).
-ORIGIN_CERTAINTIES = ("certain", "tied", "some_undated", "undated")
-
-
-def origin_certainty(article_dates) -> str:
-    """How sure the earliest article is the origin, from (article id, ISO date or None)
-    pairs of the claims of a figure."""
-    dates = dict(article_dates)
-    dated = [d for d in dates.values() if d]
-    if not dated:
-        return "undated"
-    earliest = min(dated)
-    if sum(d == earliest for d in dates.values()) > 1:
-        return "tied"
-    return "some_undated" if len(dated) < len(dates) else "certain"
-
-
-def origin_note(certainty: str | None, article_dates) -> str:
-    """The certainty in words, counted from the (article id, date) pairs: "2 articles share
-    the earliest date, 2023-03-29"."""
-    dates = dict(article_dates)
-    dated = sorted(d for d in dates.values() if d)
-    if certainty == "tied":
-        tied = sum(d == dated[0] for d in dates.values())
-        return f"uncertain: {tied} articles share the earliest date, {dated[0]}"
-    if certainty == "some_undated":
-        undated = len(dates) - len(dated)
-        return f"uncertain: {undated} undated article{'s' if undated != 1 else ''} state{'s' if undated == 1 else ''} it too and may be earlier"
-    if certainty == "undated":
-        return "uncertain: no article stating it is dated"
-    return "the earliest dated article" if dated else ""
 
 
 _FIGURE_TOKEN = re.compile(rf"[{re.escape(CURRENCY_CHARS)}%]|^[\d.,]+[a-z]{{0,2}}$|^[a-z]$", re.IGNORECASE)

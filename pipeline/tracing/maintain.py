@@ -35,9 +35,9 @@ or when much of it changed;
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
 import numpy as np
-import sqlite_utils
 
 from ..store import update_figures as store_updates
 from .clustering import MAX_GROUP, Weights, _context_weighed, _Links, reaching_groups
@@ -49,6 +49,9 @@ from .figures import (
 from .reach import posting_rows, range_posting_rows, reachable_rowids
 from .vectors import context_analyzer, count_terms
 from .values import APART, DISTANCE_THRESHOLD, STORY_CORPUS, TracedClaim
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 # Claims of the stored blocks an update re-clusters whole, at most (the smallest of those
 # new claims join first); of the other blocks it re-clusters at most JOINED_LIMIT claims

@@ -1,4 +1,5 @@
-"""Mutations: what changed from a figure's origin to each later claim, in kinds and in words."""
+"""Mutations: how sure a figure's origin is, and what changed from it to each later claim,
+in kinds and in words."""
 
 from __future__ import annotations
 
@@ -7,6 +8,42 @@ import re
 from functools import lru_cache
 
 from .values import TracedClaim, _FUNCTION_WORDS, rounds_to
+
+
+# How sure the origin is (``figures.origin_certainty``): "certain" (one article has the
+# earliest date and every article stating the figure is dated), "tied" (several articles
+# share the earliest date), "some_undated" (undated articles state it too and may be
+# earlier) or "undated" (no article stating it is dated).
+ORIGIN_CERTAINTIES = ("certain", "tied", "some_undated", "undated")
+
+
+def origin_certainty(article_dates) -> str:
+    """How sure the earliest article is the origin, from (article id, ISO date or None)
+    pairs of the claims of a figure."""
+    dates = dict(article_dates)
+    dated = [d for d in dates.values() if d]
+    if not dated:
+        return "undated"
+    earliest = min(dated)
+    if sum(d == earliest for d in dates.values()) > 1:
+        return "tied"
+    return "some_undated" if len(dated) < len(dates) else "certain"
+
+
+def origin_note(certainty: str | None, article_dates) -> str:
+    """The certainty in words, counted from the (article id, date) pairs: "2 articles share
+    the earliest date, 2023-03-29"."""
+    dates = dict(article_dates)
+    dated = sorted(d for d in dates.values() if d)
+    if certainty == "tied":
+        tied = sum(d == dated[0] for d in dates.values())
+        return f"uncertain: {tied} articles share the earliest date, {dated[0]}"
+    if certainty == "some_undated":
+        undated = len(dates) - len(dated)
+        return f"uncertain: {undated} undated article{'s' if undated != 1 else ''} state{'s' if undated == 1 else ''} it too and may be earlier"
+    if certainty == "undated":
+        return "uncertain: no article stating it is dated"
+    return "the earliest dated article" if dated else ""
 
 
 # Each kind of change in a reader's words, one vocabulary for the chart, the terminal and

@@ -6,15 +6,17 @@ import json
 import math
 from collections import Counter
 from dataclasses import dataclass
-
-import sqlite_utils
+from typing import TYPE_CHECKING
 
 from ..claims import ParsedFigure, parse_figure
 from ..settings import TRACE_FIGURES
 from .values import EXACT_KINDS, TRACE_TOLERANCE, related_units, rounds_to, significant_digits
-from .mutations import content_words
-from .figures import origin_note
+from .mutations import content_words, origin_note
 from ..store.copies import copies_among
+from ..wrapping import paragraph_at
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 
 @dataclass
@@ -185,8 +187,6 @@ def mark_copies(db: sqlite_utils.Database, claims: list[dict], copies: list[tupl
     else the lineage's order chose and either may be the copy); None for a statement of
     its own. Returns how many articles state
     the figure on their own (in no claim copied)."""
-    from ..copies import paragraph_at
-
     articles = {c["article_id"]: c for c in reversed(claims)}  # (each article's first claim)
     copied: dict[str, list[tuple[str, str, set[int]]]] = {}
     for article_id, copy_of, kind, _, paragraphs, ordered in copies:

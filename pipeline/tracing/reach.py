@@ -23,13 +23,16 @@ import json
 import math
 import zlib
 from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING
 
 import numpy as np
-import sqlite_utils
 
 from .distance import context_terms
 from .values import CLAIM_COLUMNS, MAX_VALUE_RATIO, TracedClaim, value_bucket
 from .vectors import TermCounts, context_analyzer
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 # Claims tokenized at once while writing postings (what is held beside them).
 POSTING_CHUNK = 20_000
