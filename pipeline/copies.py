@@ -47,6 +47,9 @@ NUM_PERM = 64
 COPY_SHARE = 0.8
 PARTIAL_SHARE = 0.3
 PARTIAL_PARAGRAPHS = 2
+# Stored signatures compared with an article's paragraphs at once (each held as many
+# times as the article has paragraphs while compared: 64 bytes a paragraph).
+SIGNATURES_AT_ONCE = 1024
 # Signatures are compared across runs: the permutations and their scheme must not change.
 SEED = 7
 SCHEME = "affine32"
@@ -117,9 +120,11 @@ def band_keys(signature: np.ndarray, bands: int, rows: int) -> tuple[int, ...]:
     return tuple(keys)
 
 
-def similarity(a: np.ndarray, b: np.ndarray) -> float:
-    """Estimated Jaccard similarity of two paragraphs' shingles: the share of equal values."""
-    return float(np.mean(a == b))
+def similarities(stored: np.ndarray, paragraphs: list[Paragraph]) -> np.ndarray:
+    """Estimated Jaccard similarity of each stored signature (rows of ``stored``) with each
+    of ``paragraphs``' shingles: the share of equal values (stored x paragraphs)."""
+    mine = np.stack([paragraph.signature for paragraph in paragraphs])
+    return (stored[:, None, :] == mine[None, :, :]).mean(axis=2)
 
 
 @dataclass(frozen=True)
@@ -145,17 +150,18 @@ def overlaps(paragraphs: list[Paragraph], candidates: Callable[[list[int]], Iter
     theirs: dict[str, dict[int, int]] = {}  # other article -> its paragraphs matched -> their words
     mine: dict[str, set[int]] = {}
     totals: dict[str, int] = {}
-    seen: set[tuple[str, int]] = set()
+    found: dict[tuple[str, int], tuple] = {}
     for article_id, index, words, signature, total in candidates(keys):
-        if (article_id, index) in seen:
-            continue
-        seen.add((article_id, index))
-        values = np.frombuffer(signature, dtype=np.uint32)
-        for paragraph in paragraphs:
-            if similarity(paragraph.signature, values) >= PARAGRAPH_MATCH:
-                theirs.setdefault(article_id, {})[index] = words
-                mine.setdefault(article_id, set()).add(paragraph.index)
-                totals[article_id] = total
+        found.setdefault((article_id, index), (words, signature, total))
+    rows = list(found.items())
+    for start in range(0, len(rows), SIGNATURES_AT_ONCE):
+        chunk = rows[start : start + SIGNATURES_AT_ONCE]
+        stored = np.frombuffer(b"".join(signature for _, (_, signature, _) in chunk), dtype=np.uint32).reshape(len(chunk), -1)
+        for row, number in np.argwhere(similarities(stored, paragraphs) >= PARAGRAPH_MATCH).tolist():
+            (article_id, index), (words, _, total) = chunk[row]
+            theirs.setdefault(article_id, {})[index] = words
+            mine.setdefault(article_id, set()).add(paragraphs[number].index)
+            totals[article_id] = total
     own_total = sum(p.words for p in paragraphs)
     return [
         Overlap(
