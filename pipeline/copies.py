@@ -2,10 +2,11 @@
 rewrites that keep whole paragraphs), found paragraph by paragraph with MinHash and
 locality-sensitive hashing (datasketch) as articles arrive.
 
-Each paragraph of an article (a line of at least :data:`~pipeline.wrapping.PARAGRAPH_WORDS` words, or lines a
-hard wrap cut, joined: headlines, bylines and datelines are shorter and left out, so a
-reprint under a new headline and byline is still a copy) gets a MinHash signature of its word shingles; the signature's
-bands are keys in the store (``paragraph_keys``), so the paragraphs of earlier articles a
+Each paragraph of an article (:func:`~pipeline.wrapping.paragraph_spans`: a line of at
+least :data:`~pipeline.wrapping.PARAGRAPH_WORDS` words, or lines a hard wrap cut, joined:
+headlines, bylines and datelines are shorter and left out, so a reprint under a new
+headline and byline is still a copy) gets a MinHash signature of its word shingles; the
+signature's bands are keys in the store (``paragraph_keys``), so the paragraphs of earlier articles a
 new one may repeat are found by index, however many articles are stored: memory stays
 flat, and the work of an ingest grows with the articles it adds. Two paragraphs whose
 signatures agree on :data:`PARAGRAPH_MATCH` of their values (an estimate of the Jaccard
@@ -67,8 +68,8 @@ class Paragraph:
 
 
 def fingerprint(text: str) -> list[Paragraph]:
-    """The paragraphs of ``text`` (lines of :data:`~pipeline.wrapping.PARAGRAPH_WORDS` words or more), each
-    with its signature and band keys."""
+    """The paragraphs of ``text`` (:func:`~pipeline.wrapping.paragraph_spans`), each with
+    its signature and band keys."""
     from datasketch import MinHash
 
     bands, rows = band_shape()

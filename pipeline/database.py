@@ -96,9 +96,9 @@ class ReadingDatabase:
     """A connection to read from, with the two methods of :class:`sqlite_utils.Database`
     that reading code calls: ``execute`` (a cursor) and ``query`` (rows as dicts).
 
-    The commands that only read (``analyze trace``, ``analyze figures``) use it so that they
-    do not import sqlite-utils, which loads numpy: over half of what a short query takes
-    from the command line.
+    The commands that only read (``analyze trace``, ``figures``, ``export-claimreview``) use
+    it so that they do not import sqlite-utils, which loads numpy: over half of what a short
+    query takes from the command line. (The figure page wraps Datasette's connection in it.)
     """
 
     def __init__(self, conn: sqlite3.Connection):

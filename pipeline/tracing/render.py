@@ -173,7 +173,6 @@ def source_name(claim: dict) -> str:
     return claim.get("source") or Path(claim.get("path") or "").stem or "?"
 
 
-
 def _qualifier(claim: dict) -> str:
     return claim["qualifier"] if not claim["qualifier_cue"] else f"{claim['qualifier']} ({claim['qualifier_cue']})"
 
