@@ -61,8 +61,8 @@ from ingest import build_corpus  # noqa: E402  (the generated corpus of benchmar
 
 DEMO_CORPUS = ROOT / "corpus"
 ANALYZE = [sys.executable, "-c", "from pipeline.cli import main; main()"]
-CONTENT_TABLES = ("articles", "sentences", "claims", "entities", "entity_mentions", "article_names", "figures", "mutations", "inputs",
-                  "article_overlaps")
+CONTENT_TABLES = ("articles", "sentences", "claims", "entities", "entity_mentions", "entity_spellings", "article_names", "figures",
+                  "mutations", "inputs", "article_overlaps")
 RUN_COLUMNS = {"ingested_at", "run_id"}
 
 

@@ -40,7 +40,8 @@ def demo_db(nlp, tmp_path_factory):
 
 # Columns that record when or in which run a row was written, not what it says.
 RUN_COLUMNS = {"ingested_at", "run_id"}
-CONTENT_TABLES = ("articles", "sentences", "claims", "entities", "entity_mentions", "article_names", "figures", "mutations")
+CONTENT_TABLES = ("articles", "sentences", "claims", "entities", "entity_mentions", "entity_spellings", "article_names", "figures",
+                  "mutations")
 
 
 def database_fingerprint(db_path) -> dict:

@@ -25,18 +25,17 @@ def refresh_entity_names(db: sqlite_utils.Database, keys: set[str]) -> None:
 
     The small model labels one name differently from sentence to sentence (DeepSeek as
     ORG, PRODUCT, GPE): the majority is the best guess, and it is stable under re-ingest.
-    One read of the covering index on (entity_id, surface, label): popular entities have
-    thousands of mentions and are touched by every batch.
+    Read from ``entity_spellings``, a few rows an entity whatever its mentions: popular
+    entities have thousands and are touched by every batch.
     """
     names: dict[str, Counter] = {key: Counter() for key in keys}
     labels: dict[str, Counter] = {key: Counter() for key in keys}
     for key, surface, label, count in db.execute(
-        "select entity_id, surface, label, count(*) from entity_mentions"
-        " where entity_id in (select value from json_each(?)) group by entity_id, surface, label",
+        "select entity_id, surface, label, mentions from entity_spellings where entity_id in (select value from json_each(?))",
         [json.dumps(sorted(keys))],
     ).fetchall():
-        names[key][surface] += count
-        labels[key][label] += count
+        names[key][surface or None] += count
+        labels[key][label or None] += count
     db.conn.executemany(
         "update entities set name = ?, label = ? where id = ?",
         [(_most_frequent(names[key]), _most_frequent(labels[key]), key) for key in sorted(keys)],
@@ -49,6 +48,42 @@ def _most_frequent(counts: Counter) -> str | None:
     if not counts:
         return None
     return min(counts.items(), key=lambda item: (-item[1], item[0] is not None, item[0] or ""))[0]
+
+
+# How many mentions write each entity each way (surface and label; a missing one as ''),
+# kept by triggers as mentions come and go, so refreshing an entity's name reads its few
+# spellings rather than its every mention: on 16,000 generated articles that read took
+# each batch of 32 articles 80 ms (11 ms on 2,000), growing with the corpus.
+ENTITY_SPELLINGS_SQL = """
+create table if not exists entity_spellings (
+    entity_id text not null, surface text not null, label text not null, mentions integer not null,
+    primary key (entity_id, surface, label)
+) without rowid
+"""
+_SPELLING = "entity_id = {row}.entity_id and surface = coalesce({row}.surface, '') and label = coalesce({row}.label, '')"
+ENTITY_SPELLINGS_TRIGGERS = (
+    "create trigger if not exists entity_mentions_spelled after insert on entity_mentions begin"
+    " insert into entity_spellings (entity_id, surface, label, mentions)"
+    " values (new.entity_id, coalesce(new.surface, ''), coalesce(new.label, ''), 1)"
+    " on conflict (entity_id, surface, label) do update set mentions = mentions + 1; end",
+    "create trigger if not exists entity_mentions_unspelled after delete on entity_mentions begin"
+    f" update entity_spellings set mentions = mentions - 1 where {_SPELLING.format(row='old')};"
+    f" delete from entity_spellings where {_SPELLING.format(row='old')} and mentions <= 0; end",
+)
+
+
+def ensure_entity_spellings(db: sqlite_utils.Database) -> None:
+    """The ``entity_spellings`` table and its triggers (in the schema's transaction); a
+    database made before it counts its stored mentions once."""
+    existed = db["entity_spellings"].exists()
+    db.execute(ENTITY_SPELLINGS_SQL)
+    if not existed:
+        db.execute(
+            "insert into entity_spellings (entity_id, surface, label, mentions)"
+            " select entity_id, coalesce(surface, ''), coalesce(label, ''), count(*) from entity_mentions group by 1, 2, 3"
+        )
+    for trigger in ENTITY_SPELLINGS_TRIGGERS:
+        db.execute(trigger)
 
 
 # Each article's entities, once each in order of first mention (a JSON list of entity ids):

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .citations import ensure_citations_schema
-from .entities import ensure_article_names
+from .entities import ensure_article_names, ensure_entity_spellings
 from .copies import ensure_copies_schema
 from ..database import (
     StoreError,
@@ -332,8 +332,7 @@ def _ensure_schema(db: sqlite_utils.Database) -> None:
         "sentences": [["article_id", "position"]],
         "claims": [["article_id"], ["sentence_id"], ["unit", "value"], ["value"], ["value_high"], ["attributed_to"], ["figure_id"],
                    ["qualifier"]],  # fmt: skip
-        # (entity_id, surface, label) covers refresh_entity_names' read.
-        "entity_mentions": [["entity_id"], ["article_id"], ["sentence_id"], ["entity_id", "surface", "label"], ["label"]],
+        "entity_mentions": [["entity_id"], ["article_id"], ["sentence_id"], ["label"]],
         "entities": [["label"]],
         "mutations": [["figure_id"], ["claim_id"]],
         "figures": [["block_id"], ["unit"]],
@@ -351,6 +350,7 @@ def _ensure_schema(db: sqlite_utils.Database) -> None:
     ensure_copies_schema(db)
     ensure_citations_schema(db)
     ensure_article_names(db)
+    ensure_entity_spellings(db)
 
 
 def _narrow_fts_update_trigger(db: sqlite_utils.Database, table: str, columns: list[str]) -> None:

@@ -70,3 +70,55 @@ def test_a_database_made_before_article_names_gets_them_from_its_mentions(db, tm
     reopened = open_db(path)
     assert _article_names(reopened) == before and sorted(map(len, before.values())) == [0, 1]
     reopened.close()
+
+
+def _spellings(db):
+    return sorted(db.execute("select entity_id, surface, label, mentions from entity_spellings").fetchall())
+
+
+def _counted_from_mentions(db):
+    return sorted(db.execute(
+        "select entity_id, surface, label, count(*) from entity_mentions group by entity_id, surface, label"
+    ).fetchall())  # fmt: skip
+
+
+def _acme_article(text, labels, path="a.txt"):
+    """An article naming Acme at each "Acme"/"ACME" of ``text``, with ``labels`` in turn."""
+    mentions, at = [], 0
+    for label in labels:
+        at = text.lower().find("acme", at)
+        mentions.append(EntityMention("acme", text[at : at + 4], label, at, at + 4, text[at : at + 4]))
+        at += 4
+    return make_article(text, path=path), ArticleAnalysis([SentenceRecord(0, text, 0, len(text))], [], mentions)
+
+
+def test_spellings_follow_mentions_as_articles_come_are_edited_and_go(db):
+    """An entity's name is read from its counted spellings: they follow every mention stored
+    or removed, so a majority that moves with an edit moves the name."""
+    store_article(db, *_acme_article("ACME sued ACME and Acme.", ["PERSON", "PERSON", "ORG"]))
+    store_article(db, *_acme_article("Acme won.", ["ORG"], path="b.txt"))
+    assert _spellings(db) == _counted_from_mentions(db) == [("acme", "ACME", "PERSON", 2), ("acme", "Acme", "ORG", 2)]
+    assert list(db.query("select name, label from entities")) == [{"name": "ACME", "label": "ORG"}]  # 2-2 ties: binary order
+    # a.txt edited: its three mentions go, one comes; b.txt's stays.
+    store_article(db, *_acme_article("Acme lost.", ["ORG"]))
+    assert _spellings(db) == _counted_from_mentions(db) == [("acme", "Acme", "ORG", 2)]
+    assert list(db.query("select name, label from entities")) == [{"name": "Acme", "label": "ORG"}]
+    store_article(db, make_article("Nobody raised $5 million."), analysis_for("Nobody raised $5 million."))
+    store_article(db, make_article("Nobody raised $7 million.", path="b.txt"), analysis_for("Nobody raised $7 million."))
+    assert _spellings(db) == [] and db["entities"].count == 0
+
+
+def test_a_database_made_before_spellings_were_counted_counts_its_mentions_once(db):
+    store_article(db, *_acme_article("ACME sued Acme and Acme.", ["PERSON", "ORG", "ORG"]))
+    before = _spellings(db)
+    db.execute("drop trigger entity_mentions_spelled")
+    db.execute("drop trigger entity_mentions_unspelled")
+    db.execute("drop table entity_spellings")
+    db.conn.commit()
+    path = db.conn.execute("pragma database_list").fetchone()[2]
+    db.close()
+    reopened = open_db(path)
+    assert _spellings(reopened) == before == [("acme", "ACME", "PERSON", 1), ("acme", "Acme", "ORG", 2)]
+    store_article(reopened, *_acme_article("Acme won.", ["ORG"], path="b.txt"))  # and counts on from there
+    assert _spellings(reopened) == _counted_from_mentions(reopened)
+    reopened.close()
