@@ -184,11 +184,11 @@ def find_copies(db, progress: Callable[[int, int], None] | None = None) -> int:
     from .database import write_transaction
     from .store.copies import articles_to_fingerprint, count_to_fingerprint, paragraph_candidates, store_fingerprint
 
-    total, done = count_to_fingerprint(db), 0
+    total, done, after = count_to_fingerprint(db), 0, 0
     while True:
         with write_transaction(db):
-            chunk = articles_to_fingerprint(db, FINGERPRINT_CHUNK)
-            for article_id, text in chunk:
+            chunk = articles_to_fingerprint(db, FINGERPRINT_CHUNK, after)
+            for after, article_id, text in chunk:
                 paragraphs = fingerprint(text or "")
                 found = overlaps(paragraphs, lambda keys: paragraph_candidates(db, keys, article_id))
                 store_fingerprint(db, article_id, paragraphs, found)
