@@ -121,15 +121,15 @@ def _value_buckets(claims: list[TracedClaim], features: _Features):
 
 def _link_reachable(features, vectors, links, order, rows, cols, reachable, threshold) -> None:
     """Link the close pairs among sorted positions ``rows`` x ``cols`` where ``reachable``."""
-    row, col = np.nonzero(reachable)
-    a, b = order[rows[row]], order[cols[col]]
-    # Pairs already in one group need no distance: it could only link them again.
-    apart = links.apart(a, b)
-    if not apart.any():
+    # Pairs already in one group need no distance: it could only link them again (each
+    # row's and column's group looked up once, not once per pair).
+    row_groups, col_groups = links.roots(order[rows]), links.roots(order[cols])
+    row, col = np.nonzero(reachable & (row_groups[:, None] != col_groups[None, :]))
+    if not len(row):
         return
     product = (vectors[order[rows]] @ vectors[order[cols]].T).toarray()
-    cosine = np.clip(1.0 - product[row[apart], col[apart]], 0.0, 1.0)
-    _link_close(features, links, a[apart], b[apart], cosine, threshold)
+    cosine = np.clip(1.0 - product[row, col], 0.0, 1.0)
+    _link_close(features, links, order[rows[row]], order[cols[col]], cosine, threshold)
 
 
 def _link_restatements(claims: list[TracedClaim], links: _Links) -> None:
@@ -164,10 +164,6 @@ class _Links:
             if np.array_equal(up, found):
                 return found
             found = up
-
-    def apart(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-        """Whether each pair (a[n], b[n]) is in two groups."""
-        return self.roots(a) != self.roots(b)
 
     def union(self, a: np.ndarray, b: np.ndarray) -> None:
         """Join the groups of each pair (a[n], b[n])."""

@@ -155,12 +155,15 @@ class _Features:
         ``rows`` and ``cols`` are claim indices that broadcast together."""
         size = len(self._unit_keys)
         pairs = self.unit[rows] * size + self.unit[cols]
-        needed = np.unique(pairs)
-        for pair in needed[np.isinf(self._unit_penalties[needed])]:
-            a, b = self._unit_keys[pair // size], self._unit_keys[pair % size]
-            penalty = related_units(a[0], a[1], b[0], b[1])
-            self._unit_penalties[pair] = np.nan if penalty is None else penalty
-        return self._unit_penalties[pairs]
+        penalties = self._unit_penalties[pairs]
+        missing = np.isinf(penalties)  # (unit pairs not met before: soon none)
+        if missing.any():
+            for pair in np.unique(pairs[missing]).tolist():
+                a, b = self._unit_keys[pair // size], self._unit_keys[pair % size]
+                penalty = related_units(a[0], a[1], b[0], b[1])
+                self._unit_penalties[pair] = np.nan if penalty is None else penalty
+            penalties = self._unit_penalties[pairs]
+        return penalties
 
     @contextmanager
     def stories_of(self, members: np.ndarray):
