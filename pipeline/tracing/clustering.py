@@ -124,7 +124,9 @@ def _link_reachable(features, vectors, links, order, rows, cols, reachable, thre
     # Pairs already in one group need no distance: it could only link them again (each
     # row's and column's group looked up once, not once per pair).
     row_groups, col_groups = links.roots(order[rows]), links.roots(order[cols])
-    row, col = np.nonzero(reachable & (row_groups[:, None] != col_groups[None, :]))
+    apart = reachable & (row_groups[:, None] != col_groups[None, :])
+    apart &= features.values_may_meet(order[rows][:, None], order[cols][None, :])
+    row, col = np.nonzero(apart)
     if not len(row):
         return
     product = (vectors[order[rows]] @ vectors[order[cols]].T).toarray()
@@ -248,10 +250,12 @@ def context_vectors(claims: list[TracedClaim], counts: TermCounts | None = None)
     """The claims' contexts (:func:`context_document`) as TF-IDF rows of unit length (a
     sparse matrix): the cosine similarity of two claims is the product of their rows.
     Words are weighed by ``counts`` (the corpus's) when given, else by these claims'."""
-    return _context_weighed(claims, counts)[0]
+    return context_weighed(claims, counts)[0]
 
 
-def _context_weighed(claims: list[TracedClaim], counts: TermCounts | None):
+def context_weighed(claims: list[TracedClaim], counts: TermCounts | None):
+    """:func:`context_vectors` and the counts they were weighed by (``counts``, or the
+    claims' own)."""
     analyze = context_analyzer()
     return weigh((context_terms(c, analyze) for c in claims), counts, sublinear=True)
 
@@ -287,20 +291,22 @@ def cluster_claims(
 
 def cluster_blocks(
     claims: list[TracedClaim], threshold: float = DISTANCE_THRESHOLD, weights: Weights | None = None, marked: bool = False,
-    progress: Progress | None = None,
+    progress: Progress | None = None, weighed: tuple | None = None,
 ) -> tuple[list[Block], Weights]:
     """``claims`` in blocks, each cut into figures (each in lineage order), and the word
     counts they were weighed by (``weights``, or those of these claims). ``marked``: the
     claims' :attr:`~TracedClaim.costated` are set already (from every claim of their
     sentences, which need not all be here). ``progress`` (stage, done, total) is told how
     far finding blocks (:data:`BLOCKING`, claims compared) and clustering them
-    (:data:`CLUSTERING`, claims clustered) have come."""
+    (:data:`CLUSTERING`, claims clustered) have come. ``weighed``: the claims' context rows
+    and the word counts they were weighed by (:func:`context_weighed` of these claims with
+    ``weights``' counts), when the caller has them already."""
     if not claims:
         return [], weights or Weights()
     if not marked:
         mark_costated(claims)
     weights = weights or Weights()
-    vectors, context_counts = _context_weighed(claims, weights.context)
+    vectors, context_counts = weighed or context_weighed(claims, weights.context)
     features = _Features(claims, weights.story)
     blocks, clustered = [], 0
     for group in candidate_groups(claims, vectors, threshold, features, progress):

@@ -130,6 +130,19 @@ class _Features:
         # Values as compared across units: physical ones in root units, the rest as stated.
         self.scale = np.where(np.isnan(self.unit_factor), 1.0, self.unit_factor)
         self.comparable = self.value * self.scale
+        # The magnitudes each claim spans (a range from its lowest end to its highest, from
+        # zero when it crosses zero) and how far beyond them its digits let it reach
+        # (values_may_meet; labels reach only their value), with a margin for the rounding
+        # in value_gap's logarithms.
+        ends = [np.abs(self.comparable), np.abs(self.low * self.scale), np.abs(self.high * self.scale)]
+        lowest = np.where(self.low * self.high <= 0, 0.0, np.fmin(np.fmin(ends[0], ends[1]), ends[2]))
+        self._low_magnitude = np.where(self.range, lowest, ends[0])
+        self._high_magnitude = np.where(self.range, np.fmax(np.fmax(ends[0], ends[1]), ends[2]), ends[0])
+        allowance = np.where(self.exact, 1.0, 1.0 + (MAX_VALUE_RATIO - 1.0) / self.digits) * (1 + 1e-6)
+        self._reach_up = self._high_magnitude * allowance
+        self._reach_down = self._low_magnitude / allowance
+        self._digit_range = self.range & ~self.vague & ~self.exact
+        self._plain_point = ~self.range & ~self.exact
         self.stories, self.story_counts = story_vectors([claims[i].story for i in first], story_counts) if len(claims) else (None, story_counts)
         # (the corpus's articles, which the counts were taken over, not only these claims')
         self.story_threshold = story_threshold(story_counts.documents if story_counts else len(first))
@@ -326,6 +339,26 @@ class _Features:
         gap[r[(low_a <= high_b) & (low_b <= high_a) & shared_end]] = 1.0
         return gap
 
+    def values_may_meet(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+        """False for each pair (index arrays that broadcast together) whose value gap is
+        surely undefined, and so its distance :data:`APART` uncomputed; True where it may be.
+
+        Two values meet only within the allowance of the fewer digits of the two,
+        1 + (:data:`MAX_VALUE_RATIO` - 1) / n, which holds every rounding too (a value rounded
+        to n >= 2 digits moves by at most 0.5 / 10^(n-1), inside it; with one digit the
+        allowance is the whole ratio); years and ranks only when equal; a range meets what
+        lies within its ends or near them, and a range in digits no single value but a label. So two claims meet when the magnitudes they span,
+        widened by the larger allowance of the two, overlap: four comparisons of bounds
+        worked out per claim. (Measured: at 16,000 generated articles most pairs a rebuild
+        compared were precise values, years or ranges within the ratio but not meeting.)"""
+        low_a, high_a, low_b, high_b = (
+            self._low_magnitude[rows], self._high_magnitude[rows], self._low_magnitude[cols], self._high_magnitude[cols])
+        near = ((low_b <= self._reach_up[rows]) | (self._reach_down[cols] <= high_a)) & (
+            (low_a <= self._reach_up[cols]) | (self._reach_down[rows] <= high_b))
+        # A range in digits meets ranges only ("$2 million to $5 million" holds no figure),
+        # and labels (years, ranks) whatever their form
+        return near & ~((self._digit_range[rows] & self._plain_point[cols]) | (self._plain_point[rows] & self._digit_range[cols]))
+
     def comparable_pairs(self, members: np.ndarray, chunk: int | None = None):
         """Positions (i, j) in ``members``, each pair once, of every pair whose distance may
         be under :data:`APART`: a superset (magnitudes within :data:`MAX_VALUE_RATIO` of each
@@ -352,6 +385,8 @@ class _Features:
             starts = np.repeat(np.arange(low, high) + 1 - np.cumsum(part) + part, part)
             first = np.repeat(order[low:high], part)
             second = order[starts + np.arange(len(first))] if len(first) else first
+            keep = self.values_may_meet(members[first], members[second]) if len(first) else first.astype(bool)
+            first, second = first[keep], second[keep]
             if len(first):
                 yield first.astype(np.int64), second.astype(np.int64)
         # A range may hold any value: it is paired with every other claim; ranges' pairs

@@ -13,7 +13,7 @@ from ..claims.grammar import CURRENCY_CHARS
 from ..store import FIGURE_COLUMNS, replace_figures
 from ..store.entities import read_article_names
 from .values import CLAIM_COLUMNS, DISTANCE_THRESHOLD, TracedClaim, mark_costated
-from .clustering import Progress, Weights, cluster_blocks
+from .clustering import Progress, Weights, cluster_blocks, context_weighed
 from .vectors import CONTEXT, STORY, TermCounts
 from .mutations import classify_mutation, origin_certainty
 from .reach import posting_rows, range_posting_rows
@@ -128,13 +128,15 @@ def build_figures(claims: list[TracedClaim], threshold: float = DISTANCE_THRESHO
 
 def figures_in_blocks(
     claims: list[TracedClaim], threshold: float = DISTANCE_THRESHOLD, weights: Weights | None = None, marked: bool = False,
-    progress: Progress | None = None,
+    progress: Progress | None = None, weighed: tuple | None = None,
 ) -> tuple[list[Figure], Weights]:
     """Figures of ``claims`` in lineage order of their origins, each knowing its block (the
     id of the block's first claim), and the word counts they were weighed by (see
-    :func:`~pipeline.tracing.clustering.cluster_blocks`, which ``progress`` follows)."""
-    claims = sorted(claims, key=lambda c: (c.article_id, c.start_char))
-    blocks, weights = cluster_blocks(claims, threshold, weights, marked, progress)
+    :func:`~pipeline.tracing.clustering.cluster_blocks`, which ``progress`` and ``weighed``
+    go to; ``weighed`` only with ``claims`` in :func:`block_order`)."""
+    if weighed is None:
+        claims = sorted(claims, key=block_order)
+    blocks, weights = cluster_blocks(claims, threshold, weights, marked, progress, weighed)
     figures = []
     for block in blocks:
         block_id = claims[block.members[0]].id
@@ -266,6 +268,11 @@ def figures_are_stale(db: sqlite_utils.Database) -> bool:
     return db.execute("select exists(select 1 from claims where figure_id is null)").fetchone()[0] == 1
 
 
+def block_order(claim: TracedClaim) -> tuple:
+    """The order claims are clustered in (which decides ties, so a rebuild is repeatable)."""
+    return claim.article_id, claim.start_char
+
+
 def rebuild_figures(db: sqlite_utils.Database, progress: Progress | None = None) -> int:
     """Recompute every figure and mutation from the stored claims, and the word counts
     later updates weigh by; the store replaces them in one transaction
@@ -279,11 +286,14 @@ def rebuild_figures(db: sqlite_utils.Database, progress: Progress | None = None)
     claims, rowids, _ = _read_claims(db, "", [], "", [])
     if progress:
         progress(READING, len(claims), len(claims))
-    figures, weights = figures_in_blocks(claims, progress=progress)
+    order = sorted(range(len(claims)), key=lambda n: block_order(claims[n]))
+    claims, rowids = [claims[n] for n in order], [rowids[n] for n in order]
+    # Weighed once: the rows serve clustering, then tell the postings each claim's words.
+    vectors, counts = context_weighed(claims, None)
+    figures, weights = figures_in_blocks(claims, progress=progress, weighed=(vectors, counts))
     weights.through = db.execute("select coalesce(max(rowid), 0) from claims").fetchone()[0]
-    replace_figures(
-        db, figure_batches(figures, progress), term_rows(weights), posting_rows(claims, rowids, progress), range_posting_rows(db)
-    )
+    postings = posting_rows(claims, rowids, progress, weighed=(vectors, sorted(counts.counts)))
+    replace_figures(db, figure_batches(figures, progress), term_rows(weights), postings, range_posting_rows(db))
     return len(figures)
 
 

@@ -40,7 +40,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..store import update_figures as store_updates
-from .clustering import MAX_GROUP, Weights, _context_weighed, _Links, reaching_groups
+from .clustering import MAX_GROUP, Weights, context_weighed, _Links, reaching_groups
 from .distance import _Features, context_document, context_terms
 from .figures import (
     Figure, figure_id_for, figures_in_blocks, load_claims_by_rowid, load_figure_summaries, rebuild_figures, rows_of,
@@ -122,7 +122,7 @@ def update_blocks(db: sqlite_utils.Database, dirty: list[int]) -> dict:
     stored, _, stored_figures = _read_with_terms(db, reached - set(new_rowids), known)
     claims = new + stored
     is_new = np.array([True] * len(new) + [False] * len(stored), dtype=bool)
-    vectors, _ = _context_weighed(claims, weights.context)
+    vectors, _ = context_weighed(claims, weights.context)
     features = _Features(claims, weights.story)
     groups = [g for g in reaching_groups(claims, vectors, DISTANCE_THRESHOLD, features, is_new) if is_new[g].any()]
     # the stored figures each group reaches
@@ -360,7 +360,7 @@ def _nearest_targets(askers: list, members_of: dict, weights: Weights) -> list[n
         pool.extend(members_of.get(target, []))
     if len(pool) == offset:
         return [np.full(len(targets), APART) for _, targets in askers]
-    vectors, _ = _context_weighed(pool, weights.context)
+    vectors, _ = context_weighed(pool, weights.context)
     features = _Features(pool, weights.story)
     results, start = [], 0
     for figure, targets in askers:

@@ -56,33 +56,70 @@ def _keyed_terms(claim: TracedClaim, terms: Iterable[str]) -> dict[int, str]:
     """:func:`posting_keys` with what each key stands for: a context term, or
     :data:`ARTICLE` or :data:`COSTATED` (which blocking links by whatever words say)."""
     keyed: dict[int, str] = {_crc(term): term for term in terms}
-    keyed[_crc(f"article {claim.article_id}")] = ARTICLE
-    for key in claim.costated:
-        keyed[_crc(f"costated {key}")] = COSTATED
+    for text in _other_keys(claim):
+        keyed[_crc(text)] = ARTICLE if text.startswith("article ") else COSTATED
     return keyed
+
+
+def _other_keys(claim: TracedClaim) -> list[str]:
+    """What a claim is indexed under besides its words: its article, the values beside it."""
+    return [f"article {claim.article_id}", *(f"costated {key}" for key in claim.costated)]
 
 
 # What a key stands for when it is no word (words hold no space).
 ARTICLE, COSTATED = " article", " costated"
 
 
-def posting_rows(claims: list[TracedClaim], rowids: list[int], progress=None) -> Iterator[tuple[int, float, int]]:
-    """Rows of ``trace_postings`` (key, comparable value, claim rowid) for these claims,
-    tokenized a chunk at a time so that only one chunk's terms are held; ``progress``
-    (stage, done, total) is told of the claims indexed (:data:`INDEXING`)."""
-    analyze = context_analyzer()
+def posting_rows(
+    claims: list[TracedClaim], rowids: list[int], progress=None, weighed: tuple | None = None
+) -> Iterator[tuple[int, float, int]]:
+    """Rows of ``trace_postings`` (key, comparable value, claim rowid) for these claims, a
+    chunk at a time so that only one chunk's rows are held, each chunk in key order;
+    ``progress`` (stage, done, total) is told of the claims indexed (:data:`INDEXING`).
+
+    ``weighed``: the claims' context rows as weighed already (the sparse matrix and its
+    columns' terms, as :func:`~.vectors.weigh` gives them for these claims in this order):
+    a rebuild has them, and reads each claim's terms from its row instead of tokenizing
+    every context again."""
+    analyze = None if weighed is not None else context_analyzer()
+    term_keys = np.fromiter((_crc(t) for t in weighed[1]), dtype=np.int64, count=len(weighed[1])) if weighed else None
     for start in range(0, len(claims), POSTING_CHUNK):
         if progress:
             progress(INDEXING, start, len(claims))
-        rows = []
-        for claim, rowid in zip(claims[start : start + POSTING_CHUNK], rowids[start : start + POSTING_CHUNK]):
-            value = comparable_value(claim)
-            if value is not None:
-                rows.extend((key, value, rowid) for key in posting_keys(claim, context_terms(claim, analyze)))
-        rows.sort()  # (inserted in key order, the index grows at its end)
-        yield from rows
+        chunk = range(start, min(start + POSTING_CHUNK, len(claims)))
+        if weighed is None:
+            rows = []
+            for n in chunk:
+                value = comparable_value(claims[n])
+                if value is not None:
+                    rows.extend((key, value, rowids[n]) for key in posting_keys(claims[n], context_terms(claims[n], analyze)))
+            rows.sort()  # (inserted in key order, the index grows at its end)
+            yield from rows
+        else:
+            yield from _weighed_posting_rows(claims, rowids, chunk, weighed[0], term_keys)
     if progress:
         progress(INDEXING, len(claims), len(claims))
+
+
+def _weighed_posting_rows(claims, rowids, chunk: range, vectors, term_keys: np.ndarray):
+    """:func:`posting_rows` of the claims ``chunk`` (a range of positions) in key order,
+    their words read from the columns of their rows in ``vectors`` (keyed ``term_keys``)."""
+    indptr = vectors.indptr
+    owners = np.repeat(np.arange(chunk.start, chunk.stop), np.diff(indptr[chunk.start : chunk.stop + 1]))
+    keys = term_keys[vectors.indices[indptr[chunk.start] : indptr[chunk.stop]]]
+    others = [(n, _crc(text)) for n in chunk for text in _other_keys(claims[n])]
+    owners = np.concatenate([owners, np.array([n for n, _ in others], dtype=np.int64)])
+    keys = np.concatenate([keys, np.array([key for _, key in others], dtype=np.int64)])
+    values = np.array([v if (v := comparable_value(claims[n])) is not None else np.nan for n in chunk])[owners - chunk.start]
+    claim_rowids = np.asarray(rowids[chunk.start : chunk.stop], dtype=np.int64)[owners - chunk.start]
+    keep = ~np.isnan(values)
+    keys, values, claim_rowids = keys[keep], values[keep], claim_rowids[keep]
+    order = np.lexsort((claim_rowids, values, keys))
+    keys, values, claim_rowids = keys[order], values[order], claim_rowids[order]
+    # a key twice for one claim (two texts of one CRC) is one row: the two are adjacent
+    once = np.ones(len(keys), dtype=bool)
+    once[1:] = (keys[1:] != keys[:-1]) | (claim_rowids[1:] != claim_rowids[:-1])
+    return zip(keys[once].tolist(), values[once].tolist(), claim_rowids[once].tolist())
 
 
 INDEXING = "indexing claims"

@@ -50,6 +50,47 @@ def test_vectorised_distances_match_the_reference_pair_distance(demo_db):
                 assert fast[i, j] == pytest.approx(expected), (i, j)
 
 
+def test_values_that_may_meet_hold_every_pair_closer_than_apart_and_few_others(demo_db):
+    """values_may_meet rules pairs out before any distance is computed: never one closer
+    than APART (whatever their contexts say), and most pairs within the ratio whose value
+    gap (the reference, value_gap) is undefined: precise values too far apart for their
+    digits, unequal years, a range in digits against a single value."""
+    import numpy as np
+
+    from pipeline.tracing import APART, _Features, load_claims, value_gap
+    from pipeline.tracing.values import MAX_VALUE_RATIO, mark_costated
+
+    claims = load_claims(sqlite_utils.Database(demo_db[0])) + corner_claims() + [
+        claim("$5,576,000", 5.576e6), claim("$6.1 million", 6.1e6), claim("$6.50 million", 6.5e6, article_id="a2"),
+        claim("2,519", 2519, None, "count"), claim("2,713", 2713, None, "count"), claim("2020", 2020, None, "year"),
+        claim("2021", 2021, None, "year"), claim("5 miles", 5, "mi", "size"), claim("8.05 km", 8.05, "km", "size"),
+        claim("$2 million to $5 million", 2e6, value_low=2e6, value_high=5e6, qualifier="range"),
+        claim("millions", 1e6, None, "money", value_low=1e6, value_high=1e7, qualifier="range"),
+    ]
+    mark_costated(claims)
+    features = _Features(claims)
+    index = np.arange(len(claims))
+    may = features.values_may_meet(index[:, None], index[None, :])
+    near = features.distances(index, index, np.zeros((len(claims), len(claims)))) < APART
+    assert near.sum() > 2 * len(claims), "the claims have values that meet"
+    assert not (near & ~may).any(), [(claims[i].surface, claims[j].surface) for i, j in zip(*np.nonzero(near & ~may))]
+    defined = np.array([[value_gap(a, b) is not None for b in claims] for a in claims])
+    assert np.array_equal(may, may.T)
+    # Pairs listed one by one get what the matrix gets.
+    rows, cols = np.nonzero(np.ones_like(may))
+    assert np.array_equal(features.values_may_meet(rows, cols), may[rows, cols])
+    # Within the ratio, most pairs whose gap is undefined are ruled out.
+    with np.errstate(divide="ignore", invalid="ignore"):
+        a, b = np.abs(features.comparable)[:, None], np.abs(features.comparable)[None, :]
+        within = (np.maximum(a, b) <= np.minimum(a, b) * MAX_VALUE_RATIO) & ~np.eye(len(claims), dtype=bool)
+    undefined = within & ~defined
+    assert (undefined & ~may).sum() > 0.5 * undefined.sum()
+    surfaces = {(claims[i].surface, claims[j].surface) for i, j in zip(*np.nonzero(~may))}
+    assert {("$5,576,000", "$6.50 million"), ("2,519", "2,713"), ("2020", "2021"),
+            ("$2 million to $5 million", "$6.1 million")} <= surfaces
+    assert ("millions", "$6.1 million") not in surfaces and ("$5,576,000", "$6.1 million") not in surfaces
+
+
 def test_comparable_pairs_hold_every_pair_closer_than_apart(demo_db):
     import numpy as np
 

@@ -151,3 +151,22 @@ def test_ranges_are_indexed_under_each_order_of_magnitude_they_span_or_as_wide()
     assert _magnitudes(-5, -1) == ["-0"] and _magnitude(-3) == ["-0", WIDE]
     assert _magnitudes(-1, 3) == [WIDE] and _magnitudes(1, 1e9) == [WIDE]  # across zero, or too wide
     assert _magnitude(0) == [WIDE]  # every probe reads the wide ones
+
+
+def test_postings_read_from_the_weighed_rows_are_those_of_the_tokenized_contexts(demo_db, monkeypatch):
+    """A rebuild reads each claim's words from its weighed row (posting_rows ``weighed``)
+    instead of tokenizing its context again: the same rows, in the same order, chunk by chunk."""
+    import pipeline.tracing.reach as reach
+    from pipeline.tracing.clustering import context_weighed
+    from pipeline.tracing.figures import _read_claims
+    from pipeline.tracing.values import mark_costated
+
+    claims, rowids, _ = _read_claims(sqlite_utils.Database(demo_db[0]), "", [], "", [])
+    mark_costated(claims)
+    vectors, counts = context_weighed(claims, None)
+    for chunk in (reach.POSTING_CHUNK, 7):
+        monkeypatch.setattr(reach, "POSTING_CHUNK", chunk)
+        tokenized = list(posting_rows(claims, rowids))
+        assert list(posting_rows(claims, rowids, weighed=(vectors, sorted(counts.counts)))) == tokenized
+    assert len({claim for _, _, claim in tokenized}) > 100
+    assert any(c.costated for c in claims)
