@@ -195,3 +195,55 @@ def retry_when_locked(step: Callable[[], T]) -> T:
                 raise
         time.sleep(pause)
         pause = min(pause * 2, 0.5)
+
+
+# How often the log is folded into the database while a long write runs (seconds), and
+# SQLite's own setting, which the writer goes back to after it.
+CHECKPOINT_EVERY_S = 0.5
+DEFAULT_AUTOCHECKPOINT = 1000
+
+
+@contextmanager
+def checkpoints_alongside(db: sqlite_utils.Database, every: float = CHECKPOINT_EVERY_S) -> Iterator[None]:
+    """While an ingest writes, fold the write-ahead log into the database from a second
+    connection in a thread, every ``every`` seconds, instead of in the writer's commits.
+
+    By default the commit that takes the log past 1,000 pages copies them into the
+    database file and syncs both; in a large database each batch of articles touches pages
+    all over its indexes, so that was a growing share of every batch (generated 16,000
+    articles: 45 ms of a 130 ms store, 10 ms at 1,000). A passive checkpoint in a thread
+    waits for nobody, runs while the writer analyses the next batch, and leaves every
+    guarantee as it was: what a commit wrote is in the log, whoever folds it. A database
+    not in WAL mode (or in memory) is left as it is."""
+    file = next((row[2] for row in db.execute("PRAGMA database_list") if row[1] == "main"), "")
+    if not file or db.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+        yield
+        return
+    import threading
+
+    stop = threading.Event()
+    folder = threading.Thread(target=_checkpoint_until, args=(file, stop, every), name="figtrace-checkpoints", daemon=True)
+    db.execute("PRAGMA wal_autocheckpoint = 0")
+    folder.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        folder.join()
+        db.execute(f"PRAGMA wal_autocheckpoint = {DEFAULT_AUTOCHECKPOINT}")
+
+
+def _checkpoint_until(file: str, stop, every: float) -> None:
+    """Passive checkpoints of the database at ``file`` every ``every`` seconds until ``stop``."""
+    try:
+        conn = sqlite3.connect(file, timeout=every)
+    except sqlite3.Error:
+        return  # (the writer's own commits go on, and the log is folded when it closes)
+    try:
+        while not stop.wait(every):
+            try:
+                conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+            except sqlite3.Error:
+                pass  # busy with another checkpoint, or the disk: the next try will tell
+    finally:
+        conn.close()

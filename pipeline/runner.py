@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 import time
 from collections.abc import Callable, Iterable
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,7 +19,7 @@ from .ingest.parse import is_feed
 from .ingest.urls import FetchedPage, fetch_pages, parse_page
 from .parallel import make_backend
 from .records import Article, ArticleAnalysis, InputError, InputWarning, ParsedFile
-from .database import StoreError, check_database_file, describe_database_error, write_transaction
+from .database import StoreError, check_database_file, checkpoints_alongside, describe_database_error, write_transaction
 from .store import (
     DEFAULT_DB,
     article_id_for,
@@ -184,25 +185,28 @@ def ingest_paths(
     try:
         if on_start:
             on_start(sum(1 for item in files if not isinstance(item, InputError)))
-        summary.run_id = start_run(db, __version__)
-        # Backends start workers (and load the model) only when a batch needs analysing.
-        backend = make_backend(workers, dask, model, nlp)
-        batches = _batches(files, db, summary, report, batch_size, max_bytes, date_order, refetch, fetch)
-        for batch, analyses in backend.map_ordered(batches, _texts):
-            if summary.model is None and any(batch.analyse):
-                summary.model, version = backend.model_info()
-                set_run_model(db, summary.run_id, summary.model, version)
-            _store_batch(db, batch, analyses, summary, backend)
-            if on_file:
-                for path in batch.files:
-                    on_file(path, summary)
-        changed = summary.new or summary.updated or summary.duplicate or summary.removed or summary.redated
-        summary.fingerprinted = find_copies(db, (lambda done, total: on_figures(COPIES, done, total)) if on_figures else None)
-        if changed or figures_are_stale(db):
-            # Under the write lock from the first read: claims stored by a concurrent
-            # ingest meanwhile would otherwise be missing from, or break, the figures.
-            with write_transaction(db):
-                summary.figures = update_figures(db, on_figures)
+        # One process: the log is folded into the database beside the analysis, not in
+        # its commits (no thread runs when worker processes are forked).
+        with checkpoints_alongside(db) if workers == 1 and dask is None else nullcontext():
+            summary.run_id = start_run(db, __version__)
+            # Backends start workers (and load the model) only when a batch needs analysing.
+            backend = make_backend(workers, dask, model, nlp)
+            batches = _batches(files, db, summary, report, batch_size, max_bytes, date_order, refetch, fetch)
+            for batch, analyses in backend.map_ordered(batches, _texts):
+                if summary.model is None and any(batch.analyse):
+                    summary.model, version = backend.model_info()
+                    set_run_model(db, summary.run_id, summary.model, version)
+                _store_batch(db, batch, analyses, summary, backend)
+                if on_file:
+                    for path in batch.files:
+                        on_file(path, summary)
+            changed = summary.new or summary.updated or summary.duplicate or summary.removed or summary.redated
+            summary.fingerprinted = find_copies(db, (lambda done, total: on_figures(COPIES, done, total)) if on_figures else None)
+            if changed or figures_are_stale(db):
+                # Under the write lock from the first read: claims stored by a concurrent
+                # ingest meanwhile would otherwise be missing from, or break, the figures.
+                with write_transaction(db):
+                    summary.figures = update_figures(db, on_figures)
         status = "finished"
     except KeyboardInterrupt:
         status = "interrupted"
