@@ -233,3 +233,28 @@ def test_a_rebuild_fingerprints_the_articles_not_fingerprinted_yet(nlp, tmp_path
     assert copies(db) == set()
     rebuild_database(tmp_path / "news.db")
     assert copies(db) == found and found
+
+
+def test_candidates_read_64_keys_a_statement_are_those_read_key_by_key_each_once(db):
+    from pipeline.store.copies import KEYS_AT_ONCE, paragraph_candidates
+
+    earlier = [article("a", STORY, "2025-03-01"), article("b", OTHER_STORY, "2025-03-02"),
+               article("c", STORY[:2] + OTHER_STORY[1:], "2025-03-03")]  # fmt: skip
+    db["articles"].insert_all(earlier)
+    find_copies(db)
+    # More keys than one statement probes, those that match nothing first: what is found,
+    # the second statement (and the third, padded) finds.
+    paragraphs = fingerprint("\n\n".join(STORY + OTHER_STORY + [p.replace(" the ", " a ") for p in STORY]))
+    keys = [*range(KEYS_AT_ONCE + 3), *sorted({key for paragraph in paragraphs for key in paragraph.keys})]
+    assert len(keys) > 2 * KEYS_AT_ONCE
+    key_by_key = set()
+    for key in keys:
+        key_by_key |= set(db.execute(
+            "select k.article_id, k.paragraph, s.words, s.signature, f.words from paragraph_keys k"
+            " join paragraph_signatures s on s.article_id = k.article_id and s.paragraph = k.paragraph"
+            " join article_fingerprints f on f.article_id = k.article_id where k.key = ?", [key]).fetchall())  # fmt: skip
+    found = paragraph_candidates(db, keys, "new")
+    assert len(found) == len(set(found)) and set(found) == key_by_key
+    assert {row[0] for row in found} == {a["id"] for a in earlier}
+    # An article's own paragraphs are not its candidates.
+    assert {row[0] for row in paragraph_candidates(db, keys, earlier[0]["id"])} == {earlier[1]["id"], earlier[2]["id"]}

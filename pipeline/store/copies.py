@@ -113,22 +113,34 @@ def articles_to_fingerprint(db: sqlite_utils.Database, limit: int, after: int = 
 # articles holding the paragraph, not to all.)
 CANDIDATES_PER_KEY = 100
 
-_CANDIDATES = """
-select k.article_id, k.paragraph, s.words, s.signature, f.words
-from (select article_id, paragraph from paragraph_keys where key = ? and article_id != ? limit ?) k
-join paragraph_signatures s on s.article_id = k.article_id and s.paragraph = k.paragraph
-join article_fingerprints f on f.article_id = k.article_id
+# Keys probed in one statement (a compound select; SQLite allows 500 terms), padded with
+# NULL keys, which match nothing, so that one prepared statement serves every article: 50
+# queries an article, and the signatures of a paragraph found under several keys read once
+# each, took 1.3 ms an article at 16,000 generated articles, 0.85 ms so (0.73 and 0.24 ms at 1,000).
+KEYS_AT_ONCE = 64
+_KEY_PROBE = "select * from (select article_id, paragraph from paragraph_keys where key = ? and article_id != ? limit ?)"
+_KEY_PROBES = " union all ".join([_KEY_PROBE] * KEYS_AT_ONCE)
+_PARAGRAPHS = """
+select s.article_id, s.paragraph, s.words, s.signature, f.words
+from json_each(?) j
+join paragraph_signatures s on s.article_id = json_extract(j.value, '$[0]') and s.paragraph = json_extract(j.value, '$[1]')
+join article_fingerprints f on f.article_id = s.article_id
 """
 
 
 def paragraph_candidates(db: sqlite_utils.Database, keys: list[int], article_id: str) -> list[tuple]:
     """The stored paragraphs of other articles under any of ``keys`` (at most
-    :data:`CANDIDATES_PER_KEY` a key): (article id, paragraph, words, signature, words of
-    that article's paragraphs)."""
-    rows = []
-    for key in keys:
-        rows.extend(db.execute(_CANDIDATES, [key, article_id, CANDIDATES_PER_KEY]).fetchall())
-    return rows
+    :data:`CANDIDATES_PER_KEY` a key), each once: (article id, paragraph, words, signature,
+    words of that article's paragraphs)."""
+    found: dict[tuple, None] = {}
+    for start in range(0, len(keys), KEYS_AT_ONCE):
+        part = list(keys[start : start + KEYS_AT_ONCE])
+        part += [None] * (KEYS_AT_ONCE - len(part))
+        for paragraph in db.execute(_KEY_PROBES, [v for key in part for v in (key, article_id, CANDIDATES_PER_KEY)]):
+            found[paragraph] = None
+    if not found:
+        return []
+    return db.execute(_PARAGRAPHS, [json.dumps(list(found))]).fetchall()
 
 
 def store_fingerprint(db: sqlite_utils.Database, article_id: str, paragraphs: list, overlaps: list) -> None:
