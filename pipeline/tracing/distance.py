@@ -347,10 +347,11 @@ class _Features:
         1 + (:data:`MAX_VALUE_RATIO` - 1) / n, which holds every rounding too (a value rounded
         to n >= 2 digits moves by at most 0.5 / 10^(n-1), inside it; with one digit the
         allowance is the whole ratio); years and ranks only when equal; a range meets what
-        lies within its ends or near them, and a range in digits no single value but a label. So two claims meet when the magnitudes they span,
-        widened by the larger allowance of the two, overlap: four comparisons of bounds
-        worked out per claim. (Measured: at 16,000 generated articles most pairs a rebuild
-        compared were precise values, years or ranges within the ratio but not meeting.)"""
+        lies within its ends or near them, and a range in digits no single value but a
+        label. So two claims meet when the magnitudes they span, widened by the larger
+        allowance of the two, overlap: four comparisons of bounds worked out per claim.
+        (Measured: at 16,000 generated articles most pairs a rebuild compared were precise
+        values, years or ranges within the ratio but not meeting.)"""
         low_a, high_a, low_b, high_b = (
             self._low_magnitude[rows], self._high_magnitude[rows], self._low_magnitude[cols], self._high_magnitude[cols])
         near = ((low_b <= self._reach_up[rows]) | (self._reach_down[cols] <= high_a)) & (
