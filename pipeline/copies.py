@@ -142,8 +142,8 @@ class Overlap:
 
 def overlaps(paragraphs: list[Paragraph], candidates: Callable[[list[int]], Iterable[tuple]]) -> list[Overlap]:
     """The articles that hold paragraphs of an article (``paragraphs``), with how much of
-    each other. ``candidates(keys)``: the stored paragraphs under any of the keys, as
-    (article id, paragraph index, words, signature bytes, words of that article's
+    each other. ``candidates(keys)``: the stored paragraphs under any of the keys, each
+    once, as (article id, paragraph index, words, signature bytes, words of that article's
     paragraphs in all)."""
     if not paragraphs:
         return []
@@ -151,15 +151,12 @@ def overlaps(paragraphs: list[Paragraph], candidates: Callable[[list[int]], Iter
     theirs: dict[str, dict[int, int]] = {}  # other article -> its paragraphs matched -> their words
     mine: dict[str, set[int]] = {}
     totals: dict[str, int] = {}
-    found: dict[tuple[str, int], tuple] = {}
-    for article_id, index, words, signature, total in candidates(keys):
-        found.setdefault((article_id, index), (words, signature, total))
-    rows = list(found.items())
+    rows = list(candidates(keys))
     for start in range(0, len(rows), SIGNATURES_AT_ONCE):
         chunk = rows[start : start + SIGNATURES_AT_ONCE]
-        stored = np.frombuffer(b"".join(signature for _, (_, signature, _) in chunk), dtype=np.uint32).reshape(len(chunk), -1)
+        stored = np.frombuffer(b"".join(row[3] for row in chunk), dtype=np.uint32).reshape(len(chunk), -1)
         for row, number in np.argwhere(similarities(stored, paragraphs) >= PARAGRAPH_MATCH).tolist():
-            (article_id, index), (words, _, total) = chunk[row]
+            article_id, index, words, _, total = chunk[row]
             theirs.setdefault(article_id, {})[index] = words
             mine.setdefault(article_id, set()).add(paragraphs[number].index)
             totals[article_id] = total
