@@ -30,6 +30,13 @@ if TYPE_CHECKING:
     import sqlite_utils
 
 DEFAULT_DB = "db/news.db"
+# Pages a writing connection keeps in memory, in KiB (SQLite's default is 2,000). Finding
+# copies looks up and inserts paragraph keys, random 63-bit numbers, all over their index:
+# once the index outgrows the cache nearly every key costs a page read, and every page it
+# dirties is written out again before the commit. With 64 MB, fingerprinting 16,000
+# generated articles took 55-62 s against 66-71 s (1,000 articles: no change, their whole
+# database fits either way); SQLite takes the memory only as pages are read.
+WRITER_CACHE_KIB = 65536
 
 ARTICLE_COLUMNS = {
     "id": str,
@@ -199,6 +206,7 @@ def open_db(path: str | Path = DEFAULT_DB, on_lock_wait: Callable[[], None] | No
         retry_when_locked(db.enable_wal)
         db.execute("PRAGMA synchronous = NORMAL")
         db.execute("PRAGMA foreign_keys = ON")
+        db.execute(f"PRAGMA cache_size = -{WRITER_CACHE_KIB}")
         ensure_schema(db)
     except sqlite3.Error as exc:
         if db is not None:

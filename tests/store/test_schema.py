@@ -125,3 +125,11 @@ def test_every_column_datasette_facets_a_table_by_leads_an_index(db):
             assert column in leading, (name, column)
             checked += 1
     assert checked >= 10
+
+
+def test_a_writing_connection_caches_more_pages_than_sqlites_default(tmp_path):
+    # (copies' key index outgrows SQLite's 2 MB in a large corpus: see WRITER_CACHE_KIB)
+    db = open_db(tmp_path / "news.db")
+    assert db.execute("pragma cache_size").fetchone()[0] == -store.schema.WRITER_CACHE_KIB
+    assert store.schema.WRITER_CACHE_KIB > 2000
+    db.close()
