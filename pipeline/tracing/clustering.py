@@ -147,7 +147,7 @@ def _link_close(features: _Features, links: _Links, a: np.ndarray, b: np.ndarray
     maybe = (cosine < threshold) | (features.article[a] == features.article[b]) | (
         features.has_costated[a] & features.has_costated[b])
     a, b = a[maybe], b[maybe]
-    close = features.pair_distances(a, b, cosine[maybe]) < threshold
+    close = features.pair_distances(a, b, cosine[maybe], within=threshold) < threshold
     links.union(a[close], b[close])
 
 

@@ -246,10 +246,14 @@ class _Features:
         """:func:`pair_distance` of every (row, col) pair, restatements aside: a matrix."""
         return self.pair_distances(rows[:, None], cols[None, :], cosine)
 
-    def pair_distances(self, rows: np.ndarray, cols: np.ndarray, cosine: np.ndarray) -> np.ndarray:
+    def pair_distances(self, rows: np.ndarray, cols: np.ndarray, cosine: np.ndarray, within: float | None = None) -> np.ndarray:
         """:func:`pair_distance` of claims ``rows`` and ``cols`` (index arrays that broadcast
         together: a matrix of pairs, or two lists of pairs), restatements aside. Each pair's
-        distance is computed from that pair alone, whatever else is computed with it."""
+        distance is computed from that pair alone, whatever else is computed with it.
+
+        ``within``: for callers that only ask which pairs are closer than it. A pair at or
+        beyond it before its story penalty (never negative) is left there, its story not
+        worked out: in blocking 16,000 generated articles, four pairs in five."""
         with np.errstate(divide="ignore", invalid="ignore"):
             rows, cols = np.broadcast_arrays(rows, cols)
             shape = rows.shape
@@ -277,8 +281,11 @@ class _Features:
             context += np.where(self.vague[r] | self.vague[c], VAGUE_PENALTY, 0.0)
             context += np.where(self.scoped[r] != self.scoped[c], ONE_SIDED_SCOPE_PENALTY, 0.0)
             # (the story only of pairs still in play: the others are apart whatever it says)
+            storied = open_pairs
+            if within is not None:
+                storied = open_pairs & (context + unit + VALUE_GAP_PENALTY * gap < within)
             story = np.zeros(len(r))
-            story[open_pairs] = self.story_penalties(r[open_pairs], c[open_pairs])
+            story[storied] = self.story_penalties(r[storied], c[storied])
             context += story
             repeated = (self.article[r] == self.article[c]) & (self.value[r] == self.value[c]) & (self.scope[r] == self.scope[c])
             context = np.where(repeated, np.minimum(context, SAME_ARTICLE_CONTEXT), context)

@@ -139,3 +139,39 @@ def test_a_groups_story_table_gives_the_distances_computed_without_it(demo_db, m
         within = features.distances(members, members, cosine)
     assert features._local_stories is None  # left on leaving
     assert np.array_equal(within, without)
+
+
+def test_distances_within_a_bound_decide_every_pair_as_the_full_ones(demo_db, monkeypatch):
+    """pair_distances(..., within=t) skips the story penalty of pairs already at or beyond
+    t without it: which pairs are closer than t is unchanged, the pairs under t keep their
+    distance, and the stories of most far pairs are never looked up."""
+    import numpy as np
+
+    from pipeline.tracing import _Features, load_claims
+    from pipeline.tracing import distance
+    from pipeline.tracing.values import DISTANCE_THRESHOLD, mark_costated
+
+    claims = load_claims(sqlite_utils.Database(demo_db[0])) + corner_claims()
+    mark_costated(claims)
+    features = _Features(claims)
+    index = np.arange(len(claims))
+    rows, cols = (part.ravel() for part in np.meshgrid(index, index, indexing="ij"))
+    cosine = np.random.default_rng(11).uniform(0, 0.9, size=len(rows))
+    full = features.pair_distances(rows, cols, cosine)
+    asked = []
+    story_penalties = distance._Features.story_penalties
+
+    def counted(self, r, c):
+        asked.append(len(r))
+        return story_penalties(self, r, c)
+
+    monkeypatch.setattr(distance._Features, "story_penalties", counted)
+    features.pair_distances(rows, cols, cosine)
+    for threshold in (DISTANCE_THRESHOLD, 0.3, 1.2):
+        bounded = features.pair_distances(rows, cols, cosine, within=threshold)
+        close = full < threshold
+        assert 0 < close.sum() < len(close), threshold
+        assert np.array_equal(bounded < threshold, close), threshold
+        assert np.array_equal(bounded[close], full[close])
+        assert (bounded <= full).all()
+    assert asked[1] < asked[0] and asked[2] < 0.5 * asked[0], "the stories of pairs far without them are skipped"
