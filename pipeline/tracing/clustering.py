@@ -126,7 +126,11 @@ def _link_reachable(features, vectors, links, order, rows, cols, reachable, thre
     row_groups, col_groups = links.roots(order[rows]), links.roots(order[cols])
     apart = reachable & (row_groups[:, None] != col_groups[None, :])
     apart &= features.values_may_meet(order[rows][:, None], order[cols][None, :])
-    row, col = np.nonzero(apart)
+    # The contexts' product only of the rows and columns some pair needs (a third of the
+    # chunks' cells while blocking 16,000 generated articles).
+    used_rows, used_cols = apart.any(axis=1), apart.any(axis=0)
+    rows, cols = rows[used_rows], cols[used_cols]
+    row, col = np.nonzero(apart[used_rows][:, used_cols])
     if not len(row):
         return
     product = (vectors[order[rows]] @ vectors[order[cols]].T).toarray()
