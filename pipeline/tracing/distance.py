@@ -434,12 +434,12 @@ def _round_significant(values: np.ndarray, digits: np.ndarray) -> np.ndarray:
 
 
 def _rounds_to(precise, precise_digits, rounded, rounded_digits) -> np.ndarray:
-    """:func:`rounds_to` over arrays."""
-    shape = np.broadcast(precise, rounded).shape
-    return (rounded_digits <= precise_digits) & _close(
-        _round_significant(np.broadcast_to(precise, shape), np.broadcast_to(rounded_digits, shape)),
-        np.broadcast_to(rounded, shape),
-    )
+    """:func:`rounds_to` over arrays of one shape (rounding worked out only where the
+    rounded value has no more digits than the precise one: elsewhere it cannot be)."""
+    fewer = rounded_digits <= precise_digits
+    result = np.zeros(fewer.shape, dtype=bool)
+    result[fewer] = _close(_round_significant(precise[fewer], rounded_digits[fewer]), rounded[fewer])
+    return result
 
 
 def _close(a, b) -> np.ndarray:
