@@ -134,10 +134,10 @@ runner.update_figures = measured_rebuild
 
 folder, db, workers = sys.argv[1], sys.argv[2], int(sys.argv[3])
 nlp = load_pipeline() if workers == 1 else None
-started = time.perf_counter()
+started, cpu_started = time.perf_counter(), time.process_time()
 summary = ingest_paths([folder], db, nlp=nlp, workers=workers)
-seconds = time.perf_counter() - started
-print(json.dumps({"seconds": seconds, "articles": summary.articles, "new": summary.new,
+seconds, cpu_seconds = time.perf_counter() - started, time.process_time() - cpu_started
+print(json.dumps({"seconds": seconds, "cpu_seconds": cpu_seconds, "articles": summary.articles, "new": summary.new,
                   "figures": summary.figures, "errors": len(summary.errors),
                   "peak_rss_mb": peak_rss_mb(), "stream_peak_rss_mb": stream_peak[0]}))
 """
@@ -292,8 +292,11 @@ def main(argv: list[str] | None = None) -> int:
         rate = total_words / result["seconds"]
         ratio = f", b/a = {rate / bare_rate:.2f}" if bare_rate else ""
         every = " / ".join(f"{r['seconds']:.1f}s" for r in runs)
+        # (words per CPU-second of the ingesting process too: with one worker, a steadier
+        # figure than words/s where neighbours take the machine's cores for minutes at a time)
+        cpu = f" ({total_words / result['cpu_seconds']:,.0f} per CPU-second)" if workers == 1 else ""
         print(
-            f"(b) analyze ingest --workers {workers}: {result['seconds']:.1f}s, {rate:,.0f} words/s{ratio}; "
+            f"(b) analyze ingest --workers {workers}: {result['seconds']:.1f}s, {rate:,.0f} words/s{cpu}{ratio}; "
             f"{result['new']} articles, {result['figures']} figures, peak RSS {result['peak_rss_mb']:.0f} MB "
             f"(best of {len(runs)} runs: {every})"
         )
