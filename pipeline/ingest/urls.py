@@ -136,7 +136,8 @@ def fetch_page(client: httpx.Client, url: str, max_bytes: int) -> FetchedPage:
 def fetch_pages(urls: Iterable[str], max_bytes: int, client: httpx.Client | None = None) -> Iterator[FetchedPage | InputError]:
     """Fetch ``urls``, yielding each page (or its error) in the order given: at most
     :data:`MAX_IN_FLIGHT` at once and one per host, at most :data:`LOOKAHEAD` ahead of the
-    consumer. No client is made (nor thread started) when ``urls`` is empty."""
+    consumer. No client is made (nor thread started) when ``urls`` is empty, and the
+    threads and client are closed before the last page is yielded."""
     todo = iter(urls)
     first = next(todo, None)
     if first is None:
@@ -157,17 +158,24 @@ def fetch_pages(urls: Iterable[str], max_bytes: int, client: httpx.Client | None
         pending: deque[Future] = deque([pool.submit(fetch, first)])
         # (range first: zip stops on it without taking one more URL from todo)
         pending.extend(pool.submit(fetch, url) for _, url in zip(range(LOOKAHEAD - 1), todo))
-        while pending:
+        while True:
             page = pending.popleft().result()
             url = next(todo, None)
             if url is not None:
                 pending.append(pool.submit(fetch, url))
+            if not pending:
+                break
             yield page
     finally:
         # A run stopped early (an error, ^C) waits only for the requests already running.
         pool.shutdown(wait=True, cancel_futures=True)
         if own_client:
             client.close()
+    # The last page after the threads are gone: a consumer that takes one page per URL (the
+    # runner does) never resumes the generator past it, and a generator left suspended
+    # inside the try would shut its pool down whenever it is collected, in whatever thread
+    # collects it (one starting another pool's worker deadlocked waiting for itself).
+    yield page
 
 
 def parse_page(page: FetchedPage | InputError, date_order: str = DEFAULT_DATE_ORDER) -> ParsedFile:

@@ -290,3 +290,17 @@ def test_cli_ingests_urls_given_and_listed_and_trace_finds_the_figure(site, nlp,
 def test_ingest_needs_something_to_ingest(tmp_path):
     result = CliRunner().invoke(cli, ["ingest", "--db", str(tmp_path / "news.db")], prog_name="analyze")
     assert result.exit_code == 2 and "give files, folders or URLs" in result.output
+
+
+def test_taking_one_page_per_url_leaves_no_fetching_thread_behind(site):
+    # (the runner takes exactly one page per URL and never exhausts the generator: what
+    # the generator held must not wait for its collection, which may run in any thread)
+    import threading
+
+    for n in range(3):
+        site.routes[f"/p{n}"] = lambda n=n: (200, {"Content-Type": HTML}, f"<p>Page {n} says 3 ships.</p>".encode())
+    pages = fetch_pages([site.url(f"/p{n}") for n in range(3)], 1_000_000)
+    taken = [next(pages) for _ in range(3)]
+    assert [page.url for page in taken] == [site.url(f"/p{n}") for n in range(3)]
+    assert not [t for t in threading.enumerate() if t.name.startswith("figtrace-fetch")]
+    assert next(pages, None) is None
