@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 import time
 from collections.abc import Callable, Iterable
-from contextlib import nullcontext
+from contextlib import closing, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -191,15 +191,17 @@ def ingest_paths(
             summary.run_id = start_run(db, __version__)
             # Backends start workers (and load the model) only when a batch needs analysing.
             backend = make_backend(workers, dask, model, nlp)
-            batches = _batches(files, db, summary, report, batch_size, max_bytes, date_order, refetch, fetch)
-            for batch, analyses in backend.map_ordered(batches, _texts):
-                if summary.model is None and any(batch.analyse):
-                    summary.model, version = backend.model_info()
-                    set_run_model(db, summary.run_id, summary.model, version)
-                _store_batch(db, batch, analyses, summary, backend)
-                if on_file:
-                    for path in batch.files:
-                        on_file(path, summary)
+            # (closed here when the run stops early, so the pages fetched ahead let their
+            # threads go in this thread, not whenever and wherever they are collected)
+            with closing(_batches(files, db, summary, report, batch_size, max_bytes, date_order, refetch, fetch)) as batches:
+                for batch, analyses in backend.map_ordered(batches, _texts):
+                    if summary.model is None and any(batch.analyse):
+                        summary.model, version = backend.model_info()
+                        set_run_model(db, summary.run_id, summary.model, version)
+                    _store_batch(db, batch, analyses, summary, backend)
+                    if on_file:
+                        for path in batch.files:
+                            on_file(path, summary)
             changed = summary.new or summary.updated or summary.duplicate or summary.removed or summary.redated
             summary.fingerprinted = find_copies(db, (lambda done, total: on_figures(COPIES, done, total)) if on_figures else None)
             if changed or figures_are_stale(db):
@@ -356,17 +358,17 @@ def _fetch_entries(parsed: ParsedFile, db, summary: IngestSummary, kept: set[str
     fetched (nor stored again) unless ``refetch``."""
     linked = {article.path: article.url for article in parsed.articles if article.url and is_url(article.url)}
     stored = _stored_inputs(db, linked, refetch)
-    # In entry order, fetched ahead of the loop below as it takes them.
-    pages = fetch_pages([url for key, url in linked.items() if key not in stored], max_bytes)
     articles = []
-    for article in parsed.articles:
-        if article.path in stored:
-            _not_refetched(db, summary, kept, stored[article.path])
-            continue
-        if article.path in linked:
-            article, warnings = with_page(article, parse_page(next(pages), date_order))
-            parsed.warnings.extend(warnings)
-        articles.append(article)
+    # In entry order, fetched ahead of the loop below as it takes them.
+    with closing(fetch_pages([url for key, url in linked.items() if key not in stored], max_bytes)) as pages:
+        for article in parsed.articles:
+            if article.path in stored:
+                _not_refetched(db, summary, kept, stored[article.path])
+                continue
+            if article.path in linked:
+                article, warnings = with_page(article, parse_page(next(pages), date_order))
+                parsed.warnings.extend(warnings)
+            articles.append(article)
     parsed.articles = articles
 
 

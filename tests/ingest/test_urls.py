@@ -304,3 +304,20 @@ def test_taking_one_page_per_url_leaves_no_fetching_thread_behind(site):
     assert [page.url for page in taken] == [site.url(f"/p{n}") for n in range(3)]
     assert not [t for t in threading.enumerate() if t.name.startswith("figtrace-fetch")]
     assert next(pages, None) is None
+
+
+def test_an_ingest_stopped_early_leaves_no_fetching_thread_behind(site, nlp, tmp_path):
+    # (pages fetched ahead of the run must be let go when it stops, in its own thread, not
+    # whenever the suspended generators are collected, in whatever thread collects them)
+    import threading
+
+    for n in range(12):
+        site.routes[f"/p{n}"] = lambda n=n: (200, {"Content-Type": HTML}, f"<p>Page {n} says {n} ships sailed.</p>".encode())
+
+    def stop(path, summary):
+        raise RuntimeError("stopped")
+
+    with pytest.raises(RuntimeError, match="stopped") as stopped:
+        ingest_paths([site.url(f"/p{n}") for n in range(12)], tmp_path / "news.db", nlp=nlp, batch_size=1, on_file=stop)
+    assert stopped.traceback  # (held: the run's frames are not collected)
+    assert not [t for t in threading.enumerate() if t.name.startswith("figtrace-fetch")]
