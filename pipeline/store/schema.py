@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from .citations import ensure_citations_schema
 from .entities import ensure_article_names, ensure_entity_spellings
 from .copies import ensure_copies_schema
+from .views import ensure_definition
 from ..database import (
     StoreError,
     check_database_file,
@@ -263,12 +264,15 @@ FTS_COLUMNS = {"articles": ["title", "text"], "sentences": ["text"], "claims": [
 # deleted when an article's are dissolved, outside figures.py) and follow an edited subject.
 FIGURE_SEARCH_TABLE = "figures_fts"
 FIGURE_SEARCH_SQL = "create virtual table if not exists figures_fts using fts5(subject, surfaces, tokenize='porter')"
-FIGURE_SEARCH_TRIGGERS = (
-    "create trigger if not exists figures_fts_ad after delete on figures begin"
+FIGURE_SEARCH_TRIGGERS = {
+    "figures_fts_ad": "create trigger figures_fts_ad after delete on figures begin"
     " delete from figures_fts where rowid = old.rowid; end",
-    "create trigger if not exists figures_fts_au after update of subject on figures begin"
+    # (only when the subject changed: an update writes a grown figure's row whole, subject
+    # and all, and writes its full-text row itself)
+    "figures_fts_au": "create trigger figures_fts_au after update of subject on figures"
+    " when new.subject is not old.subject begin"
     " update figures_fts set subject = new.subject where rowid = new.rowid; end",
-)
+}
 _FIGURE_SEARCH_ROWS = """
 insert into figures_fts (rowid, subject, surfaces)
 select f.rowid, f.subject,
@@ -300,8 +304,8 @@ def _ensure_figure_search(db: sqlite_utils.Database) -> None:
     filled from its stored figures."""
     created = not db[FIGURE_SEARCH_TABLE].exists()
     db.execute(FIGURE_SEARCH_SQL)
-    for trigger in FIGURE_SEARCH_TRIGGERS:
-        db.execute(trigger)
+    for name, trigger in FIGURE_SEARCH_TRIGGERS.items():
+        ensure_definition(db, "trigger", name, trigger)
     if created:
         index_figures(db)
 

@@ -133,3 +133,33 @@ def test_a_database_made_before_the_index_gets_it_on_open(demo_db, tmp_path):
     [v3] = find_figures(db, "$6M")[:1]
     assert v3 in search(db, "$6 million")
     db.close()
+
+
+def test_a_row_written_again_with_its_subject_leaves_the_index_alone_and_an_old_trigger_is_replaced(demo_db, tmp_path):
+    path = tmp_path / "news.db"
+    shutil.copy(demo_db[0], path)
+    old = sqlite_utils.Database(path)
+    old.execute("drop trigger figures_fts_au")  # as an earlier version made it: fired on any write of the subject
+    old.execute(
+        "create trigger figures_fts_au after update of subject on figures begin"
+        " update figures_fts set subject = new.subject where rowid = new.rowid; end"
+    )
+    old.conn.commit()
+    old.close()
+    db = open_db(path)
+    version = db.execute("pragma schema_version").fetchone()[0]
+    db.close()
+    db = open_db(path)
+    assert db.execute("pragma schema_version").fetchone()[0] == version  # (replaced once, not at every open)
+    [v3] = find_figures(db, "$6M")[:1]
+
+    def rows_written(sql: str) -> int:  # (the rows a statement and its triggers wrote)
+        before = db.conn.total_changes
+        with write_transaction(db):
+            db.execute(sql, [v3])
+        return db.conn.total_changes - before
+
+    assert rows_written("update figures set subject = subject, n_claims = n_claims where id = ?") == 1
+    assert rows_written("update figures set subject = 'zyzzyva budget' where id = ?") > 1  # (and the index's)
+    assert search(db, "zyzzyva") == [v3] and index(db) == expected(db)
+    db.close()
