@@ -18,6 +18,21 @@ if TYPE_CHECKING:
 INSERT_POSTING = "insert or ignore into trace_postings (term, value, claim) values (?, ?, ?)"
 INSERT_RANGE_POSTING = "insert or ignore into trace_range_postings (term, low, high, article, claim) values (?, ?, ?, ?, ?)"
 
+# Rows staged in temporary tables and written where they differ from the stored ones.
+_STAGED = {
+    "figure_of": "claim_id text primary key, figure_id text, stated_beside text",
+    "mutation_of": ", ".join(f"{name} text" + (" primary key" if name == "id" else "") for name in MUTATION_COLUMNS),
+}
+_INSERT_ASSIGNMENT = "insert into temp.figure_of (figure_id, stated_beside, claim_id) values (?, ?, ?)"
+_ASSIGNED = "(select figure_id, stated_beside from temp.figure_of f where f.claim_id = claims.id)"
+_ASSIGN = f"update claims set (figure_id, stated_beside) = {_ASSIGNED}"
+
+
+def _stage(db: sqlite_utils.Database, table: str) -> None:
+    """An empty temporary table of :data:`_STAGED` (this connection's own)."""
+    db.execute(f"create temp table if not exists {table} ({_STAGED[table]}) without rowid")
+    db.execute(f"delete from temp.{table}")
+
 
 def replace_figures(
     db: sqlite_utils.Database,
@@ -28,8 +43,8 @@ def replace_figures(
 ) -> None:
     """Replace every figure and mutation with the rows of ``batches``, in one transaction.
     Each batch is (figure rows, mutation rows, assignments): rows in :data:`FIGURE_COLUMNS`
-    and :data:`MUTATION_COLUMNS` order, and (figure id, claim id) pairs; a claim in no
-    figure gets null. Also stores the word counts the figures were weighed by (``terms``:
+    and :data:`MUTATION_COLUMNS` order, and (figure id, stated_beside, claim id) rows; a
+    claim in no figure gets null in both. Also stores the word counts the figures were weighed by (``terms``:
     rows of ``trace_terms``) and the claims' index (``postings`` and ``range_postings``: rows of
     ``trace_postings`` and ``trace_range_postings``), and indexes the figures for full-text search. ``batches`` and
     ``postings`` may be iterators, written as they come: a million claims' rows are never
@@ -40,17 +55,13 @@ def replace_figures(
         db.execute("delete from mutations")
         db.execute("delete from figures_fts")  # (first: the figures' delete trigger then finds nothing to do)
         db.execute("delete from figures")
-        db.execute("create temp table if not exists figure_of (claim_id text primary key, figure_id text) without rowid")
-        db.execute("delete from temp.figure_of")
+        _stage(db, "figure_of")
         for figure_rows, mutation_rows, assignments in batches:
             db.conn.executemany(insert_sql("figures", FIGURE_COLUMNS), figure_rows)
             db.conn.executemany(insert_sql("mutations", MUTATION_COLUMNS), mutation_rows)
-            db.conn.executemany("insert into temp.figure_of (figure_id, claim_id) values (?, ?)", assignments)
-        # Only the claims whose figure changed are written.
-        db.execute(
-            "update claims set figure_id = (select figure_id from temp.figure_of f where f.claim_id = claims.id)"
-            " where figure_id is not (select figure_id from temp.figure_of f where f.claim_id = claims.id)"
-        )
+            db.conn.executemany(_INSERT_ASSIGNMENT, assignments)
+        # Only the claims whose figure (or stored keys) changed are written.
+        db.execute(f"{_ASSIGN} where (figure_id, stated_beside) is not {_ASSIGNED}")
         db.execute("delete from temp.figure_of")
         db.execute("delete from trace_terms")
         db.conn.executemany(insert_sql("trace_terms", TRACE_TERM_COLUMNS), terms)
@@ -66,7 +77,7 @@ def update_figures(
     dropped: list[str],
     figure_rows: list[tuple],
     mutation_rows: list[tuple],
-    assignments: list[tuple[str, str]],
+    assignments: list[tuple[str, str, str]],
     block_moves: list[tuple[str, str]] = (),
     block_merges: list[tuple[str, str]] = (),
     counted: list[tuple[str, str, int]] = (),
@@ -77,14 +88,36 @@ def update_figures(
     """Replace the figures ``dropped`` (ids; their mutations go too, their claims keep no
     figure unless assigned) with these rows, write ``updated_rows`` over the stored rows of
     their ids (figures claims joined: their mutations and claims stay), point the claims
-    of ``assignments`` (figure id, claim id) at their figures and move the figures of
-    ``block_moves`` (block id, figure id) to another block, in one transaction. Every
-    other figure stays as it is."""
+    of ``assignments`` (figure id, stated_beside, claim id) at their figures and move the
+    figures of ``block_moves`` (block id, figure id) to another block, in one transaction.
+    Every other figure stays as it is.
+
+    A figure written again mostly keeps its id, its claims and their mutations: only the
+    claim and mutation rows that change are written (a claim row and its index entries
+    are pages all over a large database, and each page written is copied again when the
+    log is folded in)."""
     with write_transaction(db):
         db.execute("PRAGMA defer_foreign_keys = ON")
         ids = json.dumps(dropped)
-        db.execute("delete from mutations where figure_id in (select value from json_each(?))", [ids])
-        db.execute("update claims set figure_id = null where figure_id in (select value from json_each(?))", [ids])
+        _stage(db, "figure_of")
+        db.conn.executemany(_INSERT_ASSIGNMENT, assignments)
+        _stage(db, "mutation_of")
+        db.conn.executemany(
+            f"insert into temp.mutation_of ({', '.join(MUTATION_COLUMNS)}) values ({', '.join('?' * len(MUTATION_COLUMNS))})",
+            mutation_rows,
+        )  # fmt: skip
+        db.execute(
+            "delete from mutations where figure_id in (select value from json_each(?)) and not exists"
+            " (select 1 from temp.mutation_of n where n.id = mutations.id"
+            " and (n.figure_id, n.claim_id, n.compared_to_claim_id, n.kinds, n.detail)"
+            " is (mutations.figure_id, mutations.claim_id, mutations.compared_to_claim_id, mutations.kinds, mutations.detail))",
+            [ids],
+        )  # fmt: skip
+        db.execute(
+            "update claims set figure_id = null where figure_id in (select value from json_each(?))"
+            " and id not in (select claim_id from temp.figure_of)",
+            [ids],
+        )  # fmt: skip
         db.execute("delete from figures where id in (select value from json_each(?))", [ids])
         db.conn.executemany(insert_sql("figures", FIGURE_COLUMNS), figure_rows)
         key, *columns = FIGURE_COLUMNS
@@ -92,8 +125,13 @@ def update_figures(
             f"update figures set {', '.join(f'[{c}] = ?' for c in columns)} where [{key}] = ?",
             [(*row[1:], row[0]) for row in updated_rows],
         )
-        db.conn.executemany(insert_sql("mutations", MUTATION_COLUMNS), mutation_rows)
-        db.conn.executemany("update claims set figure_id = ? where id = ?", assignments)
+        db.execute(
+            f"insert into mutations ({', '.join(MUTATION_COLUMNS)}) select {', '.join(MUTATION_COLUMNS)} from temp.mutation_of n"
+            " where not exists (select 1 from mutations o where o.id = n.id)"
+        )  # fmt: skip
+        db.execute(f"{_ASSIGN} where id in (select claim_id from temp.figure_of) and (figure_id, stated_beside) is not {_ASSIGNED}")
+        db.execute("delete from temp.figure_of")
+        db.execute("delete from temp.mutation_of")
         db.conn.executemany("update figures set block_id = ? where id = ?", block_moves)
         db.conn.executemany("update figures set block_id = ? where block_id = ?", block_merges)
         db.conn.executemany(

@@ -337,6 +337,11 @@ def _ensure_schema(db: sqlite_utils.Database) -> None:
     # claims and figures point at each other: the claims side is added once both exist.
     if "figure_id" not in db["claims"].columns_dict:
         db["claims"].add_column("figure_id", fk="figures", fk_col="id")
+    # Written with figure_id by tracing (pipeline.tracing.values.stated_beside): what an
+    # update would otherwise work out again from every other claim of the sentence each
+    # time it reads the claim. Null until traced, as figure_id is.
+    if "stated_beside" not in db["claims"].columns_dict:
+        db["claims"].add_column("stated_beside", str)
     # (each column Datasette facets a table by, in metadata.yml, leads an index: its counts
     # read the index, not the table's wide rows; /news/claims on 16,000 articles: 267 -> 193 ms)
     indexes = {

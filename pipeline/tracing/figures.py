@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from ..claims.grammar import CURRENCY_CHARS
 from ..store import FIGURE_COLUMNS, replace_figures
 from ..store.entities import read_article_names
-from .values import CLAIM_COLUMNS, DISTANCE_THRESHOLD, TracedClaim, mark_costated
+from .values import CLAIM_COLUMNS, DISTANCE_THRESHOLD, TracedClaim, mark_costated, read_stated_beside, stated_beside
 from .clustering import Progress, Weights, cluster_blocks, context_weighed
 from .vectors import CONTEXT, STORY, TermCounts
 from .mutations import classify_mutation, origin_certainty
@@ -157,7 +157,7 @@ _CLAIM_SELECT = """
                 o.sentence_id = c.sentence_id and o.rowid != c.rowid) then ''
                 else coalesce(s.text, '') end as sentence,
            coalesce(s.start_char, c.start_char) as sentence_start, a.path, a.title, a.published,
-           c.scope, c.rowid, c.figure_id
+           c.scope, c.stated_beside, c.rowid, c.figure_id
     from claims c
     join articles a on a.id = c.article_id
     left join sentences s on s.id = c.sentence_id
@@ -180,19 +180,26 @@ def load_claims_by_rowid(
     known = {} if known is None else known
     wanted = sorted(set(int(r) for r in rowids))
     missing = json.dumps([r for r in wanted if r not in known])
-    claims, read_rowids, figure_ids = _read_claims(
+    claims, read_rowids, figure_ids, stated = _read_claims(
         db, "where c.rowid in (select value from json_each(?))", [missing],
         "where a.id in (select distinct article_id from claims where rowid in (select value from json_each(?)))", [missing],
         share=False,
     )  # fmt: skip
-    # The other claims of their sentences, read only as far as their values go.
-    siblings = [TracedClaim(*row[:-1], sentence_id=row[-1]) for row in db.execute(
-        f"select {', '.join(CLAIM_COLUMNS)}, sentence_id from claims where sentence_id in"
-        " (select sentence_id from claims where rowid in (select value from json_each(?)))"
-        " and rowid not in (select value from json_each(?))",
-        [missing, missing],
-    )]  # fmt: skip
-    mark_costated(claims + siblings)
+    # Traced claims carry their costated keys; the others' are worked out from every claim
+    # of their sentences (the others read only as far as their values go).
+    unmarked = [rowid for rowid, keys in zip(read_rowids, stated) if keys is None]
+    for claim, keys in zip(claims, stated):
+        if keys is not None:
+            claim.costated = read_stated_beside(keys)
+    if unmarked:
+        sentences = {c.sentence_id for c, keys in zip(claims, stated) if keys is None}
+        siblings = [TracedClaim(*row[:-1], sentence_id=row[-1]) for row in db.execute(
+            f"select {', '.join(CLAIM_COLUMNS)}, sentence_id from claims where sentence_id in"
+            " (select sentence_id from claims where rowid in (select value from json_each(?)))"
+            " and rowid not in (select value from json_each(?))",
+            [json.dumps(unmarked), missing],
+        )]  # fmt: skip
+        mark_costated([c for c in claims if c.sentence_id in sentences] + siblings)
     for claim, rowid, figure_id in zip(claims, read_rowids, figure_ids):
         known.setdefault(rowid, (claim, figure_id))
     chosen = [known[r] for r in wanted]
@@ -202,7 +209,7 @@ def load_claims_by_rowid(
 def _read_claims(db, where: str, params: list, article_where: str, article_params: list, share: bool = True):
     """Claims (``where``, on ``claims c``) with their sentences' entities and their
     articles' (those of ``articles a {article_where}``, a superset of the claims'), their
-    rowids and figure ids. ``share``: keep each repeated string once (a rebuild holds every
+    rowids, figure ids and stored ``stated_beside`` (None: not traced). ``share``: keep each repeated string once (a rebuild holds every
     claim; an update reading a few thousand need not)."""
     entities: dict[str, list[str]] = {}
     rows = db.execute(
@@ -220,19 +227,20 @@ def _read_claims(db, where: str, params: list, article_where: str, article_param
     # date; a sentence shared by its claims) kept once: every claim is held at once. A
     # claim's own strings (id, surface, context) are not looked up: they rarely repeat.
     shared: dict[str, str] = {}
-    claims, rowids, figure_ids = [], [], []
+    claims, rowids, figure_ids, stated = [], [], [], []
     for row in db.execute(f"{_CLAIM_SELECT} {where}", params):  # the columns of TracedClaim, in order
         if share:
             claim = TracedClaim(*(shared.setdefault(v, v) if type(v) is str and n not in _OWN_COLUMNS else v
-                                  for n, v in enumerate(row[:-2])))  # fmt: skip
+                                  for n, v in enumerate(row[:-3])))  # fmt: skip
         else:
-            claim = TracedClaim(*row[:-2])
+            claim = TracedClaim(*row[:-3])
         claim.entities = entities.get(claim.sentence_id, [])
         claim.story = story.get(claim.article_id, ())
         claims.append(claim)
+        stated.append(row[-3])
         rowids.append(row[-2])
         figure_ids.append(row[-1])
-    return claims, rowids, figure_ids
+    return claims, rowids, figure_ids, stated
 
 
 # Columns of _CLAIM_SELECT that are the claim's own (not shared with other claims).
@@ -283,7 +291,7 @@ def rebuild_figures(db: sqlite_utils.Database, progress: Progress | None = None)
     figures written) and indexing the claims (:data:`~.reach.INDEXING`)."""
     if progress:
         progress(READING, 0, db.execute("select count(*) from claims").fetchone()[0])
-    claims, rowids, _ = _read_claims(db, "", [], "", [])
+    claims, rowids, _, _ = _read_claims(db, "", [], "", [])  # (costated worked out again: canonical)
     if progress:
         progress(READING, len(claims), len(claims))
     order = sorted(range(len(claims)), key=lambda n: block_order(claims[n]))
@@ -306,7 +314,7 @@ FIGURE_BATCH = 2_000
 
 def figure_batches(figures: list[Figure], progress: Progress | None = None):
     """The figures' rows for :func:`~pipeline.store.replace_figures`, :data:`FIGURE_BATCH`
-    figures at a time: (figure rows, mutation rows, (figure id, claim id) assignments)."""
+    figures at a time: (figure rows, mutation rows, assignments: see :func:`rows_of`)."""
     for start in range(0, len(figures), FIGURE_BATCH):
         if progress:
             progress(WRITING, start, len(figures))
@@ -315,16 +323,16 @@ def figure_batches(figures: list[Figure], progress: Progress | None = None):
         progress(WRITING, len(figures), len(figures))
 
 
-def rows_of(figures: list[Figure]) -> tuple[list[tuple], list[tuple], list[tuple[str, str]]]:
-    """The store's rows of these figures: figure rows, mutation rows and (figure id, claim
-    id) assignments, as :func:`~pipeline.store.replace_figures` and
+def rows_of(figures: list[Figure]) -> tuple[list[tuple], list[tuple], list[tuple[str, str, str]]]:
+    """The store's rows of these figures: figure rows, mutation rows and (figure id,
+    :func:`~.values.stated_beside`, claim id) assignments, as :func:`~pipeline.store.replace_figures` and
     :func:`~pipeline.store.update_figures` take them."""
     figure_rows, mutation_rows, assignments = [], [], []
     for figure in figures:
         row, mutations = figure.rows()
         figure_rows.append(row)
         mutation_rows.extend(mutations)
-        assignments.extend((figure.id, claim.id) for claim in figure.claims
+        assignments.extend((figure.id, stated_beside(claim), claim.id) for claim in figure.claims
                            if figure.appended is None or claim.id in figure.appended)  # fmt: skip
     return figure_rows, mutation_rows, assignments
 

@@ -94,9 +94,9 @@ def update_figures(db: sqlite_utils.Database, progress=None) -> int:
 
 def needs_rebuild(db: sqlite_utils.Database) -> bool:
     """Whether figures must be rebuilt in full rather than updated: no word counts, block
-    ids or claim index stored (a new database, or one made before updates), fewer claims than
-    :data:`UPDATE_FROM_CLAIMS` or articles than :data:`STORY_CORPUS`, or more than
-    :data:`REBUILD_SHARE` of the claims dirty."""
+    ids, claim index or claims' costated keys stored (a new database, or one made before
+    updates), fewer claims than :data:`UPDATE_FROM_CLAIMS` or articles than
+    :data:`STORY_CORPUS`, or more than :data:`REBUILD_SHARE` of the claims dirty."""
     counted = db.execute("select documents from trace_terms where space = 'context' and term = ''").fetchone()
     if counted is None or db.execute("select exists(select 1 from figures where block_id is null)").fetchone()[0]:
         return True
@@ -106,6 +106,8 @@ def needs_rebuild(db: sqlite_utils.Database) -> bool:
         "select exists(select 1 from claims where value_high > value)"
     ).fetchone()[0]:
         return True  # (made before ranges were indexed)
+    if db.execute("select stated_beside is null from claims where figure_id is not null limit 1").fetchone() == (1,):
+        return True  # (traced before claims kept their costated keys)
     claims, dirty = db.execute("select count(*), count(*) - count(figure_id) from claims").fetchone()
     articles = db.execute("select count(*) from (select distinct article_id from claims)").fetchone()[0]
     return claims < UPDATE_FROM_CLAIMS or articles < STORY_CORPUS or dirty > REBUILD_SHARE * claims

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import json
 import math
 import re
 from dataclasses import dataclass, field
@@ -184,6 +185,17 @@ def mark_costated(claims: list[TracedClaim]) -> None:
         keys = [value_key(c) for c in members]
         for claim, key in zip(members, keys):
             claim.costated = frozenset(k for other, k in zip(members, keys) if other is not claim and k and k != key)
+
+
+def stated_beside(claim: TracedClaim) -> str:
+    """A claim's :attr:`~TracedClaim.costated` keys as stored (``claims.stated_beside``):
+    a JSON list, in order."""
+    return json.dumps(sorted(claim.costated)) if claim.costated else "[]"
+
+
+def read_stated_beside(stored: str) -> frozenset:
+    """The costated keys of a stored :func:`stated_beside`."""
+    return frozenset(json.loads(stored)) if stored != "[]" else frozenset()
 
 
 def costated(a: TracedClaim, b: TracedClaim) -> bool:

@@ -370,3 +370,31 @@ def test_claims_read_their_articles_names_from_one_row_each_as_from_every_mentio
     db.execute("delete from article_names")  # each article's names read from its mentions instead
     db.conn.commit()
     assert read() == stored
+
+
+def test_traced_claims_keep_the_values_beside_them_and_are_read_with_them_as_untraced_ones_are_worked_out(demo_db, tmp_path):
+    import json
+    import shutil
+
+    from pipeline.tracing.figures import load_claims_by_rowid
+    from pipeline.tracing.values import COSTATED_MAX, value_key
+
+    path = tmp_path / "copy.db"
+    shutil.copy(demo_db[0], path)
+    db = sqlite_utils.Database(path)
+    rowids = [r[0] for r in db.execute("select rowid from claims order by rowid")]
+    claims, _, _ = load_claims_by_rowid(db, rowids)
+    stored = dict(db.execute("select id, stated_beside from claims"))
+    by_sentence: dict = {}
+    for claim in claims:
+        by_sentence.setdefault(claim.sentence_id, []).append(claim)
+    for claim in claims:  # the keys of the other values its sentence states, as stored
+        others = {value_key(c) for c in by_sentence[claim.sentence_id] if c is not claim} - {None, value_key(claim)}
+        assert set(json.loads(stored[claim.id])) == (others if 2 <= len(by_sentence[claim.sentence_id]) <= COSTATED_MAX + 1 else set())
+    assert any(json.loads(keys) for keys in stored.values()) and "[]" in stored.values()
+    # Read untraced (as just stored), every third claim: worked out from their sentences.
+    db.execute("update claims set stated_beside = null where rowid % 3 = 0")
+    db.conn.commit()
+    again, _, _ = load_claims_by_rowid(db, rowids)
+    assert [c.costated for c in again] == [c.costated for c in claims]
+    assert [c.costated for c in again] == [frozenset(json.loads(stored[c.id])) for c in again]

@@ -17,10 +17,10 @@ from .helpers import write_corpus
 
 
 def state(db) -> tuple:
-    """Every figure, mutation and claim assignment, order aside."""
+    """Every figure, mutation and claim assignment (with the keys it keeps), order aside."""
     return tuple(
         sorted(db.execute(sql).fetchall(), key=repr)
-        for sql in ("select * from figures", "select * from mutations", "select id, figure_id from claims")
+        for sql in ("select * from figures", "select * from mutations", "select id, figure_id, stated_beside from claims")
     )
 
 
@@ -40,7 +40,7 @@ def test_an_update_gives_the_rebuilds_figures(demo_copy, change):
     for article_id in articles:
         with write_transaction(db):
             if change == "new article":  # its claims alone untraced, as just stored
-                db.execute("update claims set figure_id = null where article_id = ?", [article_id])
+                db.execute("update claims set figure_id = null, stated_beside = null where article_id = ?", [article_id])
             else:  # as an edit of another article, or a new date, leaves them
                 _dissolve_figures(db, article_id)
         dirty = [r[0] for r in db.execute("select rowid from claims where figure_id is null")]
@@ -50,6 +50,31 @@ def test_an_update_gives_the_rebuilds_figures(demo_copy, change):
         assert state(db) == rebuilt, article_id
         # Only the figures that lost or gained claims were written again.
         assert done["written"] < len(rebuilt[0])
+
+
+def test_an_update_writes_the_claim_and_mutation_rows_that_change_and_no_others(demo_copy):
+    db = demo_copy
+    rebuild_figures(db)
+    rebuilt = state(db)
+    db.execute("create temp table written (tbl text)")
+    for table, event in (("claims", "update"), ("mutations", "insert"), ("mutations", "delete")):
+        db.execute(f"create temp trigger {table}_{event}_counted after {event} on main.{table}"
+                   f" begin insert into written values ('{table}'); end")  # fmt: skip
+    [article_id] = db.execute("select article_id from claims group by article_id order by count(*) desc limit 1").fetchone()
+    with write_transaction(db):  # its claims untraced, as just stored
+        db.execute("update claims set figure_id = null, stated_beside = null where article_id = ?", [article_id])
+        db.execute("delete from written")
+    dirty = [r[0] for r in db.execute("select rowid from claims where figure_id is null")]
+    with write_transaction(db):
+        done = update_blocks(db, dirty)
+    assert state(db) == rebuilt
+    # The figures the claims rejoin were written again with their other members and
+    # mutations as they were: only the rejoining claims' rows are written.
+    members = db.execute(
+        "select count(*) from claims where figure_id in (select figure_id from claims where article_id = ?)", [article_id]
+    ).fetchone()[0]  # fmt: skip
+    assert done["written"] >= 1 and members > len(dirty)
+    assert dict(db.execute("select tbl, count(*) from written group by tbl").fetchall()) == {"claims": len(dirty)}
 
 
 STORY = {
@@ -196,6 +221,11 @@ def test_which_changes_rebuild_in_full(demo_copy, monkeypatch):
     with write_transaction(db):
         db.execute("delete from trace_range_postings")
     assert needs_rebuild(db)  # ranges not indexed (a database from before they were)
+    rebuild_figures(db)
+    assert not needs_rebuild(db)
+    with write_transaction(db):
+        db.execute("update claims set stated_beside = null")
+    assert needs_rebuild(db)  # traced before claims kept the values beside them
     rebuild_figures(db)
     assert not needs_rebuild(db)
     claims = db.execute("select count(*) from claims").fetchone()[0]

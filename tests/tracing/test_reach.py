@@ -161,7 +161,7 @@ def test_postings_read_from_the_weighed_rows_are_those_of_the_tokenized_contexts
     from pipeline.tracing.figures import _read_claims
     from pipeline.tracing.values import mark_costated
 
-    claims, rowids, _ = _read_claims(sqlite_utils.Database(demo_db[0]), "", [], "", [])
+    claims, rowids, _, _ = _read_claims(sqlite_utils.Database(demo_db[0]), "", [], "", [])
     mark_costated(claims)
     vectors, counts = context_weighed(claims, None)
     for chunk in (reach.POSTING_CHUNK, 7):
