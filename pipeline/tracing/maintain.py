@@ -364,18 +364,19 @@ def _nearest_targets(askers: list, members_of: dict, weights: Weights) -> list[n
         return [np.full(len(targets), APART) for _, targets in askers]
     vectors, _ = context_weighed(pool, weights.context)
     features = _Features(pool, weights.story)
-    results, start = [], 0
-    for figure, targets in askers:
+    # Each asker's targets in batches of members (up to JOIN_PAIRS pairs), and the batches
+    # of many askers worked out together (_run_means): few distance computations.
+    units, start = [], 0
+    for n, (figure, targets) in enumerate(askers):
         rows = np.arange(start, start + len(figure.claims))
         start += len(figure.claims)
         present = [t for t in targets if index_of[t]]
-        means = dict.fromkeys(targets, APART)
-        # Many targets' members at once (up to JOIN_PAIRS pairs): few distance computations.
-        if present:
-            for batch in _target_batches(present, index_of, len(rows)):
-                means.update(zip(batch, _mean_distances(features, vectors, rows, [index_of[t] for t in batch])))
-        results.append(np.array([means[t] for t in targets]))
-    return results
+        units.extend((n, rows, batch) for batch in _target_batches(present, index_of, len(rows)))
+    means = [dict.fromkeys(targets, APART) for _, targets in askers]
+    for run in _unit_runs(units, index_of):
+        for (n, _, batch), found in zip(run, _run_means(features, vectors, run, index_of)):
+            means[n].update(zip(batch, found))
+    return [np.array([found[t] for t in targets]) for found, (_, targets) in zip(means, askers)]
 
 
 # Pairs whose distances are held at once while joining figures to large ones (~165 bytes
@@ -398,13 +399,49 @@ def _target_batches(ordered: list[str], members_of: dict, rows: int):
         yield batch
 
 
-def _mean_distances(features: _Features, vectors, rows: np.ndarray, targets: list[list[int]]) -> np.ndarray:
-    """The mean distance (APART at most per pair) of claims ``rows`` to each target's members."""
-    sizes = np.array([len(t) for t in targets])
-    cols = np.concatenate(targets)
+def _unit_runs(units: list, index_of: dict):
+    """``units`` (asker number, rows, targets) in runs whose rows times members (the
+    cosines worked out at once) stay within :data:`JOIN_PAIRS` (one unit a run at least)."""
+    run, rows, cols = [], 0, 0
+    for unit in units:
+        n, unit_rows, batch = unit
+        more_rows = len(unit_rows) if not run or run[-1][0] != n else 0  # (an asker's batches share its rows)
+        more_cols = sum(len(index_of[t]) for t in batch)
+        if run and (rows + more_rows) * (cols + more_cols) > JOIN_PAIRS:
+            yield run
+            run, rows, cols, more_rows = [], 0, 0, len(unit_rows)
+        run.append(unit)
+        rows += more_rows
+        cols += more_cols
+    if run:
+        yield run
+
+
+def _run_means(features: _Features, vectors, run: list, index_of: dict) -> list[np.ndarray]:
+    """For each unit (asker number, rows, targets) of ``run``, the mean distance (APART at
+    most per pair) of its claims ``rows`` to each target's members. The cosines come from
+    one product and the distances from one call for the whole run; each pair's are what
+    they are alone (a product's entry is summed over its row's terms whatever else is
+    multiplied, and :meth:`~.distance._Features.pair_distances` works pair by pair), and
+    each unit's block is summed as a matrix of its own, so the means are those of one
+    unit at a time."""
+    rows = np.unique(np.concatenate([unit_rows for _, unit_rows, _ in run]))
+    cols = np.unique(np.concatenate([index_of[t] for _, _, batch in run for t in batch]))
     cosine = np.clip(1.0 - (vectors[rows] @ vectors[cols].T).toarray(), 0.0, 1.0)
-    distances = np.minimum(features.pair_distances(rows[:, None], cols[None, :], cosine), APART)
-    return np.add.reduceat(distances.sum(axis=0), np.cumsum(sizes) - sizes) / (sizes * len(rows))
+    members = [np.concatenate([index_of[t] for t in batch]) for _, _, batch in run]
+    pair_rows = np.concatenate([np.repeat(unit_rows, len(c)) for (_, unit_rows, _), c in zip(run, members)])
+    pair_cols = np.concatenate([np.tile(c, len(unit_rows)) for (_, unit_rows, _), c in zip(run, members)])
+    distances = features.pair_distances(
+        pair_rows, pair_cols, cosine[np.searchsorted(rows, pair_rows), np.searchsorted(cols, pair_cols)]
+    )
+    distances = np.minimum(distances, APART)
+    found, at = [], 0
+    for (_, unit_rows, batch), c in zip(run, members):
+        block = distances[at : at + len(unit_rows) * len(c)].reshape(len(unit_rows), len(c))
+        at += block.size
+        sizes = np.array([len(index_of[t]) for t in batch])
+        found.append(np.add.reduceat(block.sum(axis=0), np.cumsum(sizes) - sizes) / (sizes * len(unit_rows)))
+    return found
 
 
 def _read_with_terms(db: sqlite_utils.Database, rowids, known: dict):

@@ -198,6 +198,41 @@ def test_targets_are_compared_in_runs_of_bounded_pairs(monkeypatch):
     # 2 rows: a 6 pairs, b 2 (8), c 12 (alone: over the bound with anything), d 4
     assert list(maintain._target_batches(sorted(members_of), members_of, 2)) == [["a", "b"], ["c"], ["d"]]
     assert list(maintain._target_batches([], members_of, 2)) == []
+    # Askers' batches run together while their rows times members stay within it: an
+    # asker's batches share its rows (asker 0: 2 rows x 4 members, then x 10 is over).
+    two, one = [0, 1], [2]
+    units = [(0, two, ["a"]), (0, two, ["b"]), (0, two, ["c"]), (1, one, ["d"]), (2, one, ["b"])]
+    runs = [[(n, batch) for n, _, batch in run] for run in maintain._unit_runs(units, members_of)]
+    assert runs == [[(0, ["a"]), (0, ["b"])], [(0, ["c"])], [(1, ["d"]), (2, ["b"])]]
+
+
+def test_askers_worked_out_together_get_the_means_each_gets_alone(demo_db):
+    import random
+
+    import numpy as np
+
+    from pipeline.tracing.clustering import context_weighed
+    from pipeline.tracing.distance import _Features
+    from pipeline.tracing.figures import load_claims
+
+    claims = load_claims(sqlite_utils.Database(demo_db[0]))
+    vectors, _ = context_weighed(claims, None)
+    features = _Features(claims, None)
+    draw = random.Random(7)
+    dollars = [n for n, c in enumerate(claims) if c.unit == "USD"]  # (pairs of one unit: some close)
+    index_of = {f"t{n}": sorted(draw.sample(dollars, draw.randint(1, 40))) for n in range(30)}
+    units = []
+    for n in range(25):  # askers of 1 to 6 claims, each with a few targets in one or two batches
+        rows = np.array(sorted(draw.sample(dollars, draw.randint(1, 6))))
+        targets = sorted(draw.sample(sorted(index_of), draw.randint(1, 6)))
+        units.extend((n, rows, batch) for batch in (targets[: len(targets) // 2], targets[len(targets) // 2 :]) if batch)
+    alone = [maintain._run_means(features, vectors, [unit], index_of)[0] for unit in units]
+    together = maintain._run_means(features, vectors, units, index_of)
+    assert len({float(m) for means in alone for m in means}) > 20  # (means of pairs near and apart)
+    for one, run in zip(alone, together):
+        np.testing.assert_array_equal(one, run)  # to the last bit: ties decide joins
+    runs = list(maintain._unit_runs(units, index_of))
+    assert len(runs) == 1 and runs[0] == units  # (well within JOIN_PAIRS)
 
 
 def test_which_changes_rebuild_in_full(demo_copy, monkeypatch):
