@@ -181,7 +181,7 @@ def find_copies(db, progress: Callable[[int, int], None] | None = None) -> int:
     from .database import write_transaction
     from .store.copies import articles_to_fingerprint, count_to_fingerprint, paragraph_candidates, store_fingerprint
 
-    total, done, after = count_to_fingerprint(db), 0, 0
+    (total, after), done = count_to_fingerprint(db), 0
     while True:
         with write_transaction(db):
             chunk = articles_to_fingerprint(db, FINGERPRINT_CHUNK, after)

@@ -440,7 +440,7 @@ def rebuild_database(
             figures = rebuild_figures(db, progress)
         # (articles not fingerprinted yet: a database made before copies, or whose
         # paragraphs the current rules read otherwise; none, most times)
-        if count_to_fingerprint(db):
+        if count_to_fingerprint(db)[0]:
             find_copies(db, (lambda done, total: progress(COPIES, done, total)) if progress else None)
         claims = db.execute("select count(*) from claims").fetchone()[0]
     except sqlite3.Error as exc:

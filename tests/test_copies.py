@@ -90,6 +90,19 @@ def test_the_earlier_article_is_the_original_whichever_came_in_first(db):
     assert copies(db) == {("early", "late", "copy")}
 
 
+def test_the_articles_not_fingerprinted_are_read_from_the_first_of_them_wherever_it_is(db):
+    from pipeline.store.copies import count_to_fingerprint
+
+    db["articles"].insert_all([article(f"a{n}", STORY, f"2025-03-0{n + 1}") for n in range(4)])
+    assert count_to_fingerprint(db) == (4, 0)
+    assert find_copies(db) == 4 and count_to_fingerprint(db) == (0, 0)
+    second = db.execute("select rowid, id from articles where path = 'a1'").fetchone()
+    db.execute("delete from article_fingerprints where article_id = ?", [second[1]])  # (as a run stopped before it)
+    db["articles"].insert(article("a4", STORY, "2025-03-05"))
+    assert count_to_fingerprint(db) == (2, second[0] - 1)
+    assert find_copies(db) == 2 and count_to_fingerprint(db) == (0, 0)
+
+
 def test_fingerprints_go_with_their_article_and_are_made_once(db):
     db["articles"].insert_all([article("wire", STORY, "2025-03-01"), article("reprint", STORY, "2025-03-02")])
     assert find_copies(db) == 2 and find_copies(db) == 0

@@ -93,9 +93,14 @@ def _follow_paragraph_rules(db: sqlite_utils.Database) -> None:
 _UNFINGERPRINTED = "from articles a where not exists (select 1 from article_fingerprints f where f.article_id = a.id)"
 
 
-def count_to_fingerprint(db: sqlite_utils.Database) -> int:
-    """How many stored articles have no fingerprint yet."""
-    return db.execute(f"select count(*) {_UNFINGERPRINTED}").fetchone()[0]
+def count_to_fingerprint(db: sqlite_utils.Database) -> tuple[int, int]:
+    """How many stored articles have no fingerprint yet, and the rowid just before the
+    first of them (0 when none), from which :func:`articles_to_fingerprint` reads them: its
+    walk in rowid order reads each article's row, a page of the table per article, and
+    would otherwise start at the first article ever stored (both read from the index of
+    article ids, which holds the rowids)."""
+    count, first = db.execute(f"select count(*), min(a.rowid) {_UNFINGERPRINTED}").fetchone()
+    return count, (first or 1) - 1
 
 
 def articles_to_fingerprint(db: sqlite_utils.Database, limit: int, after: int = 0) -> list[tuple[int, str, str]]:
