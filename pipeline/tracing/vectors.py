@@ -5,6 +5,7 @@ corpus does, not as the few claims it loads would)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from itertools import islice
 from dataclasses import dataclass, field
@@ -46,12 +47,24 @@ def count_terms(documents: list[list[str]]) -> TermCounts:
     return TermCounts(len(documents), counts)
 
 
+# A word: two or more word characters or hyphens, a letter first.
+_WORD = re.compile(r"(?u)\b[^\W\d][\w-]+\b")
+
+
 def context_analyzer():
     """The tokenizer of claim contexts: lower-cased words of two or more letters (digits
-    can lead no word), English stop words left out."""
-    from sklearn.feature_extraction.text import TfidfVectorizer
+    can lead no word), English stop words left out. The words scikit-learn's
+    ``TfidfVectorizer(stop_words="english", token_pattern=...).build_analyzer()`` gives
+    (a test holds them equal), without its layers of calls: a third of the time, for
+    every claim a rebuild weighs and every claim an update reads."""
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-    return TfidfVectorizer(stop_words="english", token_pattern=r"(?u)\b[^\W\d][\w-]+\b").build_analyzer()
+    words, stop = _WORD.findall, ENGLISH_STOP_WORDS
+
+    def analyze(document: str) -> list[str]:
+        return [word for word in words(document.lower()) if word not in stop]
+
+    return analyze
 
 
 # Documents term-counted at once (the terms of one chunk are what is held beside the matrix).

@@ -58,3 +58,18 @@ def test_counts_add_up():
     counts = count_terms(DOCUMENTS[:2])
     counts.add(count_terms(DOCUMENTS[2:]))
     assert counts == count_terms(DOCUMENTS)
+
+
+def test_contexts_are_tokenized_as_scikit_learn_tokenizes_them(demo_db):
+    import sqlite_utils
+
+    from pipeline.tracing.vectors import context_analyzer
+
+    sklearn = TfidfVectorizer(stop_words="english", token_pattern=r"(?u)\b[^\W\d][\w-]+\b").build_analyzer()
+    ours = context_analyzer()
+    db = sqlite_utils.Database(demo_db[0])
+    documents = [r[0] for r in db.execute("select text from sentences")] + [r[0] for r in db.execute("select context from claims")]
+    documents += ["Ünïcode CAFÉ naïve-words x 2nd 3-D co-op the And İstanbul ΣΟΦΊΑ Straße", "", "   ", "a_b _x __init__ 9lives"]
+    assert len(documents) > 300
+    assert [ours(d) for d in documents] == [sklearn(d) for d in documents]
+    assert ours("The H100 GPUs cost co-founders $6 million") == ["h100", "gpus", "cost", "co-founders", "million"]
