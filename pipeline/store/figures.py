@@ -44,11 +44,11 @@ def replace_figures(
     """Replace every figure and mutation with the rows of ``batches``, in one transaction.
     Each batch is (figure rows, mutation rows, assignments): rows in :data:`FIGURE_COLUMNS`
     and :data:`MUTATION_COLUMNS` order, and (figure id, stated_beside, claim id) rows; a
-    claim in no figure gets null in both. Also stores the word counts the figures were weighed by (``terms``:
-    rows of ``trace_terms``) and the claims' index (``postings`` and ``range_postings``: rows of
-    ``trace_postings`` and ``trace_range_postings``), and indexes the figures for full-text search. ``batches`` and
-    ``postings`` may be iterators, written as they come: a million claims' rows are never
-    held at once."""
+    claim in no figure gets null in both. Also stores the word counts the figures were
+    weighed by (``terms``: rows of ``trace_terms``) and the claims' index (``postings`` and
+    ``range_postings``: rows of ``trace_postings`` and ``trace_range_postings``), and
+    indexes the figures for full-text search. ``batches`` and ``postings`` may be
+    iterators, written as they come: a million claims' rows are never held at once."""
     with write_transaction(db):
         # Figures are replaced whole while claims still point at them: checked at commit.
         db.execute("PRAGMA defer_foreign_keys = ON")
@@ -107,8 +107,8 @@ def update_figures(
             mutation_rows,
         )  # fmt: skip
         db.execute(
-            "delete from mutations where figure_id in (select value from json_each(?)) and not exists"
-            " (select 1 from temp.mutation_of n where n.id = mutations.id"
+            "delete from mutations where (figure_id in (select value from json_each(?)) or id in (select id from temp.mutation_of))"
+            " and not exists (select 1 from temp.mutation_of n where n.id = mutations.id"
             " and (n.figure_id, n.claim_id, n.compared_to_claim_id, n.kinds, n.detail)"
             " is (mutations.figure_id, mutations.claim_id, mutations.compared_to_claim_id, mutations.kinds, mutations.detail))",
             [ids],

@@ -174,8 +174,8 @@ def load_claims_by_rowid(
     db: sqlite_utils.Database, rowids, known: dict | None = None
 ) -> tuple[list[TracedClaim], list[int], list[str | None]]:
     """The claims of these rowids as :func:`load_claims` reads them, their costated values
-    marked from every claim of their sentences (whose values are read too), with their rowids
-    and figure ids, in rowid order. ``known``: claims read before, by rowid (as (claim,
+    marked (as stored with a traced claim, or else from every claim of its sentence, whose
+    values are read too), with their rowids and figure ids, in rowid order. ``known``: claims read before, by rowid (as (claim,
     figure id)), which are not read again; those read now are added to it."""
     known = {} if known is None else known
     wanted = sorted(set(int(r) for r in rowids))
@@ -209,8 +209,9 @@ def load_claims_by_rowid(
 def _read_claims(db, where: str, params: list, article_where: str, article_params: list, share: bool = True):
     """Claims (``where``, on ``claims c``) with their sentences' entities and their
     articles' (those of ``articles a {article_where}``, a superset of the claims'), their
-    rowids, figure ids and stored ``stated_beside`` (None: not traced). ``share``: keep each repeated string once (a rebuild holds every
-    claim; an update reading a few thousand need not)."""
+    rowids, figure ids and stored ``stated_beside`` (None: not traced). ``share``: keep
+    each repeated string once (a rebuild holds every claim; an update reading a few
+    thousand need not)."""
     entities: dict[str, list[str]] = {}
     rows = db.execute(
         "select sentence_id, entity_id from entity_mentions where sentence_id in"
@@ -325,8 +326,9 @@ def figure_batches(figures: list[Figure], progress: Progress | None = None):
 
 def rows_of(figures: list[Figure]) -> tuple[list[tuple], list[tuple], list[tuple[str, str, str]]]:
     """The store's rows of these figures: figure rows, mutation rows and (figure id,
-    :func:`~.values.stated_beside`, claim id) assignments, as :func:`~pipeline.store.replace_figures` and
-    :func:`~pipeline.store.update_figures` take them."""
+    :func:`~.values.stated_beside`, claim id) assignments, as
+    :func:`~pipeline.store.replace_figures` and :func:`~pipeline.store.update_figures` take
+    them."""
     figure_rows, mutation_rows, assignments = [], [], []
     for figure in figures:
         row, mutations = figure.rows()
