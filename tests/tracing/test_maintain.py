@@ -269,6 +269,23 @@ def test_which_changes_rebuild_in_full(demo_copy, monkeypatch):
         _dissolve_figures(db, first)
     dirty = db.execute("select count(*) from claims where figure_id is null").fetchone()[0]
     assert needs_rebuild(db) == (dirty > maintain.REBUILD_SHARE * claims)
+    rebuild_figures(db)
+    traced = db.execute("select rowid, figure_id from claims").fetchall()
+    share = int(maintain.REBUILD_SHARE * claims)
+    for dirty in (share - 1, share, share + 1):  # untraced claims at a quarter of them, either side
+        with write_transaction(db):
+            db.conn.executemany("update claims set figure_id = ? where rowid = ?", [(f, r) for r, f in traced])
+            db.execute("update claims set figure_id = null where rowid in (select rowid from claims order by rowid limit ?)", [dirty])
+        assert needs_rebuild(db) == (dirty > maintain.REBUILD_SHARE * claims), (dirty, claims)
+    rebuild_figures(db)
+    monkeypatch.setattr(maintain, "UPDATE_FROM_CLAIMS", claims + 1)
+    rebuild_figures(db)
+    assert needs_rebuild(db)  # (one claim short)
+    monkeypatch.setattr(maintain, "UPDATE_FROM_CLAIMS", claims)
+    assert not needs_rebuild(db)
+    articles = db.execute("select count(distinct article_id) from claims").fetchone()[0]
+    monkeypatch.setattr(maintain, "STORY_CORPUS", articles + 1)
+    assert needs_rebuild(db)
 
 
 def test_an_update_stopped_midway_leaves_the_figures_as_they_were_and_a_rerun_completes_it(demo_copy, monkeypatch):
