@@ -47,7 +47,7 @@ def count_terms(documents: list[list[str]]) -> TermCounts:
     return TermCounts(len(documents), counts)
 
 
-# A word: two or more word characters or hyphens, a letter first.
+# A word: two or more word characters or hyphens, the first no digit (a letter or "_").
 _WORD = re.compile(r"(?u)\b[^\W\d][\w-]+\b")
 
 
