@@ -52,6 +52,25 @@ def test_an_update_gives_the_rebuilds_figures(demo_copy, change):
         assert done["written"] < len(rebuilt[0])
 
 
+def test_figures_are_brought_up_to_date_with_the_garbage_collector_held_off_and_restored(demo_copy, monkeypatch):
+    import gc
+
+    seen = []
+    monkeypatch.setattr(maintain, "needs_rebuild", lambda db: seen.append(gc.isenabled()) or True)
+    for enabled in (True, False):
+        (gc.enable if enabled else gc.disable)()
+        try:
+            with write_transaction(demo_copy):
+                update_figures(demo_copy)
+            assert gc.isenabled() is enabled  # as it was
+        finally:
+            gc.enable()
+    monkeypatch.setattr(maintain, "rebuild_figures", lambda db, progress: 1 / 0)
+    with pytest.raises(ZeroDivisionError), write_transaction(demo_copy):
+        update_figures(demo_copy)
+    assert seen == [False, False, False] and gc.isenabled()  # off while tracing, on again after a failure
+
+
 def test_an_update_writes_the_claim_and_mutation_rows_that_change_and_no_others(demo_copy):
     db = demo_copy
     rebuild_figures(db)
