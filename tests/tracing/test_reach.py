@@ -170,3 +170,72 @@ def test_postings_read_from_the_weighed_rows_are_those_of_the_tokenized_contexts
         assert list(posting_rows(claims, rowids, weighed=(vectors, sorted(counts.counts)))) == tokenized
     assert len({claim for _, _, claim in tokenized}) > 100
     assert any(c.costated for c in claims)
+
+
+def _top_found_by_hand(found: list[tuple[int, int]], probes: list[tuple], most: int) -> set[int]:
+    """_top_found's rule, claim by claim: weights summed in probe order (as numpy sums a
+    segment), ranked by score (highest first) then claim, the first ``most`` kept, for
+    words and for gated values."""
+    import numpy as np
+
+    weights: dict[tuple[int, int], list[float]] = {}
+    gated: dict[tuple[int, int], int] = {}
+    for position, claim in sorted(found):
+        number, *_, weight, gate = probes[position]
+        weights.setdefault((number, claim), []).append(weight)
+        gated[number, claim] = max(gated.get((number, claim), 0), gate)
+    scores = {key: float(np.add.reduceat(np.array(added), [0])[0]) for key, added in weights.items()}
+    chosen = set()
+    for passes in (lambda key: scores[key] > 0, lambda key: gated[key] > 0):
+        by_claim: dict[int, list] = {}
+        for key in filter(passes, scores):
+            by_claim.setdefault(key[0], []).append((-scores[key], key[1]))
+        for ranked in by_claim.values():
+            chosen.update(claim for _, claim in sorted(ranked)[:most])
+    return chosen
+
+
+def test_the_claims_ranked_for_a_capped_reach_do_not_depend_on_the_order_postings_come_in():
+    import numpy as np
+
+    from pipeline.tracing.reach import _stable_order, _top_found
+
+    rng = np.random.default_rng(5)
+    # new claims' probes (number, key, low, high, weight, gate), weights often tied
+    probes = [(int(n), 0, 0.0, 1.0, float(rng.choice([0.0, 0.25, 0.5, 0.1 + rng.random()])), int(rng.random() < 0.2))
+              for n in np.sort(rng.integers(0, 6, 40))]
+    found = sorted({(int(p), int(c)) for p, c in zip(rng.integers(0, len(probes), 600), rng.integers(1, 60, 600))})
+    expected = _top_found_by_hand(found, probes, 4)
+    assert 10 < len(expected) < 59
+    for _ in range(3):
+        shuffled = [found[i] for i in rng.permutation(len(found))]
+        positions, claims = (np.array(column, dtype=np.int64) for column in zip(*shuffled))
+        assert _top_found((positions, claims), probes, 4) == expected
+    # 0.3, 0.2 and 0.1 sum to more than 0.6 in that order, and to 0.6 the other way: claim
+    # 100 ranks first only with its weights summed in probe order
+    tied = [(0, 0, 0.0, 1.0, weight, 0) for weight in (0.3, 0.2, 0.1, 0.6)]
+    assert np.add.reduceat(np.array([0.3, 0.2, 0.1]), [0])[0] > 0.6 == np.add.reduceat(np.array([0.1, 0.2, 0.3]), [0])[0]
+    assert _top_found_by_hand([(0, 100), (1, 100), (2, 100), (3, 99)], tied, 1) == {100}
+    assert _top_found((np.array([3, 2, 1, 0]), np.array([99, 100, 100, 100])), tied, 1) == {100}
+    # the sort by pairs: one combined key where it fits, numpy's lexsort past it, the same order
+    major, minor = rng.integers(0, 5, 300), rng.integers(0, 9, 300)
+    assert (_stable_order(major, minor) == np.lexsort((minor, major))).all()
+    assert (_stable_order(major, minor + (1 << 61)) == np.lexsort((minor, major))).all()
+
+
+def test_postings_found_are_those_of_the_probes_join_row_by_row():
+    import numpy as np
+
+    from pipeline.tracing.reach import _postings_found
+
+    db = sqlite_utils.Database(memory=True)
+    db.execute("create table trace_postings (term integer, value real, claim integer, primary key (term, value, claim)) without rowid")
+    db.execute("insert into trace_postings values (1, 5.0, 10), (1, 6.0, 11), (1, 9.0, 12), (2, 5.5, 13), (2, 5.6, 10)")
+    db.execute("create temp table reach_probes (position integer primary key, key integer, low real, high real)")
+    db.execute("insert into temp.reach_probes values (0, 2, 5.0, 6.0), (1, 3, 0.0, 9.0), (2, 1, 4.0, 6.5)")
+    join = "from temp.reach_probes q join trace_postings p on p.term = q.key and p.value between q.low and q.high"
+    positions, claims = _postings_found(db, join)
+    assert sorted(zip(positions.tolist(), claims.tolist())) == sorted(db.execute(f"select q.position, p.claim {join}").fetchall())
+    assert sorted(zip(positions.tolist(), claims.tolist())) == [(0, 10), (0, 13), (2, 10), (2, 11)]
+    empty = _postings_found(db, f"{join} where q.key = 3")
+    assert [len(column) for column in empty] == [0, 0] and empty[0].dtype == np.int64
