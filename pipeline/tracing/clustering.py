@@ -67,10 +67,10 @@ def candidate_groups(
 def reaching_groups(
     claims: list[TracedClaim], vectors, threshold: float, features: _Features, new: np.ndarray
 ) -> list[list[int]]:
-    """The groups :func:`candidate_groups` would give, as far as the claims marked ``new``
-    (a boolean mask) reach: only pairs with a new claim are compared, so two other claims
-    are grouped only through new ones. What an update needs to find the stored blocks its
-    new claims join, at the cost of the new claims' pairs alone."""
+    """The groups :func:`candidate_groups` would give that hold a claim marked ``new`` (a
+    boolean mask), as far as those reach: only pairs with a new claim are compared, so two
+    other claims are grouped only through new ones. What an update needs to find the
+    stored blocks its new claims join, at the cost of the new claims' pairs alone."""
     links = _Links(len(claims))
     for order, values, reach, stops in _value_buckets(claims, features):
         positions = np.flatnonzero(new[order])
@@ -89,7 +89,7 @@ def reaching_groups(
             if len(ranged):
                 _link_reaching(features, vectors, links, order, rows, ranged, values, reach, stops, threshold)
     _link_restatements(claims, links)
-    return links.groups()
+    return links.groups(among=np.flatnonzero(new))
 
 
 def _link_reaching(features, vectors, links, order, rows, cols, values, reach, stops, threshold) -> None:
@@ -111,8 +111,8 @@ def _value_buckets(claims: list[TracedClaim], features: _Features):
             continue
         buckets.setdefault(value_bucket(claim), []).append(i)
     for members in buckets.values():
-        members.sort(key=lambda i: features.comparable[i])
         order = np.array(members)
+        order = order[np.argsort(features.comparable[order], kind="stable")]
         values = features.comparable[order]
         high = features.high[order] * features.scale[order]
         reach = np.where(np.isnan(high), values, high) * MAX_VALUE_RATIO
@@ -197,15 +197,22 @@ class _Links:
         touched = np.concatenate([a, b])
         parent[touched] = self.roots(touched)
 
-    def groups(self) -> list[list[int]]:
-        """Every group, each sorted, ordered by their smallest member."""
+    def groups(self, among: np.ndarray | None = None) -> list[list[int]]:
+        """Every group (or those holding an item of ``among``), each sorted, ordered by
+        their smallest member."""
         size = len(self.parent)
         if not size:
             return []
-        labels = self.roots(np.arange(size))
-        order = np.argsort(labels, kind="stable")
-        bounds = np.flatnonzero(np.diff(labels[order])) + 1
-        return sorted(part.tolist() for part in np.split(order, bounds))
+        items = np.arange(size)
+        labels = self.roots(items)
+        if among is not None:  # (an update's few groups of hundreds of thousands of items)
+            items = np.flatnonzero(np.isin(labels, labels[among]))
+            labels = labels[items]
+        # Each root is its group's smallest member: ordered by root, the groups are in
+        # order, and a stable sort keeps each group's members in order.
+        order = items[np.argsort(labels, kind="stable")]
+        bounds = np.flatnonzero(np.diff(np.sort(labels))) + 1
+        return [part.tolist() for part in np.split(order, bounds)] if len(order) else []
 
 
 def _atom_of(atoms: list[list[int]], size: int) -> np.ndarray:

@@ -141,6 +141,10 @@ def test_links_join_groups_pair_by_pair_as_connected_components_do():
     assert (links.roots(a) == links.roots(b)).all()
     lone = [g[0] for g in links.groups() if len(g) == 1][:2]
     assert (links.roots(np.array(lone)) == np.array(lone)).all()  # each alone, its own root
+    # only the groups holding some of the items asked about, as the whole list has them
+    among = rng.choice(size, 30, replace=False)
+    assert links.groups(among=among) == [g for g in sorted(expected.values()) if set(g) & set(among.tolist())]
+    assert links.groups(among=np.array([], dtype=np.int64)) == []
 
 
 def test_blocking_in_small_chunks_finds_the_same_groups(demo_db, monkeypatch):
