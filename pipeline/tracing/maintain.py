@@ -34,9 +34,7 @@ or when much of it changed;
 
 from __future__ import annotations
 
-import gc
 import json
-from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -45,7 +43,7 @@ from ..store import update_figures as store_updates
 from .clustering import MAX_GROUP, Weights, context_weighed, _Links, reaching_groups
 from .distance import _Features, context_document, context_terms
 from .figures import (
-    Figure, figure_id_for, figures_in_blocks, load_claims_by_rowid, load_figure_summaries, rebuild_figures, rows_of,
+    Figure, collection_paused, figure_id_for, figures_in_blocks, load_claims_by_rowid, load_figure_summaries, rebuild_figures, rows_of,
     stored_weights, term_rows,
 )
 from .reach import posting_rows, range_posting_rows, reachable_rowids
@@ -86,29 +84,12 @@ def update_figures(db: sqlite_utils.Database, progress=None) -> int:
     :func:`pipeline.runner.ingest_paths` does): an update of the blocks dirty claims join,
     or the full rebuild when :func:`needs_rebuild` says so (which ``progress`` follows, as
     :func:`~pipeline.tracing.rebuild_figures` tells it). Returns the number of figures."""
-    with collection_paused():
-        if needs_rebuild(db):
-            return rebuild_figures(db, progress)
-        dirty = [r[0] for r in db.execute("select rowid from claims where figure_id is null")]
-        if dirty:
-            update_blocks(db, dirty)
+    if needs_rebuild(db):
+        return rebuild_figures(db, progress)
+    dirty = [r[0] for r in db.execute("select rowid from claims where figure_id is null")]
+    if dirty:
+        update_blocks(db, dirty)
     return db.execute("select count(*) from figures").fetchone()[0]
-
-
-@contextmanager
-def collection_paused():
-    """Python's cyclic garbage collector held off for the block, restored as it was after.
-    Tracing builds hundreds of thousands of claim objects that live to its end and form no
-    cycles; each collection the allocations set off walks all of them again (an update of
-    10,000 claims among 1,000,000: 63 s with it, 55 s without). Freed objects are still
-    freed at once by reference counting."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def needs_rebuild(db: sqlite_utils.Database) -> bool:
@@ -136,6 +117,7 @@ def needs_rebuild(db: sqlite_utils.Database) -> bool:
     return claims < UPDATE_FROM_CLAIMS or articles < STORY_CORPUS or dirty > REBUILD_SHARE * claims
 
 
+@collection_paused()
 def update_blocks(db: sqlite_utils.Database, dirty: list[int]) -> dict:
     """Trace the claims of rowids ``dirty`` into the stored figures (see the module's
     docstring); returns counts of what was done (for benchmarks and tests)."""

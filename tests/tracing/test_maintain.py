@@ -52,23 +52,28 @@ def test_an_update_gives_the_rebuilds_figures(demo_copy, change):
         assert done["written"] < len(rebuilt[0])
 
 
-def test_figures_are_brought_up_to_date_with_the_garbage_collector_held_off_and_restored(demo_copy, monkeypatch):
+def test_figures_are_rebuilt_and_updated_with_the_garbage_collector_held_off_and_restored(demo_copy, monkeypatch):
     import gc
 
     seen = []
-    monkeypatch.setattr(maintain, "needs_rebuild", lambda db: seen.append(gc.isenabled()) or True)
+    for module, name in ((figures_module, "_read_claims"), (maintain, "stored_weights")):  # (one inside each)
+        monkeypatch.setattr(module, name, lambda *args, read=getattr(module, name), **kw: seen.append(gc.isenabled()) or read(*args, **kw))
     for enabled in (True, False):
         (gc.enable if enabled else gc.disable)()
         try:
-            with write_transaction(demo_copy):
-                update_figures(demo_copy)
+            rebuild_figures(demo_copy)
             assert gc.isenabled() is enabled  # as it was
+            with write_transaction(demo_copy):
+                demo_copy.execute("update claims set figure_id = null where rowid = (select min(rowid) from claims)")
+                update_blocks(demo_copy, [r[0] for r in demo_copy.execute("select rowid from claims where figure_id is null")])
+            assert gc.isenabled() is enabled
         finally:
             gc.enable()
-    monkeypatch.setattr(maintain, "rebuild_figures", lambda db, progress: 1 / 0)
-    with pytest.raises(ZeroDivisionError), write_transaction(demo_copy):
-        update_figures(demo_copy)
-    assert seen == [False, False, False] and gc.isenabled()  # off while tracing, on again after a failure
+    assert seen and not any(seen)  # off while tracing
+    monkeypatch.setattr(maintain, "stored_weights", lambda db: 1 / 0)
+    with pytest.raises(ZeroDivisionError):
+        update_blocks(demo_copy, [1])
+    assert gc.isenabled()  # on again after a failure
 
 
 def test_an_update_writes_the_claim_and_mutation_rows_that_change_and_no_others(demo_copy):
