@@ -20,12 +20,13 @@ INSERT_RANGE_POSTING = "insert or ignore into trace_range_postings (term, low, h
 
 # Rows staged in temporary tables and written where they differ from the stored ones.
 _STAGED = {
-    "figure_of": "claim_id text primary key, figure_id text, stated_beside text",
+    "figure_of": "claim_id text primary key, figure_id text, stated_beside text, context_terms text",
     "mutation_of": ", ".join(f"{name} text" + (" primary key" if name == "id" else "") for name in MUTATION_COLUMNS),
 }
-_INSERT_ASSIGNMENT = "insert into temp.figure_of (figure_id, stated_beside, claim_id) values (?, ?, ?)"
-_ASSIGNED = "(select figure_id, stated_beside from temp.figure_of f where f.claim_id = claims.id)"
-_ASSIGN = f"update claims set (figure_id, stated_beside) = {_ASSIGNED}"
+_INSERT_ASSIGNMENT = "insert into temp.figure_of (figure_id, stated_beside, context_terms, claim_id) values (?, ?, ?, ?)"
+_ASSIGNED_COLUMNS = "(figure_id, stated_beside, context_terms)"
+_ASSIGNED = "(select figure_id, stated_beside, context_terms from temp.figure_of f where f.claim_id = claims.id)"
+_ASSIGN = f"update claims set {_ASSIGNED_COLUMNS} = {_ASSIGNED}"
 
 
 def _stage(db: sqlite_utils.Database, table: str) -> None:
@@ -43,11 +44,11 @@ def replace_figures(
 ) -> None:
     """Replace every figure and mutation with the rows of ``batches``, in one transaction.
     Each batch is (figure rows, mutation rows, assignments): rows in :data:`FIGURE_COLUMNS`
-    and :data:`MUTATION_COLUMNS` order, and (figure id, stated_beside, claim id) rows; a
-    claim in no figure gets null in both. Also stores the word counts the figures were
-    weighed by (``terms``: rows of ``trace_terms``) and the claims' index (``postings`` and
-    ``range_postings``: rows of ``trace_postings`` and ``trace_range_postings``), and
-    indexes the figures for full-text search. ``batches`` and ``postings`` may be
+    and :data:`MUTATION_COLUMNS` order, and (figure id, stated_beside, context_terms, claim
+    id) rows; a claim in no figure gets null in all three. Also stores the word counts the
+    figures were weighed by (``terms``: rows of ``trace_terms``) and the claims' index
+    (``postings`` and ``range_postings``: rows of ``trace_postings`` and
+    ``trace_range_postings``), and indexes the figures for full-text search. ``batches`` and ``postings`` may be
     iterators, written as they come: a million claims' rows are never held at once."""
     with write_transaction(db):
         # Figures are replaced whole while claims still point at them: checked at commit.
@@ -60,8 +61,8 @@ def replace_figures(
             db.conn.executemany(insert_sql("figures", FIGURE_COLUMNS), figure_rows)
             db.conn.executemany(insert_sql("mutations", MUTATION_COLUMNS), mutation_rows)
             db.conn.executemany(_INSERT_ASSIGNMENT, assignments)
-        # Only the claims whose figure (or stored keys) changed are written.
-        db.execute(f"{_ASSIGN} where (figure_id, stated_beside) is not {_ASSIGNED}")
+        # Only the claims whose figure (or stored keys or words) changed are written.
+        db.execute(f"{_ASSIGN} where {_ASSIGNED_COLUMNS} is not {_ASSIGNED}")
         db.execute("delete from temp.figure_of")
         db.execute("delete from trace_terms")
         db.conn.executemany(insert_sql("trace_terms", TRACE_TERM_COLUMNS), terms)
@@ -77,7 +78,7 @@ def update_figures(
     dropped: list[str],
     figure_rows: list[tuple],
     mutation_rows: list[tuple],
-    assignments: list[tuple[str, str, str]],
+    assignments: list[tuple[str, str, str, str]],
     block_moves: list[tuple[str, str]] = (),
     block_merges: list[tuple[str, str]] = (),
     counted: list[tuple[str, str, int]] = (),
@@ -88,9 +89,9 @@ def update_figures(
     """Replace the figures ``dropped`` (ids; their mutations go too, their claims keep no
     figure unless assigned) with these rows, write ``updated_rows`` over the stored rows of
     their ids (figures claims joined: their mutations and claims stay), point the claims
-    of ``assignments`` (figure id, stated_beside, claim id) at their figures and move the
-    figures of ``block_moves`` (block id, figure id) to another block, in one transaction.
-    Every other figure stays as it is.
+    of ``assignments`` (figure id, stated_beside, context_terms, claim id) at their figures
+    and move the figures of ``block_moves`` (block id, figure id) to another block, in one
+    transaction. Every other figure stays as it is.
 
     A figure written again mostly keeps its id, its claims and their mutations: only the
     claim and mutation rows that change are written (a claim row and its index entries
@@ -129,7 +130,7 @@ def update_figures(
             f"insert into mutations ({', '.join(MUTATION_COLUMNS)}) select {', '.join(MUTATION_COLUMNS)} from temp.mutation_of n"
             " where not exists (select 1 from mutations o where o.id = n.id)"
         )  # fmt: skip
-        db.execute(f"{_ASSIGN} where id in (select claim_id from temp.figure_of) and (figure_id, stated_beside) is not {_ASSIGNED}")
+        db.execute(f"{_ASSIGN} where id in (select claim_id from temp.figure_of) and {_ASSIGNED_COLUMNS} is not {_ASSIGNED}")
         db.execute("delete from temp.figure_of")
         db.execute("delete from temp.mutation_of")
         db.conn.executemany("update figures set block_id = ? where id = ?", block_moves)

@@ -342,6 +342,11 @@ def _ensure_schema(db: sqlite_utils.Database) -> None:
     # time it reads the claim. Null until traced, as figure_id is.
     if "stated_beside" not in db["claims"].columns_dict:
         db["claims"].add_column("stated_beside", str)
+    # Written with them (pipeline.tracing.distance.stored_terms): the words an update compares
+    # a stored claim by, which it would otherwise tokenize again from its context and the
+    # names of its sentence each time it reads the claim. Null until traced.
+    if "context_terms" not in db["claims"].columns_dict:
+        db["claims"].add_column("context_terms", str)
     # (each column Datasette facets a table by, in metadata.yml, leads an index: its counts
     # read the index, not the table's wide rows; /news/claims on 16,000 articles: 267 -> 193 ms)
     indexes = {

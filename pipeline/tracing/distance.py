@@ -25,6 +25,17 @@ def context_terms(claim: TracedClaim, analyze) -> list[str]:
     return claim.terms if claim.terms is not None else analyze(context_document(claim))
 
 
+def stored_terms(claim: TracedClaim, analyze) -> str:
+    """A claim's :func:`context_terms` as stored (``claims.context_terms``): joined by
+    spaces (a term holds none), in order."""
+    return " ".join(context_terms(claim, analyze))
+
+
+def read_terms(stored: str) -> list[str]:
+    """The context terms of a stored :func:`stored_terms`."""
+    return stored.split(" ") if stored else []
+
+
 def story_vectors(stories: list[tuple], counts: TermCounts | None = None):
     """Each story's named entities (its article's) as TF-IDF rows of unit length: the
     cosine of two articles' rows says how much they name in common, rare names weighing

@@ -15,8 +15,9 @@ from ..claims.grammar import CURRENCY_CHARS
 from ..store import FIGURE_COLUMNS, replace_figures
 from ..store.entities import read_article_names
 from .values import CLAIM_COLUMNS, DISTANCE_THRESHOLD, TracedClaim, mark_costated, read_stated_beside, stated_beside
+from .distance import read_terms, stored_terms
 from .clustering import Progress, Weights, cluster_blocks, context_weighed
-from .vectors import CONTEXT, STORY, TermCounts
+from .vectors import CONTEXT, STORY, TermCounts, context_analyzer
 from .mutations import classify_mutation, origin_certainty
 from .reach import posting_rows, range_posting_rows
 
@@ -159,10 +160,21 @@ _CLAIM_SELECT = """
                 o.sentence_id = c.sentence_id and o.rowid != c.rowid) then ''
                 else coalesce(s.text, '') end as sentence,
            coalesce(s.start_char, c.start_char) as sentence_start, a.path, a.title, a.published,
-           c.scope, c.stated_beside, c.rowid, c.figure_id
+           c.scope, c.stated_beside, c.context_terms, c.rowid, c.figure_id
     from claims c
     join articles a on a.id = c.article_id
     left join sentences s on s.id = c.sentence_id
+"""
+
+# What comparing a traced claim reads (see load_compared_claims): the columns of
+# _CLAIM_SELECT, null or empty where comparing reads none (its credit, subject, context,
+# article's path and date: its words are stored), and whether it shares its sentence.
+_COMPARED_SELECT = """
+    select c.id, c.article_id, c.surface, c.start_char, c.value, c.value_low, c.value_high,
+           c.unit, c.qualifier, null, c.kind, null, null, null, c.sentence_id, '', c.start_char, '', null, null,
+           c.scope, exists (select 1 from claims o where o.sentence_id = c.sentence_id and o.rowid != c.rowid),
+           c.stated_beside, c.context_terms, c.rowid, c.figure_id
+    from claims c
 """
 
 
@@ -185,7 +197,7 @@ def load_claims_by_rowid(
     claims, read_rowids, figure_ids, stated = _read_claims(
         db, "where c.rowid in (select value from json_each(?))", [missing],
         "where a.id in (select distinct article_id from claims where rowid in (select value from json_each(?)))", [missing],
-        share=False,
+        share=False, keep_terms=True,
     )  # fmt: skip
     # Traced claims carry their costated keys; the others' are worked out from every claim
     # of their sentences (the others read only as far as their values go).
@@ -208,12 +220,56 @@ def load_claims_by_rowid(
     return [c for c, _ in chosen], wanted, [f for _, f in chosen]
 
 
-def _read_claims(db, where: str, params: list, article_where: str, article_params: list, share: bool = True):
+def load_compared_claims(
+    db: sqlite_utils.Database, rowids, known: dict, compared: dict
+) -> tuple[list[TracedClaim], list[int], list[str | None]]:
+    """The traced claims of these rowids as far as comparing them with others reads them
+    (their values, units, kinds and scopes, stored words and co-stated keys, their
+    articles' names, the text of a sentence they share with another), far cheaper to read than
+    :func:`load_claims_by_rowid` (no entities, credit, context or article dates): for the
+    stored claims an update only compares new ones with. Not for figures' rows: a claim
+    read so has no subject, credit or lineage order. With their rowids and figure ids, in
+    rowid order; ``known``: claims read in full before (by rowid, as (claim, figure id)),
+    used as they are; ``compared``: those read so before, not read again, and those read
+    now are added to it. A claim with nothing stored to compare it by (not traced) is read
+    in full, into ``known``."""
+    wanted = sorted(set(int(r) for r in rowids))
+    missing = json.dumps([r for r in wanted if r not in known and r not in compared])
+    story = read_article_names(
+        db, "where a.id in (select distinct article_id from claims where rowid in (select value from json_each(?)))", [missing]
+    )  # fmt: skip
+    untraced, sharing = [], {}
+    for row in db.execute(f"{_COMPARED_SELECT} where c.rowid in (select value from json_each(?))", [missing]):
+        if row[-4] is None or row[-3] is None:
+            untraced.append(row[-2])  # (read in full below: nothing stored to compare it by)
+            continue
+        claim = TracedClaim(*row[:-5])
+        claim.story = story.get(claim.article_id, ())
+        claim.costated = read_stated_beside(row[-4])
+        claim.terms = read_terms(row[-3])
+        compared[row[-2]] = (claim, row[-1])
+        if row[-5]:  # (restatements in one sentence are compared by the words between them)
+            sharing.setdefault(claim.sentence_id, []).append(claim)
+    for sentence_id, text, start in db.execute(
+        "select id, text, start_char from sentences where id in (select value from json_each(?))", [json.dumps(sorted(sharing))]
+    ):  # fmt: skip
+        for claim in sharing[sentence_id]:
+            claim.sentence, claim.sentence_start = text or "", start
+    if untraced:
+        load_claims_by_rowid(db, untraced, known)
+    chosen = [known.get(r) or compared[r] for r in wanted]
+    return [c for c, _ in chosen], wanted, [f for _, f in chosen]
+
+
+def _read_claims(
+    db, where: str, params: list, article_where: str, article_params: list, share: bool = True, keep_terms: bool = False,
+):
     """Claims (``where``, on ``claims c``) with their sentences' entities and their
     articles' (those of ``articles a {article_where}``, a superset of the claims'), their
     rowids, figure ids and stored ``stated_beside`` (None: not traced). ``share``: keep
     each repeated string once (a rebuild holds every claim; an update reading a few
-    thousand need not)."""
+    thousand need not). ``keep_terms``: a traced claim keeps its stored context terms
+    (:attr:`~.values.TracedClaim.terms`; a rebuild holds no term lists)."""
     entities: dict[str, list[str]] = {}
     rows = db.execute(
         "select sentence_id, entity_id from entity_mentions where sentence_id in"
@@ -234,13 +290,15 @@ def _read_claims(db, where: str, params: list, article_where: str, article_param
     for row in db.execute(f"{_CLAIM_SELECT} {where}", params):  # the columns of TracedClaim, in order
         if share:
             claim = TracedClaim(*(shared.setdefault(v, v) if type(v) is str and n not in _OWN_COLUMNS else v
-                                  for n, v in enumerate(row[:-3])))  # fmt: skip
+                                  for n, v in enumerate(row[:-4])))  # fmt: skip
         else:
-            claim = TracedClaim(*row[:-3])
+            claim = TracedClaim(*row[:-4])
         claim.entities = entities.get(claim.sentence_id, [])
         claim.story = story.get(claim.article_id, ())
+        if keep_terms and row[-3] is not None:
+            claim.terms = read_terms(row[-3])
         claims.append(claim)
-        stated.append(row[-3])
+        stated.append(row[-4])
         rowids.append(row[-2])
         figure_ids.append(row[-1])
     return claims, rowids, figure_ids, stated
@@ -344,18 +402,19 @@ def figure_batches(figures: list[Figure], progress: Progress | None = None):
         progress(WRITING, len(figures), len(figures))
 
 
-def rows_of(figures: list[Figure]) -> tuple[list[tuple], list[tuple], list[tuple[str, str, str]]]:
+def rows_of(figures: list[Figure]) -> tuple[list[tuple], list[tuple], list[tuple[str, str, str, str]]]:
     """The store's rows of these figures: figure rows, mutation rows and (figure id,
-    :func:`~.values.stated_beside`, claim id) assignments, as
+    :func:`~.values.stated_beside`, :func:`~.distance.stored_terms`, claim id) assignments, as
     :func:`~pipeline.store.replace_figures` and :func:`~pipeline.store.update_figures` take
     them."""
     figure_rows, mutation_rows, assignments = [], [], []
+    analyze = context_analyzer()
     for figure in figures:
         row, mutations = figure.rows()
         figure_rows.append(row)
         mutation_rows.extend(mutations)
-        assignments.extend((figure.id, stated_beside(claim), claim.id) for claim in figure.claims
-                           if figure.appended is None or claim.id in figure.appended)  # fmt: skip
+        assignments.extend((figure.id, stated_beside(claim), stored_terms(claim, analyze), claim.id)
+                           for claim in figure.claims if figure.appended is None or claim.id in figure.appended)  # fmt: skip
     return figure_rows, mutation_rows, assignments
 
 

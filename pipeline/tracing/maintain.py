@@ -43,8 +43,8 @@ from ..store import update_figures as store_updates
 from .clustering import MAX_GROUP, Weights, context_weighed, _Links, reaching_groups
 from .distance import _Features, context_document, context_terms
 from .figures import (
-    Figure, collection_paused, figure_id_for, figures_in_blocks, load_claims_by_rowid, load_figure_summaries, rebuild_figures, rows_of,
-    stored_weights, term_rows,
+    Figure, collection_paused, figure_id_for, figures_in_blocks, load_claims_by_rowid, load_compared_claims,
+    load_figure_summaries, rebuild_figures, rows_of, stored_weights, term_rows,
 )
 from .reach import posting_rows, range_posting_rows, reachable_rowids
 from .vectors import context_analyzer, count_terms
@@ -94,8 +94,8 @@ def update_figures(db: sqlite_utils.Database, progress=None) -> int:
 
 def needs_rebuild(db: sqlite_utils.Database) -> bool:
     """Whether figures must be rebuilt in full rather than updated: no word counts, block
-    ids, claim index or claims' costated keys stored (a new database, or one made before
-    updates), fewer claims than :data:`UPDATE_FROM_CLAIMS` or articles than
+    ids, claim index or claims' costated keys and words stored (a new database, or one made
+    before updates), fewer claims than :data:`UPDATE_FROM_CLAIMS` or articles than
     :data:`STORY_CORPUS`, or more than :data:`REBUILD_SHARE` of the claims dirty."""
     counted = db.execute("select documents from trace_terms where space = 'context' and term = ''").fetchone()
     if counted is None or db.execute("select exists(select 1 from figures where block_id is null)").fetchone()[0]:
@@ -106,8 +106,10 @@ def needs_rebuild(db: sqlite_utils.Database) -> bool:
         "select exists(select 1 from claims where value_high > value)"
     ).fetchone()[0]:
         return True  # (made before ranges were indexed)
-    if db.execute("select stated_beside is null from claims where figure_id is not null limit 1").fetchone() == (1,):
-        return True  # (traced before claims kept their costated keys)
+    if db.execute(
+        "select stated_beside is null or context_terms is null from claims where figure_id is not null limit 1"
+    ).fetchone() == (1,):
+        return True  # (traced before claims kept their costated keys and words)
     # Claims and articles counted only as far as each test needs (counting them all would
     # read every claim's index entry at every ingest: work that grows with the corpus).
     dirty = db.execute("select count(*) from claims where figure_id is null").fetchone()[0]
@@ -126,7 +128,8 @@ def update_blocks(db: sqlite_utils.Database, dirty: list[int]) -> dict:
     new, new_rowids, _ = _read_with_terms(db, dirty, known)
     counted = _count_new_words(db, weights, new, new_rowids)
     reached = reachable_rowids(db, new, new_rowids, weights.context, REACH_PER_CLAIM)
-    stored, _, stored_figures = _read_with_terms(db, reached - set(new_rowids), known)
+    compared: dict = {}  # (stored claims read only to compare: see load_compared_claims)
+    stored, _, stored_figures = load_compared_claims(db, reached - set(new_rowids), known, compared)
     claims = new + stored
     is_new = np.array([True] * len(new) + [False] * len(stored), dtype=bool)
     vectors, _ = context_weighed(claims, weights.context)
@@ -190,7 +193,7 @@ def update_blocks(db: sqlite_utils.Database, dirty: list[int]) -> dict:
     for claim, figure_id in zip(stored, stored_figures):
         reached_members.setdefault(figure_id, []).append(claim)
     figures, gained, merges = _join_large_figures(
-        db, figures, reached_large, in_large, block_of, weights, known, reached_members)  # fmt: skip
+        db, figures, reached_large, in_large, block_of, weights, known, reached_members, compared)  # fmt: skip
     was.update(gained)
     old_blocks = dict(db.execute(
         "select id, block_id from figures where id in (select value from json_each(?))", [json.dumps(sorted(was))]
@@ -222,7 +225,7 @@ def update_blocks(db: sqlite_utils.Database, dirty: list[int]) -> dict:
 
 def _join_large_figures(
     db, figures: list[Figure], reached_large: dict, in_large: dict, block_of: dict, weights: Weights, known: dict,
-    reached_members: dict,
+    reached_members: dict, compared: dict,
 ):
     """Join each re-clustered figure holding a new claim that reaches figures of large
     blocks (``reached_large``: new claim id -> figure ids) to the nearest of those by
@@ -252,7 +255,7 @@ def _join_large_figures(
     askers = [(figure, sorted(targets)) for figure, targets in reaching if targets]
     for figure, targets in askers:
         touched.setdefault(figure.block_id, set()).update(block_of[t] for t in targets)
-    grown, apart, rowids_of = _nearest_large(db, askers, reached_members, weights, known) if askers else ({}, [], {})
+    grown, apart, rowids_of = _nearest_large(db, askers, reached_members, weights, known, compared) if askers else ({}, [], {})
     kept.extend(apart)
     # A grown figure whose origin stays is appended to (its row and the joining claims'
     # mutations written, its members read only as far as its row needs); one that a
@@ -301,7 +304,7 @@ def _join_large_figures(
     return kept, gained, merges
 
 
-def _nearest_large(db, askers: list, reached_members: dict, weights: Weights, known: dict):
+def _nearest_large(db, askers: list, reached_members: dict, weights: Weights, known: dict, compared: dict):
     """For the asking (figure, large figure ids) pairs of :func:`_join_large_figures`: the
     large figures joined (id -> the figures joining it), the asking figures that join none,
     and the rowids of the members of each large figure compared by a sample."""
@@ -315,7 +318,7 @@ def _nearest_large(db, askers: list, reached_members: dict, weights: Weights, kn
     ):  # fmt: skip
         rowids_of.setdefault(figure_id, []).append(rowid)
     sample = {t: _spread(rowids, JOIN_SAMPLE) for t, rowids in rowids_of.items()}
-    stored, stored_rowids, _ = _read_with_terms(db, [r for rowids in sample.values() for r in rowids], known)
+    stored, stored_rowids, _ = load_compared_claims(db, [r for rowids in sample.values() for r in rowids], known, compared)
     by_rowid = dict(zip(stored_rowids, stored))
     means = _nearest_targets(askers, {t: [by_rowid[r] for r in rowids] for t, rowids in sample.items()}, weights)
     grown: dict[str, list[Figure]] = {}

@@ -398,3 +398,45 @@ def test_traced_claims_keep_the_values_beside_them_and_are_read_with_them_as_unt
     again, _, _ = load_claims_by_rowid(db, rowids)
     assert [c.costated for c in again] == [c.costated for c in claims]
     assert [c.costated for c in again] == [frozenset(json.loads(stored[c.id])) for c in again]
+
+
+def test_traced_claims_keep_their_words_and_read_only_to_compare_compare_as_read_in_full(demo_db, tmp_path):
+    import shutil
+
+    import numpy as np
+
+    from pipeline.tracing.clustering import _restatement_pairs, context_weighed
+    from pipeline.tracing.distance import _Features, context_document
+    from pipeline.tracing.figures import load_claims_by_rowid, load_compared_claims, stored_weights
+    from pipeline.tracing.vectors import context_analyzer
+
+    path = tmp_path / "copy.db"
+    shutil.copy(demo_db[0], path)
+    db = sqlite_utils.Database(path)
+    rowids = [r[0] for r in db.execute("select rowid from claims order by rowid")]
+    full, _, figure_ids = load_claims_by_rowid(db, rowids)
+    analyze = context_analyzer()
+    stored = dict(db.execute("select id, context_terms from claims"))
+    for claim in full:  # the words of its context and its sentence's names, as tokenized
+        claim.terms = None
+        assert stored[claim.id].split() == analyze(context_document(claim)), claim.id
+    assert None not in stored.values()
+    compared, read_rowids, compared_figures = load_compared_claims(db, rowids, {}, {})
+    assert read_rowids == rowids and compared_figures == figure_ids
+    assert [c.terms for c in compared] == [analyze(context_document(c)) for c in full]
+    assert not any(c.entities or c.context or c.attributed_to or c.published for c in compared)  # (not read)
+    # every distance input the same: values, digits, units, scopes, articles, stories, sentences, keys
+    weights = stored_weights(db)
+    a, b = _Features(full, weights.story), _Features(compared, weights.story)
+    for name in ("value", "low", "high", "digits", "exact", "vague", "range", "small", "article", "sentence", "unit", "scope",
+                 "generic", "unit_factor", "dimension", "comparable", "costated", "has_costated"):
+        assert np.array_equal(getattr(a, name), getattr(b, name), equal_nan=True), name
+    assert (a.stories != b.stories).nnz == 0 and a._scope_keys == b._scope_keys and a._unit_keys == b._unit_keys
+    assert (context_weighed(full, weights.context)[0] != context_weighed(compared, weights.context)[0]).nnz == 0
+    assert _restatement_pairs(compared) == _restatement_pairs(full) != []
+    # a claim with no words stored (not traced) is read in full
+    db.execute("update claims set context_terms = null where rowid = ?", [rowids[0]])
+    db.conn.commit()
+    known: dict = {}
+    again, _, _ = load_compared_claims(db, rowids[:3], known, {})
+    assert list(known) == [rowids[0]] and again[0].entities == full[0].entities and again[0].published == full[0].published

@@ -282,11 +282,12 @@ def test_which_changes_rebuild_in_full(demo_copy, monkeypatch):
     assert needs_rebuild(db)  # ranges not indexed (a database from before they were)
     rebuild_figures(db)
     assert not needs_rebuild(db)
-    with write_transaction(db):
-        db.execute("update claims set stated_beside = null")
-    assert needs_rebuild(db)  # traced before claims kept the values beside them
-    rebuild_figures(db)
-    assert not needs_rebuild(db)
+    for column in ("stated_beside", "context_terms"):
+        with write_transaction(db):
+            db.execute(f"update claims set {column} = null")
+        assert needs_rebuild(db), column  # traced before claims kept the values beside them, or their words
+        rebuild_figures(db)
+        assert not needs_rebuild(db)
     claims = db.execute("select count(*) from claims").fetchone()[0]
     [first, *_] = [r[0] for r in db.execute("select id from articles order by id")]
     with write_transaction(db):
