@@ -167,8 +167,16 @@ def main() -> None:
     args = parser.parse_args()
     if not args.source.exists():
         raise SystemExit(f"error: {args.source}: no source database; run `analyze ingest corpus/` first (or pass --source)")
-    folder = args.keep or Path(tempfile.mkdtemp(prefix="figtrace-scale-"))
-    folder.mkdir(parents=True, exist_ok=True)
+    if args.keep:
+        args.keep.mkdir(parents=True, exist_ok=True)
+        run(args, args.keep)
+    else:  # (a million claims' database is 1.5 GB: gone with the run)
+        with tempfile.TemporaryDirectory(prefix="figtrace-scale-") as folder:
+            run(args, Path(folder))
+
+
+def run(args: argparse.Namespace, folder: Path) -> None:
+    """Build, trace, add and update in ``folder``, printing each step's figures."""
     db_path = folder / "scale.db"
     db_path.unlink(missing_ok=True)
     started = time.perf_counter()
