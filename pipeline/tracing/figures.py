@@ -225,14 +225,14 @@ def load_compared_claims(
 ) -> tuple[list[TracedClaim], list[int], list[str | None]]:
     """The traced claims of these rowids as far as comparing them with others reads them
     (their values, units, kinds and scopes, stored words and co-stated keys, their
-    articles' names, the text of a sentence they share with another), far cheaper to read than
-    :func:`load_claims_by_rowid` (no entities, credit, context or article dates): for the
-    stored claims an update only compares new ones with. Not for figures' rows: a claim
-    read so has no subject, credit or lineage order. With their rowids and figure ids, in
-    rowid order; ``known``: claims read in full before (by rowid, as (claim, figure id)),
-    used as they are; ``compared``: those read so before, not read again, and those read
-    now are added to it. A claim with nothing stored to compare it by (not traced) is read
-    in full, into ``known``."""
+    articles' names, the text of a sentence they share with another), far cheaper to read
+    than :func:`load_claims_by_rowid` (no entities, credit, context or article dates): for
+    the stored claims an update only compares new ones with. Not for figures' rows: a
+    claim read so has no subject, credit or lineage order. With their rowids and figure
+    ids, in rowid order; ``known``: claims read in full before (by rowid, as (claim,
+    figure id)), used as they are; ``compared``: those read so before, not read again, and
+    those read now are added to it. A claim with nothing stored to compare it by (not
+    traced) is read in full, into ``known``."""
     wanted = sorted(set(int(r) for r in rowids))
     missing = json.dumps([r for r in wanted if r not in known and r not in compared])
     story = read_article_names(

@@ -5,7 +5,8 @@ A claim with no figure (new, or left by a figure an edit or a new date dissolved
 
 1. reads the dirty claims and the stored claims they can link to (those of a value they
    reach that share a word, their article or a value stated beside them, found through
-   the index ``trace_postings``: :mod:`pipeline.tracing.reach`), and adds the new
+   the index ``trace_postings``: :mod:`pipeline.tracing.reach`; read only as far as
+   comparing needs, :func:`~.figures.load_compared_claims`), and adds the new
    claims' words to the stored word counts (``trace_terms``), so words weigh what they
    weigh in the whole corpus;
 2. links each dirty claim to the stored claims close enough to be one figure with it

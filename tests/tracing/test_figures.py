@@ -372,18 +372,28 @@ def test_claims_read_their_articles_names_from_one_row_each_as_from_every_mentio
     assert read() == stored
 
 
-def test_traced_claims_keep_the_values_beside_them_and_are_read_with_them_as_untraced_ones_are_worked_out(demo_db, tmp_path):
-    import json
+def _demo_claims_read(demo_db, tmp_path):
+    """A copy of the demo database, its claims' rowids, and its claims read in full with
+    their figure ids (:func:`load_claims_by_rowid`)."""
     import shutil
 
     from pipeline.tracing.figures import load_claims_by_rowid
-    from pipeline.tracing.values import COSTATED_MAX, value_key
 
     path = tmp_path / "copy.db"
     shutil.copy(demo_db[0], path)
     db = sqlite_utils.Database(path)
     rowids = [r[0] for r in db.execute("select rowid from claims order by rowid")]
-    claims, _, _ = load_claims_by_rowid(db, rowids)
+    claims, _, figure_ids = load_claims_by_rowid(db, rowids)
+    return db, rowids, claims, figure_ids
+
+
+def test_traced_claims_keep_the_values_beside_them_and_are_read_with_them_as_untraced_ones_are_worked_out(demo_db, tmp_path):
+    import json
+
+    from pipeline.tracing.figures import load_claims_by_rowid
+    from pipeline.tracing.values import COSTATED_MAX, value_key
+
+    db, rowids, claims, _ = _demo_claims_read(demo_db, tmp_path)
     stored = dict(db.execute("select id, stated_beside from claims"))
     by_sentence: dict = {}
     for claim in claims:
@@ -401,20 +411,14 @@ def test_traced_claims_keep_the_values_beside_them_and_are_read_with_them_as_unt
 
 
 def test_traced_claims_keep_their_words_and_read_only_to_compare_compare_as_read_in_full(demo_db, tmp_path):
-    import shutil
-
     import numpy as np
 
     from pipeline.tracing.clustering import _restatement_pairs, context_weighed
     from pipeline.tracing.distance import _Features, context_document
-    from pipeline.tracing.figures import load_claims_by_rowid, load_compared_claims, stored_weights
+    from pipeline.tracing.figures import load_compared_claims, stored_weights
     from pipeline.tracing.vectors import context_analyzer
 
-    path = tmp_path / "copy.db"
-    shutil.copy(demo_db[0], path)
-    db = sqlite_utils.Database(path)
-    rowids = [r[0] for r in db.execute("select rowid from claims order by rowid")]
-    full, _, figure_ids = load_claims_by_rowid(db, rowids)
+    db, rowids, full, figure_ids = _demo_claims_read(demo_db, tmp_path)
     analyze = context_analyzer()
     stored = dict(db.execute("select id, context_terms from claims"))
     for claim in full:  # the words of its context and its sentence's names, as tokenized
