@@ -19,14 +19,15 @@ INSERT_POSTING = "insert or ignore into trace_postings (term, value, claim) valu
 INSERT_RANGE_POSTING = "insert or ignore into trace_range_postings (term, low, high, article, claim) values (?, ?, ?, ?, ?)"
 
 # Rows staged in temporary tables and written where they differ from the stored ones.
+# The columns of claims tracing writes, as assignments give them (then the claim's id).
+_ASSIGNED_COLUMNS = "figure_id, stated_beside, context_terms"
 _STAGED = {
-    "figure_of": "claim_id text primary key, figure_id text, stated_beside text, context_terms text",
+    "figure_of": "claim_id text primary key, " + ", ".join(f"{name} text" for name in _ASSIGNED_COLUMNS.split(", ")),
     "mutation_of": ", ".join(f"{name} text" + (" primary key" if name == "id" else "") for name in MUTATION_COLUMNS),
 }
-_INSERT_ASSIGNMENT = "insert into temp.figure_of (figure_id, stated_beside, context_terms, claim_id) values (?, ?, ?, ?)"
-_ASSIGNED_COLUMNS = "(figure_id, stated_beside, context_terms)"
-_ASSIGNED = "(select figure_id, stated_beside, context_terms from temp.figure_of f where f.claim_id = claims.id)"
-_ASSIGN = f"update claims set {_ASSIGNED_COLUMNS} = {_ASSIGNED}"
+_INSERT_ASSIGNMENT = f"insert into temp.figure_of ({_ASSIGNED_COLUMNS}, claim_id) values (?, ?, ?, ?)"
+_ASSIGNED = f"(select {_ASSIGNED_COLUMNS} from temp.figure_of f where f.claim_id = claims.id)"
+_ASSIGN = f"update claims set ({_ASSIGNED_COLUMNS}) = {_ASSIGNED}"
 
 
 def _stage(db: sqlite_utils.Database, table: str) -> None:
@@ -48,8 +49,9 @@ def replace_figures(
     id) rows; a claim in no figure gets null in all three. Also stores the word counts the
     figures were weighed by (``terms``: rows of ``trace_terms``) and the claims' index
     (``postings`` and ``range_postings``: rows of ``trace_postings`` and
-    ``trace_range_postings``), and indexes the figures for full-text search. ``batches`` and ``postings`` may be
-    iterators, written as they come: a million claims' rows are never held at once."""
+    ``trace_range_postings``), and indexes the figures for full-text search. ``batches``
+    and ``postings`` may be iterators, written as they come: a million claims' rows are
+    never held at once."""
     with write_transaction(db):
         # Figures are replaced whole while claims still point at them: checked at commit.
         db.execute("PRAGMA defer_foreign_keys = ON")
@@ -62,7 +64,7 @@ def replace_figures(
             db.conn.executemany(insert_sql("mutations", MUTATION_COLUMNS), mutation_rows)
             db.conn.executemany(_INSERT_ASSIGNMENT, assignments)
         # Only the claims whose figure (or stored keys or words) changed are written.
-        db.execute(f"{_ASSIGN} where {_ASSIGNED_COLUMNS} is not {_ASSIGNED}")
+        db.execute(f"{_ASSIGN} where ({_ASSIGNED_COLUMNS}) is not {_ASSIGNED}")
         db.execute("delete from temp.figure_of")
         db.execute("delete from trace_terms")
         db.conn.executemany(insert_sql("trace_terms", TRACE_TERM_COLUMNS), terms)
@@ -130,7 +132,7 @@ def update_figures(
             f"insert into mutations ({', '.join(MUTATION_COLUMNS)}) select {', '.join(MUTATION_COLUMNS)} from temp.mutation_of n"
             " where not exists (select 1 from mutations o where o.id = n.id)"
         )  # fmt: skip
-        db.execute(f"{_ASSIGN} where id in (select claim_id from temp.figure_of) and {_ASSIGNED_COLUMNS} is not {_ASSIGNED}")
+        db.execute(f"{_ASSIGN} where id in (select claim_id from temp.figure_of) and ({_ASSIGNED_COLUMNS}) is not {_ASSIGNED}")
         db.execute("delete from temp.figure_of")
         db.execute("delete from temp.mutation_of")
         db.conn.executemany("update figures set block_id = ? where id = ?", block_moves)

@@ -210,8 +210,9 @@ class _Links:
             labels = labels[items]
         # Each root is its group's smallest member: ordered by root, the groups are in
         # order, and a stable sort keeps each group's members in order.
-        order = items[np.argsort(labels, kind="stable")]
-        bounds = np.flatnonzero(np.diff(np.sort(labels))) + 1
+        by_label = np.argsort(labels, kind="stable")
+        order = items[by_label]
+        bounds = np.flatnonzero(np.diff(labels[by_label])) + 1
         return [part.tolist() for part in np.split(order, bounds)] if len(order) else []
 
 
