@@ -60,7 +60,7 @@ def candidate_groups(
             compared += len(rows)
             if progress:
                 progress(BLOCKING, compared, total)
-    _link_restatements(claims, links)
+    _link_restatements(claims, links, features)
     return links.groups()
 
 
@@ -78,17 +78,20 @@ def reaching_groups(
             continue
         # A claim before p reaches it when p's value is within its reach; the claims that
         # do, other than ranges (whose reach runs further), start at ``lowest``.
-        lowest = np.searchsorted(values * MAX_VALUE_RATIO, values, side="left")
-        ranged = np.flatnonzero(reach != values * MAX_VALUE_RATIO)
+        lowest = np.searchsorted(_reach_of(values), values, side="left")
+        ranged = np.flatnonzero(reach != _reach_of(values))
         for first in range(0, len(positions), CHUNK_ROWS):
             rows = positions[first : first + CHUNK_ROWS]
             low, high = int(lowest[rows].min()), int(stops[rows].max())
             for start in range(low, high, CHUNK_COLS):
                 cols = np.arange(start, min(start + CHUNK_COLS, high))
                 _link_reaching(features, vectors, links, order, rows, cols, values, reach, stops, threshold)
-            if len(ranged):
-                _link_reaching(features, vectors, links, order, rows, ranged, values, reach, stops, threshold)
-    _link_restatements(claims, links)
+            # (ranges from ``low`` on are among those columns; of those before, the few
+            # reaching this far)
+            early = ranged[(ranged < low) & (reach[ranged] >= values[rows[0]])]
+            if len(early):
+                _link_reaching(features, vectors, links, order, rows, early, values, reach, stops, threshold)
+    _link_restatements(claims, links, features)
     return links.groups(among=np.flatnonzero(new))
 
 
@@ -103,8 +106,8 @@ def _link_reaching(features, vectors, links, order, rows, cols, values, reach, s
 def _value_buckets(claims: list[TracedClaim], features: _Features):
     """Per bucket of claims that may be compared (a measure's kind; counted nouns and
     numbers with no unit together): its claims sorted by value (indices), their values,
-    how far each reaches (its value, or a range's top, times :data:`MAX_VALUE_RATIO`) and
-    the position after the last value each reaches."""
+    how far each reaches (:func:`_reach_of` its value, or a range's top) and the position
+    after the last value each reaches."""
     buckets: dict[str, list[int]] = {}
     for i, claim in enumerate(claims):
         if claim.value is None:
@@ -115,8 +118,14 @@ def _value_buckets(claims: list[TracedClaim], features: _Features):
         order = order[np.argsort(features.comparable[order], kind="stable")]
         values = features.comparable[order]
         high = features.high[order] * features.scale[order]
-        reach = np.where(np.isnan(high), values, high) * MAX_VALUE_RATIO
+        reach = _reach_of(np.where(np.isnan(high), values, high))
         yield order, values, reach, np.searchsorted(values, reach, side="right")
+
+
+def _reach_of(values: np.ndarray) -> np.ndarray:
+    """The largest value each of ``values`` reaches: MAX_VALUE_RATIO times it, or, below
+    zero, divided by it (-3 reaches -2.4, nearer zero). Rising with the values."""
+    return np.where(values < 0, values / MAX_VALUE_RATIO, values * MAX_VALUE_RATIO)
 
 
 def _link_reachable(features, vectors, links, order, rows, cols, reachable, threshold) -> None:
@@ -138,9 +147,11 @@ def _link_reachable(features, vectors, links, order, rows, cols, reachable, thre
     _link_close(features, links, order[rows[row]], order[cols[col]], cosine, threshold)
 
 
-def _link_restatements(claims: list[TracedClaim], links: _Links) -> None:
-    pairs = np.array(_restatement_pairs(claims), dtype=np.int64).reshape(-1, 2)
-    links.union(pairs[:, 0], pairs[:, 1])
+def _link_restatements(claims: list[TracedClaim], links: _Links, features: _Features) -> None:
+    # (only claims sharing a sentence can restate one another: most claims are alone)
+    sharing = np.flatnonzero(np.bincount(features.sentence)[features.sentence] > 1)
+    pairs = np.array(_restatement_pairs([claims[i] for i in sharing.tolist()]), dtype=np.int64).reshape(-1, 2)
+    links.union(sharing[pairs[:, 0]], sharing[pairs[:, 1]])
 
 
 def _link_close(features: _Features, links: _Links, a: np.ndarray, b: np.ndarray, cosine: np.ndarray, threshold: float) -> None:

@@ -160,3 +160,46 @@ def test_blocking_in_small_chunks_finds_the_same_groups(demo_db, monkeypatch):
         assert candidate_groups(claims, vectors) == whole
         assert any(len(group) > 7 for group in whole)
         monkeypatch.undo()
+
+
+def test_reaching_groups_are_the_groups_of_every_close_pair_with_a_new_claim(monkeypatch):
+    """reaching_groups against its definition worked out pair by pair: the groups, holding
+    a new claim, of the graph linking each new claim to every claim of its value bucket
+    closer than the threshold (any value: no sorting, no chunks) and the restatements of
+    each sentence; the same in small chunks of rows; ranges reaching from far below, and
+    values below zero (which reach up to nearer zero)."""
+    import numpy as np
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    import pipeline.tracing.clustering as clustering
+    from pipeline.tracing import DISTANCE_THRESHOLD, _Features, context_vectors
+    from pipeline.tracing.clustering import _restatement_pairs, reaching_groups
+    from pipeline.tracing.values import mark_costated, value_bucket
+
+    claims = sorted(corner_claims(9, 60), key=lambda c: (c.article_id, c.start_char))
+    mark_costated(claims)
+    vectors, features = context_vectors(claims), _Features(claims)
+    rng = np.random.default_rng(4)
+    for new in (rng.random(len(claims)) < 0.15, rng.random(len(claims)) < 0.5):
+        rows, cols = np.meshgrid(np.flatnonzero(new), np.arange(len(claims)), indexing="ij")
+        rows, cols = rows.ravel(), cols.ravel()
+        buckets = np.array([value_bucket(c) for c in claims])
+        valued = ~np.isnan(features.value[rows]) & ~np.isnan(features.value[cols]) & (rows != cols) & (buckets[rows] == buckets[cols])
+        rows, cols = rows[valued], cols[valued]
+        cosine = np.clip(1.0 - np.asarray(vectors[rows].multiply(vectors[cols]).sum(axis=1)).ravel(), 0.0, 1.0)
+        close = features.pair_distances(rows, cols, cosine) < DISTANCE_THRESHOLD
+        pairs = [(int(a), int(b)) for a, b in zip(rows[close], cols[close])] + _restatement_pairs(claims)
+        a, b = np.array(pairs).T
+        _, labels = connected_components(coo_matrix((np.ones(len(a)), (a, b)), shape=(len(claims),) * 2), directed=False)
+        expected = {}
+        for item, label in enumerate(labels.tolist()):
+            expected.setdefault(label, []).append(item)
+        expected = sorted(g for g in expected.values() if new[g].any())
+        assert any(len(g) > 2 for g in expected) and any(features.range[g].any() for g in expected if len(g) > 1)
+        assert any((features.value[g] < 0).sum() > 1 for g in expected)
+        assert reaching_groups(claims, vectors, DISTANCE_THRESHOLD, features, new) == expected
+        monkeypatch.setattr(clustering, "CHUNK_ROWS", 3)
+        monkeypatch.setattr(clustering, "CHUNK_COLS", 5)
+        assert reaching_groups(claims, vectors, DISTANCE_THRESHOLD, features, new) == expected
+        monkeypatch.undo()
