@@ -173,14 +173,9 @@ def reachable_rowids(
         # Each claim found through words or a value stated beside both, with the weight of
         # the words it shares with the new claim: the most of those sharing words, and the
         # most of those sharing a value, are compared.
-        # (a word or value pair that more than BAND_CLAIMS claims of the band share says
-        # nothing of which of them the new claim restates: it finds none)
-        db.execute(
-            "delete from temp.reach_probes where weight is not null and (select count(*) from (select 1 from trace_postings p"
-            " where p.term = reach_probes.key and p.value between reach_probes.low and reach_probes.high limit ?)) > ?",
-            [BAND_CLAIMS + 1, BAND_CLAIMS],
-        )  # fmt: skip
-        found.update(_top_found(_postings_found(db, f"{join} where q.weight is not null"), probes, per_claim))
+        found.update(_top_found(_postings_found(
+            db, "temp.reach_probes", "trace_postings", "p.term = q.key and p.value between q.low and q.high", "q.weight is not null",
+        ), probes, per_claim))  # fmt: skip
     db.execute("delete from temp.reach_probes")
     found.update(_ranges_reaching(db, claims, weighed, per_claim, common))
     found.update(r[0] for r in db.execute(
@@ -317,16 +312,12 @@ def _ranges_reaching(
                " (position integer primary key, probe integer, key integer, value real, weight real, gate integer, article integer)")  # fmt: skip
     db.execute("delete from temp.range_probes")
     db.conn.executemany("insert into temp.range_probes values (?, ?, ?, ?, ?, ?, ?)", ((n, *probe) for n, probe in enumerate(probes)))
-    join = "from temp.range_probes q join trace_range_postings p on p.term = q.key and p.low <= q.value and p.high >= q.value"
-    found = {r[0] for r in db.execute(f"select distinct p.claim {join} where q.weight is null")}
-    if per_claim is not None:
-        db.execute(  # (as for claims: a word more than BAND_CLAIMS ranges reaching the value share finds none)
-            "delete from temp.range_probes where weight is not null and (select count(*) from (select 1 from trace_range_postings p"
-            " where p.term = range_probes.key and p.low <= range_probes.value and p.high >= range_probes.value limit ?)) > ?",
-            [BAND_CLAIMS + 1, BAND_CLAIMS],
-        )  # fmt: skip
+    match = "p.term = q.key and p.low <= q.value and p.high >= q.value"
+    found = {r[0] for r in db.execute(f"select distinct p.claim from temp.range_probes q join trace_range_postings p on {match}"
+                                      " where q.weight is null")}  # fmt: skip
+    if per_claim is not None:  # (as for claims: a word more than BAND_CLAIMS ranges reaching the value share finds none)
         found.update(_top_found(
-            _postings_found(db, f"{join} where q.weight is not null and p.article != q.article"),
+            _postings_found(db, "temp.range_probes", "trace_range_postings", match, "q.weight is not null", "p.article != q.article"),
             [probe[:-1] for probe in probes], per_claim,
         ))  # fmt: skip
     db.execute("delete from temp.range_probes")
@@ -343,17 +334,36 @@ def _stable_order(major: np.ndarray, minor: np.ndarray) -> np.ndarray:
     return np.lexsort((minor, major))
 
 
-def _postings_found(db: sqlite_utils.Database, join: str) -> tuple[np.ndarray, np.ndarray]:
-    """The (probe position, claim rowid) of each posting the probes of ``join`` (``from``
-    probes ``q`` numbered by ``position``, their primary key, joined with postings ``p``)
-    find, as two arrays. Each probe's claims come as one list in text: a large corpus's
-    probes find millions of postings, and a row apiece took most of an update's reach
-    (1,000,000 claims: 5.5 s for 2.4 M postings, 0.35 s of it SQLite's)."""
-    rows = db.execute(f"select q.position, count(*), group_concat(p.claim) {join} group by q.position").fetchall()
-    if not rows:
+def _postings_found(
+    db: sqlite_utils.Database, probes: str, postings: str, match: str, where: str, kept: str = "1",
+) -> tuple[np.ndarray, np.ndarray]:
+    """The (probe position, claim rowid) of each posting of the table ``postings`` (``p``)
+    that a probe of the table ``probes`` (``q``: those ``where``, numbered by ``position``,
+    their primary key) finds (``match``) and ``kept`` keeps, as two arrays. A probe whose
+    ``match`` holds more than :data:`BAND_CLAIMS` postings (kept or not) finds none: a word
+    or value pair that more claims of the band share says nothing of which of them the new
+    claim restates.
+
+    Each probe reads its first BAND_CLAIMS + 1 postings once, counted and listed as text
+    by one subquery: a large corpus's probes find millions of postings, and a row apiece
+    took most of an update's reach (1,000,000 claims: 5.5 s for 2.4 M postings, 0.35 s
+    of it SQLite's), and counting each probe's band before reading it read it twice."""
+    rows = db.execute(
+        f"select q.position, (select count(*) || ' ' || coalesce(group_concat(claim), '') from (select case when {kept}"
+        f" then p.claim end as claim from {postings} p where {match} limit ?)) from {probes} q where {where}",
+        [BAND_CLAIMS + 1],
+    ).fetchall()  # fmt: skip
+    positions, lists, sizes = [], [], []
+    for position, text in rows:
+        count, _, claims = text.partition(" ")
+        if claims and int(count) <= BAND_CLAIMS:
+            positions.append(position)
+            lists.append(claims)
+            sizes.append(claims.count(",") + 1)
+    if not lists:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    claims = np.fromstring(",".join([row[2] for row in rows]), dtype=np.int64, sep=",")
-    return np.repeat(np.array([row[0] for row in rows], dtype=np.int64), [row[1] for row in rows]), claims
+    claims = np.fromstring(",".join(lists), dtype=np.int64, sep=",")
+    return np.repeat(np.array(positions, dtype=np.int64), sizes), claims
 
 
 def _top_found(found: tuple[np.ndarray, np.ndarray], probes: list[tuple], most: int) -> set[int]:

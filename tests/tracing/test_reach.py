@@ -223,19 +223,32 @@ def test_the_claims_ranked_for_a_capped_reach_do_not_depend_on_the_order_posting
     assert (_stable_order(major, minor + (1 << 61)) == np.lexsort((minor, major))).all()
 
 
-def test_postings_found_are_those_of_the_probes_join_row_by_row():
+def test_postings_found_are_those_of_the_probes_join_row_by_row_but_a_crowded_bands(monkeypatch):
     import numpy as np
 
+    import pipeline.tracing.reach as reach
     from pipeline.tracing.reach import _postings_found
 
     db = sqlite_utils.Database(memory=True)
     db.execute("create table trace_postings (term integer, value real, claim integer, primary key (term, value, claim)) without rowid")
     db.execute("insert into trace_postings values (1, 5.0, 10), (1, 6.0, 11), (1, 9.0, 12), (2, 5.5, 13), (2, 5.6, 10)")
-    db.execute("create temp table reach_probes (position integer primary key, key integer, low real, high real)")
-    db.execute("insert into temp.reach_probes values (0, 2, 5.0, 6.0), (1, 3, 0.0, 9.0), (2, 1, 4.0, 6.5)")
+    db.execute("create temp table reach_probes (position integer primary key, key integer, low real, high real, weight real)")
+    db.execute("insert into temp.reach_probes values (0, 2, 5.0, 6.0, 1), (1, 3, 0.0, 9.0, 1), (2, 1, 4.0, 6.5, 1), (3, 1, 0, 9, null)")
     join = "from temp.reach_probes q join trace_postings p on p.term = q.key and p.value between q.low and q.high"
-    positions, claims = _postings_found(db, join)
-    assert sorted(zip(positions.tolist(), claims.tolist())) == sorted(db.execute(f"select q.position, p.claim {join}").fetchall())
-    assert sorted(zip(positions.tolist(), claims.tolist())) == [(0, 10), (0, 13), (2, 10), (2, 11)]
-    empty = _postings_found(db, f"{join} where q.key = 3")
+    match = "p.term = q.key and p.value between q.low and q.high"
+    positions, claims = _postings_found(db, "temp.reach_probes", "trace_postings", match, "q.weight is not null")
+    found = sorted(zip(positions.tolist(), claims.tolist()))
+    assert found == sorted(db.execute(f"select q.position, p.claim {join} where q.weight is not null").fetchall())
+    assert found == [(0, 10), (0, 13), (2, 10), (2, 11)]
+    # kept: only the postings the condition keeps, the band counted in full
+    positions, claims = _postings_found(db, "temp.reach_probes", "trace_postings", match, "q.weight is not null", "p.claim != 10")
+    assert sorted(zip(positions.tolist(), claims.tolist())) == [(0, 13), (2, 11)]
+    # a probe whose band holds more than BAND_CLAIMS postings finds none (kept or not); one
+    # at it finds them all
+    monkeypatch.setattr(reach, "BAND_CLAIMS", 2)
+    positions, claims = _postings_found(db, "temp.reach_probes", "trace_postings", match, "1")
+    assert sorted(zip(positions.tolist(), claims.tolist())) == [(0, 10), (0, 13), (2, 10), (2, 11)]  # (3 finds three)
+    positions, claims = _postings_found(db, "temp.reach_probes", "trace_postings", match, "1", "p.claim = 13")
+    assert sorted(zip(positions.tolist(), claims.tolist())) == [(0, 13)]
+    empty = _postings_found(db, "temp.reach_probes", "trace_postings", match, "q.key = 3")
     assert [len(column) for column in empty] == [0, 0] and empty[0].dtype == np.int64
