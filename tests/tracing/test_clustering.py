@@ -3,7 +3,7 @@
 import pytest
 import sqlite_utils
 
-from .helpers import corner_claims
+from .helpers import claim, corner_claims
 
 
 def test_average_linkage_cuts_as_scikit_learn_does():
@@ -160,6 +160,20 @@ def test_blocking_in_small_chunks_finds_the_same_groups(demo_db, monkeypatch):
         assert candidate_groups(claims, vectors) == whole
         assert any(len(group) > 7 for group in whole)
         monkeypatch.undo()
+
+
+def test_values_below_zero_are_compared_within_the_ratio_as_values_above_are():
+    """Blocking compares a value with those up to MAX_VALUE_RATIO times it: below zero
+    that is towards zero (-3% with -2.7%, as 3% with 2.7%), not further from it."""
+    from pipeline.tracing import candidate_groups, cluster_claims, context_vectors
+
+    for sign in (1, -1):
+        claims = [claim(f"{sign * v:g}%", sign * v, "percent", "percent", id=f"c{n}", article_id=f"a{n}",
+                        context="quarterly output growth forecast", entities=["Acme"], story=("Acme",))
+                  for n, v in enumerate((3.0, 2.7, 1.0))]  # fmt: skip
+        vectors = context_vectors(claims)
+        assert candidate_groups(claims, vectors) == [[0, 1], [2]], sign
+        assert sorted(cluster_claims(claims)) == [[0, 1], [2]], sign
 
 
 def test_reaching_groups_are_the_groups_of_every_close_pair_with_a_new_claim(monkeypatch):
