@@ -223,7 +223,7 @@ def test_the_claims_ranked_for_a_capped_reach_do_not_depend_on_the_order_posting
     assert (_stable_order(major, minor + (1 << 61)) == np.lexsort((minor, major))).all()
 
 
-def test_postings_found_are_those_of_the_probes_join_row_by_row_but_a_crowded_bands(monkeypatch):
+def test_postings_found_are_those_of_the_probes_join_but_crowded_bands(monkeypatch):
     import numpy as np
 
     import pipeline.tracing.reach as reach
