@@ -78,8 +78,9 @@ def reaching_groups(
             continue
         # A claim before p reaches it when p's value is within its reach; the claims that
         # do, other than ranges (whose reach runs further), start at ``lowest``.
-        lowest = np.searchsorted(_reach_of(values), values, side="left")
-        ranged = np.flatnonzero(reach != _reach_of(values))
+        plain = _reach_of(values)
+        lowest = np.searchsorted(plain, values, side="left")
+        ranged = np.flatnonzero(reach != plain)
         for first in range(0, len(positions), CHUNK_ROWS):
             rows = positions[first : first + CHUNK_ROWS]
             low, high = int(lowest[rows].min()), int(stops[rows].max())

@@ -149,6 +149,9 @@ def figures_in_blocks(
     return sorted(figures, key=lambda f: f.origin.order_key), weights
 
 
+# Whether claim ``c`` shares its sentence with another claim.
+_SHARES_SENTENCE = "exists (select 1 from claims o where o.sentence_id = c.sentence_id and o.rowid != c.rowid)"
+
 _CLAIM_SELECT = """
     select c.id, c.article_id, c.surface, c.start_char, c.value, c.value_low, c.value_high,
            c.unit, c.qualifier, c.qualifier_cue, c.kind, c.subject, c.attributed_to,
@@ -156,15 +159,13 @@ _CLAIM_SELECT = """
            -- a sentence's text serves to compare the claims it states together
            -- (restatements) and stands in for a missing context: a claim alone in its
            -- sentence, with a context, needs none (and a million claims hold less)
-           case when c.context != '' and not exists (select 1 from claims o where
-                o.sentence_id = c.sentence_id and o.rowid != c.rowid) then ''
-                else coalesce(s.text, '') end as sentence,
+           case when c.context != '' and not {shares} then '' else coalesce(s.text, '') end as sentence,
            coalesce(s.start_char, c.start_char) as sentence_start, a.path, a.title, a.published,
            c.scope, c.stated_beside, c.context_terms, c.rowid, c.figure_id
     from claims c
     join articles a on a.id = c.article_id
     left join sentences s on s.id = c.sentence_id
-"""
+""".format(shares=_SHARES_SENTENCE)
 
 # What comparing a traced claim reads (see load_compared_claims): the columns of
 # _CLAIM_SELECT, null or empty where comparing reads none (its credit, subject, context,
@@ -172,10 +173,13 @@ _CLAIM_SELECT = """
 _COMPARED_SELECT = """
     select c.id, c.article_id, c.surface, c.start_char, c.value, c.value_low, c.value_high,
            c.unit, c.qualifier, null, c.kind, null, null, null, c.sentence_id, '', c.start_char, '', null, null,
-           c.scope, exists (select 1 from claims o where o.sentence_id = c.sentence_id and o.rowid != c.rowid),
-           c.stated_beside, c.context_terms, c.rowid, c.figure_id
+           c.scope, {shares}, c.stated_beside, c.context_terms, c.rowid, c.figure_id
     from claims c
-"""
+""".format(shares=_SHARES_SENTENCE)
+
+
+# The articles of the claims of a JSON list of rowids (``articles a``), for read_article_names.
+_ARTICLES_OF_ROWIDS = "where a.id in (select distinct article_id from claims where rowid in (select value from json_each(?)))"
 
 
 def load_claims(db: sqlite_utils.Database) -> list[TracedClaim]:
@@ -196,7 +200,7 @@ def load_claims_by_rowid(
     missing = json.dumps([r for r in wanted if r not in known])
     claims, read_rowids, figure_ids, stated = _read_claims(
         db, "where c.rowid in (select value from json_each(?))", [missing],
-        "where a.id in (select distinct article_id from claims where rowid in (select value from json_each(?)))", [missing],
+        _ARTICLES_OF_ROWIDS, [missing],
         share=False, keep_terms=True,
     )  # fmt: skip
     # Traced claims carry their costated keys; the others' are worked out from every claim
@@ -235,9 +239,7 @@ def load_compared_claims(
     traced) is read in full, into ``known``."""
     wanted = sorted(set(int(r) for r in rowids))
     missing = json.dumps([r for r in wanted if r not in known and r not in compared])
-    story = read_article_names(
-        db, "where a.id in (select distinct article_id from claims where rowid in (select value from json_each(?)))", [missing]
-    )  # fmt: skip
+    story = read_article_names(db, _ARTICLES_OF_ROWIDS, [missing])
     untraced, sharing = [], {}
     for row in db.execute(f"{_COMPARED_SELECT} where c.rowid in (select value from json_each(?))", [missing]):
         if row[-4] is None or row[-3] is None:

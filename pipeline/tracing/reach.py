@@ -165,7 +165,8 @@ def reachable_rowids(
                " (position integer primary key, probe integer, key integer, low real, high real, weight real, gate integer)")  # fmt: skip
     db.execute("delete from temp.reach_probes")
     db.conn.executemany("insert into temp.reach_probes values (?, ?, ?, ?, ?, ?, ?)", ((n, *probe) for n, probe in enumerate(probes)))
-    join = "from temp.reach_probes q join trace_postings p on p.term = q.key and p.value between q.low and q.high"
+    match = "p.term = q.key and p.value between q.low and q.high"
+    join = f"from temp.reach_probes q join trace_postings p on {match}"
     if per_claim is None:
         found.update(r[0] for r in db.execute(f"select distinct p.claim {join}"))
     else:
@@ -173,9 +174,9 @@ def reachable_rowids(
         # Each claim found through words or a value stated beside both, with the weight of
         # the words it shares with the new claim: the most of those sharing words, and the
         # most of those sharing a value, are compared.
-        found.update(_top_found(_postings_found(
-            db, "temp.reach_probes", "trace_postings", "p.term = q.key and p.value between q.low and q.high", "q.weight is not null",
-        ), probes, per_claim))  # fmt: skip
+        found.update(_top_found(
+            _postings_found(db, "temp.reach_probes", "trace_postings", match, "q.weight is not null"), probes, per_claim,
+        ))  # fmt: skip
     db.execute("delete from temp.reach_probes")
     found.update(_ranges_reaching(db, claims, weighed, per_claim, common))
     found.update(r[0] for r in db.execute(
