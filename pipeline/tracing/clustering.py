@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .values import APART, DISTANCE_THRESHOLD, MAX_VALUE_RATIO, TracedClaim, is_restatement, mark_costated, sentence_members, value_bucket
+from .values import APART, DISTANCE_THRESHOLD, MAX_VALUE_RATIO, TracedClaim, is_restatement, mark_costated, sentence_members
+from .columns import ClaimColumns
 from .distance import _Features, context_terms
 from .vectors import TermCounts, context_analyzer, weigh
 
@@ -47,7 +48,7 @@ def candidate_groups(
     features = features or _Features(claims)
     links = _Links(len(claims))
     compared, total = 0, int(np.count_nonzero(~np.isnan(features.value)))
-    for order, values, reach, stops in _value_buckets(claims, features):
+    for order, values, reach, stops in _value_buckets(features):
         # Rows in chunks, each against the span of values any of its rows can reach, in
         # chunks of columns too: a run of equal values costs its pairs, never a matrix of them.
         for first in range(0, len(order), CHUNK_ROWS):
@@ -65,14 +66,17 @@ def candidate_groups(
 
 
 def reaching_groups(
-    claims: list[TracedClaim], vectors, threshold: float, features: _Features, new: np.ndarray
+    claims: list[TracedClaim] | ClaimColumns, vectors, threshold: float, features: _Features, new: np.ndarray
 ) -> list[list[int]]:
     """The groups :func:`candidate_groups` would give that hold a claim marked ``new`` (a
     boolean mask), as far as those reach: only pairs with a new claim are compared, so two
     other claims are grouped only through new ones. What an update needs to find the
     stored blocks its new claims join, at the cost of the new claims' pairs alone."""
     links = _Links(len(claims))
-    for order, values, reach, stops in _value_buckets(claims, features):
+    # Where stories are weighed as needed, the pairs close enough before them are linked
+    # at the end, once the stories of all their articles are weighed at once.
+    pending: list | None = [] if features.stories_deferred else None
+    for order, values, reach, stops in _value_buckets(features):
         positions = np.flatnonzero(new[order])
         if not len(positions):
             continue
@@ -86,36 +90,38 @@ def reaching_groups(
             low, high = int(lowest[rows].min()), int(stops[rows].max())
             for start in range(low, high, CHUNK_COLS):
                 cols = np.arange(start, min(start + CHUNK_COLS, high))
-                _link_reaching(features, vectors, links, order, rows, cols, values, reach, stops, threshold)
+                _link_reaching(features, vectors, links, order, rows, cols, values, reach, stops, threshold, pending)
             # (ranges from ``low`` on are among those columns; of those before, the few
             # reaching this far)
             early = ranged[(ranged < low) & (reach[ranged] >= values[rows[0]])]
             if len(early):
-                _link_reaching(features, vectors, links, order, rows, early, values, reach, stops, threshold)
+                _link_reaching(features, vectors, links, order, rows, early, values, reach, stops, threshold, pending)
+    if pending:
+        a, b, cosine = (np.concatenate(parts) for parts in zip(*pending))
+        features.load_stories(features.article[np.concatenate([a, b])])
+        _link_close(features, links, a, b, cosine, threshold)
     _link_restatements(claims, links, features)
     return links.groups(among=np.flatnonzero(new))
 
 
-def _link_reaching(features, vectors, links, order, rows, cols, values, reach, stops, threshold) -> None:
+def _link_reaching(features, vectors, links, order, rows, cols, values, reach, stops, threshold, pending=None) -> None:
     """Link the pairs of sorted positions ``rows`` x ``cols`` that candidate_groups compares:
     a column after a row within the row's reach, or before it reaching it."""
     after = (cols[None, :] > rows[:, None]) & (cols[None, :] < stops[rows][:, None])
     before = (cols[None, :] < rows[:, None]) & (values[rows][:, None] <= reach[cols][None, :])
-    _link_reachable(features, vectors, links, order, rows, cols, after | before, threshold)
+    _link_reachable(features, vectors, links, order, rows, cols, after | before, threshold, pending)
 
 
-def _value_buckets(claims: list[TracedClaim], features: _Features):
+def _value_buckets(features: _Features):
     """Per bucket of claims that may be compared (a measure's kind; counted nouns and
-    numbers with no unit together): its claims sorted by value (indices), their values,
+    numbers with no unit together), in the order of their first claims: its claims sorted by value (indices), their values,
     how far each reaches (:func:`_reach_of` its value, or a range's top) and the position
     after the last value each reaches."""
-    buckets: dict[str, list[int]] = {}
-    for i, claim in enumerate(claims):
-        if claim.value is None:
-            continue
-        buckets.setdefault(value_bucket(claim), []).append(i)
-    for members in buckets.values():
-        order = np.array(members)
+    valued = np.flatnonzero(~np.isnan(features.value))
+    buckets = features.bucket[valued]
+    codes, firsts = np.unique(buckets, return_index=True)
+    for code in codes[np.argsort(firsts)].tolist():
+        order = valued[buckets == code]
         order = order[np.argsort(features.comparable[order], kind="stable")]
         values = features.comparable[order]
         high = features.high[order] * features.scale[order]
@@ -129,8 +135,9 @@ def _reach_of(values: np.ndarray) -> np.ndarray:
     return np.where(values < 0, values / MAX_VALUE_RATIO, values * MAX_VALUE_RATIO)
 
 
-def _link_reachable(features, vectors, links, order, rows, cols, reachable, threshold) -> None:
-    """Link the close pairs among sorted positions ``rows`` x ``cols`` where ``reachable``."""
+def _link_reachable(features, vectors, links, order, rows, cols, reachable, threshold, pending=None) -> None:
+    """Link the close pairs among sorted positions ``rows`` x ``cols`` where ``reachable``
+    (``pending``: see :func:`_link_close`)."""
     # Pairs already in one group need no distance: it could only link them again (each
     # row's and column's group looked up once, not once per pair).
     row_groups, col_groups = links.roots(order[rows]), links.roots(order[cols])
@@ -145,7 +152,7 @@ def _link_reachable(features, vectors, links, order, rows, cols, reachable, thre
         return
     product = (vectors[order[rows]] @ vectors[order[cols]].T).toarray()
     cosine = np.clip(1.0 - product[row, col], 0.0, 1.0)
-    _link_close(features, links, order[rows[row]], order[cols[col]], cosine, threshold)
+    _link_close(features, links, order[rows[row]], order[cols[col]], cosine, threshold, pending)
 
 
 def _link_restatements(claims: list[TracedClaim], links: _Links, features: _Features) -> None:
@@ -155,15 +162,23 @@ def _link_restatements(claims: list[TracedClaim], links: _Links, features: _Feat
     links.union(sharing[pairs[:, 0]], sharing[pairs[:, 1]])
 
 
-def _link_close(features: _Features, links: _Links, a: np.ndarray, b: np.ndarray, cosine: np.ndarray, threshold: float) -> None:
-    """Link each pair (a[n], b[n]) closer than ``threshold``, given their context distances."""
+def _link_close(
+    features: _Features, links: _Links, a: np.ndarray, b: np.ndarray, cosine: np.ndarray, threshold: float, pending=None,
+) -> None:
+    """Link each pair (a[n], b[n]) closer than ``threshold``, given their context distances;
+    with a ``pending`` list, add to it instead the pairs (a, b, cosine) that are closer
+    before their stories' penalty (never negative), to be linked once stories are weighed."""
     # A pair's distance is its context distance plus penalties, lowered only for a value
     # repeated in one article or values stated beside the same others: every other pair at
     # the threshold already is too far, uncomputed.
     maybe = (cosine < threshold) | (features.article[a] == features.article[b]) | (
         features.has_costated[a] & features.has_costated[b])
-    a, b = a[maybe], b[maybe]
-    close = features.pair_distances(a, b, cosine[maybe], within=threshold) < threshold
+    a, b, cosine = a[maybe], b[maybe], cosine[maybe]
+    if pending is not None:
+        near = features.pair_distances(a, b, cosine, within=threshold, stories=False) < threshold
+        pending.append((a[near], b[near], cosine[near]))
+        return
+    close = features.pair_distances(a, b, cosine, within=threshold) < threshold
     links.union(a[close], b[close])
 
 
@@ -277,9 +292,11 @@ def context_vectors(claims: list[TracedClaim], counts: TermCounts | None = None)
     return context_weighed(claims, counts)[0]
 
 
-def context_weighed(claims: list[TracedClaim], counts: TermCounts | None):
+def context_weighed(claims: list[TracedClaim] | ClaimColumns, counts: TermCounts | None):
     """:func:`context_vectors` and the counts they were weighed by (``counts``, or the
     claims' own)."""
+    if isinstance(claims, ClaimColumns):
+        return weigh(claims.terms, counts, sublinear=True)
     analyze = context_analyzer()
     return weigh((context_terms(c, analyze) for c in claims), counts, sublinear=True)
 

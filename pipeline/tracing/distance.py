@@ -8,8 +8,9 @@ from contextlib import contextmanager
 import numpy as np
 
 from ..claims.units import dimension
+from .columns import ClaimColumns, column
 from .vectors import TermCounts, weigh
-from .values import COSTATED_CONTEXT, COSTATED_MAX, costated, GENERIC_STORY_PENALTY, ONE_SIDED_SCOPE_PENALTY, STORY_PENALTY, APART, EXACT_KINDS, EXACT_KIND_PENALTY, MAX_VALUE_RATIO, SAME_ARTICLE_CONTEXT, SMALL_COUNT, TracedClaim, VAGUE_PENALTY, VALUE_GAP_PENALTY, _is_range, is_generic, is_restatement, story_threshold, is_vague, related_units, scopes_conflict, unit_penalty, value_gap
+from .values import COSTATED_CONTEXT, COSTATED_MAX, costated, GENERIC_DIGITS, GENERIC_KINDS, GENERIC_STORY_PENALTY, ONE_SIDED_SCOPE_PENALTY, STORY_PENALTY, APART, EXACT_KINDS, EXACT_KIND_PENALTY, MAX_VALUE_RATIO, SAME_ARTICLE_CONTEXT, SMALL_COUNT, TracedClaim, VAGUE_PENALTY, VALUE_GAP_PENALTY, is_generic, is_restatement, kind_bucket, said_in_words, story_threshold, is_vague, related_units, scopes_conflict, unit_penalty, value_gap
 
 
 def context_document(claim: TracedClaim) -> str:
@@ -94,50 +95,71 @@ def pair_distance(a: TracedClaim, b: TracedClaim, context: float, story: float =
 _STORY_BLOCK = 1 << 22
 
 
+def _csr(*args):
+    from scipy.sparse import csr_matrix
+
+    return csr_matrix(*args)
+
+
 class _Features:
     """Per-claim arrays for computing many pair distances at once (see :func:`pair_distance`,
     the reference these must match)."""
 
-    def __init__(self, claims: list[TracedClaim], story_counts: TermCounts | None = None):
-        self.value = np.array([c.value if c.value is not None else np.nan for c in claims], dtype=float)
-        self.low = np.array([c.value_low if c.value_low is not None else np.nan for c in claims], dtype=float)
-        self.high = np.array([c.value_high if c.value_high is not None else np.nan for c in claims], dtype=float)
-        self.digits = np.array([c.digits for c in claims], dtype=float)
-        self.exact = np.array([c.kind in EXACT_KINDS for c in claims])
-        self.vague = np.array([is_vague(c) for c in claims])
-        self.range = np.array([_is_range(c) for c in claims])
-        self.small = np.array(
-            [c.value is not None and float(c.value).is_integer() and abs(c.value) <= SMALL_COUNT for c in claims]
-        )
+    def __init__(self, claims: list[TracedClaim] | ClaimColumns, story_counts: TermCounts | None = None, lazy_stories: bool = False):
+        self.value, self.low, self.high, self.digits, self.unit_factor = (
+            np.array(column(claims, name), dtype=float) for name in ("value", "value_low", "value_high", "digits", "unit_factor"))  # fmt: skip
+        # (None: NaN) Rules of a claim's kind worked out once per kind.
+        kinds = column(claims, "kind")
+        kind_code: dict = {}
+        by_kind = np.array([kind_code.setdefault(kind, len(kind_code)) for kind in kinds], dtype=np.int64)
+
+        def of_kind(rule) -> np.ndarray:
+            return np.array([rule(kind) for kind in kind_code], dtype=bool)[by_kind]
+
+        self.exact = of_kind(lambda kind: kind in EXACT_KINDS)
+        # The value buckets claims are compared within (value_bucket), by code.
+        bucket_code: dict = {}
+        self.bucket = np.array([bucket_code.setdefault(kind_bucket(kind), len(bucket_code)) for kind in kind_code], dtype=np.int64)[by_kind]
+        qualifiers, surfaces = column(claims, "qualifier"), column(claims, "surface")
+        self.vague = np.array([said_in_words(q, s) for q, s in zip(qualifiers, surfaces)], dtype=bool)
+        self.range = np.array([q == "range" for q in qualifiers], dtype=bool) & ~np.isnan(self.high)
+        del qualifiers, surfaces
+        with np.errstate(invalid="ignore"):
+            self.small = (self.value == np.floor(self.value)) & (np.abs(self.value) <= SMALL_COUNT)
         # Articles by code, and each article's first claim (whose story stands for it).
-        _, first, self.article = np.unique([c.article_id for c in claims], return_index=True, return_inverse=True)
+        self._article_ids, first, self.article = np.unique(column(claims, "article_id"), return_index=True, return_inverse=True)
         # Claims of one sentence share a code; claims without a sentence have their own.
-        sentences = [c.sentence_id or f"#{n}" for n, c in enumerate(claims)]
+        sentences = [s or f"#{n}" for n, s in enumerate(column(claims, "sentence_id"))]
         self.sentence = np.unique(sentences, return_inverse=True)[1]
-        units = [(c.unit or "", c.kind) for c in claims]
+        del sentences
+        unit_names = column(claims, "unit")
+        units = list(zip([unit or "" for unit in unit_names], kinds))
         self._unit_keys = sorted(set(units))
         code = {key: n for n, key in enumerate(self._unit_keys)}
-        self.unit = np.array([code[key] for key in units])
+        self.unit = np.array([code[key] for key in units], dtype=np.int64)
+        del units
         # related_units of each pair of unit keys, by key pair (inf: not computed yet).
         self._unit_penalties = np.full(len(self._unit_keys) ** 2, np.inf)
-        scopes = [c.scope or "" for c in claims]
+        scopes = [scope or "" for scope in column(claims, "scope")]
         self._scope_keys = sorted(set(scopes))
         scope_code = {key: n for n, key in enumerate(self._scope_keys)}
-        self.scope = np.array([scope_code[key] for key in scopes])
-        self.scoped = np.array([bool(key) for key in scopes])
+        self.scope = np.array([scope_code[key] for key in scopes], dtype=np.int64)
+        self.scoped = np.array([bool(key) for key in scopes], dtype=bool)
+        del scopes
         self._places = sum(1 for key in self._scope_keys if key)  # distinct scopes named
-        self.generic = np.array([is_generic(c) for c in claims])
+        self.generic = of_kind(lambda kind: kind in GENERIC_KINDS) | (self.digits <= GENERIC_DIGITS)
         # Physical units: size in root units (NaN: none) and dimension (-1: none).
-        self.unit_factor = np.array([c.unit_factor if c.unit_factor is not None else np.nan for c in claims])
-        dimensions = [dimension(c.unit) if c.unit_factor is not None else None for c in claims]
+        dimension_of = {unit: dimension(unit) for unit in set(unit_names)}
+        dimensions = [dimension_of[unit] if not np.isnan(factor) else None for unit, factor in zip(unit_names, self.unit_factor.tolist())]
         known = {d: n for n, d in enumerate(sorted({d for d in dimensions if d is not None}))}
-        self.dimension = np.array([known[d] if d is not None else -1 for d in dimensions])
+        self.dimension = np.array([known[d] if d is not None else -1 for d in dimensions], dtype=np.int64)
         # Whether any dimension has claims in two units (else nothing is ever converted).
         units_of = {}
-        for d, c in zip(dimensions, claims):
+        for d, unit in zip(dimensions, unit_names):
             if d is not None:
-                units_of.setdefault(d, set()).add(c.unit)
+                units_of.setdefault(d, set()).add(unit)
         self._converts = any(len(units) > 1 for units in units_of.values())
+        del dimensions, unit_names, kinds
         # Values as compared across units: physical ones in root units, the rest as stated.
         self.scale = np.where(np.isnan(self.unit_factor), 1.0, self.unit_factor)
         self.comparable = self.value * self.scale
@@ -154,25 +176,85 @@ class _Features:
         self._reach_down = self._low_magnitude / allowance
         self._digit_range = self.range & ~self.vague & ~self.exact
         self._plain_point = ~self.range & ~self.exact
-        self.stories, self.story_counts = story_vectors([claims[i].story for i in first], story_counts) if len(claims) else (None, story_counts)
+        # Each article's story (the names it gives, None where the claims' columns left
+        # them unread: ClaimColumns.names reads them) and its row (story_vectors), by code.
+        stories = column(claims, "story")
+        self._story_names, self._read_names = [stories[i] for i in first], getattr(claims, "names", None)
         # (the corpus's articles, which the counts were taken over, not only these claims')
         self.story_threshold = story_threshold(story_counts.documents if story_counts else len(first))
+        self.story_counts, self._story_loaded = story_counts, None
+        if lazy_stories and story_counts is not None and len(first) ** 2 > _STORY_BLOCK:
+            # Rows weighed as their pairs first need them (load_stories), in the columns of
+            # every term counted: an update reaches a hundred thousand articles and needs the
+            # stories of a third.
+            self._story_loaded = np.zeros(len(first), dtype=bool)
+            self._story_columns = {term: n for n, term in enumerate(sorted(story_counts.counts))}
+            self.stories = _csr((len(first), len(self._story_columns)))
+        else:
+            self._name_stories(range(len(first)))
+            self.stories, self.story_counts = story_vectors(self._story_names, story_counts) if len(first) else (None, story_counts)
         # Few enough articles: every pair's similarity at once, in bounded memory.
         self._story_table = (
             (self.stories @ self.stories.T).toarray().astype(np.float32)
-            if self.stories is not None and len(first) ** 2 <= _STORY_BLOCK else None
+            if self._story_loaded is None and self.stories is not None and len(first) ** 2 <= _STORY_BLOCK else None
         )
         # The values beside each claim in its sentence, as rows of key codes (-1: none).
-        self.costated = _key_codes([c.costated for c in claims])
+        self.costated = _key_codes(column(claims, "costated"))
         self.has_costated = self.costated[:, 0] >= 0
         # Each claim's codes as bits of one word (code mod 64): two claims whose words share
         # no bit share no code, which rules out most pairs with one operation.
         bits = np.where(self.costated >= 0, np.left_shift(np.uint64(1), (self.costated % 64).astype(np.uint64)), np.uint64(0))
-        self.costated_bits = np.bitwise_or.reduce(bits, axis=1) if len(claims) else np.zeros(0, dtype=np.uint64)
+        self.costated_bits = np.bitwise_or.reduce(bits, axis=1) if len(self.value) else np.zeros(0, dtype=np.uint64)
         # scopes_conflict of each pair of scopes, by pair, as they are needed.
         self._scope_conflicts: dict[int, bool] = {}
         # One group's story table while in stories_of: (article -> row or -1, table).
         self._local_stories = None
+
+    @property
+    def stories_deferred(self) -> bool:
+        """Whether story rows are weighed as first needed (:meth:`load_stories`)."""
+        return self._story_loaded is not None
+
+    def load_stories(self, codes: np.ndarray) -> None:
+        """Weigh the story rows of these article codes not weighed yet (when deferred):
+        each row what weighing every article at once makes it (the same terms in the same
+        order, weighed by the same counts), so similarities do not depend on what was asked
+        for first."""
+        if self._story_loaded is None:
+            return
+        codes = np.unique(codes)
+        codes = codes[~self._story_loaded[codes]]
+        if not len(codes):
+            return
+        self._name_stories(codes.tolist())
+        names = [self._story_names[c] for c in codes.tolist()]
+        rows, _ = story_vectors(names, self.story_counts)
+        terms = sorted({term for story in names for term in story})  # (the rows' columns, as weigh numbers them)
+        if any(term not in self._story_columns for term in terms):
+            self._widen_stories(terms)
+        at = np.array([self._story_columns[term] for term in terms], dtype=np.int32)
+        rows = _csr((rows.data, at[rows.indices] if len(at) else rows.indices, rows.indptr), (len(codes), self.stories.shape[1]))
+        placed = _csr((np.ones(len(codes)), (codes, np.arange(len(codes)))), (self.stories.shape[0], len(codes))) @ rows
+        self.stories = (self.stories + placed).tocsr()
+        self.stories.sort_indices()
+        self._story_loaded[codes] = True
+
+    def _widen_stories(self, terms: list[str]) -> None:
+        """Columns for story terms the counts lack (names of articles edited since they
+        were counted): every column renumbered in term order."""
+        widened = sorted(set(self._story_columns).union(terms))
+        renumbered = {term: n for n, term in enumerate(widened)}
+        old = np.array([renumbered[term] for term in sorted(self._story_columns, key=self._story_columns.get)], dtype=np.int32)
+        self.stories = _csr((self.stories.data, old[self.stories.indices], self.stories.indptr), (self.stories.shape[0], len(widened)))
+        self._story_columns = renumbered
+
+    def _name_stories(self, codes) -> None:
+        """Read the names of the articles of these codes whose stories are unread."""
+        unread = [c for c in codes if self._story_names[c] is None]
+        if unread:
+            names = self._read_names([str(self._article_ids[c]) for c in unread])
+            for c in unread:
+                self._story_names[c] = names[str(self._article_ids[c])]
 
     def unit_penalties(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
         """:func:`related_units` for every pair (NaN: unrelated), one call per pair of units;
@@ -195,6 +277,7 @@ class _Features:
         read from one table, worked out on entering (when they are few enough to hold):
         for the many pair computations of one group."""
         articles = np.unique(self.article[members])
+        self.load_stories(articles)
         if self._story_table is not None or self.stories is None or len(articles) ** 2 > _STORY_BLOCK:
             yield
             return
@@ -219,6 +302,7 @@ class _Features:
             local, table = self._local_stories
             similarity = table[local[a], local[b]]
         else:
+            self.load_stories(np.concatenate([a, b]))
             first, at_first = np.unique(a, return_inverse=True)
             second, at_second = np.unique(b, return_inverse=True)
             if len(first) * len(second) <= _STORY_BLOCK:
@@ -257,14 +341,19 @@ class _Features:
         """:func:`pair_distance` of every (row, col) pair, restatements aside: a matrix."""
         return self.pair_distances(rows[:, None], cols[None, :], cosine)
 
-    def pair_distances(self, rows: np.ndarray, cols: np.ndarray, cosine: np.ndarray, within: float | None = None) -> np.ndarray:
+    def pair_distances(
+        self, rows: np.ndarray, cols: np.ndarray, cosine: np.ndarray, within: float | None = None, stories: bool = True
+    ) -> np.ndarray:
         """:func:`pair_distance` of claims ``rows`` and ``cols`` (index arrays that broadcast
         together: a matrix of pairs, or two lists of pairs), restatements aside. Each pair's
         distance is computed from that pair alone, whatever else is computed with it.
 
         ``within``: for callers that only ask which pairs are closer than it. A pair at or
         beyond it before its story penalty (never negative) is left there, its story not
-        worked out: in blocking 16,000 generated articles, four pairs in five."""
+        worked out: in blocking 16,000 generated articles, four pairs in five. ``stories``
+        False: no pair's story penalty is worked out, so each distance is at most the
+        pair's (where stories are deferred, a first pass finds the pairs whose stories
+        can matter)."""
         with np.errstate(divide="ignore", invalid="ignore"):
             rows, cols = np.broadcast_arrays(rows, cols)
             shape = rows.shape
@@ -292,9 +381,9 @@ class _Features:
             context += np.where(self.vague[r] | self.vague[c], VAGUE_PENALTY, 0.0)
             context += np.where(self.scoped[r] != self.scoped[c], ONE_SIDED_SCOPE_PENALTY, 0.0)
             # (the story only of pairs still in play: the others are apart whatever it says)
-            storied = open_pairs
+            storied = open_pairs if stories else np.zeros(len(r), dtype=bool)
             if within is not None:
-                storied = open_pairs & (context + unit + VALUE_GAP_PENALTY * gap < within)
+                storied = storied & (context + unit + VALUE_GAP_PENALTY * gap < within)
             story = np.zeros(len(r))
             story[storied] = self.story_penalties(r[storied], c[storied])
             context += story

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from ..claims.grammar import CURRENCY_CHARS
 from ..store import FIGURE_COLUMNS, replace_figures
 from ..store.entities import read_article_names
+from .columns import ClaimColumns
 from .values import CLAIM_COLUMNS, DISTANCE_THRESHOLD, TracedClaim, mark_costated, read_stated_beside, stated_beside
 from .distance import read_terms, stored_terms
 from .clustering import Progress, Weights, cluster_blocks, context_weighed
@@ -168,12 +169,11 @@ _CLAIM_SELECT = """
 """.format(shares=_SHARES_SENTENCE)
 
 # What comparing a traced claim reads (see load_compared_claims): the columns of
-# _CLAIM_SELECT, null or empty where comparing reads none (its credit, subject, context,
-# article's path and date: its words are stored), and whether it shares its sentence.
+# ClaimColumns.from_columns, then whether it shares its sentence, where it starts, its
+# rowid and figure id.
 _COMPARED_SELECT = """
-    select c.id, c.article_id, c.surface, c.start_char, c.value, c.value_low, c.value_high,
-           c.unit, c.qualifier, null, c.kind, null, null, null, c.sentence_id, '', c.start_char, '', null, null,
-           c.scope, {shares}, c.stated_beside, c.context_terms, c.rowid, c.figure_id
+    select c.id, c.article_id, c.surface, c.value, c.value_low, c.value_high, c.unit, c.qualifier, c.kind, c.scope,
+           c.sentence_id, c.stated_beside, c.context_terms, {shares}, c.start_char, c.rowid, c.figure_id
     from claims c
 """.format(shares=_SHARES_SENTENCE)
 
@@ -224,43 +224,83 @@ def load_claims_by_rowid(
     return [c for c, _ in chosen], wanted, [f for _, f in chosen]
 
 
+class ArticleNames:
+    """The names articles give (:func:`~pipeline.store.entities.read_article_names`),
+    read as they are asked for and kept: called with article ids, their names by id."""
+
+    def __init__(self, db: sqlite_utils.Database):
+        self.db, self.read = db, {}
+
+    def __call__(self, article_ids) -> dict[str, tuple]:
+        missing = sorted({a for a in article_ids if a not in self.read})
+        if missing:
+            found = read_article_names(self.db, "where a.id in (select value from json_each(?))", [json.dumps(missing)])
+            self.read.update((a, found.get(a, ())) for a in missing)
+        return {a: self.read[a] for a in article_ids}
+
+
+class ReadToCompare(dict):
+    """Stored claims read only to compare (:func:`load_compared_claims`), by rowid, as
+    (columns, index, figure id), and the names of their articles as they are asked for."""
+
+    def __init__(self, db: sqlite_utils.Database):
+        super().__init__()
+        self.names = ArticleNames(db)
+
+
 def load_compared_claims(
-    db: sqlite_utils.Database, rowids, known: dict, compared: dict
-) -> tuple[list[TracedClaim], list[int], list[str | None]]:
+    db: sqlite_utils.Database, rowids, known: dict, compared: ReadToCompare
+) -> tuple[ClaimColumns, list[int], list[str | None]]:
     """The traced claims of these rowids as far as comparing them with others reads them
-    (their values, units, kinds and scopes, stored words and co-stated keys, their
-    articles' names, the text of a sentence they share with another), far cheaper to read
-    than :func:`load_claims_by_rowid` (no entities, credit, context or article dates): for
-    the stored claims an update only compares new ones with. Not for figures' rows: a
-    claim read so has no subject, credit or lineage order. With their rowids and figure
-    ids, in rowid order; ``known``: claims read in full before (by rowid, as (claim,
+    (their values, units, kinds and scopes, stored words and co-stated keys), as columns
+    (:class:`~.columns.ClaimColumns`; those sharing their sentence with another also
+    whole, with its text; their articles' names read when first asked for, through
+    ``compared.names``): far cheaper to read than :func:`load_claims_by_rowid` (no
+    entities, credit, context or article dates, no object per claim), for the stored claims
+    an update only compares new ones with. Not for figures' rows. With their rowids and
+    figure ids, in rowid order; ``known``: claims read in full before (by rowid, as (claim,
     figure id)), used as they are; ``compared``: those read so before, not read again, and
     those read now are added to it. A claim with nothing stored to compare it by (not
     traced) is read in full, into ``known``."""
     wanted = sorted(set(int(r) for r in rowids))
     missing = json.dumps([r for r in wanted if r not in known and r not in compared])
-    story = read_article_names(db, _ARTICLES_OF_ROWIDS, [missing])
-    untraced, sharing = [], {}
-    for row in db.execute(f"{_COMPARED_SELECT} where c.rowid in (select value from json_each(?))", [missing]):
-        if row[-4] is None or row[-3] is None:
-            untraced.append(row[-2])  # (read in full below: nothing stored to compare it by)
-            continue
-        claim = TracedClaim(*row[:-5])
-        claim.story = story.get(claim.article_id, ())
-        claim.costated = read_stated_beside(row[-4])
-        claim.terms = read_terms(row[-3])
-        compared[row[-2]] = (claim, row[-1])
-        if row[-5]:  # (restatements in one sentence are compared by the words between them)
-            sharing.setdefault(claim.sentence_id, []).append(claim)
+    rows = db.execute(f"{_COMPARED_SELECT} where c.rowid in (select value from json_each(?))", [missing]).fetchall()
+    untraced = [row[-2] for row in rows if row[11] is None or row[12] is None]
+    if untraced:  # (read in full: nothing stored to compare them by)
+        rows = [row for row in rows if row[11] is not None and row[12] is not None]
+        load_claims_by_rowid(db, untraced, known)
+    columns = list(zip(*rows)) or [()] * 17
+    read = ClaimColumns.from_columns(columns[:11], [read_stated_beside(s) for s in columns[11]], [read_terms(t) for t in columns[12]])
+    read.names = compared.names
+    # (restatements in one sentence are compared by the words between them)
+    sharing: dict[str, list[TracedClaim]] = {}
+    for n in (n for n, shares in enumerate(columns[13]) if shares):
+        claim = read.whole[n] = TracedClaim(*_whole_claim(rows[n]))
+        claim.costated, claim.terms = read.costated[n], read.terms[n]  # (its story: see ClaimColumns.names)
+        sharing.setdefault(claim.sentence_id, []).append(claim)
     for sentence_id, text, start in db.execute(
         "select id, text, start_char from sentences where id in (select value from json_each(?))", [json.dumps(sorted(sharing))]
     ):  # fmt: skip
         for claim in sharing[sentence_id]:
             claim.sentence, claim.sentence_start = text or "", start
-    if untraced:
-        load_claims_by_rowid(db, untraced, known)
-    chosen = [known.get(r) or compared[r] for r in wanted]
-    return [c for c, _ in chosen], wanted, [f for _, f in chosen]
+    compared.update((row[-2], (read, n, row[-1])) for n, row in enumerate(rows))
+    # Each wanted claim from where it was read: all read now, in order, as it was read.
+    whole = ClaimColumns.of([known[r][0] for r in wanted if r in known])
+    whole.names = compared.names
+    numbers = iter(range(len(whole)))
+    sources = [(whole, next(numbers), known[r][1]) if r in known else compared[r] for r in wanted]
+    figure_ids = [figure_id for _, _, figure_id in sources]
+    if all(part is read for part, _, _ in sources) and all(n == i for i, (_, n, _) in enumerate(sources)):
+        return read, wanted, figure_ids
+    return ClaimColumns.gather([(part, n) for part, n, _ in sources]), wanted, figure_ids
+
+
+def _whole_claim(row: tuple) -> tuple:
+    """The arguments of the TracedClaim of a row of _COMPARED_SELECT (nothing comparing
+    does not read: its sentence's text is set apart)."""
+    claim_id, article_id, surface, value, low, high, unit, qualifier, kind, scope, sentence_id, *_, start, _, _ = row
+    return (claim_id, article_id, surface, start, value, low, high, unit, qualifier, None, kind, None, None, None,
+            sentence_id, "", start, "", None, None, scope)  # fmt: skip
 
 
 def _read_claims(

@@ -41,11 +41,12 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..store import update_figures as store_updates
+from .columns import ClaimColumns
 from .clustering import MAX_GROUP, Weights, context_weighed, _Links, reaching_groups
 from .distance import _Features, context_document, context_terms
 from .figures import (
     Figure, collection_paused, figure_id_for, figures_in_blocks, load_claims_by_rowid, load_compared_claims,
-    load_figure_summaries, rebuild_figures, rows_of, stored_weights, term_rows,
+    load_figure_summaries, ReadToCompare, rebuild_figures, rows_of, stored_weights, term_rows,
 )
 from .reach import posting_rows, range_posting_rows, reachable_rowids
 from .vectors import context_analyzer, count_terms
@@ -129,12 +130,12 @@ def update_blocks(db: sqlite_utils.Database, dirty: list[int]) -> dict:
     new, new_rowids, _ = _read_with_terms(db, dirty, known)
     counted = _count_new_words(db, weights, new, new_rowids)
     reached = reachable_rowids(db, new, new_rowids, weights.context, REACH_PER_CLAIM)
-    compared: dict = {}  # (stored claims read only to compare: see load_compared_claims)
+    compared = ReadToCompare(db)  # (stored claims read only to compare: see load_compared_claims)
     stored, _, stored_figures = load_compared_claims(db, reached - set(new_rowids), known, compared)
-    claims = new + stored
+    claims = ClaimColumns.concat([ClaimColumns.of(new), stored])
     is_new = np.array([True] * len(new) + [False] * len(stored), dtype=bool)
     vectors, _ = context_weighed(claims, weights.context)
-    features = _Features(claims, weights.story)
+    features = _Features(claims, weights.story, lazy_stories=True)
     groups = reaching_groups(claims, vectors, DISTANCE_THRESHOLD, features, is_new)
     # the stored figures each group reaches
     reached_by = [{stored_figures[i - len(new)] for i in group if i >= len(new)} for group in groups]
@@ -190,11 +191,11 @@ def update_blocks(db: sqlite_utils.Database, dirty: list[int]) -> dict:
             was.setdefault(figure_id, set()).add(claim.id)
     figures, _ = figures_in_blocks(region, weights=weights, marked=True)
     in_large = {c.id: block_of[f] for c, f in zip(region, region_figures) if block_of.get(f) in large}
-    reached_members: dict[str, list[TracedClaim]] = {}
-    for claim, figure_id in zip(stored, stored_figures):
-        reached_members.setdefault(figure_id, []).append(claim)
+    reached_members: dict[str, list[int]] = {}  # (figure id -> its members in ``stored``)
+    for n, figure_id in enumerate(stored_figures):
+        reached_members.setdefault(figure_id, []).append(n)
     figures, gained, merges = _join_large_figures(
-        db, figures, reached_large, in_large, block_of, weights, known, reached_members, compared)  # fmt: skip
+        db, figures, reached_large, in_large, block_of, weights, known, (stored, reached_members), compared)  # fmt: skip
     was.update(gained)
     old_blocks = dict(db.execute(
         "select id, block_id from figures where id in (select value from json_each(?))", [json.dumps(sorted(was))]
@@ -226,7 +227,7 @@ def update_blocks(db: sqlite_utils.Database, dirty: list[int]) -> dict:
 
 def _join_large_figures(
     db, figures: list[Figure], reached_large: dict, in_large: dict, block_of: dict, weights: Weights, known: dict,
-    reached_members: dict, compared: dict,
+    reached_members: tuple[ClaimColumns, dict], compared: ReadToCompare,
 ):
     """Join each re-clustered figure holding a new claim that reaches figures of large
     blocks (``reached_large``: new claim id -> figure ids) to the nearest of those by
@@ -238,8 +239,8 @@ def _join_large_figures(
     id -> claim ids) and the block merges (kept block id, merged block id).
 
     A large figure is compared by its members the update read already
-    (``reached_members``: figure id -> claims, those sharing the most words with the new
-    ones) first: one whose mean distance from them is at the threshold or over is left
+    (``reached_members``: the claims read, as columns, and figure id -> their indices
+    there; those sharing the most words with the new ones) first: one whose mean distance from them is at the threshold or over is left
     (its other members, sharing fewer words, mostly are further); the
     :data:`JOIN_CANDIDATES` nearest of the rest by at most :data:`JOIN_SAMPLE` of their
     members, spread evenly over them, so a figure of thousands of claims costs what one of
@@ -305,12 +306,12 @@ def _join_large_figures(
     return kept, gained, merges
 
 
-def _nearest_large(db, askers: list, reached_members: dict, weights: Weights, known: dict, compared: dict):
+def _nearest_large(db, askers: list, reached_members: tuple[ClaimColumns, dict], weights: Weights, known: dict, compared: ReadToCompare):
     """For the asking (figure, large figure ids) pairs of :func:`_join_large_figures`: the
     large figures joined (id -> the figures joining it), the asking figures that join none,
     and the rowids of the members of each large figure compared by a sample."""
     # The targets still near after their read members, then each by a sample of its own.
-    near = _nearest_targets(askers, {t: reached_members.get(t, []) for _, ts in askers for t in ts}, weights)
+    near = _nearest_targets(askers, *reached_members, weights)
     askers = [(figure, _nearest(targets, means)) for (figure, targets), means in zip(askers, near)]
     rowids_of: dict[str, list[int]] = {}
     for rowid, figure_id in db.execute(
@@ -320,8 +321,8 @@ def _nearest_large(db, askers: list, reached_members: dict, weights: Weights, kn
         rowids_of.setdefault(figure_id, []).append(rowid)
     sample = {t: _spread(rowids, JOIN_SAMPLE) for t, rowids in rowids_of.items()}
     stored, stored_rowids, _ = load_compared_claims(db, [r for rowids in sample.values() for r in rowids], known, compared)
-    by_rowid = dict(zip(stored_rowids, stored))
-    means = _nearest_targets(askers, {t: [by_rowid[r] for r in rowids] for t, rowids in sample.items()}, weights)
+    at = {rowid: n for n, rowid in enumerate(stored_rowids)}
+    means = _nearest_targets(askers, stored, {t: [at[r] for r in rowids] for t, rowids in sample.items()}, weights)
     grown: dict[str, list[Figure]] = {}
     apart = []
     for (figure, targets), distances in zip(askers, means):
@@ -361,16 +362,19 @@ def _spread(items: list, most: int) -> list:
     return [items[i] for i in np.linspace(0, len(items) - 1, most).round().astype(int)]
 
 
-def _nearest_targets(askers: list, members_of: dict, weights: Weights) -> list[np.ndarray]:
+def _nearest_targets(askers: list, members: ClaimColumns, members_of: dict, weights: Weights) -> list[np.ndarray]:
     """For each asking (figure, target ids), the mean distance of its claims to each
-    target's ``members_of`` (claims; a target with none is at :data:`APART`)."""
-    pool = [c for figure, _ in askers for c in figure.claims]
-    offset, index_of = len(pool), {}
+    target's members (``members_of``: target id -> indices in ``members``; a target with
+    none is at :data:`APART`)."""
+    asking = [c for figure, _ in askers for c in figure.claims]
+    taken, index_of = [], {}
     for target in sorted({t for _, targets in askers for t in targets}):
-        index_of[target] = list(range(len(pool), len(pool) + len(members_of.get(target, []))))
-        pool.extend(members_of.get(target, []))
-    if len(pool) == offset:
+        at = members_of.get(target, [])
+        index_of[target] = list(range(len(asking) + len(taken), len(asking) + len(taken) + len(at)))
+        taken.extend(at)
+    if not taken:
         return [np.full(len(targets), APART) for _, targets in askers]
+    pool = ClaimColumns.concat([ClaimColumns.of(asking), members.take(taken)])
     vectors, _ = context_weighed(pool, weights.context)
     features = _Features(pool, weights.story)
     # Each asker's targets in batches of members (up to JOIN_PAIRS pairs), and the batches

@@ -71,7 +71,12 @@ def value_bucket(claim) -> str:
     """The values a claim's is compared with at all: its measure's kind (any currency
     meets any other: related_units decides), or, for counted nouns and numbers with no
     unit, each other ("#count")."""
-    return claim.kind if claim.kind in MEASURE_KINDS else "#count"
+    return kind_bucket(claim.kind)
+
+
+def kind_bucket(kind: str | None) -> str:
+    """:func:`value_bucket` of a claim of this kind."""
+    return kind if kind in MEASURE_KINDS else "#count"
 
 # Denominators that name no particular thing: "per unit" may be per GPU, per car, per share.
 GENERIC_DENOMINATORS = frozenset({"unit", "piece", "item", "each"})
@@ -133,15 +138,10 @@ class TracedClaim:
 
     def __post_init__(self):
         self.digits = significant_digits(self.surface, self.value)
-        if self.kind == "fraction" and self.value is not None and not _is_measured(self.unit):
-            # "a quarter of jobs", "two-thirds": a share, compared as the percentage it is
-            # ("25% of all employment", "67%"); a fraction of a measure ("1/16 of a pint")
-            # stays an amount.
-            self.value, self.value_low, self.value_high = (
-                None if v is None else round(v * 100, 9) for v in (self.value, self.value_low, self.value_high)
-            )
+        if is_share(self.kind, self.unit, self.value):
+            self.value, self.value_low, self.value_high = as_percent(self.value, self.value_low, self.value_high)
             self.unit, self.kind = "percent", "percent"
-        self.unit_factor = root_factor(self.unit) if self.unit in PINT_UNITS else None
+        self.unit_factor = root_factor(self.unit)
 
     @property
     def order_key(self) -> tuple:
@@ -153,6 +153,18 @@ class TracedClaim:
 # unit, qualifier and credit are read from.
 CLAIM_COLUMNS = ("id", "article_id", "surface", "start_char", "value", "value_low", "value_high", "unit",
                  "qualifier", "qualifier_cue", "kind", "subject", "attributed_to")
+
+
+def is_share(kind: str | None, unit: str | None, value: float | None) -> bool:
+    """Whether a claim of this kind, unit and value is a share compared as the percentage
+    it is: "a quarter of jobs", "two-thirds" ("25% of all employment", "67%"); a fraction
+    of a measure ("1/16 of a pint") stays an amount."""
+    return kind == "fraction" and value is not None and not _is_measured(unit)
+
+
+def as_percent(*values: float | None) -> tuple:
+    """A share's values (:func:`is_share`) as percentages."""
+    return tuple(None if v is None else round(v * 100, 9) for v in values)
 
 
 def value_key(claim: TracedClaim) -> str | None:
@@ -248,7 +260,12 @@ def agree_within_rounding(a: TracedClaim, b: TracedClaim) -> bool:
 
 def is_vague(claim: TracedClaim) -> bool:
     """A magnitude in words ("billions", "hundreds of millions") rather than a figure."""
-    return claim.qualifier == "range" and not any(ch.isdigit() for ch in claim.surface)
+    return said_in_words(claim.qualifier, claim.surface)
+
+
+def said_in_words(qualifier: str, surface: str) -> bool:
+    """:func:`is_vague` of a claim of this qualifier and surface."""
+    return qualifier == "range" and not any(ch.isdigit() for ch in surface)
 
 
 def _is_range(claim: TracedClaim) -> bool:

@@ -217,3 +217,36 @@ def test_reaching_groups_are_the_groups_of_every_close_pair_with_a_new_claim(mon
         monkeypatch.setattr(clustering, "CHUNK_COLS", 5)
         assert reaching_groups(claims, vectors, DISTANCE_THRESHOLD, features, new) == expected
         monkeypatch.undo()
+
+
+def test_reaching_groups_with_stories_weighed_as_needed_are_the_same(monkeypatch):
+    """An update's features weigh story rows only for the pairs close enough before their
+    stories' penalty, all at the end: the groups are those of stories weighed at once."""
+    import numpy as np
+
+    import pipeline.tracing.distance as distance
+    from pipeline.tracing import DISTANCE_THRESHOLD, _Features, context_vectors
+    from pipeline.tracing.clustering import reaching_groups
+    from pipeline.tracing.columns import ClaimColumns
+    from pipeline.tracing.values import mark_costated
+    from pipeline.tracing.vectors import count_terms
+
+    monkeypatch.setattr(distance, "_STORY_BLOCK", 4)
+    claims = sorted(corner_claims(9, 60), key=lambda c: (c.article_id, c.start_char))
+    mark_costated(claims)
+    rng = np.random.default_rng(5)
+    stories = {c.article_id: tuple(rng.choice(["deepseek", "nvidia", "openai", "acme"], rng.integers(0, 3), replace=False).tolist())
+               for c in claims}  # fmt: skip
+    for c in claims:
+        c.story = stories[c.article_id]
+    counts = count_terms([list(story) for story in stories.values()])
+    vectors, eager = context_vectors(claims), _Features(claims, counts)
+    columns = ClaimColumns.of(claims)
+    columns.columns["story"] = [None] * len(claims)
+    columns.names = lambda ids: {a: stories[a] for a in ids}
+    lazy = _Features(columns, counts, lazy_stories=True)
+    assert lazy.stories_deferred
+    for new in (rng.random(len(claims)) < 0.15, rng.random(len(claims)) < 0.5):
+        groups = reaching_groups(claims, vectors, DISTANCE_THRESHOLD, eager, new)
+        assert any(len(g) > 2 for g in groups)
+        assert reaching_groups(columns, vectors, DISTANCE_THRESHOLD, lazy, new) == groups

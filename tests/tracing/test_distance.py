@@ -175,3 +175,48 @@ def test_distances_within_a_bound_decide_every_pair_as_the_full_ones(demo_db, mo
         assert np.array_equal(bounded[close], full[close])
         assert (bounded <= full).all()
     assert asked[1] < asked[0] and asked[2] < 0.5 * asked[0], "the stories of pairs far without them are skipped"
+
+
+def test_story_rows_weighed_as_pairs_need_them_are_those_weighed_at_once(monkeypatch):
+    """Where many articles meet (an update reaching a hundred thousand), a story row is
+    weighed when a pair first needs it, the article's names read only then: every distance
+    is, bit for bit, what weighing every story at once gives, whatever was asked for first,
+    and a name the counts never counted (an article edited since) widens the columns."""
+    import numpy as np
+
+    import pipeline.tracing.distance as distance
+    from pipeline.tracing import _Features
+    from pipeline.tracing.columns import ClaimColumns
+    from pipeline.tracing.vectors import count_terms
+
+    monkeypatch.setattr(distance, "_STORY_BLOCK", 4)  # (more than two articles are many)
+    claims = corner_claims(7, 40)
+    rng = np.random.default_rng(2)
+    names = ["deepseek", "nvidia", "openai", "acme", "ohio", "meta", "tsmc"]
+    stories = {c.article_id: tuple(rng.choice(names, rng.integers(0, 4), replace=False).tolist()) for c in claims}
+    stories["a5"] += ("a_new_name",)  # (sorts before every counted name)
+    for c in claims:
+        c.story = stories[c.article_id]
+    counts = count_terms([[n for n in story if n != "a_new_name"] for story in stories.values()])
+    eager = _Features(claims, counts)
+    columns = ClaimColumns.of(claims)
+    columns.columns["story"] = [None] * len(claims)
+    asked: list[str] = []
+    columns.names = lambda ids: (asked.extend(ids), {a: stories[a] for a in ids})[1]
+    lazy = _Features(columns, counts, lazy_stories=True)
+    assert lazy.stories_deferred and not eager.stories_deferred and not asked
+    rows, cols = (x.ravel() for x in np.meshgrid(np.arange(len(claims)), np.arange(len(claims)), indexing="ij"))
+    cosine = rng.random(len(rows))
+    first = np.flatnonzero((eager.article[rows] < 3) & (eager.article[cols] < 3) & ~eager.exact[rows] & ~eager.exact[cols])
+    assert np.array_equal(lazy.pair_distances(rows[first], cols[first], cosine[first]),
+                          eager.pair_distances(rows[first], cols[first], cosine[first]))  # fmt: skip
+    assert sorted(set(asked)) == sorted({claims[i].article_id for i in np.concatenate([rows[first], cols[first]])}) != []
+    for part in np.array_split(rng.permutation(len(rows)), 7):
+        assert np.array_equal(lazy.pair_distances(rows[part], cols[part], cosine[part]),
+                              eager.pair_distances(rows[part], cols[part], cosine[part]))  # fmt: skip
+    assert len(asked) == len(stories) and "a_new_name" in lazy._story_columns
+    # without stories: never above the distance, equal where stories add nothing
+    bound = lazy.pair_distances(rows, cols, cosine, stories=False)
+    full = eager.pair_distances(rows, cols, cosine)
+    assert (bound <= full).all() and (bound < full).any() and np.array_equal(bound[eager.article[rows] == eager.article[cols]],
+                                                                              full[eager.article[rows] == eager.article[cols]])  # fmt: skip

@@ -415,7 +415,7 @@ def test_traced_claims_keep_their_words_and_read_only_to_compare_compare_as_read
 
     from pipeline.tracing.clustering import _restatement_pairs, context_weighed
     from pipeline.tracing.distance import _Features, context_document
-    from pipeline.tracing.figures import load_compared_claims, stored_weights
+    from pipeline.tracing.figures import ReadToCompare, load_compared_claims, stored_weights
     from pipeline.tracing.vectors import context_analyzer
 
     db, rowids, full, figure_ids = _demo_claims_read(demo_db, tmp_path)
@@ -425,22 +425,29 @@ def test_traced_claims_keep_their_words_and_read_only_to_compare_compare_as_read
         claim.terms = None
         assert stored[claim.id].split() == analyze(context_document(claim)), claim.id
     assert None not in stored.values()
-    compared, read_rowids, compared_figures = load_compared_claims(db, rowids, {}, {})
+    compared, read_rowids, compared_figures = load_compared_claims(db, rowids, {}, ReadToCompare(db))
     assert read_rowids == rowids and compared_figures == figure_ids
-    assert [c.terms for c in compared] == [analyze(context_document(c)) for c in full]
-    assert not any(c.entities or c.context or c.attributed_to or c.published for c in compared)  # (not read)
+    assert compared.terms == [analyze(context_document(c)) for c in full]
+    for name in ("value", "value_low", "value_high", "digits", "unit", "unit_factor", "kind", "scope", "costated"):
+        assert getattr(compared, name) == [getattr(c, name) for c in full], name
+    # stories read when asked for, as read in full
+    assert set(compared.story) == {None} and compared.names(compared.article_id) == {c.article_id: c.story for c in full}
+    sharing = sorted(compared.whole)  # (held whole: the claims sharing their sentence, with its text)
+    assert sharing and all(compared[n].sentence == full[n].sentence != "" for n in sharing)
+    assert not any(compared[n].entities or compared[n].context or compared[n].published for n in sharing)  # (not read)
     # every distance input the same: values, digits, units, scopes, articles, stories, sentences, keys
     weights = stored_weights(db)
     a, b = _Features(full, weights.story), _Features(compared, weights.story)
-    for name in ("value", "low", "high", "digits", "exact", "vague", "range", "small", "article", "sentence", "unit", "scope",
+    for name in ("value", "low", "high", "digits", "exact", "bucket", "vague", "range", "small", "article", "sentence", "unit", "scope",
                  "generic", "unit_factor", "dimension", "comparable", "costated", "has_costated"):
         assert np.array_equal(getattr(a, name), getattr(b, name), equal_nan=True), name
     assert (a.stories != b.stories).nnz == 0 and a._scope_keys == b._scope_keys and a._unit_keys == b._unit_keys
     assert (context_weighed(full, weights.context)[0] != context_weighed(compared, weights.context)[0]).nnz == 0
-    assert _restatement_pairs(compared) == _restatement_pairs(full) != []
+    assert [(sharing[i], sharing[j]) for i, j in _restatement_pairs([compared[n] for n in sharing])] == _restatement_pairs(full) != []
     # a claim with no words stored (not traced) is read in full
     db.execute("update claims set context_terms = null where rowid = ?", [rowids[0]])
     db.conn.commit()
     known: dict = {}
-    again, _, _ = load_compared_claims(db, rowids[:3], known, {})
-    assert list(known) == [rowids[0]] and again[0].entities == full[0].entities and again[0].published == full[0].published
+    again, _, _ = load_compared_claims(db, rowids[:3], known, ReadToCompare(db))
+    assert list(known) == [rowids[0]] and again[0] is known[rowids[0]][0] and again[0].entities == full[0].entities
+    assert again.value == [c.value for c in full[:3]] and again.terms == [analyze(context_document(c)) for c in full[:3]]
