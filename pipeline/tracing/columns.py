@@ -12,6 +12,7 @@ claim by claim) as objects.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from operator import itemgetter
 
 from ..claims.units import root_factor
 from .values import TracedClaim, as_percent, is_share, significant_digits
@@ -90,7 +91,13 @@ class ClaimColumns:
 
     def take(self, indices: Sequence[int]) -> ClaimColumns:
         """The claims at ``indices``, in that order."""
-        return ClaimColumns.gather([(self, i) for i in indices])
+        if len(indices) < 2:  # (itemgetter of one index gives the item, not a tuple)
+            return ClaimColumns.gather([(self, i) for i in indices])
+        pick = itemgetter(*indices)
+        return ClaimColumns(
+            {name: list(pick(column)) for name, column in self.columns.items()},
+            {n: self.whole[i] for n, i in enumerate(indices) if i in self.whole} if self.whole else {}, self.names,
+        )
 
     @staticmethod
     def gather(sources: Sequence[tuple[ClaimColumns, int]]) -> ClaimColumns:

@@ -121,8 +121,10 @@ class _Features:
         bucket_code: dict = {}
         self.bucket = np.array([bucket_code.setdefault(kind_bucket(kind), len(bucket_code)) for kind in kind_code], dtype=np.int64)[by_kind]
         qualifiers, surfaces = column(claims, "qualifier"), column(claims, "surface")
-        self.vague = np.array([said_in_words(q, s) for q, s in zip(qualifiers, surfaces)], dtype=bool)
-        self.range = np.array([q == "range" for q in qualifiers], dtype=bool) & ~np.isnan(self.high)
+        ranged = np.array([q == "range" for q in qualifiers], dtype=bool)
+        self.vague = np.zeros(len(ranged), dtype=bool)  # (only a range can be said in words)
+        self.vague[ranged] = [said_in_words("range", surfaces[i]) for i in np.flatnonzero(ranged).tolist()]
+        self.range = ranged & ~np.isnan(self.high)
         del qualifiers, surfaces
         with np.errstate(invalid="ignore"):
             self.small = (self.value == np.floor(self.value)) & (np.abs(self.value) <= SMALL_COUNT)
@@ -132,12 +134,16 @@ class _Features:
         sentences = [s or f"#{n}" for n, s in enumerate(column(claims, "sentence_id"))]
         self.sentence = np.unique(sentences, return_inverse=True)[1]
         del sentences
+        # Units and kinds coded once per name, their pairs (unit keys) by numpy.
         unit_names = column(claims, "unit")
-        units = list(zip([unit or "" for unit in unit_names], kinds))
-        self._unit_keys = sorted(set(units))
+        unit_code: dict = {}
+        by_unit = np.array([unit_code.setdefault(unit, len(unit_code)) for unit in unit_names], dtype=np.int64)
+        pairs, at_pair = np.unique(by_unit * len(kind_code) + by_kind, return_inverse=True)
+        names, kind_names = list(unit_code), list(kind_code)
+        keys = [(names[p // len(kind_code)] or "", kind_names[p % len(kind_code)]) for p in pairs.tolist()]
+        self._unit_keys = sorted(set(keys))
         code = {key: n for n, key in enumerate(self._unit_keys)}
-        self.unit = np.array([code[key] for key in units], dtype=np.int64)
-        del units
+        self.unit = np.array([code[key] for key in keys], dtype=np.int64)[at_pair]
         # related_units of each pair of unit keys, by key pair (inf: not computed yet).
         self._unit_penalties = np.full(len(self._unit_keys) ** 2, np.inf)
         scopes = [scope or "" for scope in column(claims, "scope")]
@@ -148,18 +154,18 @@ class _Features:
         del scopes
         self._places = sum(1 for key in self._scope_keys if key)  # distinct scopes named
         self.generic = of_kind(lambda kind: kind in GENERIC_KINDS) | (self.digits <= GENERIC_DIGITS)
-        # Physical units: size in root units (NaN: none) and dimension (-1: none).
-        dimension_of = {unit: dimension(unit) for unit in set(unit_names)}
-        dimensions = [dimension_of[unit] if not np.isnan(factor) else None for unit, factor in zip(unit_names, self.unit_factor.tolist())]
+        # Physical units: size in root units (NaN: none) and dimension (-1: none), worked
+        # out once per unit name.
+        measured = ~np.isnan(self.unit_factor)
+        used = np.zeros(len(unit_code), dtype=bool)
+        used[by_unit[measured]] = True  # (units of some claim with a size)
+        dimensions = [dimension(unit) if use else None for unit, use in zip(unit_code, used.tolist())]
         known = {d: n for n, d in enumerate(sorted({d for d in dimensions if d is not None}))}
-        self.dimension = np.array([known[d] if d is not None else -1 for d in dimensions], dtype=np.int64)
+        of_unit = np.array([known[d] if d is not None else -1 for d in dimensions], dtype=np.int64)
+        self.dimension = np.where(measured, of_unit[by_unit], -1) if len(by_unit) else np.zeros(0, dtype=np.int64)
         # Whether any dimension has claims in two units (else nothing is ever converted).
-        units_of = {}
-        for d, unit in zip(dimensions, unit_names):
-            if d is not None:
-                units_of.setdefault(d, set()).add(unit)
-        self._converts = any(len(units) > 1 for units in units_of.values())
-        del dimensions, unit_names, kinds
+        self._converts = len([d for d in dimensions if d is not None]) > len(known)
+        del unit_names, kinds
         # Values as compared across units: physical ones in root units, the rest as stated.
         self.scale = np.where(np.isnan(self.unit_factor), 1.0, self.unit_factor)
         self.comparable = self.value * self.scale
@@ -521,8 +527,9 @@ def _key_codes(key_sets: list[frozenset]) -> np.ndarray:
     codes: dict[str, int] = {}
     table = np.full((len(key_sets), COSTATED_MAX), -1, dtype=np.int32)
     for n, keys in enumerate(key_sets):
-        for m, key in enumerate(sorted(keys)):
-            table[n, m] = codes.setdefault(key, len(codes))
+        if keys:  # (most claims state no other value)
+            for m, key in enumerate(sorted(keys)):
+                table[n, m] = codes.setdefault(key, len(codes))
     return table
 
 
