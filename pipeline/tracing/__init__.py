@@ -32,6 +32,8 @@ What lives where (each module imports only those above it):
 
 - ``values``: the claim record (:class:`TracedClaim`), the tuning constants, rounding and
   significant digits, when two values or two units can be one figure, restatements;
+- ``columns``: many claims as the lists comparing them reads, without an object each
+  (the stored claims an update compares its new ones with);
 - ``vectors``: TF-IDF rows of contexts and stories, weighed by counts that can be stored;
 - ``distance``: the distance of two claims, for one pair and as arrays over many;
 - ``clustering``: candidate groups (blocking), TF-IDF contexts, average-linkage clustering

@@ -295,10 +295,12 @@ def context_vectors(claims: list[TracedClaim], counts: TermCounts | None = None)
 def context_weighed(claims: list[TracedClaim] | ClaimColumns, counts: TermCounts | None):
     """:func:`context_vectors` and the counts they were weighed by (``counts``, or the
     claims' own)."""
-    if isinstance(claims, ClaimColumns):
-        return weigh(claims.terms, counts, sublinear=True)
     analyze = context_analyzer()
-    return weigh((context_terms(c, analyze) for c in claims), counts, sublinear=True)
+    if isinstance(claims, ClaimColumns):  # (words as read, or of the claims held whole that keep none)
+        documents = (terms if terms is not None else context_terms(claims[n], analyze) for n, terms in enumerate(claims.terms))
+    else:
+        documents = (context_terms(c, analyze) for c in claims)
+    return weigh(documents, counts, sublinear=True)
 
 
 @dataclass

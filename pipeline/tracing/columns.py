@@ -58,15 +58,9 @@ class ClaimColumns:
 
     @classmethod
     def of(cls, claims: Sequence[TracedClaim]) -> ClaimColumns:
-        """The columns of these claims (each held whole too); their words tokenized where
-        they keep none."""
-        from .distance import context_terms  # (distance reads columns: imported when used)
-        from .vectors import context_analyzer
-
-        analyze = context_analyzer()
-        columns = {name: [getattr(c, name) for c in claims] for name in COMPARED if name != "terms"}
-        columns["terms"] = [context_terms(c, analyze) for c in claims]
-        return cls(columns, dict(enumerate(claims)))
+        """The columns of these claims, each held whole too (``terms`` None where a claim
+        keeps none: see clustering.context_weighed)."""
+        return cls({name: [getattr(c, name) for c in claims] for name in COMPARED}, dict(enumerate(claims)))
 
     @classmethod
     def from_columns(cls, read: Sequence[Sequence], costated: list[frozenset], terms: list[list[str]]) -> ClaimColumns:

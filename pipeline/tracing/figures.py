@@ -11,6 +11,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from ..claims.grammar import CURRENCY_CHARS
 from ..store import FIGURE_COLUMNS, replace_figures
 from ..store.entities import read_article_names
@@ -239,13 +241,33 @@ class ArticleNames:
         return {a: self.read[a] for a in article_ids}
 
 
-class ReadToCompare(dict):
-    """Stored claims read only to compare (:func:`load_compared_claims`), by rowid, as
-    (columns, index, figure id), and the names of their articles as they are asked for."""
+class ReadToCompare:
+    """Stored claims read only to compare (:func:`load_compared_claims`): each read's
+    rowids (sorted, with the claims' places in it), columns and figure ids; and the names
+    of their articles, read as they are asked for. (Kept as arrays, not a dict by rowid:
+    an update reads hundreds of thousands and looks up a few thousand again.)"""
 
     def __init__(self, db: sqlite_utils.Database):
-        super().__init__()
         self.names = ArticleNames(db)
+        self.reads: list[tuple[np.ndarray, np.ndarray, ClaimColumns, list]] = []
+
+    def add(self, rowids: list[int], columns: ClaimColumns, figure_ids: list) -> None:
+        """Keep a read of these claims (``rowids`` in the order of ``columns``)."""
+        rowids = np.array(rowids, dtype=np.int64)
+        order = np.argsort(rowids, kind="stable")
+        self.reads.append((rowids[order], order, columns, figure_ids))
+
+    def find(self, rowids: list[int]) -> dict[int, tuple[ClaimColumns, int, str | None]]:
+        """Those of ``rowids`` read before: rowid -> (columns, index, figure id)."""
+        found: dict = {}
+        wanted = np.array(rowids, dtype=np.int64)
+        for read, order, columns, figure_ids in self.reads:
+            if not len(read):
+                continue
+            at = np.minimum(np.searchsorted(read, wanted), len(read) - 1)
+            hit = read[at] == wanted
+            found.update((r, (columns, n, figure_ids[n])) for r, n in zip(wanted[hit].tolist(), order[at[hit]].tolist()))
+        return found
 
 
 def load_compared_claims(
@@ -263,7 +285,8 @@ def load_compared_claims(
     those read now are added to it. A claim with nothing stored to compare it by (not
     traced) is read in full, into ``known``."""
     wanted = sorted(set(int(r) for r in rowids))
-    missing = json.dumps([r for r in wanted if r not in known and r not in compared])
+    before = compared.find(wanted)
+    missing = json.dumps([r for r in wanted if r not in known and r not in before])
     rows = db.execute(f"{_COMPARED_SELECT} where c.rowid in (select value from json_each(?))", [missing]).fetchall()
     untraced = [row[-2] for row in rows if row[11] is None or row[12] is None]
     if untraced:  # (read in full: nothing stored to compare them by)
@@ -283,16 +306,17 @@ def load_compared_claims(
     ):  # fmt: skip
         for claim in sharing[sentence_id]:
             claim.sentence, claim.sentence_start = text or "", start
-    compared.update((row[-2], (read, n, row[-1])) for n, row in enumerate(rows))
-    # Each wanted claim from where it was read: all read now, in order, as it was read.
+    read_rowids, read_figures = list(columns[-2]), list(columns[-1])
+    compared.add(read_rowids, read, read_figures)
+    if read_rowids == wanted:  # (all read now)
+        return read, wanted, read_figures
+    # Each wanted claim from where it was read.
     whole = ClaimColumns.of([known[r][0] for r in wanted if r in known])
     whole.names = compared.names
-    numbers = iter(range(len(whole)))
-    sources = [(whole, next(numbers), known[r][1]) if r in known else compared[r] for r in wanted]
-    figure_ids = [figure_id for _, _, figure_id in sources]
-    if all(part is read for part, _, _ in sources) and all(n == i for i, (_, n, _) in enumerate(sources)):
-        return read, wanted, figure_ids
-    return ClaimColumns.gather([(part, n) for part, n, _ in sources]), wanted, figure_ids
+    numbers, at = iter(range(len(whole))), dict(zip(read_rowids, range(len(read_rowids))))
+    sources = [(whole, next(numbers), known[r][1]) if r in known else before.get(r) or (read, at[r], read_figures[at[r]])
+               for r in wanted]  # fmt: skip
+    return ClaimColumns.gather([(part, n) for part, n, _ in sources]), wanted, [figure_id for _, _, figure_id in sources]
 
 
 def _whole_claim(row: tuple) -> tuple:

@@ -240,8 +240,9 @@ def _join_large_figures(
 
     A large figure is compared by its members the update read already
     (``reached_members``: the claims read, as columns, and figure id -> their indices
-    there; those sharing the most words with the new ones) first: one whose mean distance from them is at the threshold or over is left
-    (its other members, sharing fewer words, mostly are further); the
+    there; those sharing the most words with the new ones) first: one whose mean
+    distance from them is at the threshold or over is left (its other members, sharing
+    fewer words, mostly are further); the
     :data:`JOIN_CANDIDATES` nearest of the rest by at most :data:`JOIN_SAMPLE` of their
     members, spread evenly over them, so a figure of thousands of claims costs what one of
     a few dozen does. A large figure grown by claims later than its origin is appended to
@@ -306,7 +307,9 @@ def _join_large_figures(
     return kept, gained, merges
 
 
-def _nearest_large(db, askers: list, reached_members: tuple[ClaimColumns, dict], weights: Weights, known: dict, compared: ReadToCompare):
+def _nearest_large(
+    db, askers: list, reached_members: tuple[ClaimColumns, dict], weights: Weights, known: dict, compared: ReadToCompare,
+):
     """For the asking (figure, large figure ids) pairs of :func:`_join_large_figures`: the
     large figures joined (id -> the figures joining it), the asking figures that join none,
     and the rowids of the members of each large figure compared by a sample."""

@@ -307,8 +307,9 @@ def _ranges_reaching(
             probes.append((number, _crc(bucket), value, None, 0, article))
             continue
         probes.append((number, _crc(f"{bucket} article {claim.article_id}"), value, None, 0, article))
+        magnitudes = _magnitude(value)
         probes.extend((number, _crc(f"{bucket} {word} {m}"), value, weight, 0, article)
-                      for word, weight in weights.items() if word not in common for m in _magnitude(value))  # fmt: skip
+                      for word, weight in weights.items() if word not in common for m in magnitudes)  # fmt: skip
     db.execute("create temp table if not exists range_probes"
                " (position integer primary key, probe integer, key integer, value real, weight real, gate integer, article integer)")  # fmt: skip
     db.execute("delete from temp.range_probes")
@@ -393,9 +394,9 @@ def _top_found(found: tuple[np.ndarray, np.ndarray], probes: list[tuple], most: 
         if not among.any():
             continue
         n, c = number[among], claim[among]
-        # by new claim, then score, highest first (then claim: the order they are in)
-        by_score = np.argsort(-score[among], kind="stable")
-        ranked = by_score[np.argsort(n[by_score], kind="stable")]
+        # by new claim, then score, highest first (then claim: the order they are in; one
+        # stable sort, as the rows are in new claim order already)
+        ranked = np.lexsort((-score[among], n))
         n, c = n[ranked], c[ranked]
         position = np.arange(len(n))
         first_of_its_claim = np.maximum.accumulate(np.where(np.r_[True, n[1:] != n[:-1]], position, 0))
