@@ -118,14 +118,17 @@ def read_article_names(db: sqlite_utils.Database, article_where: str, params: li
     """The entities each article of ``select id from articles a {article_where}`` names,
     once each in order of first mention; an article without a stored row (written around
     the store, as benchmarks do) from its mentions."""
-    names, missing = {}, []
+    stored, missing = [], []
     for article_id, entity_ids in db.execute(
         f"select a.id, n.entity_ids from articles a left join article_names n on n.article_id = a.id {article_where}", params
     ):  # fmt: skip
         if entity_ids is None:
             missing.append(article_id)
         else:
-            names[article_id] = tuple(json.loads(entity_ids))
+            stored.append((article_id, entity_ids))
+    # (every row's list parsed by one call: an update asks for the names of tens of thousands)
+    parsed = json.loads(f"[{','.join(entity_ids for _, entity_ids in stored)}]")
+    names = {article_id: tuple(ids) for (article_id, _), ids in zip(stored, parsed)}
     if missing:
         found = _names_from_mentions(db, "select value from json_each(?)", [json.dumps(missing)])
         names.update((article_id, tuple(ids)) for article_id, ids in found.items())

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from operator import itemgetter
 
 from ..claims.units import root_factor
-from .values import TracedClaim, as_percent, is_share, significant_digits
+from .values import TracedClaim, as_percent, is_share, significant_digits, surface_digits
 
 # The attributes of a claim that comparing it reads (TracedClaim's names): a column each.
 COMPARED = (
@@ -64,13 +64,15 @@ class ClaimColumns:
 
     @classmethod
     def from_columns(cls, read: Sequence[Sequence], costated: list[frozenset], terms: list[list[str]]) -> ClaimColumns:
-        """Claims of these columns: their ids, article ids, surfaces, values, value_lows,
+        """Claims of these columns: their article ids, surfaces, values, value_lows,
         value_highs, units, qualifiers, kinds, scopes and sentence ids as stored, with their
         costated keys and context terms; each made what a TracedClaim of them holds (shares
         as percentages, digits and unit factors worked out), none whole and their stories
         not read (None: see :attr:`names`)."""
-        _, articles, surfaces, values, lows, highs, units, qualifiers, kinds, scopes, sentences = (list(c) for c in read)
-        digits = [significant_digits(surface, value) for surface, value in zip(surfaces, values)]
+        articles, surfaces, values, lows, highs, units, qualifiers, kinds, scopes, sentences = (list(c) for c in read)
+        written = {surface: surface_digits(surface) for surface in set(surfaces)}  # (surfaces repeat)
+        digits = [significant_digits(surface, value) if written[surface] is None else written[surface]
+                  for surface, value in zip(surfaces, values)]  # fmt: skip
         for i, kind in enumerate(kinds):
             if kind == "fraction" and is_share(kind, units[i], values[i]):
                 values[i], lows[i], highs[i] = as_percent(values[i], lows[i], highs[i])

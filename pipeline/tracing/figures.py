@@ -171,13 +171,17 @@ _CLAIM_SELECT = """
 """.format(shares=_SHARES_SENTENCE)
 
 # What comparing a traced claim reads (see load_compared_claims): the columns of
-# ClaimColumns.from_columns, then whether it shares its sentence, where it starts, its
-# rowid and figure id.
+# ClaimColumns.from_columns, then its stored co-stated keys and words, rowid and figure id.
 _COMPARED_SELECT = """
-    select c.id, c.article_id, c.surface, c.value, c.value_low, c.value_high, c.unit, c.qualifier, c.kind, c.scope,
-           c.sentence_id, c.stated_beside, c.context_terms, {shares}, c.start_char, c.rowid, c.figure_id
+    select c.article_id, c.surface, c.value, c.value_low, c.value_high, c.unit, c.qualifier, c.kind, c.scope,
+           c.sentence_id, c.stated_beside, c.context_terms, c.rowid, c.figure_id
     from claims c
-""".format(shares=_SHARES_SENTENCE)
+"""
+# What else a claim read to compare is read whole by (its id, where it and its sentence start, the sentence's text).
+_WHOLE_SELECT = """
+    select c.rowid, c.id, c.start_char, coalesce(s.text, ''), coalesce(s.start_char, c.start_char)
+    from claims c left join sentences s on s.id = c.sentence_id
+"""
 
 
 # The articles of the claims of a JSON list of rowids (``articles a``), for read_article_names.
@@ -288,24 +292,28 @@ def load_compared_claims(
     before = compared.find(wanted)
     missing = json.dumps([r for r in wanted if r not in known and r not in before])
     rows = db.execute(f"{_COMPARED_SELECT} where c.rowid in (select value from json_each(?))", [missing]).fetchall()
-    untraced = [row[-2] for row in rows if row[11] is None or row[12] is None]
+    untraced = [row[-2] for row in rows if row[10] is None or row[11] is None]
     if untraced:  # (read in full: nothing stored to compare them by)
-        rows = [row for row in rows if row[11] is not None and row[12] is not None]
+        rows = [row for row in rows if row[10] is not None and row[11] is not None]
         load_claims_by_rowid(db, untraced, known)
-    columns = list(zip(*rows)) or [()] * 17
-    read = ClaimColumns.from_columns(columns[:11], [read_stated_beside(s) for s in columns[11]], [read_terms(t) for t in columns[12]])
+    columns = list(zip(*rows)) or [()] * 14
+    read = ClaimColumns.from_columns(columns[:10], [read_stated_beside(s) for s in columns[10]], [read_terms(t) for t in columns[11]])
     read.names = compared.names
-    # (restatements in one sentence are compared by the words between them)
-    sharing: dict[str, list[TracedClaim]] = {}
-    for n in (n for n, shares in enumerate(columns[13]) if shares):
-        claim = read.whole[n] = TracedClaim(*_whole_claim(rows[n]))
+    # Those sharing their sentence with another of these claims or of ``known`` (which the
+    # update compares them with) are read whole too: restatements in one sentence are
+    # compared by the words between them.
+    in_sentence = Counter(columns[9]) + Counter(claim.sentence_id for claim, _ in known.values())
+    sharing = {rows[n][-2]: n for n, sentence_id in enumerate(columns[9]) if sentence_id is not None and in_sentence[sentence_id] > 1}
+    for rowid, claim_id, start, text, sentence_start in db.execute(
+        f"{_WHOLE_SELECT} where c.rowid in (select value from json_each(?))", [json.dumps(list(sharing))]
+    ).fetchall():  # fmt: skip
+        n = sharing[rowid]
+        article_id, surface, value, low, high, unit, qualifier, kind, scope, sentence_id, *_ = rows[n]
+        claim = read.whole[n] = TracedClaim(
+            claim_id, article_id, surface, start, value, low, high, unit, qualifier, None, kind, None, None, None,
+            sentence_id, text, sentence_start, "", None, None, scope,
+        )  # fmt: skip
         claim.costated, claim.terms = read.costated[n], read.terms[n]  # (its story: see ClaimColumns.names)
-        sharing.setdefault(claim.sentence_id, []).append(claim)
-    for sentence_id, text, start in db.execute(
-        "select id, text, start_char from sentences where id in (select value from json_each(?))", [json.dumps(sorted(sharing))]
-    ):  # fmt: skip
-        for claim in sharing[sentence_id]:
-            claim.sentence, claim.sentence_start = text or "", start
     read_rowids, read_figures = list(columns[-2]), list(columns[-1])
     compared.add(read_rowids, read, read_figures)
     if read_rowids == wanted:  # (all read now)
@@ -317,14 +325,6 @@ def load_compared_claims(
     sources = [(whole, next(numbers), known[r][1]) if r in known else before.get(r) or (read, at[r], read_figures[at[r]])
                for r in wanted]  # fmt: skip
     return ClaimColumns.gather([(part, n) for part, n, _ in sources]), wanted, [figure_id for _, _, figure_id in sources]
-
-
-def _whole_claim(row: tuple) -> tuple:
-    """The arguments of the TracedClaim of a row of _COMPARED_SELECT (nothing comparing
-    does not read: its sentence's text is set apart)."""
-    claim_id, article_id, surface, value, low, high, unit, qualifier, kind, scope, sentence_id, *_, start, _, _ = row
-    return (claim_id, article_id, surface, start, value, low, high, unit, qualifier, None, kind, None, None, None,
-            sentence_id, "", start, "", None, None, scope)  # fmt: skip
 
 
 def _read_claims(

@@ -225,9 +225,18 @@ def significant_digits(surface: str, value: float | None = None) -> int:
     Trailing zeros of a whole number are taken as not significant ("600 billion": 1).
     Number words count as exact as written ("two": 1).
     """
+    digits = surface_digits(surface)
+    if digits is None:
+        return len(str(int(abs(value)))) if value else 1
+    return digits
+
+
+def surface_digits(surface: str) -> int | None:
+    """:func:`significant_digits` of the first number written in ``surface`` (None: it
+    has none, and the value decides)."""
     match = _NUMBER_IN_SURFACE.search(surface)
     if not match:
-        return len(str(int(abs(value)))) if value else 1
+        return None
     digits = match.group().replace(",", "")
     if "." in digits:
         return max(1, len(digits.replace(".", "").lstrip("0")))
