@@ -105,10 +105,15 @@ class _Features:
     """Per-claim arrays for computing many pair distances at once (see :func:`pair_distance`,
     the reference these must match)."""
 
-    def __init__(self, claims: list[TracedClaim] | ClaimColumns, story_counts: TermCounts | None = None, lazy_stories: bool = False):
-        self.value, self.low, self.high, self.digits, self.unit_factor = (
+    def __init__(
+        self, claims: list[TracedClaim] | ClaimColumns, story_counts: TermCounts | None = None, lazy_stories: bool = False,
+    ):
+        """The arrays of ``claims`` (TracedClaims, or :class:`~.columns.ClaimColumns`),
+        stories weighed by ``story_counts``; ``lazy_stories``: where many articles meet,
+        each story row only as a pair first needs it (:meth:`load_stories`)."""
+        self.value, self.low, self.high, self.digits, self.unit_factor = (  # (None: NaN)
             np.array(column(claims, name), dtype=float) for name in ("value", "value_low", "value_high", "digits", "unit_factor"))  # fmt: skip
-        # (None: NaN) Rules of a claim's kind worked out once per kind.
+        # Rules of a claim's kind, worked out once per kind.
         kinds = column(claims, "kind")
         kind_code: dict = {}
         by_kind = np.array([kind_code.setdefault(kind, len(kind_code)) for kind in kinds], dtype=np.int64)
@@ -129,7 +134,7 @@ class _Features:
         with np.errstate(invalid="ignore"):
             self.small = (self.value == np.floor(self.value)) & (np.abs(self.value) <= SMALL_COUNT)
         # Articles by code, and each article's first claim (whose story stands for it).
-        self._article_ids, first, self.article = np.unique(column(claims, "article_id"), return_index=True, return_inverse=True)
+        article_ids, first, self.article = np.unique(column(claims, "article_id"), return_index=True, return_inverse=True)
         # Claims of one sentence share a code; claims without a sentence have their own.
         sentences = [s or f"#{n}" for n, s in enumerate(column(claims, "sentence_id"))]
         self.sentence = np.unique(sentences, return_inverse=True)[1]
@@ -185,10 +190,11 @@ class _Features:
         # Each article's story (the names it gives, None where the claims' columns left
         # them unread: ClaimColumns.names reads them) and its row (story_vectors), by code.
         stories = column(claims, "story")
-        self._story_names, self._read_names = [stories[i] for i in first], getattr(claims, "names", None)
+        self._story_names, self._read_names = [stories[i] for i in first.tolist()], getattr(claims, "names", None)
+        del stories
         # (the corpus's articles, which the counts were taken over, not only these claims')
         self.story_threshold = story_threshold(story_counts.documents if story_counts else len(first))
-        self.story_counts, self._story_loaded = story_counts, None
+        self.story_counts, self._story_loaded, self._article_ids = story_counts, None, article_ids
         if lazy_stories and story_counts is not None and len(first) ** 2 > _STORY_BLOCK:
             # Rows weighed as their pairs first need them (load_stories), in the columns of
             # every term counted: an update reaches a hundred thousand articles and needs the
@@ -199,6 +205,7 @@ class _Features:
         else:
             self._name_stories(range(len(first)))
             self.stories, self.story_counts = story_vectors(self._story_names, story_counts) if len(first) else (None, story_counts)
+            self._story_names = self._article_ids = None  # (a rebuild's hundreds of thousands of ids: not kept)
         # Few enough articles: every pair's similarity at once, in bounded memory.
         self._story_table = (
             (self.stories @ self.stories.T).toarray().astype(np.float32)

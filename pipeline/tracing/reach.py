@@ -175,7 +175,8 @@ def reachable_rowids(
         # the words it shares with the new claim: the most of those sharing words, and the
         # most of those sharing a value, are compared.
         found.update(_top_found(
-            _postings_found(db, "temp.reach_probes", "trace_postings", match, "q.weight is not null"), probes, per_claim,
+            _postings_found(db, "temp.reach_probes", "trace_postings", match, "q.key, q.low, q.high", "q.weight is not null"),
+            probes, per_claim,
         ))  # fmt: skip
     db.execute("delete from temp.reach_probes")
     found.update(_ranges_reaching(db, claims, weighed, per_claim, common))
@@ -319,7 +320,8 @@ def _ranges_reaching(
                                       " where q.weight is null")}  # fmt: skip
     if per_claim is not None:  # (as for claims: a word more than BAND_CLAIMS ranges reaching the value share finds none)
         found.update(_top_found(
-            _postings_found(db, "temp.range_probes", "trace_range_postings", match, "q.weight is not null", "p.article != q.article"),
+            _postings_found(db, "temp.range_probes", "trace_range_postings", match, "q.key, q.value, q.article", "q.weight is not null",
+                            "p.article != q.article"),  # fmt: skip
             [probe[:-1] for probe in probes], per_claim,
         ))  # fmt: skip
     db.execute("delete from temp.range_probes")
@@ -337,7 +339,7 @@ def _stable_order(major: np.ndarray, minor: np.ndarray) -> np.ndarray:
 
 
 def _postings_found(
-    db: sqlite_utils.Database, probes: str, postings: str, match: str, where: str, kept: str = "1",
+    db: sqlite_utils.Database, probes: str, postings: str, match: str, same: str, where: str, kept: str = "1",
 ) -> tuple[np.ndarray, np.ndarray]:
     """The (probe position, claim rowid) of each posting of the table ``postings`` (``p``)
     that a probe of the table ``probes`` (``q``: those ``where``, numbered by ``position``,
@@ -349,19 +351,24 @@ def _postings_found(
     Each probe reads its first BAND_CLAIMS + 1 postings once, counted and listed as text
     by one subquery: a large corpus's probes find millions of postings, and a row apiece
     took most of an update's reach (1,000,000 claims: 5.5 s for 2.4 M postings, 0.35 s
-    of it SQLite's), and counting each probe's band before reading it read it twice."""
+    of it SQLite's), and counting each probe's band before reading it read it twice.
+    Probes alike in ``same`` (the columns of ``q`` that ``match`` and ``kept`` read) are
+    read once: new claims of one value that share a word (13 % of the probes of 10,000
+    claims added to 1,000,000)."""
     rows = db.execute(
-        f"select q.position, (select count(*) || ' ' || coalesce(group_concat(claim), '') from (select case when {kept}"
-        f" then p.claim end as claim from {postings} p where {match} limit ?)) from {probes} q where {where}",
+        f"select group_concat(q.position), (select count(*) || ' ' || coalesce(group_concat(claim), '') from (select case when {kept}"
+        f" then p.claim end as claim from {postings} p where {match} limit ?)) from {probes} q where {where} group by {same}",
         [BAND_CLAIMS + 1],
     ).fetchall()  # fmt: skip
     positions, lists, sizes = [], [], []
-    for position, text in rows:
+    for alike, text in rows:
         count, _, claims = text.partition(" ")
         if claims and int(count) <= BAND_CLAIMS:
-            positions.append(position)
-            lists.append(claims)
-            sizes.append(claims.count(",") + 1)
+            size = claims.count(",") + 1
+            for position in alike.split(","):
+                positions.append(int(position))
+                lists.append(claims)
+                sizes.append(size)
     if not lists:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
     claims = np.fromstring(",".join(lists), dtype=np.int64, sep=",")
@@ -381,9 +388,10 @@ def _top_found(found: tuple[np.ndarray, np.ndarray], probes: list[tuple], most: 
         return set()
     order = np.argsort(position, kind="stable")  # (in probe order: sums then add alike)
     position, claim = position[order], claim[order]
-    number = np.array([probe[0] for probe in probes], dtype=np.int64)[position]
-    weight = np.array([probe[-2] for probe in probes], dtype=float)[position]
-    gate = np.array([probe[-1] for probe in probes], dtype=np.int64)[position]
+    columns = list(zip(*probes))  # (the probes' fields as columns, in one pass)
+    number = np.array(columns[0], dtype=np.int64)[position]
+    weight = np.array(columns[-2], dtype=float)[position]
+    gate = np.array(columns[-1], dtype=np.int64)[position]
     order = _stable_order(number, claim)
     number, claim, weight, gate = number[order], claim[order], weight[order], gate[order]
     starts = np.flatnonzero(np.r_[True, (number[1:] != number[:-1]) | (claim[1:] != claim[:-1])])

@@ -233,22 +233,23 @@ def test_postings_found_are_those_of_the_probes_join_but_crowded_bands(monkeypat
     db.execute("create table trace_postings (term integer, value real, claim integer, primary key (term, value, claim)) without rowid")
     db.execute("insert into trace_postings values (1, 5.0, 10), (1, 6.0, 11), (1, 9.0, 12), (2, 5.5, 13), (2, 5.6, 10)")
     db.execute("create temp table reach_probes (position integer primary key, key integer, low real, high real, weight real)")
-    db.execute("insert into temp.reach_probes values (0, 2, 5.0, 6.0, 1), (1, 3, 0.0, 9.0, 1), (2, 1, 4.0, 6.5, 1), (3, 1, 0, 9, null)")
+    db.execute("insert into temp.reach_probes values (0, 2, 5.0, 6.0, 1), (1, 3, 0.0, 9.0, 1), (2, 1, 4.0, 6.5, 1), (3, 1, 0, 9, null),"
+               " (4, 2, 5.0, 6.0, 0.5)")  # (4 reads what 0 reads: read once for both)
     join = "from temp.reach_probes q join trace_postings p on p.term = q.key and p.value between q.low and q.high"
-    match = "p.term = q.key and p.value between q.low and q.high"
-    positions, claims = _postings_found(db, "temp.reach_probes", "trace_postings", match, "q.weight is not null")
+    match, same = "p.term = q.key and p.value between q.low and q.high", "q.key, q.low, q.high"
+    positions, claims = _postings_found(db, "temp.reach_probes", "trace_postings", match, same, "q.weight is not null")
     found = sorted(zip(positions.tolist(), claims.tolist()))
     assert found == sorted(db.execute(f"select q.position, p.claim {join} where q.weight is not null").fetchall())
-    assert found == [(0, 10), (0, 13), (2, 10), (2, 11)]
+    assert found == [(0, 10), (0, 13), (2, 10), (2, 11), (4, 10), (4, 13)]
     # kept: only the postings the condition keeps, the band counted in full
-    positions, claims = _postings_found(db, "temp.reach_probes", "trace_postings", match, "q.weight is not null", "p.claim != 10")
-    assert sorted(zip(positions.tolist(), claims.tolist())) == [(0, 13), (2, 11)]
+    positions, claims = _postings_found(db, "temp.reach_probes", "trace_postings", match, same, "q.weight is not null", "p.claim != 10")
+    assert sorted(zip(positions.tolist(), claims.tolist())) == [(0, 13), (2, 11), (4, 13)]
     # a probe whose band holds more than BAND_CLAIMS postings finds none (kept or not); one
     # at it finds them all
     monkeypatch.setattr(reach, "BAND_CLAIMS", 2)
-    positions, claims = _postings_found(db, "temp.reach_probes", "trace_postings", match, "1")
-    assert sorted(zip(positions.tolist(), claims.tolist())) == [(0, 10), (0, 13), (2, 10), (2, 11)]  # (3 finds three)
-    positions, claims = _postings_found(db, "temp.reach_probes", "trace_postings", match, "1", "p.claim = 13")
-    assert sorted(zip(positions.tolist(), claims.tolist())) == [(0, 13)]
-    empty = _postings_found(db, "temp.reach_probes", "trace_postings", match, "q.key = 3")
+    positions, claims = _postings_found(db, "temp.reach_probes", "trace_postings", match, same, "1")
+    assert sorted(zip(positions.tolist(), claims.tolist())) == [(0, 10), (0, 13), (2, 10), (2, 11), (4, 10), (4, 13)]  # (3 finds three)
+    positions, claims = _postings_found(db, "temp.reach_probes", "trace_postings", match, same, "1", "p.claim = 13")
+    assert sorted(zip(positions.tolist(), claims.tolist())) == [(0, 13), (4, 13)]
+    empty = _postings_found(db, "temp.reach_probes", "trace_postings", match, same, "q.key = 3")
     assert [len(column) for column in empty] == [0, 0] and empty[0].dtype == np.int64
