@@ -114,9 +114,9 @@ def _link_reaching(features, vectors, links, order, rows, cols, values, reach, s
 
 def _value_buckets(features: _Features):
     """Per bucket of claims that may be compared (a measure's kind; counted nouns and
-    numbers with no unit together), in the order of their first claims: its claims sorted by value (indices), their values,
-    how far each reaches (:func:`_reach_of` its value, or a range's top) and the position
-    after the last value each reaches."""
+    numbers with no unit together), in the order of their first claims: its claims sorted
+    by value (indices), their values, how far each reaches (:func:`_reach_of` its value, or
+    a range's top) and the position after the last value each reaches."""
     valued = np.flatnonzero(~np.isnan(features.value))
     buckets = features.bucket[valued]
     codes, firsts = np.unique(buckets, return_index=True)

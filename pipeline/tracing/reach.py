@@ -402,8 +402,7 @@ def _top_found(found: tuple[np.ndarray, np.ndarray], probes: list[tuple], most: 
         if not among.any():
             continue
         n, c = number[among], claim[among]
-        # by new claim, then score, highest first (then claim: the order they are in; one
-        # stable sort, as the rows are in new claim order already)
+        # by new claim, then score, highest first, then the order they are in (claim)
         ranked = np.lexsort((-score[among], n))
         n, c = n[ranked], c[ranked]
         position = np.arange(len(n))
