@@ -152,9 +152,6 @@ def figures_in_blocks(
     return sorted(figures, key=lambda f: f.origin.order_key), weights
 
 
-# Whether claim ``c`` shares its sentence with another claim.
-_SHARES_SENTENCE = "exists (select 1 from claims o where o.sentence_id = c.sentence_id and o.rowid != c.rowid)"
-
 _CLAIM_SELECT = """
     select c.id, c.article_id, c.surface, c.start_char, c.value, c.value_low, c.value_high,
            c.unit, c.qualifier, c.qualifier_cue, c.kind, c.subject, c.attributed_to,
@@ -162,13 +159,15 @@ _CLAIM_SELECT = """
            -- a sentence's text serves to compare the claims it states together
            -- (restatements) and stands in for a missing context: a claim alone in its
            -- sentence, with a context, needs none (and a million claims hold less)
-           case when c.context != '' and not {shares} then '' else coalesce(s.text, '') end as sentence,
+           case when c.context != '' and not exists (select 1 from claims o where
+                o.sentence_id = c.sentence_id and o.rowid != c.rowid) then ''
+                else coalesce(s.text, '') end as sentence,
            coalesce(s.start_char, c.start_char) as sentence_start, a.path, a.title, a.published,
            c.scope, c.stated_beside, c.context_terms, c.rowid, c.figure_id
     from claims c
     join articles a on a.id = c.article_id
     left join sentences s on s.id = c.sentence_id
-""".format(shares=_SHARES_SENTENCE)
+"""
 
 # What comparing a traced claim reads (see load_compared_claims): the columns of
 # ClaimColumns.from_columns, then its stored co-stated keys and words, rowid and figure id.
@@ -182,10 +181,6 @@ _WHOLE_SELECT = """
     select c.rowid, c.id, c.start_char, coalesce(s.text, ''), coalesce(s.start_char, c.start_char)
     from claims c left join sentences s on s.id = c.sentence_id
 """
-
-
-# The articles of the claims of a JSON list of rowids (``articles a``), for read_article_names.
-_ARTICLES_OF_ROWIDS = "where a.id in (select distinct article_id from claims where rowid in (select value from json_each(?)))"
 
 
 def load_claims(db: sqlite_utils.Database) -> list[TracedClaim]:
@@ -206,7 +201,7 @@ def load_claims_by_rowid(
     missing = json.dumps([r for r in wanted if r not in known])
     claims, read_rowids, figure_ids, stated = _read_claims(
         db, "where c.rowid in (select value from json_each(?))", [missing],
-        _ARTICLES_OF_ROWIDS, [missing],
+        "where a.id in (select distinct article_id from claims where rowid in (select value from json_each(?)))", [missing],
         share=False, keep_terms=True,
     )  # fmt: skip
     # Traced claims carry their costated keys; the others' are worked out from every claim
