@@ -170,7 +170,9 @@ def interruptions(tally: Tally, work: Path, corpus: Path, reference: Path, clean
         _, stderr = process.communicate(timeout=120)
         moment = f"at {delay:.1f}s" + (" (it had finished)" if finished_first else "")
         if db_path.exists():
-            stored = count(db_path, "select count(*) from articles")
+            # (killed before the schema was written, the file may hold no tables yet)
+            has_articles = count(db_path, "select count(*) from sqlite_master where name = 'articles'")
+            stored = count(db_path, "select count(*) from articles") if has_articles else 0
             if sig == signal.SIGINT and not finished_first:
                 # Interrupted before its run row was written, there is none to mark; a signal
                 # that lands after the run ended (while the process exits) finds it finished,
@@ -198,6 +200,7 @@ def figure_fingerprint(db_path: Path) -> str:
     for sql in ("select * from figures order by id", "select * from mutations order by id",
                 "select id, figure_id from claims order by id", "select * from trace_terms order by space, term",
                 "select * from trace_postings order by term, value, claim",
+                "select * from trace_postings_added order by term, value, claim",
                 "select * from trace_range_postings order by term, low, claim"):  # fmt: skip
         for row in connection.execute(sql):
             digest.update(repr(row).encode())

@@ -16,6 +16,13 @@ if TYPE_CHECKING:
 
 # A claim's key stored twice (an update re-posting a dissolved figure's claims) is one row.
 INSERT_POSTING = "insert or ignore into trace_postings (term, value, claim) values (?, ?, ?)"
+# An update adds rows apart (schema.TRACE_POSTINGS_ADDED_SQL): those of claims never indexed
+# as they are, those of claims indexed before (posted again) only where the index lacks them.
+ADD_POSTING = "insert or ignore into trace_postings_added (term, value, claim) values (?, ?, ?)"
+ADD_REPOSTING = (
+    "insert or ignore into trace_postings_added (term, value, claim) select ?1, ?2, ?3"
+    " where not exists (select 1 from trace_postings where term = ?1 and value = ?2 and claim = ?3)"
+)
 INSERT_RANGE_POSTING = "insert or ignore into trace_range_postings (term, low, high, article, claim) values (?, ?, ?, ?, ?)"
 
 # Rows staged in temporary tables and written where they differ from the stored ones.
@@ -69,6 +76,7 @@ def replace_figures(
         db.execute("delete from trace_terms")
         db.conn.executemany(insert_sql("trace_terms", TRACE_TERM_COLUMNS), terms)
         db.execute("delete from trace_postings")
+        db.execute("delete from trace_postings_added")
         db.conn.executemany(INSERT_POSTING, postings)
         db.execute("delete from trace_range_postings")
         db.conn.executemany(INSERT_RANGE_POSTING, range_postings)
@@ -87,13 +95,17 @@ def update_figures(
     postings: Iterable[tuple[int, float, int]] = (),
     updated_rows: list[tuple] = (),
     range_postings: Iterable[tuple[int, float, float, int, int]] = (),
+    reposted: Iterable[tuple[int, float, int]] = (),
+    fold_over: int | None = None,
 ) -> None:
     """Replace the figures ``dropped`` (ids; their mutations go too, their claims keep no
     figure unless assigned) with these rows, write ``updated_rows`` over the stored rows of
     their ids (figures claims joined: their mutations and claims stay), point the claims
     of ``assignments`` (figure id, stated_beside, context_terms, claim id) at their figures
     and move the figures of ``block_moves`` (block id, figure id) to another block, in one
-    transaction. Every other figure stays as it is.
+    transaction. Every other figure stays as it is. The claims' index rows are added apart
+    (``postings``: of claims never indexed; ``reposted``: of claims that may be), and
+    folded into the index when more than ``fold_over`` are apart (:func:`fold_postings`).
 
     A figure written again mostly keeps its id, its claims and their mutations: only the
     claim and mutation rows that change are written (a claim row and its index entries
@@ -142,7 +154,18 @@ def update_figures(
             " on conflict (space, term) do update set documents = documents + excluded.documents",
             counted,
         )
-        db.conn.executemany(INSERT_POSTING, postings)
+        db.conn.executemany(ADD_POSTING, postings)
+        db.conn.executemany(ADD_REPOSTING, reposted)
+        if fold_over is not None and db.execute("select count(*) from trace_postings_added").fetchone()[0] > fold_over:
+            fold_postings(db)
         db.conn.executemany(INSERT_RANGE_POSTING, range_postings)
         # The figures written and those claims joined: the rows of dropped ones went with them.
         index_figures(db, [row[0] for row in figure_rows] + [row[0] for row in updated_rows] + [a[0] for a in assignments])
+
+
+def fold_postings(db: sqlite_utils.Database) -> None:
+    """Move the rows updates added to the claims' index (``trace_postings_added``) into it
+    (``trace_postings``), in key order: each page of the index written once for all of them."""
+    with write_transaction(db):
+        db.execute("insert or ignore into trace_postings (term, value, claim) select term, value, claim from trace_postings_added")
+        db.execute("delete from trace_postings_added")

@@ -140,6 +140,14 @@ create table if not exists trace_postings (
 ) without rowid
 """
 
+# The rows updates add to it, kept apart until they are many: one insert into a large
+# index touches a page of its own (10,000 claims added to 1,000,000 touched nearly every
+# page of trace_postings, ~220 MB written), while rows added here fill a few. An update
+# folds them in (pipeline.store.figures.fold_postings) when they pass a share of the
+# claims, so the index is written whole once per several updates; a rebuild empties it.
+# Reach reads both, and no row is in both.
+TRACE_POSTINGS_ADDED_SQL = TRACE_POSTINGS_SQL.replace("trace_postings", "trace_postings_added")
+
 # Its companion for ranges ("$2 million to $5 million"), which reach values far past their
 # low end: one row per range and key (a CRC-32 of the range's value bucket alone, with its
 # article, or with a word of its context or sentence and an order of magnitude its span
@@ -331,6 +339,7 @@ def _ensure_schema(db: sqlite_utils.Database) -> None:
             if name not in existing:
                 db[table].add_column(name, kind)
     db.execute(TRACE_POSTINGS_SQL)
+    db.execute(TRACE_POSTINGS_ADDED_SQL)
     db.execute(TRACE_RANGE_POSTINGS_SQL)
     if not had_inputs:
         db.execute("insert or ignore into inputs (path, article_id, run_id) select path, id, run_id from articles")

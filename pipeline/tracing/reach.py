@@ -10,6 +10,7 @@ value as compared (root units; fractions as percentages): an update probes, for 
 claim and key, the band of values it reaches, and reads only the stored claims found.
 Keys are CRC-32s of the terms: a collision only adds a claim that blocking then compares
 and leaves apart, so the claims found are a superset of those a new claim can link to.
+Updates add their rows apart (``trace_postings_added``, folded in once many): both are read.
 Ranges (whose reach runs past their value) are indexed apart, in
 ``trace_range_postings``, with the span of values each reaches; claims of a new claim's
 sentence (which restate it across units) are added by a plain query. An update caps what it finds through
@@ -166,16 +167,16 @@ def reachable_rowids(
     db.execute("delete from temp.reach_probes")
     db.conn.executemany("insert into temp.reach_probes values (?, ?, ?, ?, ?, ?, ?)", ((n, *probe) for n, probe in enumerate(probes)))
     match = "p.term = q.key and p.value between q.low and q.high"
-    join = f"from temp.reach_probes q join trace_postings p on {match}"
-    if per_claim is None:
-        found.update(r[0] for r in db.execute(f"select distinct p.claim {join}"))
-    else:
-        found.update(r[0] for r in db.execute(f"select distinct p.claim {join} where q.weight is null"))
+    every = "1" if per_claim is None else "q.weight is null"  # (capped: the claims of its article)
+    found.update(r[0] for r in db.execute(
+        " union ".join(f"select p.claim from temp.reach_probes q join {table} p on {match} where {every}" for table in POSTINGS)
+    ))  # fmt: skip
+    if per_claim is not None:
         # Each claim found through words or a value stated beside both, with the weight of
         # the words it shares with the new claim: the most of those sharing words, and the
         # most of those sharing a value, are compared.
         found.update(_top_found(
-            _postings_found(db, "temp.reach_probes", "trace_postings", match, "q.key, q.low, q.high", "q.weight is not null"),
+            _postings_found(db, "temp.reach_probes", POSTINGS, match, "q.key, q.low, q.high", "q.weight is not null"),
             probes, per_claim,
         ))  # fmt: skip
     db.execute("delete from temp.reach_probes")
@@ -187,6 +188,10 @@ def reachable_rowids(
     ))  # fmt: skip
     return found
 
+
+# The claims' index as reach reads it: as last written whole, and the rows updates added
+# since (kept apart until they are many: pipeline.store.schema).
+POSTINGS = ("trace_postings", "trace_postings_added")
 
 # Claims of a new claim's band of values that a word (or a value stated beside it) may be
 # shared by and still find claims for a capped reach: past it, the word is as common there
@@ -320,7 +325,7 @@ def _ranges_reaching(
                                       " where q.weight is null")}  # fmt: skip
     if per_claim is not None:  # (as for claims: a word more than BAND_CLAIMS ranges reaching the value share finds none)
         found.update(_top_found(
-            _postings_found(db, "temp.range_probes", "trace_range_postings", match, "q.key, q.value, q.article", "q.weight is not null",
+            _postings_found(db, "temp.range_probes", ("trace_range_postings",), match, "q.key, q.value, q.article", "q.weight is not null",
                             "p.article != q.article"),  # fmt: skip
             [probe[:-1] for probe in probes], per_claim,
         ))  # fmt: skip
@@ -339,31 +344,33 @@ def _stable_order(major: np.ndarray, minor: np.ndarray) -> np.ndarray:
 
 
 def _postings_found(
-    db: sqlite_utils.Database, probes: str, postings: str, match: str, same: str, where: str, kept: str = "1",
+    db: sqlite_utils.Database, probes: str, postings: tuple[str, ...], match: str, same: str, where: str, kept: str = "1",
 ) -> tuple[np.ndarray, np.ndarray]:
-    """The (probe position, claim rowid) of each posting of the table ``postings`` (``p``)
+    """The (probe position, claim rowid) of each posting of the tables ``postings`` (``p``)
     that a probe of the table ``probes`` (``q``: those ``where``, numbered by ``position``,
     their primary key) finds (``match``) and ``kept`` keeps, as two arrays. A probe whose
     ``match`` holds more than :data:`BAND_CLAIMS` postings (kept or not) finds none: a word
     or value pair that more claims of the band share says nothing of which of them the new
     claim restates.
 
-    Each probe reads its first BAND_CLAIMS + 1 postings once, counted and listed as text
-    by one subquery: a large corpus's probes find millions of postings, and a row apiece
-    took most of an update's reach (1,000,000 claims: 5.5 s for 2.4 M postings, 0.35 s
-    of it SQLite's), and counting each probe's band before reading it read it twice.
+    A probe's band is listed as text by one subquery, and only when it is not past the cap:
+    a large corpus's probes find millions of postings, and a row apiece took most of an
+    update's reach (1,000,000 claims: 5.5 s for 2.4 M postings, 0.35 s of it SQLite's), and
+    the bands past the cap held two thirds of those (10,000 claims added to 1,000,000: 4.7
+    M of 7.1 M), so that listing them all to count them took a third of the reach's
+    reading. (Bands under it are read twice: once to find no BAND_CLAIMS + 1st posting.)
     Probes alike in ``same`` (the columns of ``q`` that ``match`` and ``kept`` read) are
     read once: new claims of one value that share a word (13 % of the probes of 10,000
     claims added to 1,000,000)."""
+    band = " union all ".join(f"select case when {kept} then p.claim end as claim from {table} p where {match}" for table in postings)
     rows = db.execute(
-        f"select group_concat(q.position), (select count(*) || ' ' || coalesce(group_concat(claim), '') from (select case when {kept}"
-        f" then p.claim end as claim from {postings} p where {match} limit ?)) from {probes} q where {where} group by {same}",
-        [BAND_CLAIMS + 1],
+        f"select group_concat(q.position), case when not exists (select 1 from ({band}) limit 1 offset ?)"
+        f" then (select group_concat(claim) from ({band})) end from {probes} q where {where} group by {same}",
+        [BAND_CLAIMS],
     ).fetchall()  # fmt: skip
     positions, lists, sizes = [], [], []
-    for alike, text in rows:
-        count, _, claims = text.partition(" ")
-        if claims and int(count) <= BAND_CLAIMS:
+    for alike, claims in rows:
+        if claims:
             size = claims.count(",") + 1
             for position in alike.split(","):
                 positions.append(int(position))

@@ -165,7 +165,7 @@ def test_a_rebuild_stopped_while_it_writes_leaves_the_figures_as_they_were(demo_
     db = sqlite_utils.Database(db_path)
     dump = lambda: [list(db.query(f"select * from {t} order by {key}"))  # noqa: E731
                     for t, key in (("figures", "id"), ("mutations", "id"), ("claims", "id"), ("trace_postings", "term, value, claim"),
-                                   ("trace_range_postings", "term, low, claim"))]
+                                   ("trace_postings_added", "term, value, claim"), ("trace_range_postings", "term, low, claim"))]
     before = dump()
     real, made = Figure.rows, []
 

@@ -276,6 +276,14 @@ def test_which_changes_rebuild_in_full(demo_copy, monkeypatch):
         db.execute("delete from trace_terms")
     assert needs_rebuild(db)  # no word counts to weigh by
     rebuild_figures(db)
+    with write_transaction(db):  # every claim's index rows added apart by updates: indexed
+        db.execute("insert into trace_postings_added select * from trace_postings")
+        db.execute("delete from trace_postings")
+    assert not needs_rebuild(db)
+    with write_transaction(db):
+        db.execute("delete from trace_postings_added")
+    assert needs_rebuild(db)  # claims not indexed (a database from before they were)
+    rebuild_figures(db)
     assert db.execute("select exists(select 1 from claims where value_high > value)").fetchone()[0]
     with write_transaction(db):
         db.execute("delete from trace_range_postings")
@@ -353,3 +361,56 @@ def test_a_new_date_dissolves_the_figures_of_its_article_and_the_update_retraces
     assert {r[0] for r in db.execute("select published from articles")} == {"2025-03-04"}
     assert db.execute("select count(*) from claims where figure_id is null").fetchone()[0] == 0
     assert db.execute("select count(*) from figures").fetchone()[0] == figures
+
+
+def test_an_update_indexes_its_claims_apart_and_folds_them_in_once_they_are_many(nlp, tmp_path, monkeypatch):
+    monkeypatch.setattr(maintain, "STORY_CORPUS", 1)
+    monkeypatch.setattr(maintain, "UPDATE_FROM_CLAIMS", 0)
+    monkeypatch.setattr(maintain, "REBUILD_SHARE", 1.0)  # (a figure of three of four claims dissolved is updated)
+    monkeypatch.setattr(maintain, "FOLD_POSTINGS_PER_CLAIM", 100)  # (four claims hold eight keys each)
+    folder = tmp_path / "corpus"
+    write_corpus(folder, STORY)
+    db_path = tmp_path / "news.db"
+    ingest_paths([folder], db_path, nlp=nlp)
+    db = sqlite_utils.Database(db_path)
+
+    def rows(table):
+        return set(db.execute(f"select * from {table}").fetchall())
+
+    def article(name):
+        return db.execute("select id from articles where path like ?", [f"%{name}%"]).fetchone()[0]
+
+    stored = rows("trace_postings")
+    assert stored and not rows("trace_postings_added")
+    write_corpus(folder, LATER)
+    ingest_paths([folder], db_path, nlp=nlp)
+    # The new article's claims are indexed apart; the index stays as the rebuild wrote it.
+    added = rows("trace_postings_added")
+    valued = {r[0] for r in db.execute("select rowid from claims where article_id = ? and value is not null", [article("blog")])}
+    assert valued and {claim for _, _, claim in added} == valued
+    assert rows("trace_postings") == stored
+    # Claims of dissolved figures, indexed again, add no row either table holds.
+    grown = state(db)
+    for name in ("daily", "blog"):
+        with write_transaction(db):
+            _dissolve_figures(db, article(name))
+        with write_transaction(db):
+            update_figures(db)
+        assert state(db) == grown
+        assert (rows("trace_postings"), rows("trace_postings_added")) == (stored, added), name
+    # Past FOLD_POSTINGS_PER_CLAIM rows per claim counted, an update folds them into the
+    # index; later updates read them there and trace as before.
+    monkeypatch.setattr(maintain, "FOLD_POSTINGS_PER_CLAIM", 0)
+    with write_transaction(db):
+        _dissolve_figures(db, article("daily"))
+    with write_transaction(db):
+        update_figures(db)
+    assert (rows("trace_postings"), rows("trace_postings_added")) == (stored | added, set())
+    with write_transaction(db):
+        _dissolve_figures(db, article("blog"))
+    with write_transaction(db):
+        update_figures(db)
+    assert state(db) == grown
+    # A rebuild indexes every claim in the index itself, as the updates did.
+    rebuild_figures(db)
+    assert (rows("trace_postings"), rows("trace_postings_added")) == (stored | added, set())

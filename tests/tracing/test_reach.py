@@ -223,33 +223,44 @@ def test_the_claims_ranked_for_a_capped_reach_do_not_depend_on_the_order_posting
     assert (_stable_order(major, minor + (1 << 61)) == np.lexsort((minor, major))).all()
 
 
-def test_postings_found_are_those_of_the_probes_join_but_crowded_bands(monkeypatch):
+@pytest.mark.parametrize("added", [(), ((1, 9.0, 12), (2, 5.6, 10))], ids=["one table", "rows added apart"])
+def test_postings_found_are_those_of_the_probes_join_but_crowded_bands(monkeypatch, added):
     import numpy as np
 
     import pipeline.tracing.reach as reach
     from pipeline.tracing.reach import _postings_found
 
     db = sqlite_utils.Database(memory=True)
-    db.execute("create table trace_postings (term integer, value real, claim integer, primary key (term, value, claim)) without rowid")
-    db.execute("insert into trace_postings values (1, 5.0, 10), (1, 6.0, 11), (1, 9.0, 12), (2, 5.5, 13), (2, 5.6, 10)")
+    tables = ("trace_postings", "trace_postings_added")
+    for table in tables:
+        db.execute(f"create table {table} (term integer, value real, claim integer, primary key (term, value, claim)) without rowid")
+    rows = [(1, 5.0, 10), (1, 6.0, 11), (1, 9.0, 12), (2, 5.5, 13), (2, 5.6, 10)]
+    # Rows an update added apart are found with the others, a band split between the two
+    # tables counted whole.
+    db.conn.executemany("insert into trace_postings values (?, ?, ?)", [row for row in rows if row not in added])
+    db.conn.executemany("insert into trace_postings_added values (?, ?, ?)", added)
     db.execute("create temp table reach_probes (position integer primary key, key integer, low real, high real, weight real)")
     db.execute("insert into temp.reach_probes values (0, 2, 5.0, 6.0, 1), (1, 3, 0.0, 9.0, 1), (2, 1, 4.0, 6.5, 1), (3, 1, 0, 9, null),"
                " (4, 2, 5.0, 6.0, 0.5)")  # (4 reads what 0 reads: read once for both)
-    join = "from temp.reach_probes q join trace_postings p on p.term = q.key and p.value between q.low and q.high"
+    both = "(select * from trace_postings union all select * from trace_postings_added)"
+    join = f"from temp.reach_probes q join {both} p on p.term = q.key and p.value between q.low and q.high"
     match, same = "p.term = q.key and p.value between q.low and q.high", "q.key, q.low, q.high"
-    positions, claims = _postings_found(db, "temp.reach_probes", "trace_postings", match, same, "q.weight is not null")
+    positions, claims = _postings_found(db, "temp.reach_probes", tables, match, same, "q.weight is not null")
     found = sorted(zip(positions.tolist(), claims.tolist()))
     assert found == sorted(db.execute(f"select q.position, p.claim {join} where q.weight is not null").fetchall())
     assert found == [(0, 10), (0, 13), (2, 10), (2, 11), (4, 10), (4, 13)]
     # kept: only the postings the condition keeps, the band counted in full
-    positions, claims = _postings_found(db, "temp.reach_probes", "trace_postings", match, same, "q.weight is not null", "p.claim != 10")
+    positions, claims = _postings_found(db, "temp.reach_probes", tables, match, same, "q.weight is not null", "p.claim != 10")
     assert sorted(zip(positions.tolist(), claims.tolist())) == [(0, 13), (2, 11), (4, 13)]
     # a probe whose band holds more than BAND_CLAIMS postings finds none (kept or not); one
     # at it finds them all
     monkeypatch.setattr(reach, "BAND_CLAIMS", 2)
-    positions, claims = _postings_found(db, "temp.reach_probes", "trace_postings", match, same, "1")
+    positions, claims = _postings_found(db, "temp.reach_probes", tables, match, same, "1")
     assert sorted(zip(positions.tolist(), claims.tolist())) == [(0, 10), (0, 13), (2, 10), (2, 11), (4, 10), (4, 13)]  # (3 finds three)
-    positions, claims = _postings_found(db, "temp.reach_probes", "trace_postings", match, same, "1", "p.claim = 13")
+    positions, claims = _postings_found(db, "temp.reach_probes", tables, match, same, "1", "p.claim = 13")
     assert sorted(zip(positions.tolist(), claims.tolist())) == [(0, 13), (4, 13)]
-    empty = _postings_found(db, "temp.reach_probes", "trace_postings", match, same, "q.key = 3")
+    monkeypatch.setattr(reach, "BAND_CLAIMS", 1)  # (0 and 4 find two postings each: none)
+    positions, claims = _postings_found(db, "temp.reach_probes", tables, match, same, "1", "p.claim = 13")
+    assert len(claims) == 0
+    empty = _postings_found(db, "temp.reach_probes", tables, match, same, "q.key = 3")
     assert [len(column) for column in empty] == [0, 0] and empty[0].dtype == np.int64
