@@ -292,12 +292,14 @@ def load_compared_claims(
         rows = [row for row in rows if row[10] is not None and row[11] is not None]
         load_claims_by_rowid(db, untraced, known)
     columns = list(zip(*rows)) or [()] * 14
-    read = ClaimColumns.from_columns(columns[:10], [read_stated_beside(s) for s in columns[10]], [read_terms(t) for t in columns[11]])
+    costated_of = {stored: read_stated_beside(stored) for stored in set(columns[10])}  # (many claims state one pair)
+    read = ClaimColumns.from_columns(columns[:10], [costated_of[s] for s in columns[10]], [read_terms(t) for t in columns[11]])
     read.names = compared.names
     # Those sharing their sentence with another of these claims or of ``known`` (which the
     # update compares them with) are read whole too: restatements in one sentence are
     # compared by the words between them.
-    in_sentence = Counter(columns[9]) + Counter(claim.sentence_id for claim, _ in known.values())
+    in_sentence = Counter(columns[9])
+    in_sentence.update(claim.sentence_id for claim, _ in known.values())
     sharing = {rows[n][-2]: n for n, sentence_id in enumerate(columns[9]) if sentence_id is not None and in_sentence[sentence_id] > 1}
     for rowid, claim_id, start, text, sentence_start in db.execute(
         f"{_WHOLE_SELECT} where c.rowid in (select value from json_each(?))", [json.dumps(list(sharing))]
