@@ -142,7 +142,7 @@ create table if not exists trace_postings (
 
 # The rows updates add to it, kept apart until they are many: one insert into a large
 # index touches a page of its own (10,000 claims added to 1,000,000 touched nearly every
-# page of trace_postings, ~220 MB written), while rows added here fill a few. An update
+# page of trace_postings: the update's log held 231 MB), while rows added here fill a few. An update
 # folds them in (pipeline.store.figures.fold_postings) when they pass a share of the
 # claims, so the index is written whole once per several updates; a rebuild empties it.
 # Reach reads both, and no row is in both.

@@ -228,7 +228,7 @@ def update_blocks(db: sqlite_utils.Database, dirty: list[int]) -> dict:
     stale = {r[0] for r in db.execute("select id from figures where id in (select value from json_each(?))", [written])}
     dropped = sorted((set(was) - kept - {f.id for f in appended}) | stale)
     fresh = [n for n, rowid in enumerate(new_rowids) if rowid > through]
-    again = sorted(set(range(len(new))).difference(fresh))
+    again = [n for n, rowid in enumerate(new_rowids) if rowid <= through]
     store_updates(
         db, dropped, figure_rows, mutation_rows + appended_mutations, assignments + appended_assignments, moves, merges,
         counted, posting_rows([new[n] for n in fresh], [new_rowids[n] for n in fresh]), updated_rows=updated_rows,
