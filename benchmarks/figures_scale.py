@@ -16,7 +16,7 @@ story's figures (as stated, or moved a few per cent), half new values. In a chil
 and prints time, peak memory (RSS) and the update's cost as a share of the full build.
 Each child imports the libraries tracing loads when first needed (scikit-learn and SciPy,
 which ``analyze trace`` never loads) before its clock starts, and prints how long that took
-apart: a fixed cost of the process (0.7 s on the machine the README measures on), paid
+apart: a fixed cost of the process (0.7–1.0 s on the machine the README measures on), paid
 once by a command whatever it adds, not work that grows with the claims.
 """
 
