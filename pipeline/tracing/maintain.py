@@ -138,8 +138,15 @@ def update_blocks(db: sqlite_utils.Database, dirty: list[int]) -> dict:
     weights = stored_weights(db)
     known: dict = {}
     new, new_rowids, _ = _read_with_terms(db, dirty, known)
-    through = weights.through  # (claims past it were never indexed)
-    counted = _count_new_words(db, weights, new, new_rowids)
+    # Claims past the last one counted were never counted nor indexed; the others were
+    # (those of figures an edit or a new date dissolved).
+    fresh = [n for n, rowid in enumerate(new_rowids) if rowid > weights.through]
+    again = [n for n, rowid in enumerate(new_rowids) if rowid <= weights.through]
+
+    def new_of(numbers: list[int]) -> tuple[list[TracedClaim], list[int]]:
+        return [new[n] for n in numbers], [new_rowids[n] for n in numbers]
+
+    counted = _count_new_words(db, weights, *new_of(fresh))
     reached = reachable_rowids(db, new, new_rowids, weights.context, REACH_PER_CLAIM)
     compared = ReadToCompare(db)  # (stored claims read only to compare: see load_compared_claims)
     stored, _, stored_figures = load_compared_claims(db, reached - set(new_rowids), known, compared)
@@ -227,13 +234,10 @@ def update_blocks(db: sqlite_utils.Database, dirty: list[int]) -> dict:
     written = json.dumps([row[0] for row in figure_rows])
     stale = {r[0] for r in db.execute("select id from figures where id in (select value from json_each(?))", [written])}
     dropped = sorted((set(was) - kept - {f.id for f in appended}) | stale)
-    fresh = [n for n, rowid in enumerate(new_rowids) if rowid > through]
-    again = [n for n, rowid in enumerate(new_rowids) if rowid <= through]
     store_updates(
         db, dropped, figure_rows, mutation_rows + appended_mutations, assignments + appended_assignments, moves, merges,
-        counted, posting_rows([new[n] for n in fresh], [new_rowids[n] for n in fresh]), updated_rows=updated_rows,
-        range_postings=range_posting_rows(db, new_rowids), reposted=posting_rows([new[n] for n in again], [new_rowids[n] for n in again]),
-        fold_over=FOLD_POSTINGS_PER_CLAIM * weights.context.documents,
+        counted, posting_rows(*new_of(fresh)), updated_rows=updated_rows, range_postings=range_posting_rows(db, new_rowids),
+        reposted=posting_rows(*new_of(again)), fold_over=FOLD_POSTINGS_PER_CLAIM * weights.context.documents,
     )  # fmt: skip
     return {"dirty": len(new), "reached": len(stored), "blocks": len(sizes), "large": len(large),
             "region": len(region), "joined": len(gained), "appended": len(appended), "written": len(figure_rows) + len(updated_rows),
@@ -487,14 +491,14 @@ def _read_with_terms(db: sqlite_utils.Database, rowids, known: dict):
 
 
 def _count_new_words(db: sqlite_utils.Database, weights: Weights, claims: list[TracedClaim], rowids: list[int]) -> list[tuple]:
-    """Add to ``weights`` the words of the claims stored since words were last counted
-    (rowids past the one counted through) and the names of their articles (those with no
+    """Add to ``weights`` the words of these claims, stored since words were last counted
+    (rowids past the one counted through), and the names of their articles (those with no
     claim counted before): the rows to add to ``trace_terms``, so each update weighs
     words as the corpus it is part of. (Claims removed since stay counted until a rebuild.)"""
-    through = weights.through
-    fresh = [(claim, rowid) for claim, rowid in zip(claims, rowids) if rowid > through]
-    if not fresh:
+    if not claims:
         return []
+    through = weights.through
+    fresh = list(zip(claims, rowids))
     analyze = context_analyzer()
     new_articles = {r[0] for r in db.execute(
         "select article_id from claims where article_id in (select value from json_each(?)) group by article_id having min(rowid) > ?",
