@@ -14,10 +14,12 @@ seed gives the same corpus. In one run it measures:
     model load excluded, for each ``--workers`` value, the best of ``--runs`` runs (as
     many as (a) has batch sizes, so each side gets the same number of tries);
 
-and prints words/s of each with the ratio b/a, the re-ingest time of the unchanged corpus
-as a share of the first, the time of adding 20 new articles to the database against adding
-them to an empty one (model loaded, and as ``analyze ingest`` commands), peak memory (RSS) of an ingest of 500 and of all articles, and the
-median latency of ``trace`` queries on the full database, in process and as a command.
+and prints words/s of each with the ratio b/a (and apart the milliseconds an article of
+storing and the seconds of tracing figures at the end, SciPy's and scikit-learn's imports
+included), the re-ingest time of the unchanged corpus as a share of the first, the time of
+adding 20 new articles to the database against adding them to an empty one (model loaded,
+and as ``analyze ingest`` commands), peak memory (RSS) of an ingest of 500 and of all
+articles, and the median latency of ``trace`` queries on the full database, in process and as a command.
 """
 
 from __future__ import annotations
@@ -124,12 +126,17 @@ def peak_rss_mb():
         return int(re.search(r"VmHWM:\\s*(\\d+)", status.read_text()).group(1)) / 1024
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
-# The peak before figures are traced: what the streaming part (parse, NLP, store) takes.
+# The peak before figures are traced (what the streaming part, parse, NLP and store,
+# takes) and the seconds the figures take: the two parts scale differently.
 import pipeline.runner as runner
-stream_peak, rebuild = [None], runner.update_figures
+stream_peak, figure_seconds, rebuild = [None], [0.0], runner.update_figures
 def measured_rebuild(db, progress=None):
     stream_peak[0] = peak_rss_mb()
-    return rebuild(db, progress)
+    started = time.perf_counter()
+    try:
+        return rebuild(db, progress)
+    finally:
+        figure_seconds[0] += time.perf_counter() - started
 runner.update_figures = measured_rebuild
 
 folder, db, workers = sys.argv[1], sys.argv[2], int(sys.argv[3])
@@ -139,7 +146,8 @@ summary = ingest_paths([folder], db, nlp=nlp, workers=workers)
 seconds, cpu_seconds = time.perf_counter() - started, time.process_time() - cpu_started
 print(json.dumps({"seconds": seconds, "cpu_seconds": cpu_seconds, "articles": summary.articles, "new": summary.new,
                   "figures": summary.figures, "errors": len(summary.errors),
-                  "peak_rss_mb": peak_rss_mb(), "stream_peak_rss_mb": stream_peak[0]}))
+                  "peak_rss_mb": peak_rss_mb(), "stream_peak_rss_mb": stream_peak[0],
+                  "figure_seconds": figure_seconds[0], "claims": summary.claims}))
 """
 
 
@@ -168,6 +176,13 @@ def run_ingest(folder: Path, db: Path, workers: int = 1) -> dict:
     if done.returncode:
         raise SystemExit(f"ingest of {folder} into {db} failed:\n{done.stderr[-3000:]}")
     return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def remove_database(path: Path) -> None:
+    """Delete a database of an earlier run (a kept folder's) with its log and shared
+    memory files: a log left beside a new file of the same name would be read into it."""
+    for stale in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        stale.unlink(missing_ok=True)
 
 
 def copy_database(source: Path, target: Path) -> None:
@@ -220,8 +235,7 @@ def adding_line(work: Path, db: Path, runs: int, label: str) -> str:
             for times, run in ((into, lambda target: run_ingest(added, target, 1)["seconds"]),
                                (command, lambda target: run_command(added, target))):  # fmt: skip
                 target = work / f"news-added-{kind}.db"
-                for stale in work.glob(f"{target.name}*"):
-                    stale.unlink()
+                remove_database(target)
                 if source is not None:
                     copy_database(source, target)
                 times.setdefault(kind, []).append(run(target))
@@ -286,7 +300,7 @@ def main(argv: list[str] | None = None) -> int:
         # shared machine a run can lose a fifth of its speed to its neighbours.
         runs = []
         for _ in range(args.runs):
-            db.unlink(missing_ok=True)
+            remove_database(db)
             runs.append(run_ingest(corpus, db, workers))
         result = min(runs, key=lambda r: r["seconds"])
         rate = total_words / result["seconds"]
@@ -295,10 +309,14 @@ def main(argv: list[str] | None = None) -> int:
         # (words per CPU-second of the ingesting process too: with one worker, a steadier
         # figure than words/s where neighbours take the machine's cores for minutes at a time)
         cpu = f" ({total_words / result['cpu_seconds']:,.0f} per CPU-second)" if workers == 1 else ""
+        # (storing grows with the articles; the figures at the end with the pairs of claims
+        # close in value, which grow faster where sentences recur: printed apart)
+        storing = (result["seconds"] - result["figure_seconds"]) / max(result["new"], 1) * 1000
         print(
             f"(b) analyze ingest --workers {workers}: {result['seconds']:.1f}s, {rate:,.0f} words/s{cpu}{ratio}; "
             f"{result['new']} articles, {result['figures']} figures, peak RSS {result['peak_rss_mb']:.0f} MB "
-            f"(best of {len(runs)} runs: {every})"
+            f"(best of {len(runs)} runs: {every}); storing {storing:.1f} ms an article, "
+            f"figures of {result['claims']:,} claims {result['figure_seconds']:.1f}s"
         )
         if first is None:
             first = (db, result)
@@ -311,6 +329,7 @@ def main(argv: list[str] | None = None) -> int:
 
     small = work / "corpus-500"
     build_corpus(small, min(500, args.articles))
+    remove_database(work / "news-500.db")
     small_result = run_ingest(small, work / "news-500.db", 1)
     print(f"peak RSS: {small_result['peak_rss_mb']:.0f} MB at {min(500, args.articles)} articles, "
           f"{result['peak_rss_mb']:.0f} MB at {args.articles}; before the figure rebuild "
