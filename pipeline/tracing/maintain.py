@@ -498,16 +498,15 @@ def _count_new_words(db: sqlite_utils.Database, weights: Weights, claims: list[T
     if not claims:
         return []
     through = weights.through
-    fresh = list(zip(claims, rowids))
     analyze = context_analyzer()
     new_articles = {r[0] for r in db.execute(
         "select article_id from claims where article_id in (select value from json_each(?)) group by article_id having min(rowid) > ?",
-        [json.dumps(sorted({c.article_id for c, _ in fresh})), through],
+        [json.dumps(sorted({c.article_id for c in claims})), through],
     )}  # fmt: skip
-    stories = {c.article_id: list(c.story) for c, _ in fresh if c.article_id in new_articles}
-    added = Weights(count_terms([context_terms(c, analyze) for c, _ in fresh]), count_terms(list(stories.values())))
+    stories = {c.article_id: list(c.story) for c in claims if c.article_id in new_articles}
+    added = Weights(count_terms([context_terms(c, analyze) for c in claims]), count_terms(list(stories.values())))
     weights.context.add(added.context)
     weights.story.add(added.story)
-    weights.through = max(rowid for _, rowid in fresh)
+    weights.through = max(rowids)
     added.through = weights.through - through  # (the store adds each row to the stored one)
     return list(term_rows(added))
